@@ -1,0 +1,167 @@
+// One error family for the whole SDK: every failure a user can cause carries a stable `code`
+// (for programs) and a `retriable` flag (for schedulers). Messages never carry secrets, pointers
+// or model bytes; subclasses add only non-secret context.
+
+export type ErrorCode =
+  | 'E_ARG'
+  | 'E_MALFORMED'
+  | 'E_WRONG_KEY'
+  | 'E_MAC_MISMATCH'
+  | 'E_SIZE_MISMATCH'
+  | 'E_DIGEST_MISMATCH'
+  | 'E_CONTENT_MISMATCH'
+  | 'E_SEAL_VERIFICATION'
+  | 'E_INSUFFICIENT_VRAM'
+  | 'E_OUT_OF_MEMORY'
+  | 'E_POLICY'
+  | 'E_NO_DEVICE'
+  | 'E_NO_ADDON'
+  | 'E_CUDA'
+  | 'E_BOUNDS'
+  | 'E_FREED'
+  | 'E_IO'
+  | 'E_CLOSED'
+  | 'E_AUDIT_BUFFER_FULL'
+  | 'E_AUDIT_LOCKED'
+  | 'E_AUDIT_INVALID_EVENT'
+  | 'E_AUDIT_IO';
+
+export class VramResidencyError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+  }
+
+  toJSON(): { name: string; code: ErrorCode; message: string; retriable: boolean } {
+    return { name: this.name, code: this.code, message: this.message, retriable: this.retriable };
+  }
+}
+
+/** A bad argument: wrong type, out of range, wrong length. */
+export class InvalidArgumentError extends VramResidencyError {
+  readonly argument: string;
+  constructor(argument: string, message: string) {
+    super('E_ARG', `${argument}: ${message}`);
+    this.argument = argument;
+  }
+}
+
+/** SPEC §3 reasons, in checking order. */
+export type SealFailureReason =
+  | 'malformed'
+  | 'wrong key'
+  | 'MAC mismatch'
+  | 'size mismatch'
+  | 'digest mismatch'
+  | 'content mismatch';
+
+const reasonCodes: Record<SealFailureReason, ErrorCode> = {
+  malformed: 'E_MALFORMED',
+  'wrong key': 'E_WRONG_KEY',
+  'MAC mismatch': 'E_MAC_MISMATCH',
+  'size mismatch': 'E_SIZE_MISMATCH',
+  'digest mismatch': 'E_DIGEST_MISMATCH',
+  'content mismatch': 'E_CONTENT_MISMATCH',
+};
+
+/** A seal record or the bytes it covers failed a SPEC §3 check; `reason` is the SPEC wording. */
+export class SealCheckError extends VramResidencyError {
+  readonly reason: SealFailureReason;
+  constructor(reason: SealFailureReason, message: string) {
+    super(reasonCodes[reason], `${reason}: ${message}`);
+    this.reason = reason;
+  }
+}
+export class MalformedSealError extends SealCheckError {
+  constructor(message: string) {
+    super('malformed', message);
+  }
+}
+export class WrongKeyError extends SealCheckError {
+  constructor(message: string) {
+    super('wrong key', message);
+  }
+}
+export class MacMismatchError extends SealCheckError {
+  constructor(message: string) {
+    super('MAC mismatch', message);
+  }
+}
+export class SizeMismatchError extends SealCheckError {
+  constructor(message: string) {
+    super('size mismatch', message);
+  }
+}
+export class DigestMismatchError extends SealCheckError {
+  constructor(message: string) {
+    super('digest mismatch', message);
+  }
+}
+export class ContentMismatchError extends SealCheckError {
+  constructor(message: string) {
+    super('content mismatch', message);
+  }
+}
+
+/** A resident shard failed re-verification: fatal, the worker must not run inference on it. */
+export class SealVerificationError extends VramResidencyError {
+  readonly shardId: string;
+  readonly reason: string;
+  constructor(shardId: string, reason: string, message: string) {
+    super('E_SEAL_VERIFICATION', message);
+    this.shardId = shardId;
+    this.reason = reason;
+  }
+}
+
+/** Not enough device capacity right now; retry after other shards are released. */
+export class InsufficientVramError extends VramResidencyError {
+  readonly neededBytes: number;
+  readonly availableBytes: number;
+  constructor(neededBytes: number, availableBytes: number, message?: string) {
+    super(
+      'E_INSUFFICIENT_VRAM',
+      message ??
+        `needs ${neededBytes} bytes of device memory but only ${availableBytes} are available; release shards or use a larger device`,
+      { retriable: true },
+    );
+    this.neededBytes = neededBytes;
+    this.availableBytes = availableBytes;
+  }
+}
+
+/** The VRAM-only policy refused a device or an allocation. */
+export class PolicyViolationError extends VramResidencyError {
+  readonly policy: string;
+  readonly remediation: string;
+  constructor(policy: string, message: string, remediation: string) {
+    super('E_POLICY', `${message}. ${remediation}`);
+    this.policy = policy;
+    this.remediation = remediation;
+  }
+}
+
+/** Errors raised by the native addon and the device layer (E_NO_DEVICE, E_CUDA, E_BOUNDS, E_FREED, …). */
+export class DeviceError extends VramResidencyError {}
+
+/** Audit logger errors (E_AUDIT_*). */
+export class AuditError extends VramResidencyError {}
+
+export class AuditBufferFullError extends AuditError {
+  constructor(message: string) {
+    super('E_AUDIT_BUFFER_FULL', message, { retriable: true });
+  }
+}
+
+export class InvalidAuditEventError extends AuditError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('E_AUDIT_INVALID_EVENT', `${field}: ${message}`);
+    this.field = field;
+  }
+}

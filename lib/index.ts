@@ -1,0 +1,2 @@
+// Public entry point of the SDK.
+export * from './errors.js';
