@@ -51,11 +51,11 @@ export class InvalidArgumentError extends VramResidencyError {
   }
 }
 
-/** SPEC §3 reasons, in checking order. */
+/** SPEC §3 reasons, in checking order, spelled as in shared/vectors/seal.json. */
 export type SealFailureReason =
   | 'malformed'
   | 'wrong key'
-  | 'MAC mismatch'
+  | 'mac mismatch'
   | 'size mismatch'
   | 'digest mismatch'
   | 'content mismatch';
@@ -63,7 +63,7 @@ export type SealFailureReason =
 const reasonCodes: Record<SealFailureReason, ErrorCode> = {
   malformed: 'E_MALFORMED',
   'wrong key': 'E_WRONG_KEY',
-  'MAC mismatch': 'E_MAC_MISMATCH',
+  'mac mismatch': 'E_MAC_MISMATCH',
   'size mismatch': 'E_SIZE_MISMATCH',
   'digest mismatch': 'E_DIGEST_MISMATCH',
   'content mismatch': 'E_CONTENT_MISMATCH',
@@ -89,7 +89,7 @@ export class WrongKeyError extends SealCheckError {
 }
 export class MacMismatchError extends SealCheckError {
   constructor(message: string) {
-    super('MAC mismatch', message);
+    super('mac mismatch', message);
   }
 }
 export class SizeMismatchError extends SealCheckError {

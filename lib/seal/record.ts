@@ -1,0 +1,164 @@
+// SPEC §3 seal record: the type, its rules, and the one validator every reader goes through.
+// No Node imports: this file also runs in browsers through `vram-residency/wasm`.
+import { MalformedSealError } from '../errors.js';
+
+export const SEAL_FORMAT = 'vram-residency.seal.v1';
+export const DIGEST_ALG = 'mth-sha256';
+export const MIN_LEAF_SIZE = 4096;
+export const MAX_LEAF_SIZE = 16777216;
+
+export type SealBackend = 'cuda' | 'host-sim';
+
+/** A seal record exactly as it is written to JSON. */
+export interface SealRecord {
+  format: typeof SEAL_FORMAT;
+  shardId: string;
+  digestAlg: typeof DIGEST_ALG;
+  leafSize: number;
+  size: number;
+  digest: string;
+  contentSha256: string | null;
+  device: number;
+  deviceUuid: string | null;
+  backend: SealBackend;
+  sealedAt: string;
+  workerId: string;
+  modelRef: string | null;
+  shardIndex: number | null;
+  shardCount: number | null;
+  kid: string;
+  mac: string;
+}
+
+/** Members in SPEC order: the JSON order we write, and (minus format and mac) the MAC framing order. */
+export const SEAL_MEMBERS = [
+  'format',
+  'shardId',
+  'digestAlg',
+  'leafSize',
+  'size',
+  'digest',
+  'contentSha256',
+  'device',
+  'deviceUuid',
+  'backend',
+  'sealedAt',
+  'workerId',
+  'modelRef',
+  'shardIndex',
+  'shardCount',
+  'kid',
+  'mac',
+] as const satisfies readonly (keyof SealRecord)[];
+
+export const SHARD_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+export const WORKER_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+const PRINTABLE_ASCII_1_64 = /^[\x20-\x7e]{1,64}$/;
+const UTC_MILLIS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$/;
+// C0, DEL + C1, and the bidi embedding/override/isolate controls that can disguise text.
+const FORBIDDEN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function isLeafSize(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= MIN_LEAF_SIZE && (n as number) <= MAX_LEAF_SIZE && ((n as number) & ((n as number) - 1)) === 0;
+}
+
+/** SPEC §3 modelRef rule; returns a reason, or null when the text is acceptable. */
+export function modelRefProblem(text: string): string | null {
+  const codePoints = [...text].length;
+  if (codePoints < 1 || codePoints > 512) return 'must be 1 to 512 Unicode code points';
+  if (LONE_SURROGATE.test(text)) return 'must not contain lone surrogates';
+  if (FORBIDDEN_TEXT.test(text)) return 'must not contain control or bidi control characters';
+  return null;
+}
+
+/** A UTC timestamp in the exact SPEC form, naming a real calendar instant. */
+export function isUtcMillis(text: string): boolean {
+  if (!UTC_MILLIS.test(text)) return false;
+  const parsed = new Date(text);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === text;
+}
+
+export function formatUtcMillis(date: Date): string {
+  return date.toISOString();
+}
+
+function fail(member: string, rule: string): never {
+  throw new MalformedSealError(`member "${member}" ${rule}`);
+}
+
+function checkInteger(record: Record<string, unknown>, member: string, min: number, max: number): void {
+  const v = record[member];
+  if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) {
+    fail(member, `must be an integer from ${min} to ${max}`);
+  }
+}
+
+function checkNullable(record: Record<string, unknown>, member: string, check: (v: unknown) => boolean, rule: string): void {
+  const v = record[member];
+  if (v !== null && !check(v)) fail(member, `must be null or ${rule}`);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/**
+ * Checks every SPEC §3 shape rule and returns the record typed. Throws MalformedSealError
+ * naming the first offending member; never looks at keys or bytes.
+ */
+export function validateSealRecord(input: unknown): SealRecord {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new MalformedSealError('a seal record must be a JSON object');
+  }
+  const r = input as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    if (!(SEAL_MEMBERS as readonly string[]).includes(key)) fail(key, 'is not a seal record member');
+  }
+  for (const key of SEAL_MEMBERS) {
+    if (!Object.prototype.hasOwnProperty.call(r, key) || r[key] === undefined) fail(key, 'is missing');
+  }
+  if (r.format !== SEAL_FORMAT) fail('format', `must be "${SEAL_FORMAT}"`);
+  if (!isString(r.shardId) || !SHARD_ID_PATTERN.test(r.shardId)) fail('shardId', 'must match ^[A-Za-z0-9_-]{1,128}$');
+  if (r.digestAlg !== DIGEST_ALG) fail('digestAlg', `must be "${DIGEST_ALG}"`);
+  if (!isLeafSize(r.leafSize)) fail('leafSize', `must be a power of two from ${MIN_LEAF_SIZE} to ${MAX_LEAF_SIZE}`);
+  checkInteger(r, 'size', 1, Number.MAX_SAFE_INTEGER);
+  if (!isString(r.digest) || !HEX64.test(r.digest)) fail('digest', 'must be 64 lowercase hex characters');
+  checkNullable(r, 'contentSha256', (v) => isString(v) && HEX64.test(v), '64 lowercase hex characters');
+  checkInteger(r, 'device', 0, 1023);
+  checkNullable(r, 'deviceUuid', (v) => isString(v) && PRINTABLE_ASCII_1_64.test(v), 'at most 64 printable ASCII characters');
+  if (r.backend !== 'cuda' && r.backend !== 'host-sim') fail('backend', 'must be "cuda" or "host-sim"');
+  if (!isString(r.sealedAt) || !isUtcMillis(r.sealedAt)) fail('sealedAt', 'must be a UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ');
+  if (!isString(r.workerId) || !WORKER_ID_PATTERN.test(r.workerId)) fail('workerId', 'must match ^[A-Za-z0-9._:-]{1,128}$');
+  if (r.modelRef !== null) {
+    if (!isString(r.modelRef)) fail('modelRef', 'must be null or a string');
+    const problem = modelRefProblem(r.modelRef);
+    if (problem) fail('modelRef', problem);
+  }
+  if ((r.shardIndex === null) !== (r.shardCount === null)) fail('shardIndex', 'and shardCount must both be null or both be set');
+  if (r.shardCount !== null) {
+    checkInteger(r, 'shardCount', 1, 65535);
+    checkInteger(r, 'shardIndex', 0, (r.shardCount as number) - 1);
+  }
+  if (!isString(r.kid) || !HEX16.test(r.kid)) fail('kid', 'must be 16 lowercase hex characters');
+  if (!isString(r.mac) || !HEX64.test(r.mac)) fail('mac', 'must be 64 lowercase hex characters');
+  return r as unknown as SealRecord;
+}
+
+/** Parses seal record JSON text; JSON syntax errors become MalformedSealError too. */
+export function parseSealRecord(text: string): SealRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new MalformedSealError(`not valid JSON (${(error as Error).message})`);
+  }
+  return validateSealRecord(value);
+}
+
+/** The record as JSON text with members in SPEC order. */
+export function serializeSealRecord(record: SealRecord): string {
+  const ordered: Record<string, unknown> = {};
+  for (const key of SEAL_MEMBERS) ordered[key] = record[key];
+  return JSON.stringify(ordered, null, 2) + '\n';
+}
