@@ -1,0 +1,64 @@
+// The public face of one sealed allocation: read-only facts and the seal record. It holds no
+// device handle and no pointer; the manager keeps those in its own table, keyed by shard id.
+import { inspect } from 'node:util';
+import type { SealRecord } from '../seal/record.js';
+import { serializeSealRecord } from '../seal/record.js';
+
+export type ShardState = 'resident' | 'failed' | 'released';
+
+export class SealedShard {
+  readonly id: string;
+  readonly size: number;
+  readonly digest: string;
+  readonly leafSize: number;
+  readonly leafCount: number;
+  readonly backend: SealRecord['backend'];
+  readonly device: number;
+  readonly sealedAt: string;
+  readonly modelRef: string | null;
+  readonly #record: Readonly<SealRecord>;
+  readonly #state: () => ShardState;
+
+  /** @internal Created by VramManager only. */
+  constructor(record: SealRecord, state: () => ShardState) {
+    this.#record = Object.freeze({ ...record });
+    this.#state = state;
+    this.id = record.shardId;
+    this.size = record.size;
+    this.digest = record.digest;
+    this.leafSize = record.leafSize;
+    this.leafCount = Math.ceil(record.size / record.leafSize);
+    this.backend = record.backend;
+    this.device = record.device;
+    this.sealedAt = record.sealedAt;
+    this.modelRef = record.modelRef;
+    Object.freeze(this);
+  }
+
+  /** resident until released; failed once a verification has failed (it stays failed). */
+  get state(): ShardState {
+    return this.#state();
+  }
+
+  /** The SPEC §3 seal record (a fresh copy). */
+  toRecord(): SealRecord {
+    return { ...this.#record };
+  }
+
+  /** The seal record as JSON text, members in SPEC order. */
+  recordJson(): string {
+    return serializeSealRecord(this.#record);
+  }
+
+  toJSON(): { id: string; size: number; digest: string; leafSize: number; backend: string; device: number; state: ShardState } {
+    return { id: this.id, size: this.size, digest: this.digest, leafSize: this.leafSize, backend: this.backend, device: this.device, state: this.state };
+  }
+
+  toString(): string {
+    return `SealedShard(${this.id}, ${this.size} bytes, ${this.backend}:${this.device}, ${this.state})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
