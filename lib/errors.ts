@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'E_AUDIT_BUFFER_FULL'
   | 'E_AUDIT_LOCKED'
   | 'E_AUDIT_INVALID_EVENT'
-  | 'E_AUDIT_IO';
+  | 'E_AUDIT_IO'
+  | 'E_AUDIT_CORRUPT';
 
 export class VramResidencyError extends Error {
   readonly code: ErrorCode;
@@ -155,6 +156,34 @@ export class AuditError extends VramResidencyError {}
 export class AuditBufferFullError extends AuditError {
   constructor(message: string) {
     super('E_AUDIT_BUFFER_FULL', message, { retriable: true });
+  }
+}
+
+/** Another logger (this process or another live one) holds the audit directory's lock. */
+export class AuditLockedError extends AuditError {
+  readonly dir: string;
+  readonly holderPid: number | null;
+  constructor(dir: string, holderPid: number | null) {
+    super(
+      'E_AUDIT_LOCKED',
+      `audit directory ${dir} is locked by ${holderPid === null ? 'another logger' : `process ${holderPid}`}; one writer per directory — close the other logger or use another directory`,
+    );
+    this.dir = dir;
+    this.holderPid = holderPid;
+  }
+}
+
+/** A write, fsync or rotation of the audit log failed (disk full, I/O error); the logger retries. */
+export class AuditIoError extends AuditError {
+  constructor(message: string, cause?: unknown) {
+    super('E_AUDIT_IO', message, { retriable: true, cause });
+  }
+}
+
+/** The log's last complete record does not verify, so the logger will not append to it. */
+export class AuditLogCorruptError extends AuditError {
+  constructor(message: string) {
+    super('E_AUDIT_CORRUPT', message);
   }
 }
 

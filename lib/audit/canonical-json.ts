@@ -1,0 +1,37 @@
+// RFC 8785 JSON Canonicalization Scheme for the values an audit record may hold: strings,
+// safe integers, booleans, null, arrays and plain objects. Floats are refused because the
+// format has none, so number serialisation is just the shortest base-10 form of an integer.
+// Strings are escaped exactly as ECMAScript JSON.stringify does, which RFC 8785 §3.2.2.2 adopts;
+// members are sorted by UTF-16 code units, which is what Array.prototype.sort does by default.
+
+export class CanonicalJsonError extends Error {}
+
+export function canonicalJson(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isSafeInteger(value)) throw new CanonicalJsonError(`not a safe integer: ${String(value)}`);
+      return Object.is(value, -0) ? '0' : String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        // Absent optional members, as JSON.stringify drops them from the written line.
+        if (obj[k] === undefined) continue;
+        if (!first) out += ',';
+        first = false;
+        out += JSON.stringify(k) + ':' + canonicalJson(obj[k]);
+      }
+      return out + '}';
+    }
+    default:
+      throw new CanonicalJsonError(`not representable in an audit record: ${typeof value}`);
+  }
+}

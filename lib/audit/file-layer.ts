@@ -1,0 +1,48 @@
+// The file operations the writer performs, behind an interface so tests can inject disk-full
+// and I/O errors at any step. Writes are positional (pwrite) so a write can be retried, or
+// repeated by the synchronous critical path, at the exact offset it belongs to.
+import * as fs from 'node:fs';
+
+export interface FileLayer {
+  openSync(path: string, flags: string, mode: number): number;
+  closeSync(fd: number): void;
+  writeSync(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number;
+  fsyncSync(fd: number): void;
+  ftruncateSync(fd: number, length: number): void;
+  write(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  fsync(fd: number): Promise<void>;
+  /** Write a whole small file (sidecars) durably. */
+  writeFileSync(path: string, data: string, mode: number): void;
+  renameSync(from: string, to: string): void;
+  /** Make a directory entry change (create, rename) durable. */
+  fsyncDirSync(dir: string): void;
+}
+
+export const nodeFileLayer: FileLayer = {
+  openSync: (path, flags, mode) => fs.openSync(path, flags, mode),
+  closeSync: (fd) => fs.closeSync(fd),
+  writeSync: (fd, buf, offset, length, position) => fs.writeSync(fd, buf, offset, length, position),
+  fsyncSync: (fd) => fs.fsyncSync(fd),
+  ftruncateSync: (fd, length) => fs.ftruncateSync(fd, length),
+  write: (fd, buf, offset, length, position) =>
+    new Promise((resolve, reject) => fs.write(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)))),
+  fsync: (fd) => new Promise((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve()))),
+  writeFileSync: (path, data, mode) => {
+    const fd = fs.openSync(path, 'w', mode);
+    try {
+      fs.writeSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  renameSync: (from, to) => fs.renameSync(from, to),
+  fsyncDirSync: (dir) => {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+};

@@ -1,0 +1,26 @@
+// The audit logger: typed events, a crash-safe hash chain on disk (SPEC §4), offline verify and query.
+export { AUDIT_FORMAT, EVENT_CATALOGUE, RESERVED_NAMESPACES, SEVERITIES, SEVERITY_RANK, eventSpec } from './events.js';
+export type {
+  ApplicationEventType,
+  AuditEvent,
+  AuditRecord,
+  BuiltinEventType,
+  EventData,
+  EventSpec,
+  FieldKind,
+  FieldSpec,
+  LoggerEventType,
+  Severity,
+  TypedAuditEvent,
+} from './events.js';
+export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './validate.js';
+export { canonicalJson, CanonicalJsonError } from './canonical-json.js';
+export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './uuid7.js';
+export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './record.js';
+export { nodeFileLayer, type FileLayer } from './file-layer.js';
+export { listSegments, segmentName, sidecarName, LOCK_FILE, type SegmentEntry } from './segments.js';
+export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './logger.js';
+export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './logger.js';
+export { verifyAuditLog, recordShapeProblem } from './verify.js';
+export type { AuditFailureReason, AuditVerifyError, AuditVerifyOptions, AuditVerifyResult } from './verify.js';
+export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './query.js';

@@ -1,0 +1,33 @@
+// Shared helpers for the audit tests.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger, type ILogObj } from 'tslog';
+import type { AuditEvent } from '../../lib/audit/index.js';
+
+export const quietLog = new Logger<ILogObj>({ type: 'hidden' });
+
+export function freshDir(t: { teardown(fn: () => void): void }, name = 'log'): string {
+  const base = mkdtempSync(join(tmpdir(), 'vr-audit-'));
+  void t;
+  return join(base, name);
+}
+
+export function verifiedEvent(i: number): AuditEvent {
+  return { type: 'seal.verified', data: { timestamp: '2026-11-23T19:01:46.000Z', shard_id: `shard-${i}`, worker_id: 'worker-1' } };
+}
+
+export function criticalEvent(i: number): AuditEvent {
+  return {
+    type: 'seal.verification_failed',
+    data: {
+      timestamp: '2026-11-23T19:01:47.000Z',
+      shard_id: `shard-${i}`,
+      reason: 'digest_mismatch',
+      expected_digest: 'ab'.repeat(32),
+      actual_digest: null,
+      worker_id: 'worker-1',
+      severity: 'critical',
+    },
+  };
+}
