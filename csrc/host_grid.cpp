@@ -1,0 +1,56 @@
+#include "host_grid.h"
+
+#include <cstring>
+#include <vector>
+
+#include "parallel.h"
+
+namespace vrr {
+
+void hostRunLeafHashes(const LeafJob& job, unsigned threads) {
+  if (job.jobCount == 0) return;
+  const uint32_t blockDim = kLeafBlockThreads;
+  const uint32_t gridDim = gridBlocksFor(job.jobCount, blockDim);
+  parallelFor(gridDim, threads, [&](uint64_t block) {
+    // Per-block "shared memory" and per-thread "registers".
+    std::vector<uint32_t> tile(leafTileWords(blockDim));
+    std::vector<uint32_t> states(static_cast<size_t>(blockDim) * 8);
+    auto index = [&](uint32_t t) { return GridIndex{static_cast<uint32_t>(block), blockDim, t}; };
+    for (uint32_t t = 0; t < blockDim; t++) leafBeginPhase(job, index(t), tile.data(), &states[t * 8]);
+    const uint64_t blocks = leafLoopBlocks(job);
+    for (uint64_t k = 0; k < blocks; k++) {
+      for (uint32_t t = 0; t < blockDim; t++) leafLoadPhase(job, index(t), tile.data(), k);
+      // __syncthreads()
+      for (uint32_t t = 0; t < blockDim; t++) leafCompressPhase(job, index(t), tile.data(), k, &states[t * 8]);
+      // __syncthreads()
+    }
+    for (uint32_t t = 0; t < blockDim; t++) leafFinishPhase(job, index(t), &states[t * 8]);
+  });
+}
+
+void hostRunNodeLevel(const uint8_t* level, uint64_t count, uint8_t* next, unsigned threads) {
+  const uint32_t blockDim = 128;
+  const uint64_t nodes = nextLevelCount(count);
+  const uint32_t gridDim = gridBlocksFor(nodes, blockDim);
+  parallelFor(gridDim, threads, [&](uint64_t block) {
+    for (uint32_t t = 0; t < blockDim; t++) nodeLevelThread(GridIndex{static_cast<uint32_t>(block), blockDim, t}, level, count, next);
+  });
+}
+
+void hostReduceToRoot(const uint8_t* leafHashes, uint64_t count, uint8_t out[32], unsigned threads) {
+  if (count == 0) {
+    sha256Bytes(nullptr, 0, out);
+    return;
+  }
+  std::vector<uint8_t> current(leafHashes, leafHashes + count * 32);
+  std::vector<uint8_t> next;
+  while (count > 1) {
+    next.assign(nextLevelCount(count) * 32, 0);
+    hostRunNodeLevel(current.data(), count, next.data(), threads);
+    current.swap(next);
+    count = nextLevelCount(count);
+  }
+  std::memcpy(out, current.data(), 32);
+}
+
+}  // namespace vrr

@@ -1,0 +1,20 @@
+// Failures inside the addon carry a stable code that lib/native maps to DeviceError.
+// Messages say what happened; they never carry pointers or data bytes.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace vrr {
+
+class NativeError : public std::runtime_error {
+ public:
+  NativeError(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
+  const std::string& code() const { return code_; }
+
+ private:
+  std::string code_;
+};
+
+[[noreturn]] inline void fail(const char* code, const std::string& message) { throw NativeError(code, message); }
+
+}  // namespace vrr

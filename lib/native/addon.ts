@@ -1,0 +1,106 @@
+// Loads the compiled addon (build/Release/vram_residency.node via `bindings`) and maps its coded
+// errors to DeviceError. The raw addon surface is internal: use openDevice / cpuEngine.
+import bindings from 'bindings';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { DeviceError, type ErrorCode } from '../errors.js';
+import type { DeviceProperties, NativeStatus } from './types.js';
+
+/** The addon's raw functions (handles are small integers; no pointer ever reaches JS). */
+export interface NativeAddon {
+  status(): { withCuda: boolean; cudaDeviceCount: number; reason: string | null; sha256Accelerated: boolean };
+  coreSha256(bytes: Uint8Array): Uint8Array;
+  cpuMth(data: Uint8Array, leafSize: number, threads: number): Promise<Uint8Array>;
+  cpuMthFile(path: string, leafSize: number, offset: number, length: number, threads: number, sha256: boolean):
+    Promise<{ digest: Uint8Array; size: number; sha256: Uint8Array | null }>;
+  cpuSha256(data: Uint8Array): Promise<Uint8Array>;
+  openDevice(backend: string, index: number, capacityBytes: number, faultInjection: boolean, threads: number): number;
+  deviceProperties(device: number): DeviceProperties;
+  deviceMemInfo(device: number): { free: number; total: number };
+  deviceClose(device: number): void;
+  allocate(device: number, size: number): Promise<number>;
+  isDeviceMemory(device: number, allocation: number): boolean;
+  upload(device: number, allocation: number, deviceOffset: number, bytes: Uint8Array): Promise<void>;
+  uploadFile(device: number, allocation: number, path: string, fileOffset: number, length: number, deviceOffset: number,
+    leafSize: number, sha256: boolean, chunkBytes: number, onProgress: ((bytesDone: number) => void) | undefined):
+    Promise<{ leafHashes: Uint8Array; sha256: Uint8Array | null; length: number }>;
+  leafHashes(device: number, allocation: number, leafSize: number, firstLeaf: number, count: number): Promise<Uint8Array>;
+  chosenLeafHashes(device: number, allocation: number, leafSize: number, indices: readonly number[]): Promise<Uint8Array>;
+  root(device: number, allocation: number, leafSize: number): Promise<Uint8Array>;
+  flipBits(device: number, allocation: number, offset: number, mask: number): Promise<void>;
+  free(device: number, allocation: number): Promise<void>;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+let cached: NativeAddon | undefined;
+let loadError: Error | undefined;
+
+/** The addon, loaded once; throws DeviceError E_NO_ADDON saying how to build it. */
+export function loadNative(): NativeAddon {
+  if (cached) return cached;
+  if (loadError === undefined) {
+    try {
+      cached = bindings({ bindings: 'vram_residency', module_root: packageRoot }) as NativeAddon;
+      return cached;
+    } catch (error) {
+      loadError = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  throw new DeviceError(
+    'E_NO_ADDON',
+    `the native addon could not be loaded (${firstLine(loadError.message)}); run \`npm run build:addon\` (needs a C++17 compiler; CUDA optional)`,
+    { cause: loadError },
+  );
+}
+
+/** What the native layer can do here. Never throws. */
+export function nativeStatus(): NativeStatus {
+  let addon: NativeAddon;
+  try {
+    addon = loadNative();
+  } catch (error) {
+    return { loaded: false, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
+  }
+  try {
+    const s = addon.status();
+    return { loaded: true, withCuda: s.withCuda, reason: s.reason, cudaDeviceCount: s.cudaDeviceCount, sha256Accelerated: s.sha256Accelerated };
+  } catch (error) {
+    return { loaded: true, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
+  }
+}
+
+const knownCodes = new Set<ErrorCode>([
+  'E_ARG', 'E_NO_DEVICE', 'E_CUDA', 'E_OUT_OF_MEMORY', 'E_BOUNDS', 'E_FREED', 'E_IO', 'E_CLOSED', 'E_POLICY',
+]);
+
+/** Turns an addon error (an Error with a string `code`) into a DeviceError; anything else passes through. */
+export function toDeviceError(error: unknown): unknown {
+  if (error instanceof DeviceError || !(error instanceof Error)) return error;
+  const code = (error as Error & { code?: unknown }).code;
+  if (typeof code !== 'string') return error;
+  const mapped: ErrorCode = knownCodes.has(code as ErrorCode) ? (code as ErrorCode) : 'E_CUDA';
+  return new DeviceError(mapped, error.message, { retriable: mapped === 'E_OUT_OF_MEMORY' });
+}
+
+/** Runs a raw addon call, rethrowing its errors as DeviceError. */
+export async function callNative<T>(call: () => Promise<T> | T): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toDeviceError(error);
+  }
+}
+
+export function callNativeSync<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw toDeviceError(error);
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}

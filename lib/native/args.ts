@@ -1,0 +1,35 @@
+// Argument checks done before anything reaches the addon (which checks again): E_ARG with the
+// argument's name, never a native crash.
+import { InvalidArgumentError } from '../errors.js';
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+export function checkInteger(name: string, value: unknown, min = 0, max = MAX_SAFE): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(name, `must be an integer between ${min} and ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkLeafSize(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 4096 || value > 16777216 || (value & (value - 1)) !== 0) {
+    throw new InvalidArgumentError('leafSize', `must be a power of two between 4096 and 16777216, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkBytes(name: string, value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new InvalidArgumentError(name, 'must be a Uint8Array');
+  return value;
+}
+
+export function checkPath(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.includes('\0')) {
+    throw new InvalidArgumentError(name, 'must be a non-empty file path');
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'number' ? String(value) : typeof value;
+}

@@ -1,0 +1,205 @@
+// Devices and allocations over the addon's handles. One interface, two backends (cuda, host-sim).
+// An Allocation is an opaque handle: the device address stays inside the addon.
+import { DeviceError } from '../errors.js';
+import { callNative, callNativeSync, loadNative, type NativeAddon } from './addon.js';
+import { checkBytes, checkInteger, checkLeafSize, checkPath } from './args.js';
+import type { Backend, DeviceProperties, OpenDeviceOptions, UploadFileOptions, UploadFileResult } from './types.js';
+
+const DEFAULT_HOST_SIM_CAPACITY = 1024 ** 3;
+const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+
+export interface Device {
+  readonly backend: Backend;
+  readonly index: number;
+  properties(): DeviceProperties;
+  memInfo(): { free: number; total: number };
+  /** Device memory of `size` bytes (cuda: cudaMalloc, checked to be device memory). */
+  allocate(size: number): Promise<Allocation>;
+  /** True when `allocation` is a live-or-freed Allocation made by this device. */
+  owns(allocation: unknown): boolean;
+  /** Frees an allocation of this device; a foreign or fake handle is E_ARG. */
+  release(allocation: Allocation): Promise<void>;
+  /** No further allocations; live allocations stay usable until freed. */
+  close(): void;
+}
+
+export interface Allocation {
+  readonly size: number;
+  readonly backend: Backend;
+  isDeviceMemory(): boolean;
+  upload(deviceOffset: number, bytes: Uint8Array): Promise<void>;
+  uploadFile(path: string, opts: UploadFileOptions): Promise<UploadFileResult>;
+  leafHashes(leafSize: number, firstLeaf: number, count: number): Promise<Uint8Array>;
+  root(leafSize: number): Promise<Uint8Array>;
+  chosenLeafHashes(leafSize: number, indices: readonly number[]): Promise<Uint8Array>;
+  flipBits(offset: number, mask: number): Promise<void>;
+  free(): Promise<void>;
+}
+
+/** Opens a device. cuda without a driver → DeviceError E_NO_DEVICE carrying the CUDA error text. */
+export function openDevice(opts: OpenDeviceOptions): Device {
+  if (opts === null || typeof opts !== 'object') throw new DeviceError('E_ARG', 'openDevice: options object required');
+  if (opts.backend !== 'cuda' && opts.backend !== 'host-sim') {
+    throw new DeviceError('E_ARG', "openDevice: backend must be 'cuda' or 'host-sim'");
+  }
+  const index = checkInteger('index', opts.index ?? 0, 0, 1023);
+  const capacity = checkInteger('capacityBytes', opts.capacityBytes ?? DEFAULT_HOST_SIM_CAPACITY);
+  const threads = checkInteger('threads', opts.threads ?? 0, 0, 256);
+  const addon = loadNative();
+  const handle = callNativeSync(() => addon.openDevice(opts.backend, index, capacity, opts.faultInjection === true, threads));
+  return new NativeDevice(addon, handle, opts.backend, index);
+}
+
+class NativeDevice implements Device {
+  readonly #addon: NativeAddon;
+  readonly #handle: number;
+  readonly backend: Backend;
+  readonly index: number;
+
+  constructor(addon: NativeAddon, handle: number, backend: Backend, index: number) {
+    this.#addon = addon;
+    this.#handle = handle;
+    this.backend = backend;
+    this.index = index;
+  }
+
+  properties(): DeviceProperties {
+    return callNativeSync(() => this.#addon.deviceProperties(this.#handle));
+  }
+
+  memInfo(): { free: number; total: number } {
+    return callNativeSync(() => this.#addon.deviceMemInfo(this.#handle));
+  }
+
+  async allocate(size: number): Promise<Allocation> {
+    checkInteger('size', size, 1);
+    const handle = await callNative(() => this.#addon.allocate(this.#handle, size));
+    return new NativeAllocation(this.#addon, this.#handle, handle, size, this.backend);
+  }
+
+  owns(allocation: unknown): boolean {
+    return allocation instanceof NativeAllocation && allocation.deviceHandle === this.#handle;
+  }
+
+  async release(allocation: Allocation): Promise<void> {
+    if (!this.owns(allocation)) throw new DeviceError('E_ARG', 'release: not an allocation of this device');
+    await allocation.free();
+  }
+
+  close(): void {
+    callNativeSync(() => this.#addon.deviceClose(this.#handle));
+  }
+
+  toJSON(): { backend: Backend; index: number } {
+    return { backend: this.backend, index: this.index };
+  }
+}
+
+class NativeAllocation implements Allocation {
+  readonly #addon: NativeAddon;
+  readonly #device: number;
+  readonly #handle: number;
+  readonly size: number;
+  readonly backend: Backend;
+
+  constructor(addon: NativeAddon, device: number, handle: number, size: number, backend: Backend) {
+    this.#addon = addon;
+    this.#device = device;
+    this.#handle = handle;
+    this.size = size;
+    this.backend = backend;
+  }
+
+  get deviceHandle(): number {
+    return this.#device;
+  }
+
+  isDeviceMemory(): boolean {
+    const self = brand(this);
+    return callNativeSync(() => self.#addon.isDeviceMemory(self.#device, self.#handle));
+  }
+
+  async upload(deviceOffset: number, bytes: Uint8Array): Promise<void> {
+    const self = brand(this);
+    checkInteger('deviceOffset', deviceOffset);
+    checkBytes('bytes', bytes);
+    await callNative(() => self.#addon.upload(self.#device, self.#handle, deviceOffset, bytes));
+  }
+
+  async uploadFile(path: string, opts: UploadFileOptions): Promise<UploadFileResult> {
+    const self = brand(this);
+    checkPath('path', path);
+    const leafSize = checkLeafSize(opts?.leafSize);
+    const fileOffset = checkInteger('fileOffset', opts.fileOffset ?? 0);
+    const length = opts.length === undefined ? -1 : checkInteger('length', opts.length);
+    const deviceOffset = checkInteger('deviceOffset', opts.deviceOffset ?? 0);
+    const chunkBytes = checkInteger('chunkBytes', opts.chunkBytes ?? Math.ceil(DEFAULT_CHUNK_BYTES / leafSize) * leafSize, leafSize, 2 ** 30);
+    if (chunkBytes % leafSize !== 0) throw new DeviceError('E_ARG', 'chunkBytes must be a multiple of leafSize');
+    const report = opts.onProgress;
+    if (report !== undefined && typeof report !== 'function') throw new DeviceError('E_ARG', 'onProgress must be a function');
+    // Progress arrives from the addon's worker thread via a thread-safe function; keep it
+    // monotonic, drop late arrivals, and always end with the full length.
+    let reported = 0;
+    let done = false;
+    const onProgress = report === undefined ? undefined : (bytes: number) => {
+      if (done || bytes <= reported) return;
+      reported = bytes;
+      report(bytes);
+    };
+    const result = await callNative(() =>
+      self.#addon.uploadFile(self.#device, self.#handle, path, fileOffset, length, deviceOffset, leafSize, opts.sha256 === true, chunkBytes, onProgress),
+    );
+    done = true;
+    if (report !== undefined && reported < result.length) report(result.length);
+    return { leafHashes: new Uint8Array(result.leafHashes), sha256: result.sha256 === null ? null : new Uint8Array(result.sha256), length: result.length };
+  }
+
+  async leafHashes(leafSize: number, firstLeaf: number, count: number): Promise<Uint8Array> {
+    const self = brand(this);
+    checkLeafSize(leafSize);
+    checkInteger('firstLeaf', firstLeaf);
+    checkInteger('count', count);
+    return new Uint8Array(await callNative(() => self.#addon.leafHashes(self.#device, self.#handle, leafSize, firstLeaf, count)));
+  }
+
+  async root(leafSize: number): Promise<Uint8Array> {
+    const self = brand(this);
+    checkLeafSize(leafSize);
+    return new Uint8Array(await callNative(() => self.#addon.root(self.#device, self.#handle, leafSize)));
+  }
+
+  async chosenLeafHashes(leafSize: number, indices: readonly number[]): Promise<Uint8Array> {
+    const self = brand(this);
+    checkLeafSize(leafSize);
+    if (!Array.isArray(indices)) throw new DeviceError('E_ARG', 'indices must be an array of leaf indices');
+    indices.forEach((index, i) => checkInteger(`indices[${i}]`, index));
+    return new Uint8Array(await callNative(() => self.#addon.chosenLeafHashes(self.#device, self.#handle, leafSize, [...indices])));
+  }
+
+  async flipBits(offset: number, mask: number): Promise<void> {
+    const self = brand(this);
+    checkInteger('offset', offset);
+    checkInteger('mask', mask, 1, 255);
+    await callNative(() => self.#addon.flipBits(self.#device, self.#handle, offset, mask));
+  }
+
+  async free(): Promise<void> {
+    const self = brand(this);
+    await callNative(() => self.#addon.free(self.#device, self.#handle));
+  }
+
+  toJSON(): { size: number; backend: Backend } {
+    return { size: this.size, backend: this.backend };
+  }
+
+  static isAllocation(value: unknown): value is NativeAllocation {
+    return typeof value === 'object' && value !== null && #handle in value;
+  }
+}
+
+// Methods called with a foreign `this` (a plain object, a copy) fail cleanly instead of reading
+// private state that is not there.
+function brand(value: unknown): NativeAllocation {
+  if (!NativeAllocation.isAllocation(value)) throw new DeviceError('E_ARG', 'not an Allocation made by openDevice().allocate()');
+  return value;
+}
