@@ -356,16 +356,16 @@ Napi::Value Upload(const Napi::CallbackInfo& info) {
 Napi::Value UploadFile(const Napi::CallbackInfo& info) {
   return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
     auto use = std::make_shared<Allocation::Use>(Allocation::begin(allocationArg(info)));
-    UploadFileRequest request;
-    request.path = stringArg(info, 2, "path");
-    request.fileOffset = integerArg(info, 3, "fileOffset");
+    auto request = std::make_shared<UploadFileRequest>();
+    request->path = stringArg(info, 2, "path");
+    request->fileOffset = integerArg(info, 3, "fileOffset");
     const int64_t length = optionalLengthArg(info, 4, "length");
-    request.deviceOffset = integerArg(info, 5, "deviceOffset");
-    request.leafSize = static_cast<uint32_t>(integerArg(info, 6, "leafSize"));
+    request->deviceOffset = integerArg(info, 5, "deviceOffset");
+    request->leafSize = static_cast<uint32_t>(integerArg(info, 6, "leafSize"));
     checkLeafSize(integerArg(info, 6, "leafSize"));
-    request.sha256 = boolArg(info, 7);
-    request.chunkBytes = integerArg(info, 8, "chunkBytes");
-    if (request.chunkBytes == 0 || request.chunkBytes % request.leafSize != 0 || request.chunkBytes > (1ull << 30)) {
+    request->sha256 = boolArg(info, 7);
+    request->chunkBytes = integerArg(info, 8, "chunkBytes");
+    if (request->chunkBytes == 0 || request->chunkBytes % request->leafSize != 0 || request->chunkBytes > (1ull << 30)) {
       fail("E_ARG", "chunkBytes must be a positive multiple of leafSize, at most 1 GiB");
     }
     std::shared_ptr<Napi::ThreadSafeFunction> progress;
@@ -376,7 +376,7 @@ Napi::Value UploadFile(const Napi::CallbackInfo& info) {
     auto result = std::make_shared<UploadFileResult>();
     auto* worker = new PromiseWorker(
         env,
-        [=]() mutable {
+        [=] {
           struct ReleaseOnExit {
             std::shared_ptr<Napi::ThreadSafeFunction> tsfn;
             ~ReleaseOnExit() {
@@ -384,10 +384,10 @@ Napi::Value UploadFile(const Napi::CallbackInfo& info) {
             }
           } releaseOnExit{progress};
           {
-            ReadOnlyFile file(request.path);
-            request.length = resolveFileRange(file, request.fileOffset, length);
+            ReadOnlyFile file(request->path);
+            request->length = resolveFileRange(file, request->fileOffset, length);
           }
-          checkRange(request.deviceOffset, request.length, use->size(), "uploadFile destination");
+          checkRange(request->deviceOffset, request->length, use->size(), "uploadFile destination");
           ProgressFn onProgress;
           if (progress) {
             onProgress = [progress](uint64_t done) {
@@ -400,13 +400,13 @@ Napi::Value UploadFile(const Napi::CallbackInfo& info) {
               if (status != napi_ok) delete value;
             };
           }
-          use->backend().uploadFile(use->base(), request, *result, onProgress);
+          use->backend().uploadFile(use->base(), *request, *result, onProgress);
         },
         [=](Napi::Env e) -> Napi::Value {
           Napi::Object out = Napi::Object::New(e);
           out.Set("leafHashes", copyToBuffer(e, result->leafHashes.data(), result->leafHashes.size()));
           out.Set("sha256", result->hasSha256 ? copyToBuffer(e, result->sha256, 32) : e.Null());
-          out.Set("length", Napi::Number::New(e, static_cast<double>(request.length)));
+          out.Set("length", Napi::Number::New(e, static_cast<double>(request->length)));
           return out;
         });
     return worker->queue();
