@@ -346,7 +346,10 @@ Napi::Value Upload(const Napi::CallbackInfo& info) {
     const uint64_t length = bytes.ByteLength();
     checkRange(offset, length, use->size(), "upload");
     auto* worker = new PromiseWorker(
-        env, [=] { use->backend().copyIn(use->base(), offset, data, length); },
+        env,
+        [=] {
+          if (length > 0) use->backend().copyIn(use->base(), offset, data, length);
+        },
         [](Napi::Env e) -> Napi::Value { return e.Undefined(); });
     worker->keepAlive(bytes);
     return worker->queue();
@@ -395,7 +398,11 @@ Napi::Value UploadFile(const Napi::CallbackInfo& info) {
               const napi_status status = progress->NonBlockingCall(value, [](Napi::Env e, Napi::Function fn, uint64_t* v) {
                 const double n = static_cast<double>(*v);
                 delete v;
-                fn.Call({Napi::Number::New(e, n)});
+                try {
+                  fn.Call({Napi::Number::New(e, n)});
+                } catch (const Napi::Error&) {
+                  // lib/native wraps the user's callback and keeps its errors; nothing to do here
+                }
               });
               if (status != napi_ok) delete value;
             };

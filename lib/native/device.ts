@@ -138,19 +138,27 @@ class NativeAllocation implements Allocation {
     const report = opts.onProgress;
     if (report !== undefined && typeof report !== 'function') throw new DeviceError('E_ARG', 'onProgress must be a function');
     // Progress arrives from the addon's worker thread via a thread-safe function; keep it
-    // monotonic, drop late arrivals, and always end with the full length.
+    // monotonic, drop late arrivals, and always end with the full length. A throwing callback
+    // does not stop the upload; its first error is rethrown when the upload is done.
     let reported = 0;
     let done = false;
-    const onProgress = report === undefined ? undefined : (bytes: number) => {
-      if (done || bytes <= reported) return;
+    let callbackError: { error: unknown } | undefined;
+    const deliver = (bytes: number): void => {
+      if (done || bytes <= reported || report === undefined) return;
       reported = bytes;
-      report(bytes);
+      try {
+        report(bytes);
+      } catch (error) {
+        callbackError ??= { error };
+      }
     };
     const result = await callNative(() =>
-      self.#addon.uploadFile(self.#device, self.#handle, path, fileOffset, length, deviceOffset, leafSize, opts.sha256 === true, chunkBytes, onProgress),
+      self.#addon.uploadFile(self.#device, self.#handle, path, fileOffset, length, deviceOffset, leafSize, opts.sha256 === true,
+        chunkBytes, report === undefined ? undefined : deliver),
     );
+    if (reported < result.length) deliver(result.length);
     done = true;
-    if (report !== undefined && reported < result.length) report(result.length);
+    if (callbackError !== undefined) throw callbackError.error;
     return { leafHashes: new Uint8Array(result.leafHashes), sha256: result.sha256 === null ? null : new Uint8Array(result.sha256), length: result.length };
   }
 

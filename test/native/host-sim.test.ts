@@ -190,3 +190,27 @@ t.test('flipping bits at any byte changes exactly that leaf and the root', async
     { numRuns: 30 },
   );
 });
+
+t.test('a throwing progress callback does not stop the upload; its error surfaces at the end', async (t) => {
+  const data = randomBytes(200_000, 8);
+  const file = join(dir, 'progress.bin');
+  writeFileSync(file, data);
+  const a = await device.allocate(data.length);
+  const seen: number[] = [];
+  await t.rejects(
+    a.uploadFile(file, {
+      leafSize: 4096, chunkBytes: 4096 * 4,
+      onProgress: (n) => {
+        seen.push(n);
+        throw new Error('callback failed');
+      },
+    }),
+    { message: 'callback failed' },
+  );
+  t.ok(seen.length >= 1, 'the callback ran');
+  t.equal(hex(await a.root(4096)), hex(oracleMth(data, 4096)), 'all bytes landed');
+  await a.upload(0, new Uint8Array(0));
+  await a.upload(data.length, new Uint8Array(0));
+  t.equal(hex(await a.root(4096)), hex(oracleMth(data, 4096)), 'empty uploads change nothing');
+  await a.free();
+});
