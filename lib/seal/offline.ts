@@ -1,0 +1,42 @@
+// Offline verification with nothing but the token: a seal record alone (shape, key, MAC), or a
+// file against its record (then size, tree digest and plain SHA-256 too).
+import { loadWasm } from '../wasm/index.js';
+import { type Engine, defaultEngine, digestFileWith, statRegularFile } from '../engines/file-digest.js';
+import { checkSealRecord, checkSealedDigests, checkSealedSize } from './check.js';
+import type { SealRecord } from './record.js';
+
+export interface OfflineVerifyOptions {
+  /** The worker token the record was sealed under (never logged). */
+  token: string;
+}
+
+export interface FileVerifyOptions extends OfflineVerifyOptions {
+  engine?: Engine;
+  threads?: number;
+  onProgress?: (p: { bytes: number; totalBytes: number }) => void;
+}
+
+/** Shape, kid and MAC per SPEC §3. Resolves with the typed record; rejects with the SPEC reason. */
+export async function verifySealRecord(record: unknown, opts: OfflineVerifyOptions): Promise<SealRecord> {
+  const key = (await loadWasm()).sealKey(opts.token);
+  try {
+    return checkSealRecord(record, key);
+  } finally {
+    key.dispose();
+  }
+}
+
+/** Everything SPEC §3 checks, on a file: resolves with the record when the file is what was sealed. */
+export async function verifySealedFile(path: string, record: unknown, opts: FileVerifyOptions): Promise<SealRecord> {
+  const checked = await verifySealRecord(record, opts);
+  checkSealedSize(checked, await statRegularFile(path));
+  const result = await digestFileWith(opts.engine ?? defaultEngine(), path, {
+    leafSize: checked.leafSize,
+    sha256: checked.contentSha256 !== null,
+    threads: opts.threads,
+    onProgress: opts.onProgress,
+  });
+  checkSealedSize(checked, result.size);
+  checkSealedDigests(checked, result.digest, result.sha256);
+  return checked;
+}
