@@ -2,12 +2,14 @@
 // bounded memory. The main thread reads fixed-size chunks (whole leaves) in file order, hands
 // each to a worker_threads pool running the WASM leaf hasher (buffers are transferred, not
 // copied, and come back for reuse), and folds the returned leaf hashes into the tree in order.
+// Workers take tens of milliseconds to start; until the first one is up, the main thread hashes
+// chunks itself rather than wait.
 import { createHash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, VramResidencyError } from './errors.js';
-import { DEFAULT_LEAF_SIZE, assertLeafSize, loadWasm } from './wasm/index.js';
-import { LeafWorkerPool } from './digest-worker-pool.js';
+import { DEFAULT_LEAF_SIZE, assertLeafSize, compileWasmModule, loadWasm } from './wasm/index.js';
+import { LeafWorkerPool, type LeafResult } from './digest-worker-pool.js';
 
 export interface DigestFileOptions {
   /** SPEC §1 leaf size; default 65536. */
@@ -89,10 +91,10 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
   } catch (e) {
     throw ioError(path, `open failed (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`, e);
   }
-  const pool = new LeafWorkerPool(threads);
+  const pool = new LeafWorkerPool(threads, { module: await compileWasmModule() });
   const spareBuffers: ArrayBuffer[] = [];
   // Jobs in file order; each resolves to its leaf hashes. Never more than threads × JOBS_PER_WORKER.
-  const inFlight: { length: number; result: Promise<{ buffer: ArrayBuffer; leafHashes: Uint8Array }> }[] = [];
+  const inFlight: { length: number; result: Promise<LeafResult> }[] = [];
   try {
     let position = 0;
     let endOfFile = false;
@@ -109,8 +111,13 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
         if (length < chunkBytes) endOfFile = true;
         if (length === 0) break;
         contentHash?.update(new Uint8Array(buffer, 0, length));
-        const result = pool.hashLeaves(buffer, length, leafSize);
-        result.catch(() => {}); // awaited in order below; avoid an unhandled rejection meanwhile
+        let result: Promise<LeafResult>;
+        if (pool.anyReady) {
+          result = pool.hashLeaves(buffer, length, leafSize);
+          result.catch(() => {}); // awaited in order below; avoid an unhandled rejection meanwhile
+        } else {
+          result = Promise.resolve({ buffer, leafHashes: wasm.hashLeaves(new Uint8Array(buffer, 0, length), leafSize) });
+        }
         inFlight.push({ length, result });
         position += length;
       }

@@ -2,10 +2,15 @@
 // jobs in the order it received them, so a FIFO of pending promises per worker is enough.
 import { Worker } from 'node:worker_threads';
 import { VramResidencyError } from './errors.js';
-import type { LeafJob, LeafJobResult } from './digest-worker.js';
+import type { LeafJob, LeafWorkerData, LeafWorkerMessage } from './digest-worker.js';
+
+export interface LeafResult {
+  buffer: ArrayBuffer;
+  leafHashes: Uint8Array;
+}
 
 interface Pending {
-  resolve: (r: { buffer: ArrayBuffer; leafHashes: Uint8Array }) => void;
+  resolve: (r: LeafResult) => void;
   reject: (e: unknown) => void;
 }
 
@@ -18,16 +23,21 @@ function workerUrl(): URL {
 class LeafWorker {
   readonly worker: Worker;
   readonly pending: Pending[] = [];
+  ready = false;
   #failed: unknown = undefined;
 
-  constructor() {
+  constructor(data: LeafWorkerData) {
     // Inherit execArgv so a TS loader given with --import also applies inside the worker.
-    this.worker = new Worker(workerUrl(), { execArgv: process.execArgv });
-    this.worker.on('message', (r: LeafJobResult) => {
+    this.worker = new Worker(workerUrl(), { execArgv: process.execArgv, workerData: data });
+    this.worker.on('message', (m: LeafWorkerMessage) => {
+      if ('ready' in m) {
+        this.ready = true;
+        return;
+      }
       const p = this.pending.shift();
       if (!p) return;
-      if ('error' in r) p.reject(new VramResidencyError('E_IO', `leaf hashing worker failed: ${r.error}`));
-      else p.resolve({ buffer: r.buffer, leafHashes: r.leafHashes });
+      if ('error' in m) p.reject(new VramResidencyError('E_IO', `leaf hashing worker failed: ${m.error}`));
+      else p.resolve({ buffer: m.buffer, leafHashes: m.leafHashes });
     });
     const fail = (e: unknown) => {
       this.#failed ??= e;
@@ -37,7 +47,7 @@ class LeafWorker {
     this.worker.on('exit', (code) => fail(new VramResidencyError('E_IO', `leaf hashing worker exited (code ${code})`)));
   }
 
-  run(job: LeafJob): Promise<{ buffer: ArrayBuffer; leafHashes: Uint8Array }> {
+  run(job: LeafJob): Promise<LeafResult> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
@@ -50,13 +60,19 @@ export class LeafWorkerPool {
   readonly #workers: LeafWorker[];
   #nextId = 0;
 
-  constructor(threads: number) {
-    this.#workers = Array.from({ length: threads }, () => new LeafWorker());
+  constructor(threads: number, data: LeafWorkerData = {}) {
+    this.#workers = Array.from({ length: threads }, () => new LeafWorker(data));
+  }
+
+  /** True once at least one worker has its WASM instance up. */
+  get anyReady(): boolean {
+    return this.#workers.some((w) => w.ready);
   }
 
   /** Hashes the leaves of buffer[0, length) on the least busy worker; the buffer is transferred and handed back. */
-  hashLeaves(buffer: ArrayBuffer, length: number, leafSize: number): Promise<{ buffer: ArrayBuffer; leafHashes: Uint8Array }> {
-    const worker = this.#workers.reduce((a, b) => (b.pending.length < a.pending.length ? b : a));
+  hashLeaves(buffer: ArrayBuffer, length: number, leafSize: number): Promise<LeafResult> {
+    const score = (w: LeafWorker) => w.pending.length + (w.ready ? 0 : 0.5); // prefer started workers on ties
+    const worker = this.#workers.reduce((a, b) => (score(b) < score(a) ? b : a));
     return worker.run({ id: this.#nextId++, buffer, length, leafSize });
   }
 

@@ -37,7 +37,9 @@ const scalar = rounds(
   (t, v) =>
     `  ${v(7)} += (rotr<u32>(${v(4)}, 6) ^ rotr<u32>(${v(4)}, 11) ^ rotr<u32>(${v(4)}, 25)) + (${v(6)} ^ (${v(4)} & (${v(5)} ^ ${v(6)}))) + ${hex(K[t])} + w${t % 16};\n` +
     `  ${v(3)} += ${v(7)};\n` +
-    `  ${v(7)} += (rotr<u32>(${v(0)}, 2) ^ rotr<u32>(${v(0)}, 13) ^ rotr<u32>(${v(0)}, 22)) + ((${v(0)} & ${v(1)}) | (${v(2)} & (${v(0)} | ${v(1)})));`,
+    // Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), where b ^ c is the previous round's a ^ b.
+    `  x${t % 2} = ${v(0)} ^ ${v(1)};\n` +
+    `  ${v(7)} += (rotr<u32>(${v(0)}, 2) ^ rotr<u32>(${v(0)}, 13) ^ rotr<u32>(${v(0)}, 22)) + (${v(1)} ^ (x${t % 2} & x${(t + 1) % 2}));`,
 );
 
 const vector = rounds(
@@ -54,8 +56,10 @@ const vector = rounds(
     `  ${v(7)} = i32x4.add(i32x4.add(${v(7)}, i32x4.add(w${t % 16}, i32x4.splat(${hex(K[t])}))), i32x4.add(` +
     `v128.xor(v128.xor(rotr4(${v(4)}, 6), rotr4(${v(4)}, 11)), rotr4(${v(4)}, 25)), v128.bitselect(${v(5)}, ${v(6)}, ${v(4)})));\n` +
     `  ${v(3)} = i32x4.add(${v(3)}, ${v(7)});\n` +
+    // Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), where b ^ c is the previous round's a ^ b.
+    `  x${t % 2} = v128.xor(${v(0)}, ${v(1)});\n` +
     `  ${v(7)} = i32x4.add(${v(7)}, i32x4.add(` +
-    `v128.xor(v128.xor(rotr4(${v(0)}, 2), rotr4(${v(0)}, 13)), rotr4(${v(0)}, 22)), v128.bitselect(${v(2)}, ${v(1)}, v128.xor(${v(0)}, ${v(1)}))));`,
+    `v128.xor(v128.xor(rotr4(${v(0)}, 2), rotr4(${v(0)}, 13)), rotr4(${v(0)}, 22)), v128.xor(${v(1)}, v128.and(x${t % 2}, x${(t + 1) % 2}))));`,
 );
 
 const w16 = Array.from({ length: 16 }, (_, i) => i);
@@ -73,6 +77,8 @@ export function compress(state: usize, block: usize): void {
   let g = load<u32>(state, 24);
   let h = load<u32>(state, 28);
 ${w16.map((i) => `  let w${i} = bswap<u32>(load<u32>(block, ${i * 4}));`).join('\n')}
+  let x0: u32 = 0;
+  let x1 = b ^ c;
 ${scalar}
   store<u32>(state, load<u32>(state, 0) + a, 0);
   store<u32>(state, load<u32>(state, 4) + b, 4);
@@ -103,6 +109,8 @@ export function compress4(state: usize, w: usize): void {
   let g = v128.load(state, 96);
   let h = v128.load(state, 112);
 ${w16.map((i) => `  let w${i} = v128.load(w, ${i * 16});`).join('\n')}
+  let x0 = i32x4.splat(0);
+  let x1 = v128.xor(b, c);
 ${vector}
   v128.store(state, i32x4.add(v128.load(state, 0), a), 0);
   v128.store(state, i32x4.add(v128.load(state, 16), b), 16);

@@ -124,7 +124,8 @@ export class Core {
   }
 }
 
-export async function instantiateCore(): Promise<Core> {
-  const instance = await webAssembly().instantiate(await compileCore(), {});
+/** A new instance, of `compiled` (a WebAssembly.Module from compileCore, possibly posted from another thread) or of the embedded module. */
+export async function instantiateCore(compiled?: object): Promise<Core> {
+  const instance = await webAssembly().instantiate(compiled ?? (await compileCore()), {});
   return new Core(instance.exports as unknown as CoreExports);
 }

@@ -1,6 +1,6 @@
 // vram-residency/wasm: SPEC §1–3 crypto (SHA-256, HMAC, HKDF, mth-sha256, seal keys and MACs) in an
 // embedded AssemblyScript/WebAssembly module. No Node-only imports: runs in Node and browsers alike.
-import { instantiateCore } from './core.js';
+import { compileCore, instantiateCore } from './core.js';
 import { WasmCryptoImpl, type WasmCrypto } from './crypto.js';
 
 export type { Bytes } from './bytes.js';
@@ -22,7 +22,16 @@ export function loadWasm(): Promise<WasmCrypto> {
   return shared;
 }
 
-/** A fresh, independent module instance (own memory, own slots): for workers or isolation. */
-export async function createWasmCrypto(): Promise<WasmCrypto> {
-  return new WasmCryptoImpl(await instantiateCore());
+/**
+ * A fresh, independent module instance (own memory, own slots): for workers or isolation.
+ * `compiled` may be the WebAssembly.Module from compileWasmModule(), e.g. posted to a worker,
+ * which then skips decoding and compiling and shares the already optimized code.
+ */
+export async function createWasmCrypto(compiled?: object): Promise<WasmCrypto> {
+  return new WasmCryptoImpl(await instantiateCore(compiled));
+}
+
+/** The compiled module (a WebAssembly.Module, compiled once per thread); it can be posted to workers. */
+export function compileWasmModule(): Promise<object> {
+  return compileCore();
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// WASM crypto core throughput: the same bytes through every contender, one table, ratios to
+// hash-wasm's SHA-256 (also WebAssembly, compiled from C). Run `npm run build` first.
+//   node bench/wasm.mjs [--quick]      (256 MiB, or 32 MiB with --quick)
+import { createHash, randomFillSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSHA256 } from 'hash-wasm';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { loadWasm } from '../dist/wasm/index.js';
+import { digestFile } from '../dist/digest-file.js';
+
+const quick = process.argv.includes('--quick');
+const MiB = 1024 * 1024;
+const size = (quick ? 32 : 256) * MiB;
+const repeats = quick ? 2 : 3;
+const LEAF = 65536;
+const PIECE = 4 * MiB; // streaming contenders see the same 4 MiB pieces
+
+const data = new Uint8Array(size);
+for (let off = 0; off < size; off += 65536) randomFillSync(data, off, Math.min(65536, size - off));
+
+const dir = mkdtempSync(join(tmpdir(), 'vram-bench-wasm-'));
+const file = join(dir, 'data.bin');
+writeFileSync(file, data);
+readFileSync(file); // into the page cache
+
+const wasm = await loadWasm();
+const hashWasm = await createSHA256();
+
+const contenders = [
+  ['hash-wasm sha256 (peer)', () => {
+    hashWasm.init();
+    for (let o = 0; o < size; o += PIECE) hashWasm.update(data.subarray(o, o + PIECE));
+    return hashWasm.digest('binary');
+  }],
+  ['wasm sha256', () => wasm.sha256(data)],
+  ['wasm mth-sha256, 1 thread', () => wasm.mthSha256(data, LEAF)],
+  ['digestFile mth-sha256, 2 threads (page cache)', async () => (await digestFile(file, { leafSize: LEAF, threads: 2 })).digest],
+  ['@noble/hashes sha256', () => nobleSha256(data)],
+  ['node:crypto sha256 (OpenSSL)', () => createHash('sha256').update(data).digest()],
+];
+
+async function measure(fn) {
+  await fn(); // warm-up: tier-up, worker start paths, caches
+  let best = Infinity;
+  let result;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    result = await fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return { mbps: size / 1e6 / (best / 1000), result };
+}
+
+const rows = [];
+for (const [name, fn] of contenders) rows.push({ name, ...(await measure(fn)) });
+rmSync(dir, { recursive: true, force: true });
+
+// The contenders must agree before their speed means anything.
+const hex = (b) => Buffer.from(b).toString('hex');
+const shaDigests = new Set(rows.filter((r) => !r.name.includes('mth')).map((r) => hex(r.result)));
+const mthDigests = new Set(rows.filter((r) => r.name.includes('mth')).map((r) => hex(r.result)));
+if (shaDigests.size !== 1 || mthDigests.size !== 1) throw new Error('contenders disagree on the digest');
+
+const peer = rows[0].mbps;
+console.log(`wasm bench: ${size / MiB} MiB, leaf ${LEAF / 1024} KiB, best of ${repeats}, ratio vs hash-wasm sha256`);
+console.log(`${'contender'.padEnd(48)} ${'MB/s'.padStart(8)} ${'ratio'.padStart(7)}`);
+for (const r of rows) console.log(`${r.name.padEnd(48)} ${r.mbps.toFixed(0).padStart(8)} ${(r.mbps / peer).toFixed(2).padStart(6)}x`);
