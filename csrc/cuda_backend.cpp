@@ -152,11 +152,13 @@ class CudaBackend final : public DeviceBackend {
     return p;
   }
 
+  // Runs from destructors too: never throws; a failure here leaves nothing more to do.
   void zeroAndFree(void* base, uint64_t size) override {
-    select();
+    cudaSetDevice(index_);
     cudaMemset(base, 0, static_cast<size_t>(size));
     cudaDeviceSynchronize();
     cudaFree(base);
+    cudaGetLastError();
   }
 
   bool isDeviceMemory(const void* base) override {
