@@ -444,7 +444,13 @@ export class VramManager {
     if (!entry || this.#closed) return;
     this.#audit.emit({
       type: 'security.suspicious_activity',
-      data: { timestamp: now(), description: `shard ${shardId} was dropped without release; freeing its device memory`, worker_id: this.workerId },
+      data: {
+        timestamp: now(),
+        activity: 'shard_dropped_without_release',
+        details: 'a SealedShard was garbage-collected without release(); its device memory is zeroed and freed now',
+        subject_id: shardId,
+        worker_id: this.workerId,
+      },
     });
     await this.#releaseEntry(entry).catch(() => undefined);
   }

@@ -2,6 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { NodeMth } from '../../lib/engines/node-mth.js';
+import { oracleMth } from '../helpers/oracle.js';
 import { patternBytes, readVectorJson, vectorSources } from '../helpers/vectors.js';
 
 for (const source of vectorSources()) {
@@ -15,14 +16,14 @@ for (const source of vectorSources()) {
   });
 }
 
-t.test('any chunking gives the same root', async (t) => {
+t.test('any chunking gives the oracle root', async (t) => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 5 * 4096 + 7 }),
       fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 8 }),
       (size, cuts) => {
         const data = patternBytes(size).map((b, i) => (b * 7 + i) & 0xff);
-        const whole = new NodeMth(4096).update(data).digest();
+        const whole = Buffer.from(oracleMth(data, 4096));
         const parts = new NodeMth(4096);
         let at = 0;
         for (let i = 0; at < size; i++) {

@@ -209,3 +209,25 @@ t.test('the token never shows: inspect, JSON, toString, errors', async (t) => {
   await manager.close();
   await audit.close();
 });
+
+t.test('a shard dropped without release is freed and audited', async (t) => {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const dir = tempDir();
+  const { audit, manager } = await openManager(dir);
+  await (async () => {
+    await manager.sealBytes(randomBytes(2 * LEAF)); // dropped on the floor
+  })();
+  t.equal(manager.capacity().used, 2 * LEAF);
+  for (let i = 0; i < 50 && manager.capacity().used > 0; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  t.equal(manager.capacity().used, 0, 'the finalizer freed the memory');
+  await manager.close();
+  await audit.close();
+  const types = (await queryAuditLogAll(join(dir, 'audit'))).map((r) => r.type);
+  t.same(types.slice(-3), ['security.suspicious_activity', 'vram.deallocated', 'audit.log_closed']);
+});

@@ -1,0 +1,66 @@
+// `vram-residency audit verify DIR` and `audit query DIR`: offline checks and searches of an audit log.
+import type { Command } from 'commander';
+import { queryAuditLog, verifyAuditLog } from '../../audit/index.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { CheckFailed } from '../exit.js';
+import type { Reporter } from '../reporter.js';
+import { parseIntArg, runCommand } from '../run.js';
+
+export function registerAudit(program: Command): void {
+  const audit = program.command('audit').description('check and search audit logs offline');
+  audit
+    .command('verify')
+    .description('check an audit log directory: hashes, chain links, seq, ids, timestamps, sidecars')
+    .argument('<dir>', 'the audit log directory')
+    .option('--json', 'print one JSON document')
+    .action(runCommand(async (reporter: Reporter, dir: string) => {
+      const result = await verifyAuditLog(dir);
+      reporter.result(result);
+      if (!result.intact) {
+        const where = result.firstError ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason}` : result.summary;
+        if (reporter.json) return 1;
+        throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
+      }
+      reporter.line(result.summary);
+      return 0;
+    }));
+  audit
+    .command('query')
+    .description('list audit records matching filters, oldest first')
+    .argument('<dir>', 'the audit log directory')
+    .option('--type <type...>', 'event types (e.g. vram.sealed seal.verification_failed)')
+    .option('--since <time>', 'records at or after this ISO time')
+    .option('--until <time>', 'records before this ISO time')
+    .option('--shard-id <id>', 'records about this shard')
+    .option('--worker-id <id>', 'records from this worker')
+    .option('--severity <level>', 'info, warning or critical')
+    .option('--limit <n>', 'at most this many records')
+    .option('--json', 'print a JSON array')
+    .action(runCommand(async (reporter: Reporter, dir: string, opts: Record<string, any>) => {
+      const filter = {
+        types: opts.type as string[] | undefined,
+        since: opts.since ? parseTime('--since', opts.since) : undefined,
+        until: opts.until ? parseTime('--until', opts.until) : undefined,
+        shardId: opts.shardId as string | undefined,
+        workerId: opts.workerId as string | undefined,
+        severity: opts.severity as 'info' | 'warning' | 'critical' | undefined,
+        limit: opts.limit ? parseIntArg('--limit', opts.limit, 1, Number.MAX_SAFE_INTEGER) : undefined,
+      };
+      if (filter.severity && !['info', 'warning', 'critical'].includes(filter.severity)) {
+        throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
+      }
+      const records = [];
+      for await (const record of queryAuditLog(dir, filter)) {
+        if (reporter.json) records.push(record);
+        else reporter.line(`${record.seq}\t${record.ts}\t${record.severity}\t${record.type}\t${JSON.stringify(record.data)}`);
+      }
+      reporter.result(records);
+      return 0;
+    }));
+}
+
+function parseTime(flag: string, text: string): string {
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(flag, `"${text}" is not a date/time (use ISO 8601, e.g. 2026-11-24T10:00:00Z)`);
+  return d.toISOString();
+}

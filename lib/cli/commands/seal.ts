@@ -1,0 +1,100 @@
+// `vram-residency seal FILE…`: load shard files into device memory, seal them, write their seal
+// records; with --hold, stay resident and re-verify on a schedule (a worker in miniature).
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from '../../errors.js';
+import type { SealedShard } from '../../manager/sealed-shard.js';
+import type { Reporter } from '../reporter.js';
+import { formatBytes } from '../reporter.js';
+import { parseIntArg, parseLeafSize, runCommand } from '../run.js';
+import { readToken } from '../token.js';
+import { defaultWorkerId, openWorker } from '../worker-setup.js';
+
+export function registerSeal(program: Command): void {
+  program
+    .command('seal')
+    .description('seal shard files into device memory and write their seal records')
+    .argument('<files...>', 'shard files, in shard order')
+    .option('--device <n>', 'device index', '0')
+    .option('--simulate', 'use the host-simulated device (not VRAM: tests and demos only)')
+    .option('--token-env <var>', 'environment variable holding the worker token', 'VRAM_RESIDENCY_TOKEN')
+    .option('--token-file <file>', 'file holding the worker token')
+    .option('--worker-id <id>', 'worker id recorded in seals and audit records')
+    .option('--model-ref <ref>', 'model reference recorded in each seal')
+    .option('--expect-sha256 <hex>', 'published SHA-256 of the (single) file; the seal aborts on a mismatch')
+    .option('--leaf-size <bytes>', 'leaf size: a power of two from 4096 to 16777216', '65536')
+    .option('--audit-dir <dir>', 'audit log directory', 'vram-residency-audit')
+    .option('--out <path>', 'seal record file (one input) or directory (default: FILE.seal.json beside each file)')
+    .option('--hold', 'stay resident and re-verify on a schedule until interrupted')
+    .option('--interval <seconds>', 'with --hold: seconds between verifications', '30')
+    .option('--samples <n>', 'with --hold: leaves per sampled verification (every 10th run is full)', '16')
+    .option('--json', 'print one JSON document')
+    .action(runCommand(async (reporter: Reporter, files: string[], opts: Record<string, any>) => {
+      const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
+      const leafSize = parseLeafSize(opts.leafSize);
+      const device = parseIntArg('--device', opts.device, 0, 1023);
+      if (opts.expectSha256 && files.length !== 1) throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
+      const outFor = recordPaths(files, opts.out);
+      const { audit, manager } = await openWorker(reporter, {
+        token,
+        workerId: opts.workerId ?? defaultWorkerId(),
+        auditDir: opts.auditDir,
+        device,
+        simulate: Boolean(opts.simulate),
+        leafSize,
+      });
+      const sealed: SealedShard[] = [];
+      try {
+        for (const [i, file] of files.entries()) {
+          const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+          const bar = reporter.progress(`seal ${basename(file)}`, Math.max(size, 1));
+          const shard = await manager.sealFile(file, {
+            modelRef: opts.modelRef,
+            shardIndex: files.length > 1 ? i : undefined,
+            shardCount: files.length > 1 ? files.length : undefined,
+            expectedSha256: opts.expectSha256,
+            computeContentSha256: true,
+            onProgress: (p) => bar.update(p.bytes),
+          });
+          bar.stop();
+          writeFileSync(outFor[i]!, shard.recordJson());
+          sealed.push(shard);
+          reporter.line(`sealed ${file} → ${outFor[i]} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`);
+        }
+        reporter.result({ ok: true, shards: sealed.map((s, i) => ({ file: files[i], record: outFor[i], ...s.toRecord() })) });
+        if (opts.hold) await hold(reporter, manager, sealed, Number(opts.interval), parseIntArg('--samples', opts.samples, 1, 1e6));
+        return 0;
+      } finally {
+        await manager.close();
+        await audit.close();
+      }
+    }));
+}
+
+function recordPaths(files: string[], out: string | undefined): string[] {
+  if (out === undefined) return files.map((f) => `${f}.seal.json`);
+  const isDir = files.length > 1 || statSync(out, { throwIfNoEntry: false })?.isDirectory() === true;
+  if (!isDir) return [out];
+  mkdirSync(out, { recursive: true });
+  return files.map((f) => join(out, `${basename(f)}.seal.json`));
+}
+
+/** Re-verify until SIGINT/SIGTERM: sampled each time, in full every tenth round. Any failure ends it with status 1. */
+async function hold(reporter: Reporter, manager: import('../../manager/vram-manager.js').VramManager, shards: SealedShard[], intervalSeconds: number, samples: number): Promise<void> {
+  if (!(intervalSeconds > 0)) throw new InvalidArgumentError('--interval', 'must be a positive number of seconds');
+  reporter.line(`holding ${shards.length} shard(s) resident; re-verifying every ${intervalSeconds} s (Ctrl-C to release and exit)`);
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  for (let round = 1; ; round++) {
+    const timer = new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), intervalSeconds * 1000));
+    if ((await Promise.race([timer, stopped.then(() => 'stop' as const)])) === 'stop') break;
+    const mode = round % 10 === 0 ? 'full' : 'sample';
+    for (const shard of shards) await manager.verify(shard, { mode, samples });
+    reporter.line(`${new Date().toISOString()} round ${round}: ${shards.length} shard(s) verified (${mode})`);
+  }
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+}

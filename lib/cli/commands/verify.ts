@@ -1,0 +1,41 @@
+// `vram-residency verify FILE --seal RECORD`: offline verification of a file against its seal record.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { defaultEngine, parseEngine, statRegularFile } from '../../engines/file-digest.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { parseSealRecord } from '../../seal/record.js';
+import { verifySealedFile } from '../../seal/offline.js';
+import type { Reporter } from '../reporter.js';
+import { runCommand } from '../run.js';
+import { readToken } from '../token.js';
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('verify a file against its seal record, offline (shape, key, MAC, size, digest, SHA-256)')
+    .argument('<file>', 'the model file or shard')
+    .requiredOption('--seal <record>', 'the seal record JSON file')
+    .option('--token-env <var>', 'environment variable holding the worker token', 'VRAM_RESIDENCY_TOKEN')
+    .option('--token-file <file>', 'file holding the worker token')
+    .option('--engine <engine>', 'wasm, native or node (default: native when the addon loaded, else wasm)')
+    .option('--json', 'print one JSON document')
+    .action(runCommand(async (reporter: Reporter, file: string, opts: Record<string, string>) => {
+      const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
+      let text: string;
+      try {
+        text = readFileSync(opts.seal!, 'utf8');
+      } catch (error) {
+        throw new InvalidArgumentError('--seal', `cannot read ${opts.seal} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+      const engine = opts.engine ? parseEngine(opts.engine) : defaultEngine();
+      const size = await statRegularFile(file);
+      const bar = reporter.progress('verify', size);
+      const started = performance.now();
+      const record = await verifySealedFile(file, parseSealRecord(text), { token, engine, onProgress: (p) => bar.update(p.bytes) });
+      bar.stop();
+      const seconds = (performance.now() - started) / 1000;
+      reporter.result({ ok: true, file, shardId: record.shardId, size: record.size, digest: record.digest, engine, seconds: Number(seconds.toFixed(3)) });
+      reporter.line(`OK ${file}: matches seal ${record.shardId} (${record.size} bytes, mth-sha256 ${record.digest}), engine ${engine}, ${seconds.toFixed(2)} s`);
+      return 0;
+    }));
+}

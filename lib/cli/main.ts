@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// The `vram-residency` command. Exit status: 0 ok, 1 a check failed, 2 usage or environment error.
+import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
+import { registerBench } from './commands/bench.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDigest } from './commands/digest.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerSeal } from './commands/seal.js';
+import { registerVerify } from './commands/verify.js';
+import { EXIT_USAGE } from './exit.js';
+
+export function buildProgram(): Command {
+  const program = new Command('vram-residency')
+    .description('Sealed VRAM residency for inference workers: seal, verify and audit model shards in device memory')
+    .option('--debug', 'show stack traces on errors')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  for (const register of [registerDoctor, registerDemo, registerSeal, registerVerify, registerDigest, registerAudit, registerBench]) {
+    register(program);
+  }
+  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) command.exitOverride();
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const helpOrVersion = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
+      process.exitCode = helpOrVersion ? 0 : EXIT_USAGE;
+      return;
+    }
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exitCode = EXIT_USAGE;
+  }
+}
+
+await main();

@@ -1,0 +1,106 @@
+// How commands talk: human lines (with progress bars on a terminal) or one JSON document (--json).
+import { SingleBar } from 'cli-progress';
+
+export interface ReporterOptions {
+  json: boolean;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+export class Reporter {
+  readonly json: boolean;
+  private readonly out: NodeJS.WriteStream;
+  private readonly err: NodeJS.WriteStream;
+
+  constructor(opts: ReporterOptions) {
+    this.json = opts.json;
+    this.out = opts.stdout ?? process.stdout;
+    this.err = opts.stderr ?? process.stderr;
+  }
+
+  /** A human line on stdout (nothing in --json mode). */
+  line(text = ''): void {
+    if (!this.json) this.out.write(text + '\n');
+  }
+
+  /** The one JSON document of a --json run. */
+  result(value: unknown): void {
+    if (this.json) this.out.write(JSON.stringify(value, null, 2) + '\n');
+  }
+
+  /** A warning or error sentence on stderr. */
+  warn(text: string): void {
+    this.err.write(text + '\n');
+  }
+
+  /** Emphasis only when colors are welcome (a terminal, and NO_COLOR unset). */
+  strong(text: string): string {
+    return this.err.isTTY && this.out.isTTY && !process.env.NO_COLOR ? `\x1b[1m${text}\x1b[0m` : text;
+  }
+
+  /**
+   * A progress bar on a terminal; plain start/finish lines when output is not a terminal; silent
+   * with --json. Returns an updater taking bytes done.
+   */
+  progress(label: string, totalBytes: number): { update(bytes: number): void; stop(): void } {
+    if (this.json) return { update() {}, stop() {} };
+    if (!this.err.isTTY) {
+      // Plain lines at each quarter, so logs of long runs still show movement.
+      let quarter = 0;
+      const err = this.err;
+      return {
+        update(bytes: number) {
+          const q = Math.floor((bytes / totalBytes) * 4);
+          if (q > quarter && q < 4) {
+            quarter = q;
+            err.write(`${label}: ${q * 25}% (${formatBytes(bytes)} of ${formatBytes(totalBytes)})\n`);
+          }
+        },
+        stop() {},
+      };
+    }
+    const bar = new SingleBar(
+      {
+        format: `${label} [{bar}] {percentage}% | {done}/{totalMiB} MiB | {speed} MB/s`,
+        stream: this.err,
+        hideCursor: true,
+        clearOnComplete: true,
+        barsize: 30,
+      },
+    );
+    const started = performance.now();
+    const totalMiB = (totalBytes / 2 ** 20).toFixed(1);
+    bar.start(totalBytes, 0, { done: '0.0', totalMiB, speed: '0' });
+    return {
+      update(bytes: number) {
+        const s = (performance.now() - started) / 1000;
+        bar.update(bytes, { done: (bytes / 2 ** 20).toFixed(1), totalMiB, speed: s > 0 ? (bytes / 1e6 / s).toFixed(0) : '0' });
+      },
+      stop() {
+        bar.stop();
+      },
+    };
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/** Parses sizes such as 4096, 64KiB, 256MiB, 1GiB, 1.5GB. */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i.exec(text.trim());
+  if (!m) throw new Error(`"${text}" is not a size (examples: 4096, 64KiB, 256MiB, 1GiB)`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const pow: Record<string, number> = { b: 1, k: 1024, kib: 1024, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30, t: 2 ** 40, tib: 2 ** 40, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+  const bytes = Number(m[1]) * pow[unit]!;
+  if (!Number.isSafeInteger(bytes)) throw new Error(`"${text}" is not a whole number of bytes`);
+  return bytes;
+}

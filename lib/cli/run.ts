@@ -1,0 +1,56 @@
+// The wrapper every command action goes through: one Reporter, errors turned into one clear
+// sentence (or a JSON error document), and the exit status set from what happened.
+import type { Command } from 'commander';
+import { InvalidArgumentError, SealCheckError, SealVerificationError } from '../errors.js';
+import { isLeafSize } from '../seal/record.js';
+import { EXIT_CHECK_FAILED, errorJson, exitCodeFor } from './exit.js';
+import { Reporter, parseSize } from './reporter.js';
+
+type Action = (reporter: Reporter, ...args: any[]) => Promise<number>;
+
+export function runCommand(action: Action): (...args: any[]) => Promise<void> {
+  return async (...args: any[]) => {
+    const command = args[args.length - 1] as Command;
+    const opts = command.opts();
+    const debug = Boolean(command.optsWithGlobals().debug);
+    const reporter = new Reporter({ json: Boolean(opts.json) });
+    try {
+      process.exitCode = await action(reporter, ...args.slice(0, -1));
+    } catch (error) {
+      const code = exitCodeFor(error);
+      if (reporter.json) {
+        reporter.result({ ok: false, error: errorJson(error, debug) });
+      } else {
+        const prefix = code === EXIT_CHECK_FAILED ? 'FAILED' : 'error';
+        const sentence = error instanceof Error ? error.message : String(error);
+        reporter.warn(`${prefix}: ${sentence}`);
+        if (error instanceof SealCheckError || error instanceof SealVerificationError) {
+          reporter.warn(`reason: ${error.reason}`);
+        }
+        if (debug && error instanceof Error && error.stack) reporter.warn(error.stack);
+        else if (code !== EXIT_CHECK_FAILED && !(error instanceof InvalidArgumentError)) reporter.warn('(run with --debug for details)');
+      }
+      process.exitCode = code;
+    }
+  };
+}
+
+export function parseLeafSize(text: string): number {
+  const n = parseSizeArg('--leaf-size', text);
+  if (!isLeafSize(n)) throw new InvalidArgumentError('--leaf-size', `${text} is not a power of two from 4096 to 16777216`);
+  return n;
+}
+
+export function parseSizeArg(flag: string, text: string): number {
+  try {
+    return parseSize(text);
+  } catch (error) {
+    throw new InvalidArgumentError(flag, (error as Error).message);
+  }
+}
+
+export function parseIntArg(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(flag, `must be an integer from ${min} to ${max}, got "${text}"`);
+  return n;
+}

@@ -1,0 +1,49 @@
+// What `seal` and `demo` share: an audit log and a manager on the right backend, with the
+// simulated device allowed only when asked for (and then said out loud).
+import { hostname } from 'node:os';
+import { AuditLogger } from '../audit/index.js';
+import { VramManager } from '../manager/vram-manager.js';
+import { nativeStatus } from '../native/index.js';
+import type { Reporter } from './reporter.js';
+
+export function defaultWorkerId(): string {
+  const name = hostname().replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 100) || 'worker';
+  return `${name}-${process.pid}`;
+}
+
+export interface WorkerSetup {
+  audit: AuditLogger;
+  manager: VramManager;
+  simulated: boolean;
+}
+
+export async function openWorker(
+  reporter: Reporter,
+  opts: { token: string; workerId: string; auditDir: string; device: number; simulate: boolean; leafSize: number; simulatedCapacityBytes?: number; faultInjection?: boolean },
+): Promise<WorkerSetup> {
+  const audit = AuditLogger.open({ dir: opts.auditDir, service: opts.workerId, flush: { mode: 'hybrid' } });
+  try {
+    const manager = await VramManager.open({
+      token: opts.token,
+      workerId: opts.workerId,
+      audit,
+      device: opts.device,
+      backend: opts.simulate ? 'host-sim' : 'cuda',
+      policy: { allowSimulatedDevice: opts.simulate },
+      leafSize: opts.leafSize,
+      simulatedCapacityBytes: opts.simulatedCapacityBytes,
+      faultInjection: opts.faultInjection,
+    });
+    if (opts.simulate) reporter.warn('note: using the host-simulated device (host memory, not VRAM) — for tests and demos only');
+    return { audit, manager, simulated: opts.simulate };
+  } catch (error) {
+    await audit.close();
+    throw error;
+  }
+}
+
+/** True when a CUDA device is there to use; otherwise commands fall back to the simulated device only when told to. */
+export function cudaAvailable(): boolean {
+  const s = nativeStatus();
+  return s.loaded && s.cudaDeviceCount > 0;
+}
