@@ -15,13 +15,15 @@ void hostRunLeafHashes(const LeafJob& job, unsigned threads) {
     // Per-block "shared memory" and per-thread "registers".
     std::vector<uint32_t> tile(leafTileWords(blockDim));
     std::vector<uint32_t> states(static_cast<size_t>(blockDim) * 8);
+    std::vector<RowSpan> spans(blockDim);
     auto index = [&](uint32_t t) { return GridIndex{static_cast<uint32_t>(block), blockDim, t}; };
-    for (uint32_t t = 0; t < blockDim; t++) leafBeginPhase(job, index(t), tile.data(), &states[t * 8]);
+    for (uint32_t t = 0; t < blockDim; t++) leafBeginPhase(job, index(t), tile.data(), spans.data(), &states[t * 8]);
+    // __syncthreads()
     const uint64_t blocks = leafLoopBlocks(job);
     for (uint64_t k = 0; k < blocks; k++) {
-      for (uint32_t t = 0; t < blockDim; t++) leafLoadPhase(job, index(t), tile.data(), k);
+      for (uint32_t t = 0; t < blockDim; t++) leafLoadPhase(job, index(t), tile.data(), spans.data(), k);
       // __syncthreads()
-      for (uint32_t t = 0; t < blockDim; t++) leafCompressPhase(job, index(t), tile.data(), k, &states[t * 8]);
+      for (uint32_t t = 0; t < blockDim; t++) leafCompressPhase(index(t), tile.data(), spans.data(), k, &states[t * 8]);
       // __syncthreads()
     }
     for (uint32_t t = 0; t < blockDim; t++) leafFinishPhase(job, index(t), &states[t * 8]);

@@ -6,14 +6,16 @@ namespace vrr {
 
 __global__ void __launch_bounds__(kLeafBlockThreads) leafHashKernel(LeafJob job) {
   __shared__ uint32_t tile[kLeafBlockThreads * kTileStride];
+  __shared__ RowSpan spans[kLeafBlockThreads];
   const GridIndex g{blockIdx.x, blockDim.x, threadIdx.x};
   uint32_t state[8];
-  leafBeginPhase(job, g, tile, state);
+  leafBeginPhase(job, g, tile, spans, state);
+  __syncthreads();
   const uint64_t blocks = leafLoopBlocks(job);
   for (uint64_t k = 0; k < blocks; k++) {
-    leafLoadPhase(job, g, tile, k);
+    leafLoadPhase(job, g, tile, spans, k);
     __syncthreads();
-    leafCompressPhase(job, g, tile, k, state);
+    leafCompressPhase(g, tile, spans, k, state);
     __syncthreads();
   }
   leafFinishPhase(job, g, state);

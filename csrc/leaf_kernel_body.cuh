@@ -58,41 +58,53 @@ HD LeafSpan leafSpanForRow(const LeafJob& job, const GridIndex& g, uint32_t row)
   return span;
 }
 
-// Little-endian 32-bit load of bytes [offset, offset+4) of the span, zero past its end.
-HD uint32_t loadWordMasked(const LeafSpan& span, uint64_t offset, int aligned) {
-  if (aligned && offset + 4 <= span.length) {
-    return *reinterpret_cast<const uint32_t*>(span.bytes + offset);
-  }
-  uint32_t word = 0;
-  for (uint64_t b = 0; b < 4; b++) {
-    if (offset + b < span.length) word |= static_cast<uint32_t>(span.bytes[offset + b]) << (8 * b);
-  }
-  return word;
-}
+// Where each row's leaf lives, computed once per launch by the row's own thread and read by the
+// loaders of later phases (shared memory on the device; after the begin phase's barrier).
+struct RowSpan {
+  uint64_t start;       // byte offset of the leaf in job.data
+  uint32_t length;      // leaf bytes (0 = no leaf for this row)
+  uint32_t fullBlocks;  // see LeafSpan
+};
 
-// Before the block loop: the carried word of every row holds the 0x00 prefix in its top byte.
-HD void leafBeginPhase(const LeafJob&, const GridIndex& g, uint32_t* tile, uint32_t state[8]) {
+// Before the block loop: record this row's span, and put the 0x00 prefix in the top byte of the
+// row's carried word.
+HD void leafBeginPhase(const LeafJob& job, const GridIndex& g, uint32_t* tile, RowSpan* spans, uint32_t state[8]) {
+  const LeafSpan span = leafSpanForRow(job, g, g.threadIdx);
+  RowSpan& row = spans[g.threadIdx];
+  row.start = span.active ? static_cast<uint64_t>(span.bytes - job.data) : 0;
+  row.length = static_cast<uint32_t>(span.length);
+  row.fullBlocks = static_cast<uint32_t>(span.fullBlocks);
   tile[g.threadIdx * kTileStride] = 0;
   sha256Init(state);
 }
 
 // Cooperative, coalesced staging of message block k of every leaf in this thread block.
-HD void leafLoadPhase(const LeafJob& job, const GridIndex& g, uint32_t* tile, uint64_t k) {
+HD void leafLoadPhase(const LeafJob& job, const GridIndex& g, uint32_t* tile, const RowSpan* spans, uint64_t k) {
   const uint32_t wordsPerBlock = 16;
   for (uint32_t r = 0; r < wordsPerBlock; r++) {
     const uint32_t idx = r * g.blockDim + g.threadIdx;
     const uint32_t row = idx / wordsPerBlock;
     const uint32_t col = idx % wordsPerBlock;
-    const LeafSpan span = leafSpanForRow(job, g, row);
-    if (!span.active || k >= span.fullBlocks) continue;
-    tile[row * kTileStride + 1 + col] = loadWordMasked(span, 64 * k + 4 * col, job.aligned);
+    const RowSpan span = spans[row];
+    if (k >= span.fullBlocks) continue;
+    const uint64_t offset = 64 * k + 4 * col;
+    const uint8_t* p = job.data + span.start + offset;
+    uint32_t word;
+    if (job.aligned && offset + 4 <= span.length) {
+      word = *reinterpret_cast<const uint32_t*>(p);
+    } else {  // unaligned destination, or the word reaches past the leaf: bytes, zero past the end
+      word = 0;
+      for (uint32_t b = 0; b < 4; b++) {
+        if (offset + b < span.length) word |= static_cast<uint32_t>(p[b]) << (8 * b);
+      }
+    }
+    tile[row * kTileStride + 1 + col] = word;
   }
 }
 
 // Each thread compresses its own leaf's block k from the staged row.
-HD void leafCompressPhase(const LeafJob& job, const GridIndex& g, uint32_t* tile, uint64_t k, uint32_t state[8]) {
-  const LeafSpan span = leafSpanForRow(job, g, g.threadIdx);
-  if (!span.active || k >= span.fullBlocks) return;
+HD void leafCompressPhase(const GridIndex& g, uint32_t* tile, const RowSpan* spans, uint64_t k, uint32_t state[8]) {
+  if (k >= spans[g.threadIdx].fullBlocks) return;
   uint32_t* row = tile + g.threadIdx * kTileStride;
   uint32_t words[16];
   uint32_t previous = row[0];
