@@ -95,6 +95,14 @@ class NativeDevice implements Device {
   }
 }
 
+// An Allocation dropped without free() would pin device memory until the process exits; the
+// garbage collector's notice frees it instead (zeroed like any free). Explicit free() is still
+// the contract: collection time is unpredictable.
+interface FreeTicket { addon: NativeAddon; device: number; handle: number }
+const leakedAllocations = new FinalizationRegistry<FreeTicket>(({ addon, device, handle }) => {
+  addon.free(device, handle).catch(() => undefined);
+});
+
 class NativeAllocation implements Allocation {
   readonly #addon: NativeAddon;
   readonly #device: number;
@@ -108,6 +116,7 @@ class NativeAllocation implements Allocation {
     this.#handle = handle;
     this.size = size;
     this.backend = backend;
+    leakedAllocations.register(this, { addon, device, handle }, this);
   }
 
   get deviceHandle(): number {
@@ -194,6 +203,7 @@ class NativeAllocation implements Allocation {
   async free(): Promise<void> {
     const self = brand(this);
     await callNative(() => self.#addon.free(self.#device, self.#handle));
+    leakedAllocations.unregister(self);
   }
 
   toJSON(): { size: number; backend: Backend } {

@@ -4,6 +4,8 @@ import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { DeviceError } from '../../lib/errors.js';
 import { loadNative, openDevice, type Allocation } from '../../lib/native/index.js';
@@ -162,4 +164,20 @@ t.test('error messages and JSON never carry addresses', async (t) => {
   t.notMatch(err.message, /0x[0-9a-f]{6,}/i);
   t.notMatch(JSON.stringify(err), /0x[0-9a-f]{6,}/i);
   t.notMatch(JSON.stringify(a), /0x[0-9a-f]{6,}/i);
+});
+
+t.test('an allocation dropped without free() is freed when collected', async (t) => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const d = openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024 });
+  await (async () => {
+    await d.allocate(512 * 1024);
+  })();
+  t.equal(d.memInfo().free, 512 * 1024);
+  for (let i = 0; i < 50 && d.memInfo().free < 1024 * 1024; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  t.equal(d.memInfo().free, 1024 * 1024, 'memory returned after collection');
+  d.close();
 });
