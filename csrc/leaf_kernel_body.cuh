@@ -108,7 +108,7 @@ HD void leafCompressPhase(const GridIndex& g, uint32_t* tile, const RowSpan* spa
   uint32_t* row = tile + g.threadIdx * kTileStride;
   uint32_t words[16];
   uint32_t previous = row[0];
-#pragma unroll
+VRR_UNROLL
   for (int j = 0; j < 16; j++) {
     const uint32_t current = row[1 + j];
     words[j] = bytePerm(previous, current, 0x3456);

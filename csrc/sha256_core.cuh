@@ -7,8 +7,10 @@
 
 #if defined(__CUDACC__)
 #define HD __host__ __device__ __forceinline__
+#define VRR_UNROLL _Pragma("unroll")
 #else
 #define HD inline
+#define VRR_UNROLL _Pragma("GCC unroll 64")
 #endif
 
 namespace vrr {
@@ -82,11 +84,11 @@ HD void sha256Init(uint32_t state[8]) {
 // One compression over 16 big-endian message words (already byte-ordered by the caller).
 HD void sha256Compress(uint32_t state[8], const uint32_t block[16]) {
   uint32_t w[16];
-#pragma unroll
+VRR_UNROLL
   for (int i = 0; i < 16; i++) w[i] = block[i];
   uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
   uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
-#pragma unroll
+VRR_UNROLL
   for (int i = 0; i < 64; i++) {
     uint32_t wi;
     if (i < 16) {
@@ -111,7 +113,7 @@ HD void sha256Compress(uint32_t state[8], const uint32_t block[16]) {
 }
 
 HD void sha256StoreDigest(const uint32_t state[8], uint8_t out[32]) {
-#pragma unroll
+VRR_UNROLL
   for (int i = 0; i < 8; i++) storeBigEndian32(out + 4 * i, state[i]);
 }
 
