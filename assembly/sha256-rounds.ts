@@ -343,6 +343,75 @@ export function compress(state: usize, block: usize): void {
   store<u32>(state, load<u32>(state, 28) + h, 28);
 }
 
+// The round constants, each repeated in four lanes: one memory operand per round, where a
+// v128 constant would be rebuilt from two 64-bit immediates every time.
+const K4 = memory.data<u32>([
+  0x428a2f98, 0x428a2f98, 0x428a2f98, 0x428a2f98,
+  0x71374491, 0x71374491, 0x71374491, 0x71374491,
+  0xb5c0fbcf, 0xb5c0fbcf, 0xb5c0fbcf, 0xb5c0fbcf,
+  0xe9b5dba5, 0xe9b5dba5, 0xe9b5dba5, 0xe9b5dba5,
+  0x3956c25b, 0x3956c25b, 0x3956c25b, 0x3956c25b,
+  0x59f111f1, 0x59f111f1, 0x59f111f1, 0x59f111f1,
+  0x923f82a4, 0x923f82a4, 0x923f82a4, 0x923f82a4,
+  0xab1c5ed5, 0xab1c5ed5, 0xab1c5ed5, 0xab1c5ed5,
+  0xd807aa98, 0xd807aa98, 0xd807aa98, 0xd807aa98,
+  0x12835b01, 0x12835b01, 0x12835b01, 0x12835b01,
+  0x243185be, 0x243185be, 0x243185be, 0x243185be,
+  0x550c7dc3, 0x550c7dc3, 0x550c7dc3, 0x550c7dc3,
+  0x72be5d74, 0x72be5d74, 0x72be5d74, 0x72be5d74,
+  0x80deb1fe, 0x80deb1fe, 0x80deb1fe, 0x80deb1fe,
+  0x9bdc06a7, 0x9bdc06a7, 0x9bdc06a7, 0x9bdc06a7,
+  0xc19bf174, 0xc19bf174, 0xc19bf174, 0xc19bf174,
+  0xe49b69c1, 0xe49b69c1, 0xe49b69c1, 0xe49b69c1,
+  0xefbe4786, 0xefbe4786, 0xefbe4786, 0xefbe4786,
+  0x0fc19dc6, 0x0fc19dc6, 0x0fc19dc6, 0x0fc19dc6,
+  0x240ca1cc, 0x240ca1cc, 0x240ca1cc, 0x240ca1cc,
+  0x2de92c6f, 0x2de92c6f, 0x2de92c6f, 0x2de92c6f,
+  0x4a7484aa, 0x4a7484aa, 0x4a7484aa, 0x4a7484aa,
+  0x5cb0a9dc, 0x5cb0a9dc, 0x5cb0a9dc, 0x5cb0a9dc,
+  0x76f988da, 0x76f988da, 0x76f988da, 0x76f988da,
+  0x983e5152, 0x983e5152, 0x983e5152, 0x983e5152,
+  0xa831c66d, 0xa831c66d, 0xa831c66d, 0xa831c66d,
+  0xb00327c8, 0xb00327c8, 0xb00327c8, 0xb00327c8,
+  0xbf597fc7, 0xbf597fc7, 0xbf597fc7, 0xbf597fc7,
+  0xc6e00bf3, 0xc6e00bf3, 0xc6e00bf3, 0xc6e00bf3,
+  0xd5a79147, 0xd5a79147, 0xd5a79147, 0xd5a79147,
+  0x06ca6351, 0x06ca6351, 0x06ca6351, 0x06ca6351,
+  0x14292967, 0x14292967, 0x14292967, 0x14292967,
+  0x27b70a85, 0x27b70a85, 0x27b70a85, 0x27b70a85,
+  0x2e1b2138, 0x2e1b2138, 0x2e1b2138, 0x2e1b2138,
+  0x4d2c6dfc, 0x4d2c6dfc, 0x4d2c6dfc, 0x4d2c6dfc,
+  0x53380d13, 0x53380d13, 0x53380d13, 0x53380d13,
+  0x650a7354, 0x650a7354, 0x650a7354, 0x650a7354,
+  0x766a0abb, 0x766a0abb, 0x766a0abb, 0x766a0abb,
+  0x81c2c92e, 0x81c2c92e, 0x81c2c92e, 0x81c2c92e,
+  0x92722c85, 0x92722c85, 0x92722c85, 0x92722c85,
+  0xa2bfe8a1, 0xa2bfe8a1, 0xa2bfe8a1, 0xa2bfe8a1,
+  0xa81a664b, 0xa81a664b, 0xa81a664b, 0xa81a664b,
+  0xc24b8b70, 0xc24b8b70, 0xc24b8b70, 0xc24b8b70,
+  0xc76c51a3, 0xc76c51a3, 0xc76c51a3, 0xc76c51a3,
+  0xd192e819, 0xd192e819, 0xd192e819, 0xd192e819,
+  0xd6990624, 0xd6990624, 0xd6990624, 0xd6990624,
+  0xf40e3585, 0xf40e3585, 0xf40e3585, 0xf40e3585,
+  0x106aa070, 0x106aa070, 0x106aa070, 0x106aa070,
+  0x19a4c116, 0x19a4c116, 0x19a4c116, 0x19a4c116,
+  0x1e376c08, 0x1e376c08, 0x1e376c08, 0x1e376c08,
+  0x2748774c, 0x2748774c, 0x2748774c, 0x2748774c,
+  0x34b0bcb5, 0x34b0bcb5, 0x34b0bcb5, 0x34b0bcb5,
+  0x391c0cb3, 0x391c0cb3, 0x391c0cb3, 0x391c0cb3,
+  0x4ed8aa4a, 0x4ed8aa4a, 0x4ed8aa4a, 0x4ed8aa4a,
+  0x5b9cca4f, 0x5b9cca4f, 0x5b9cca4f, 0x5b9cca4f,
+  0x682e6ff3, 0x682e6ff3, 0x682e6ff3, 0x682e6ff3,
+  0x748f82ee, 0x748f82ee, 0x748f82ee, 0x748f82ee,
+  0x78a5636f, 0x78a5636f, 0x78a5636f, 0x78a5636f,
+  0x84c87814, 0x84c87814, 0x84c87814, 0x84c87814,
+  0x8cc70208, 0x8cc70208, 0x8cc70208, 0x8cc70208,
+  0x90befffa, 0x90befffa, 0x90befffa, 0x90befffa,
+  0xa4506ceb, 0xa4506ceb, 0xa4506ceb, 0xa4506ceb,
+  0xbef9a3f7, 0xbef9a3f7, 0xbef9a3f7, 0xbef9a3f7,
+  0xc67178f2, 0xc67178f2, 0xc67178f2, 0xc67178f2,
+], 16);
+
 // @ts-ignore: decorator
 @inline function rotr4(x: v128, n: i32): v128 {
   return v128.or(i32x4.shr_u(x, n), i32x4.shl(x, 32 - n));
@@ -379,307 +448,307 @@ export function compress4(state: usize, w: usize): void {
   let w15 = v128.load(w, 240);
   let x0 = i32x4.splat(0);
   let x1 = v128.xor(b, c);
-  h = i32x4.add(i32x4.add(h, i32x4.add(w0, i32x4.splat(0x428a2f98))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
+  h = i32x4.add(i32x4.add(h, i32x4.add(w0, v128.load(K4, 0))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
   d = i32x4.add(d, h);
   x0 = v128.xor(a, b);
   h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
-  g = i32x4.add(i32x4.add(g, i32x4.add(w1, i32x4.splat(0x71374491))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
+  g = i32x4.add(i32x4.add(g, i32x4.add(w1, v128.load(K4, 16))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
   c = i32x4.add(c, g);
   x1 = v128.xor(h, a);
   g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
-  f = i32x4.add(i32x4.add(f, i32x4.add(w2, i32x4.splat(0xb5c0fbcf))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
+  f = i32x4.add(i32x4.add(f, i32x4.add(w2, v128.load(K4, 32))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
   b = i32x4.add(b, f);
   x0 = v128.xor(g, h);
   f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
-  e = i32x4.add(i32x4.add(e, i32x4.add(w3, i32x4.splat(0xe9b5dba5))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
+  e = i32x4.add(i32x4.add(e, i32x4.add(w3, v128.load(K4, 48))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
   a = i32x4.add(a, e);
   x1 = v128.xor(f, g);
   e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
-  d = i32x4.add(i32x4.add(d, i32x4.add(w4, i32x4.splat(0x3956c25b))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
+  d = i32x4.add(i32x4.add(d, i32x4.add(w4, v128.load(K4, 64))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
   h = i32x4.add(h, d);
   x0 = v128.xor(e, f);
   d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
-  c = i32x4.add(i32x4.add(c, i32x4.add(w5, i32x4.splat(0x59f111f1))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
+  c = i32x4.add(i32x4.add(c, i32x4.add(w5, v128.load(K4, 80))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
   g = i32x4.add(g, c);
   x1 = v128.xor(d, e);
   c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
-  b = i32x4.add(i32x4.add(b, i32x4.add(w6, i32x4.splat(0x923f82a4))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
+  b = i32x4.add(i32x4.add(b, i32x4.add(w6, v128.load(K4, 96))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
   f = i32x4.add(f, b);
   x0 = v128.xor(c, d);
   b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
-  a = i32x4.add(i32x4.add(a, i32x4.add(w7, i32x4.splat(0xab1c5ed5))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
+  a = i32x4.add(i32x4.add(a, i32x4.add(w7, v128.load(K4, 112))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
   e = i32x4.add(e, a);
   x1 = v128.xor(b, c);
   a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));
-  h = i32x4.add(i32x4.add(h, i32x4.add(w8, i32x4.splat(0xd807aa98))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
+  h = i32x4.add(i32x4.add(h, i32x4.add(w8, v128.load(K4, 128))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
   d = i32x4.add(d, h);
   x0 = v128.xor(a, b);
   h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
-  g = i32x4.add(i32x4.add(g, i32x4.add(w9, i32x4.splat(0x12835b01))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
+  g = i32x4.add(i32x4.add(g, i32x4.add(w9, v128.load(K4, 144))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
   c = i32x4.add(c, g);
   x1 = v128.xor(h, a);
   g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
-  f = i32x4.add(i32x4.add(f, i32x4.add(w10, i32x4.splat(0x243185be))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
+  f = i32x4.add(i32x4.add(f, i32x4.add(w10, v128.load(K4, 160))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
   b = i32x4.add(b, f);
   x0 = v128.xor(g, h);
   f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
-  e = i32x4.add(i32x4.add(e, i32x4.add(w11, i32x4.splat(0x550c7dc3))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
+  e = i32x4.add(i32x4.add(e, i32x4.add(w11, v128.load(K4, 176))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
   a = i32x4.add(a, e);
   x1 = v128.xor(f, g);
   e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
-  d = i32x4.add(i32x4.add(d, i32x4.add(w12, i32x4.splat(0x72be5d74))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
+  d = i32x4.add(i32x4.add(d, i32x4.add(w12, v128.load(K4, 192))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
   h = i32x4.add(h, d);
   x0 = v128.xor(e, f);
   d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
-  c = i32x4.add(i32x4.add(c, i32x4.add(w13, i32x4.splat(0x80deb1fe))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
+  c = i32x4.add(i32x4.add(c, i32x4.add(w13, v128.load(K4, 208))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
   g = i32x4.add(g, c);
   x1 = v128.xor(d, e);
   c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
-  b = i32x4.add(i32x4.add(b, i32x4.add(w14, i32x4.splat(0x9bdc06a7))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
+  b = i32x4.add(i32x4.add(b, i32x4.add(w14, v128.load(K4, 224))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
   f = i32x4.add(f, b);
   x0 = v128.xor(c, d);
   b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
-  a = i32x4.add(i32x4.add(a, i32x4.add(w15, i32x4.splat(0xc19bf174))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
-  e = i32x4.add(e, a);
-  x1 = v128.xor(b, c);
-  a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));
-  w0 = i32x4.add(i32x4.add(w0, w9), i32x4.add(v128.xor(v128.xor(rotr4(w14, 17), rotr4(w14, 19)), i32x4.shr_u(w14, 10)), v128.xor(v128.xor(rotr4(w1, 7), rotr4(w1, 18)), i32x4.shr_u(w1, 3))));
-  h = i32x4.add(i32x4.add(h, i32x4.add(w0, i32x4.splat(0xe49b69c1))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
-  d = i32x4.add(d, h);
-  x0 = v128.xor(a, b);
-  h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
-  w1 = i32x4.add(i32x4.add(w1, w10), i32x4.add(v128.xor(v128.xor(rotr4(w15, 17), rotr4(w15, 19)), i32x4.shr_u(w15, 10)), v128.xor(v128.xor(rotr4(w2, 7), rotr4(w2, 18)), i32x4.shr_u(w2, 3))));
-  g = i32x4.add(i32x4.add(g, i32x4.add(w1, i32x4.splat(0xefbe4786))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
-  c = i32x4.add(c, g);
-  x1 = v128.xor(h, a);
-  g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
-  w2 = i32x4.add(i32x4.add(w2, w11), i32x4.add(v128.xor(v128.xor(rotr4(w0, 17), rotr4(w0, 19)), i32x4.shr_u(w0, 10)), v128.xor(v128.xor(rotr4(w3, 7), rotr4(w3, 18)), i32x4.shr_u(w3, 3))));
-  f = i32x4.add(i32x4.add(f, i32x4.add(w2, i32x4.splat(0x0fc19dc6))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
-  b = i32x4.add(b, f);
-  x0 = v128.xor(g, h);
-  f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
-  w3 = i32x4.add(i32x4.add(w3, w12), i32x4.add(v128.xor(v128.xor(rotr4(w1, 17), rotr4(w1, 19)), i32x4.shr_u(w1, 10)), v128.xor(v128.xor(rotr4(w4, 7), rotr4(w4, 18)), i32x4.shr_u(w4, 3))));
-  e = i32x4.add(i32x4.add(e, i32x4.add(w3, i32x4.splat(0x240ca1cc))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
-  a = i32x4.add(a, e);
-  x1 = v128.xor(f, g);
-  e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
-  w4 = i32x4.add(i32x4.add(w4, w13), i32x4.add(v128.xor(v128.xor(rotr4(w2, 17), rotr4(w2, 19)), i32x4.shr_u(w2, 10)), v128.xor(v128.xor(rotr4(w5, 7), rotr4(w5, 18)), i32x4.shr_u(w5, 3))));
-  d = i32x4.add(i32x4.add(d, i32x4.add(w4, i32x4.splat(0x2de92c6f))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
-  h = i32x4.add(h, d);
-  x0 = v128.xor(e, f);
-  d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
-  w5 = i32x4.add(i32x4.add(w5, w14), i32x4.add(v128.xor(v128.xor(rotr4(w3, 17), rotr4(w3, 19)), i32x4.shr_u(w3, 10)), v128.xor(v128.xor(rotr4(w6, 7), rotr4(w6, 18)), i32x4.shr_u(w6, 3))));
-  c = i32x4.add(i32x4.add(c, i32x4.add(w5, i32x4.splat(0x4a7484aa))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
-  g = i32x4.add(g, c);
-  x1 = v128.xor(d, e);
-  c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
-  w6 = i32x4.add(i32x4.add(w6, w15), i32x4.add(v128.xor(v128.xor(rotr4(w4, 17), rotr4(w4, 19)), i32x4.shr_u(w4, 10)), v128.xor(v128.xor(rotr4(w7, 7), rotr4(w7, 18)), i32x4.shr_u(w7, 3))));
-  b = i32x4.add(i32x4.add(b, i32x4.add(w6, i32x4.splat(0x5cb0a9dc))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
-  f = i32x4.add(f, b);
-  x0 = v128.xor(c, d);
-  b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
-  w7 = i32x4.add(i32x4.add(w7, w0), i32x4.add(v128.xor(v128.xor(rotr4(w5, 17), rotr4(w5, 19)), i32x4.shr_u(w5, 10)), v128.xor(v128.xor(rotr4(w8, 7), rotr4(w8, 18)), i32x4.shr_u(w8, 3))));
-  a = i32x4.add(i32x4.add(a, i32x4.add(w7, i32x4.splat(0x76f988da))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
-  e = i32x4.add(e, a);
-  x1 = v128.xor(b, c);
-  a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));
-  w8 = i32x4.add(i32x4.add(w8, w1), i32x4.add(v128.xor(v128.xor(rotr4(w6, 17), rotr4(w6, 19)), i32x4.shr_u(w6, 10)), v128.xor(v128.xor(rotr4(w9, 7), rotr4(w9, 18)), i32x4.shr_u(w9, 3))));
-  h = i32x4.add(i32x4.add(h, i32x4.add(w8, i32x4.splat(0x983e5152))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
-  d = i32x4.add(d, h);
-  x0 = v128.xor(a, b);
-  h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
-  w9 = i32x4.add(i32x4.add(w9, w2), i32x4.add(v128.xor(v128.xor(rotr4(w7, 17), rotr4(w7, 19)), i32x4.shr_u(w7, 10)), v128.xor(v128.xor(rotr4(w10, 7), rotr4(w10, 18)), i32x4.shr_u(w10, 3))));
-  g = i32x4.add(i32x4.add(g, i32x4.add(w9, i32x4.splat(0xa831c66d))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
-  c = i32x4.add(c, g);
-  x1 = v128.xor(h, a);
-  g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
-  w10 = i32x4.add(i32x4.add(w10, w3), i32x4.add(v128.xor(v128.xor(rotr4(w8, 17), rotr4(w8, 19)), i32x4.shr_u(w8, 10)), v128.xor(v128.xor(rotr4(w11, 7), rotr4(w11, 18)), i32x4.shr_u(w11, 3))));
-  f = i32x4.add(i32x4.add(f, i32x4.add(w10, i32x4.splat(0xb00327c8))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
-  b = i32x4.add(b, f);
-  x0 = v128.xor(g, h);
-  f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
-  w11 = i32x4.add(i32x4.add(w11, w4), i32x4.add(v128.xor(v128.xor(rotr4(w9, 17), rotr4(w9, 19)), i32x4.shr_u(w9, 10)), v128.xor(v128.xor(rotr4(w12, 7), rotr4(w12, 18)), i32x4.shr_u(w12, 3))));
-  e = i32x4.add(i32x4.add(e, i32x4.add(w11, i32x4.splat(0xbf597fc7))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
-  a = i32x4.add(a, e);
-  x1 = v128.xor(f, g);
-  e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
-  w12 = i32x4.add(i32x4.add(w12, w5), i32x4.add(v128.xor(v128.xor(rotr4(w10, 17), rotr4(w10, 19)), i32x4.shr_u(w10, 10)), v128.xor(v128.xor(rotr4(w13, 7), rotr4(w13, 18)), i32x4.shr_u(w13, 3))));
-  d = i32x4.add(i32x4.add(d, i32x4.add(w12, i32x4.splat(0xc6e00bf3))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
-  h = i32x4.add(h, d);
-  x0 = v128.xor(e, f);
-  d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
-  w13 = i32x4.add(i32x4.add(w13, w6), i32x4.add(v128.xor(v128.xor(rotr4(w11, 17), rotr4(w11, 19)), i32x4.shr_u(w11, 10)), v128.xor(v128.xor(rotr4(w14, 7), rotr4(w14, 18)), i32x4.shr_u(w14, 3))));
-  c = i32x4.add(i32x4.add(c, i32x4.add(w13, i32x4.splat(0xd5a79147))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
-  g = i32x4.add(g, c);
-  x1 = v128.xor(d, e);
-  c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
-  w14 = i32x4.add(i32x4.add(w14, w7), i32x4.add(v128.xor(v128.xor(rotr4(w12, 17), rotr4(w12, 19)), i32x4.shr_u(w12, 10)), v128.xor(v128.xor(rotr4(w15, 7), rotr4(w15, 18)), i32x4.shr_u(w15, 3))));
-  b = i32x4.add(i32x4.add(b, i32x4.add(w14, i32x4.splat(0x06ca6351))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
-  f = i32x4.add(f, b);
-  x0 = v128.xor(c, d);
-  b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
-  w15 = i32x4.add(i32x4.add(w15, w8), i32x4.add(v128.xor(v128.xor(rotr4(w13, 17), rotr4(w13, 19)), i32x4.shr_u(w13, 10)), v128.xor(v128.xor(rotr4(w0, 7), rotr4(w0, 18)), i32x4.shr_u(w0, 3))));
-  a = i32x4.add(i32x4.add(a, i32x4.add(w15, i32x4.splat(0x14292967))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
+  a = i32x4.add(i32x4.add(a, i32x4.add(w15, v128.load(K4, 240))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
   e = i32x4.add(e, a);
   x1 = v128.xor(b, c);
   a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));
   w0 = i32x4.add(i32x4.add(w0, w9), i32x4.add(v128.xor(v128.xor(rotr4(w14, 17), rotr4(w14, 19)), i32x4.shr_u(w14, 10)), v128.xor(v128.xor(rotr4(w1, 7), rotr4(w1, 18)), i32x4.shr_u(w1, 3))));
-  h = i32x4.add(i32x4.add(h, i32x4.add(w0, i32x4.splat(0x27b70a85))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
+  h = i32x4.add(i32x4.add(h, i32x4.add(w0, v128.load(K4, 256))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
   d = i32x4.add(d, h);
   x0 = v128.xor(a, b);
   h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
   w1 = i32x4.add(i32x4.add(w1, w10), i32x4.add(v128.xor(v128.xor(rotr4(w15, 17), rotr4(w15, 19)), i32x4.shr_u(w15, 10)), v128.xor(v128.xor(rotr4(w2, 7), rotr4(w2, 18)), i32x4.shr_u(w2, 3))));
-  g = i32x4.add(i32x4.add(g, i32x4.add(w1, i32x4.splat(0x2e1b2138))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
+  g = i32x4.add(i32x4.add(g, i32x4.add(w1, v128.load(K4, 272))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
   c = i32x4.add(c, g);
   x1 = v128.xor(h, a);
   g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
   w2 = i32x4.add(i32x4.add(w2, w11), i32x4.add(v128.xor(v128.xor(rotr4(w0, 17), rotr4(w0, 19)), i32x4.shr_u(w0, 10)), v128.xor(v128.xor(rotr4(w3, 7), rotr4(w3, 18)), i32x4.shr_u(w3, 3))));
-  f = i32x4.add(i32x4.add(f, i32x4.add(w2, i32x4.splat(0x4d2c6dfc))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
+  f = i32x4.add(i32x4.add(f, i32x4.add(w2, v128.load(K4, 288))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
   b = i32x4.add(b, f);
   x0 = v128.xor(g, h);
   f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
   w3 = i32x4.add(i32x4.add(w3, w12), i32x4.add(v128.xor(v128.xor(rotr4(w1, 17), rotr4(w1, 19)), i32x4.shr_u(w1, 10)), v128.xor(v128.xor(rotr4(w4, 7), rotr4(w4, 18)), i32x4.shr_u(w4, 3))));
-  e = i32x4.add(i32x4.add(e, i32x4.add(w3, i32x4.splat(0x53380d13))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
+  e = i32x4.add(i32x4.add(e, i32x4.add(w3, v128.load(K4, 304))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
   a = i32x4.add(a, e);
   x1 = v128.xor(f, g);
   e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
   w4 = i32x4.add(i32x4.add(w4, w13), i32x4.add(v128.xor(v128.xor(rotr4(w2, 17), rotr4(w2, 19)), i32x4.shr_u(w2, 10)), v128.xor(v128.xor(rotr4(w5, 7), rotr4(w5, 18)), i32x4.shr_u(w5, 3))));
-  d = i32x4.add(i32x4.add(d, i32x4.add(w4, i32x4.splat(0x650a7354))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
+  d = i32x4.add(i32x4.add(d, i32x4.add(w4, v128.load(K4, 320))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
   h = i32x4.add(h, d);
   x0 = v128.xor(e, f);
   d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
   w5 = i32x4.add(i32x4.add(w5, w14), i32x4.add(v128.xor(v128.xor(rotr4(w3, 17), rotr4(w3, 19)), i32x4.shr_u(w3, 10)), v128.xor(v128.xor(rotr4(w6, 7), rotr4(w6, 18)), i32x4.shr_u(w6, 3))));
-  c = i32x4.add(i32x4.add(c, i32x4.add(w5, i32x4.splat(0x766a0abb))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
+  c = i32x4.add(i32x4.add(c, i32x4.add(w5, v128.load(K4, 336))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
   g = i32x4.add(g, c);
   x1 = v128.xor(d, e);
   c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
   w6 = i32x4.add(i32x4.add(w6, w15), i32x4.add(v128.xor(v128.xor(rotr4(w4, 17), rotr4(w4, 19)), i32x4.shr_u(w4, 10)), v128.xor(v128.xor(rotr4(w7, 7), rotr4(w7, 18)), i32x4.shr_u(w7, 3))));
-  b = i32x4.add(i32x4.add(b, i32x4.add(w6, i32x4.splat(0x81c2c92e))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
+  b = i32x4.add(i32x4.add(b, i32x4.add(w6, v128.load(K4, 352))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
   f = i32x4.add(f, b);
   x0 = v128.xor(c, d);
   b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
   w7 = i32x4.add(i32x4.add(w7, w0), i32x4.add(v128.xor(v128.xor(rotr4(w5, 17), rotr4(w5, 19)), i32x4.shr_u(w5, 10)), v128.xor(v128.xor(rotr4(w8, 7), rotr4(w8, 18)), i32x4.shr_u(w8, 3))));
-  a = i32x4.add(i32x4.add(a, i32x4.add(w7, i32x4.splat(0x92722c85))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
+  a = i32x4.add(i32x4.add(a, i32x4.add(w7, v128.load(K4, 368))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
   e = i32x4.add(e, a);
   x1 = v128.xor(b, c);
   a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));
   w8 = i32x4.add(i32x4.add(w8, w1), i32x4.add(v128.xor(v128.xor(rotr4(w6, 17), rotr4(w6, 19)), i32x4.shr_u(w6, 10)), v128.xor(v128.xor(rotr4(w9, 7), rotr4(w9, 18)), i32x4.shr_u(w9, 3))));
-  h = i32x4.add(i32x4.add(h, i32x4.add(w8, i32x4.splat(0xa2bfe8a1))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
+  h = i32x4.add(i32x4.add(h, i32x4.add(w8, v128.load(K4, 384))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
   d = i32x4.add(d, h);
   x0 = v128.xor(a, b);
   h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
   w9 = i32x4.add(i32x4.add(w9, w2), i32x4.add(v128.xor(v128.xor(rotr4(w7, 17), rotr4(w7, 19)), i32x4.shr_u(w7, 10)), v128.xor(v128.xor(rotr4(w10, 7), rotr4(w10, 18)), i32x4.shr_u(w10, 3))));
-  g = i32x4.add(i32x4.add(g, i32x4.add(w9, i32x4.splat(0xa81a664b))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
+  g = i32x4.add(i32x4.add(g, i32x4.add(w9, v128.load(K4, 400))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
   c = i32x4.add(c, g);
   x1 = v128.xor(h, a);
   g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
   w10 = i32x4.add(i32x4.add(w10, w3), i32x4.add(v128.xor(v128.xor(rotr4(w8, 17), rotr4(w8, 19)), i32x4.shr_u(w8, 10)), v128.xor(v128.xor(rotr4(w11, 7), rotr4(w11, 18)), i32x4.shr_u(w11, 3))));
-  f = i32x4.add(i32x4.add(f, i32x4.add(w10, i32x4.splat(0xc24b8b70))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
+  f = i32x4.add(i32x4.add(f, i32x4.add(w10, v128.load(K4, 416))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
   b = i32x4.add(b, f);
   x0 = v128.xor(g, h);
   f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
   w11 = i32x4.add(i32x4.add(w11, w4), i32x4.add(v128.xor(v128.xor(rotr4(w9, 17), rotr4(w9, 19)), i32x4.shr_u(w9, 10)), v128.xor(v128.xor(rotr4(w12, 7), rotr4(w12, 18)), i32x4.shr_u(w12, 3))));
-  e = i32x4.add(i32x4.add(e, i32x4.add(w11, i32x4.splat(0xc76c51a3))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
+  e = i32x4.add(i32x4.add(e, i32x4.add(w11, v128.load(K4, 432))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
   a = i32x4.add(a, e);
   x1 = v128.xor(f, g);
   e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
   w12 = i32x4.add(i32x4.add(w12, w5), i32x4.add(v128.xor(v128.xor(rotr4(w10, 17), rotr4(w10, 19)), i32x4.shr_u(w10, 10)), v128.xor(v128.xor(rotr4(w13, 7), rotr4(w13, 18)), i32x4.shr_u(w13, 3))));
-  d = i32x4.add(i32x4.add(d, i32x4.add(w12, i32x4.splat(0xd192e819))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
+  d = i32x4.add(i32x4.add(d, i32x4.add(w12, v128.load(K4, 448))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
   h = i32x4.add(h, d);
   x0 = v128.xor(e, f);
   d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
   w13 = i32x4.add(i32x4.add(w13, w6), i32x4.add(v128.xor(v128.xor(rotr4(w11, 17), rotr4(w11, 19)), i32x4.shr_u(w11, 10)), v128.xor(v128.xor(rotr4(w14, 7), rotr4(w14, 18)), i32x4.shr_u(w14, 3))));
-  c = i32x4.add(i32x4.add(c, i32x4.add(w13, i32x4.splat(0xd6990624))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
+  c = i32x4.add(i32x4.add(c, i32x4.add(w13, v128.load(K4, 464))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
   g = i32x4.add(g, c);
   x1 = v128.xor(d, e);
   c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
   w14 = i32x4.add(i32x4.add(w14, w7), i32x4.add(v128.xor(v128.xor(rotr4(w12, 17), rotr4(w12, 19)), i32x4.shr_u(w12, 10)), v128.xor(v128.xor(rotr4(w15, 7), rotr4(w15, 18)), i32x4.shr_u(w15, 3))));
-  b = i32x4.add(i32x4.add(b, i32x4.add(w14, i32x4.splat(0xf40e3585))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
+  b = i32x4.add(i32x4.add(b, i32x4.add(w14, v128.load(K4, 480))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
   f = i32x4.add(f, b);
   x0 = v128.xor(c, d);
   b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
   w15 = i32x4.add(i32x4.add(w15, w8), i32x4.add(v128.xor(v128.xor(rotr4(w13, 17), rotr4(w13, 19)), i32x4.shr_u(w13, 10)), v128.xor(v128.xor(rotr4(w0, 7), rotr4(w0, 18)), i32x4.shr_u(w0, 3))));
-  a = i32x4.add(i32x4.add(a, i32x4.add(w15, i32x4.splat(0x106aa070))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
+  a = i32x4.add(i32x4.add(a, i32x4.add(w15, v128.load(K4, 496))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
   e = i32x4.add(e, a);
   x1 = v128.xor(b, c);
   a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));
   w0 = i32x4.add(i32x4.add(w0, w9), i32x4.add(v128.xor(v128.xor(rotr4(w14, 17), rotr4(w14, 19)), i32x4.shr_u(w14, 10)), v128.xor(v128.xor(rotr4(w1, 7), rotr4(w1, 18)), i32x4.shr_u(w1, 3))));
-  h = i32x4.add(i32x4.add(h, i32x4.add(w0, i32x4.splat(0x19a4c116))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
+  h = i32x4.add(i32x4.add(h, i32x4.add(w0, v128.load(K4, 512))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
   d = i32x4.add(d, h);
   x0 = v128.xor(a, b);
   h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
   w1 = i32x4.add(i32x4.add(w1, w10), i32x4.add(v128.xor(v128.xor(rotr4(w15, 17), rotr4(w15, 19)), i32x4.shr_u(w15, 10)), v128.xor(v128.xor(rotr4(w2, 7), rotr4(w2, 18)), i32x4.shr_u(w2, 3))));
-  g = i32x4.add(i32x4.add(g, i32x4.add(w1, i32x4.splat(0x1e376c08))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
+  g = i32x4.add(i32x4.add(g, i32x4.add(w1, v128.load(K4, 528))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
   c = i32x4.add(c, g);
   x1 = v128.xor(h, a);
   g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
   w2 = i32x4.add(i32x4.add(w2, w11), i32x4.add(v128.xor(v128.xor(rotr4(w0, 17), rotr4(w0, 19)), i32x4.shr_u(w0, 10)), v128.xor(v128.xor(rotr4(w3, 7), rotr4(w3, 18)), i32x4.shr_u(w3, 3))));
-  f = i32x4.add(i32x4.add(f, i32x4.add(w2, i32x4.splat(0x2748774c))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
+  f = i32x4.add(i32x4.add(f, i32x4.add(w2, v128.load(K4, 544))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
   b = i32x4.add(b, f);
   x0 = v128.xor(g, h);
   f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
   w3 = i32x4.add(i32x4.add(w3, w12), i32x4.add(v128.xor(v128.xor(rotr4(w1, 17), rotr4(w1, 19)), i32x4.shr_u(w1, 10)), v128.xor(v128.xor(rotr4(w4, 7), rotr4(w4, 18)), i32x4.shr_u(w4, 3))));
-  e = i32x4.add(i32x4.add(e, i32x4.add(w3, i32x4.splat(0x34b0bcb5))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
+  e = i32x4.add(i32x4.add(e, i32x4.add(w3, v128.load(K4, 560))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
   a = i32x4.add(a, e);
   x1 = v128.xor(f, g);
   e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
   w4 = i32x4.add(i32x4.add(w4, w13), i32x4.add(v128.xor(v128.xor(rotr4(w2, 17), rotr4(w2, 19)), i32x4.shr_u(w2, 10)), v128.xor(v128.xor(rotr4(w5, 7), rotr4(w5, 18)), i32x4.shr_u(w5, 3))));
-  d = i32x4.add(i32x4.add(d, i32x4.add(w4, i32x4.splat(0x391c0cb3))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
+  d = i32x4.add(i32x4.add(d, i32x4.add(w4, v128.load(K4, 576))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
   h = i32x4.add(h, d);
   x0 = v128.xor(e, f);
   d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
   w5 = i32x4.add(i32x4.add(w5, w14), i32x4.add(v128.xor(v128.xor(rotr4(w3, 17), rotr4(w3, 19)), i32x4.shr_u(w3, 10)), v128.xor(v128.xor(rotr4(w6, 7), rotr4(w6, 18)), i32x4.shr_u(w6, 3))));
-  c = i32x4.add(i32x4.add(c, i32x4.add(w5, i32x4.splat(0x4ed8aa4a))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
+  c = i32x4.add(i32x4.add(c, i32x4.add(w5, v128.load(K4, 592))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
   g = i32x4.add(g, c);
   x1 = v128.xor(d, e);
   c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
   w6 = i32x4.add(i32x4.add(w6, w15), i32x4.add(v128.xor(v128.xor(rotr4(w4, 17), rotr4(w4, 19)), i32x4.shr_u(w4, 10)), v128.xor(v128.xor(rotr4(w7, 7), rotr4(w7, 18)), i32x4.shr_u(w7, 3))));
-  b = i32x4.add(i32x4.add(b, i32x4.add(w6, i32x4.splat(0x5b9cca4f))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
+  b = i32x4.add(i32x4.add(b, i32x4.add(w6, v128.load(K4, 608))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
   f = i32x4.add(f, b);
   x0 = v128.xor(c, d);
   b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
   w7 = i32x4.add(i32x4.add(w7, w0), i32x4.add(v128.xor(v128.xor(rotr4(w5, 17), rotr4(w5, 19)), i32x4.shr_u(w5, 10)), v128.xor(v128.xor(rotr4(w8, 7), rotr4(w8, 18)), i32x4.shr_u(w8, 3))));
-  a = i32x4.add(i32x4.add(a, i32x4.add(w7, i32x4.splat(0x682e6ff3))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
+  a = i32x4.add(i32x4.add(a, i32x4.add(w7, v128.load(K4, 624))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
   e = i32x4.add(e, a);
   x1 = v128.xor(b, c);
   a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));
   w8 = i32x4.add(i32x4.add(w8, w1), i32x4.add(v128.xor(v128.xor(rotr4(w6, 17), rotr4(w6, 19)), i32x4.shr_u(w6, 10)), v128.xor(v128.xor(rotr4(w9, 7), rotr4(w9, 18)), i32x4.shr_u(w9, 3))));
-  h = i32x4.add(i32x4.add(h, i32x4.add(w8, i32x4.splat(0x748f82ee))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
+  h = i32x4.add(i32x4.add(h, i32x4.add(w8, v128.load(K4, 640))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
   d = i32x4.add(d, h);
   x0 = v128.xor(a, b);
   h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
   w9 = i32x4.add(i32x4.add(w9, w2), i32x4.add(v128.xor(v128.xor(rotr4(w7, 17), rotr4(w7, 19)), i32x4.shr_u(w7, 10)), v128.xor(v128.xor(rotr4(w10, 7), rotr4(w10, 18)), i32x4.shr_u(w10, 3))));
-  g = i32x4.add(i32x4.add(g, i32x4.add(w9, i32x4.splat(0x78a5636f))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
+  g = i32x4.add(i32x4.add(g, i32x4.add(w9, v128.load(K4, 656))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
   c = i32x4.add(c, g);
   x1 = v128.xor(h, a);
   g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
   w10 = i32x4.add(i32x4.add(w10, w3), i32x4.add(v128.xor(v128.xor(rotr4(w8, 17), rotr4(w8, 19)), i32x4.shr_u(w8, 10)), v128.xor(v128.xor(rotr4(w11, 7), rotr4(w11, 18)), i32x4.shr_u(w11, 3))));
-  f = i32x4.add(i32x4.add(f, i32x4.add(w10, i32x4.splat(0x84c87814))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
+  f = i32x4.add(i32x4.add(f, i32x4.add(w10, v128.load(K4, 672))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
   b = i32x4.add(b, f);
   x0 = v128.xor(g, h);
   f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
   w11 = i32x4.add(i32x4.add(w11, w4), i32x4.add(v128.xor(v128.xor(rotr4(w9, 17), rotr4(w9, 19)), i32x4.shr_u(w9, 10)), v128.xor(v128.xor(rotr4(w12, 7), rotr4(w12, 18)), i32x4.shr_u(w12, 3))));
-  e = i32x4.add(i32x4.add(e, i32x4.add(w11, i32x4.splat(0x8cc70208))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
+  e = i32x4.add(i32x4.add(e, i32x4.add(w11, v128.load(K4, 688))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
   a = i32x4.add(a, e);
   x1 = v128.xor(f, g);
   e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
   w12 = i32x4.add(i32x4.add(w12, w5), i32x4.add(v128.xor(v128.xor(rotr4(w10, 17), rotr4(w10, 19)), i32x4.shr_u(w10, 10)), v128.xor(v128.xor(rotr4(w13, 7), rotr4(w13, 18)), i32x4.shr_u(w13, 3))));
-  d = i32x4.add(i32x4.add(d, i32x4.add(w12, i32x4.splat(0x90befffa))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
+  d = i32x4.add(i32x4.add(d, i32x4.add(w12, v128.load(K4, 704))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
   h = i32x4.add(h, d);
   x0 = v128.xor(e, f);
   d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
   w13 = i32x4.add(i32x4.add(w13, w6), i32x4.add(v128.xor(v128.xor(rotr4(w11, 17), rotr4(w11, 19)), i32x4.shr_u(w11, 10)), v128.xor(v128.xor(rotr4(w14, 7), rotr4(w14, 18)), i32x4.shr_u(w14, 3))));
-  c = i32x4.add(i32x4.add(c, i32x4.add(w13, i32x4.splat(0xa4506ceb))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
+  c = i32x4.add(i32x4.add(c, i32x4.add(w13, v128.load(K4, 720))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
   g = i32x4.add(g, c);
   x1 = v128.xor(d, e);
   c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
   w14 = i32x4.add(i32x4.add(w14, w7), i32x4.add(v128.xor(v128.xor(rotr4(w12, 17), rotr4(w12, 19)), i32x4.shr_u(w12, 10)), v128.xor(v128.xor(rotr4(w15, 7), rotr4(w15, 18)), i32x4.shr_u(w15, 3))));
-  b = i32x4.add(i32x4.add(b, i32x4.add(w14, i32x4.splat(0xbef9a3f7))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
+  b = i32x4.add(i32x4.add(b, i32x4.add(w14, v128.load(K4, 736))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
   f = i32x4.add(f, b);
   x0 = v128.xor(c, d);
   b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
   w15 = i32x4.add(i32x4.add(w15, w8), i32x4.add(v128.xor(v128.xor(rotr4(w13, 17), rotr4(w13, 19)), i32x4.shr_u(w13, 10)), v128.xor(v128.xor(rotr4(w0, 7), rotr4(w0, 18)), i32x4.shr_u(w0, 3))));
-  a = i32x4.add(i32x4.add(a, i32x4.add(w15, i32x4.splat(0xc67178f2))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
+  a = i32x4.add(i32x4.add(a, i32x4.add(w15, v128.load(K4, 752))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
+  e = i32x4.add(e, a);
+  x1 = v128.xor(b, c);
+  a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));
+  w0 = i32x4.add(i32x4.add(w0, w9), i32x4.add(v128.xor(v128.xor(rotr4(w14, 17), rotr4(w14, 19)), i32x4.shr_u(w14, 10)), v128.xor(v128.xor(rotr4(w1, 7), rotr4(w1, 18)), i32x4.shr_u(w1, 3))));
+  h = i32x4.add(i32x4.add(h, i32x4.add(w0, v128.load(K4, 768))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
+  d = i32x4.add(d, h);
+  x0 = v128.xor(a, b);
+  h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
+  w1 = i32x4.add(i32x4.add(w1, w10), i32x4.add(v128.xor(v128.xor(rotr4(w15, 17), rotr4(w15, 19)), i32x4.shr_u(w15, 10)), v128.xor(v128.xor(rotr4(w2, 7), rotr4(w2, 18)), i32x4.shr_u(w2, 3))));
+  g = i32x4.add(i32x4.add(g, i32x4.add(w1, v128.load(K4, 784))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
+  c = i32x4.add(c, g);
+  x1 = v128.xor(h, a);
+  g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
+  w2 = i32x4.add(i32x4.add(w2, w11), i32x4.add(v128.xor(v128.xor(rotr4(w0, 17), rotr4(w0, 19)), i32x4.shr_u(w0, 10)), v128.xor(v128.xor(rotr4(w3, 7), rotr4(w3, 18)), i32x4.shr_u(w3, 3))));
+  f = i32x4.add(i32x4.add(f, i32x4.add(w2, v128.load(K4, 800))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
+  b = i32x4.add(b, f);
+  x0 = v128.xor(g, h);
+  f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
+  w3 = i32x4.add(i32x4.add(w3, w12), i32x4.add(v128.xor(v128.xor(rotr4(w1, 17), rotr4(w1, 19)), i32x4.shr_u(w1, 10)), v128.xor(v128.xor(rotr4(w4, 7), rotr4(w4, 18)), i32x4.shr_u(w4, 3))));
+  e = i32x4.add(i32x4.add(e, i32x4.add(w3, v128.load(K4, 816))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
+  a = i32x4.add(a, e);
+  x1 = v128.xor(f, g);
+  e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
+  w4 = i32x4.add(i32x4.add(w4, w13), i32x4.add(v128.xor(v128.xor(rotr4(w2, 17), rotr4(w2, 19)), i32x4.shr_u(w2, 10)), v128.xor(v128.xor(rotr4(w5, 7), rotr4(w5, 18)), i32x4.shr_u(w5, 3))));
+  d = i32x4.add(i32x4.add(d, i32x4.add(w4, v128.load(K4, 832))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
+  h = i32x4.add(h, d);
+  x0 = v128.xor(e, f);
+  d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
+  w5 = i32x4.add(i32x4.add(w5, w14), i32x4.add(v128.xor(v128.xor(rotr4(w3, 17), rotr4(w3, 19)), i32x4.shr_u(w3, 10)), v128.xor(v128.xor(rotr4(w6, 7), rotr4(w6, 18)), i32x4.shr_u(w6, 3))));
+  c = i32x4.add(i32x4.add(c, i32x4.add(w5, v128.load(K4, 848))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
+  g = i32x4.add(g, c);
+  x1 = v128.xor(d, e);
+  c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
+  w6 = i32x4.add(i32x4.add(w6, w15), i32x4.add(v128.xor(v128.xor(rotr4(w4, 17), rotr4(w4, 19)), i32x4.shr_u(w4, 10)), v128.xor(v128.xor(rotr4(w7, 7), rotr4(w7, 18)), i32x4.shr_u(w7, 3))));
+  b = i32x4.add(i32x4.add(b, i32x4.add(w6, v128.load(K4, 864))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
+  f = i32x4.add(f, b);
+  x0 = v128.xor(c, d);
+  b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
+  w7 = i32x4.add(i32x4.add(w7, w0), i32x4.add(v128.xor(v128.xor(rotr4(w5, 17), rotr4(w5, 19)), i32x4.shr_u(w5, 10)), v128.xor(v128.xor(rotr4(w8, 7), rotr4(w8, 18)), i32x4.shr_u(w8, 3))));
+  a = i32x4.add(i32x4.add(a, i32x4.add(w7, v128.load(K4, 880))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
+  e = i32x4.add(e, a);
+  x1 = v128.xor(b, c);
+  a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));
+  w8 = i32x4.add(i32x4.add(w8, w1), i32x4.add(v128.xor(v128.xor(rotr4(w6, 17), rotr4(w6, 19)), i32x4.shr_u(w6, 10)), v128.xor(v128.xor(rotr4(w9, 7), rotr4(w9, 18)), i32x4.shr_u(w9, 3))));
+  h = i32x4.add(i32x4.add(h, i32x4.add(w8, v128.load(K4, 896))), i32x4.add(v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25)), v128.bitselect(f, g, e)));
+  d = i32x4.add(d, h);
+  x0 = v128.xor(a, b);
+  h = i32x4.add(h, i32x4.add(v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22)), v128.xor(b, v128.and(x0, x1))));
+  w9 = i32x4.add(i32x4.add(w9, w2), i32x4.add(v128.xor(v128.xor(rotr4(w7, 17), rotr4(w7, 19)), i32x4.shr_u(w7, 10)), v128.xor(v128.xor(rotr4(w10, 7), rotr4(w10, 18)), i32x4.shr_u(w10, 3))));
+  g = i32x4.add(i32x4.add(g, i32x4.add(w9, v128.load(K4, 912))), i32x4.add(v128.xor(v128.xor(rotr4(d, 6), rotr4(d, 11)), rotr4(d, 25)), v128.bitselect(e, f, d)));
+  c = i32x4.add(c, g);
+  x1 = v128.xor(h, a);
+  g = i32x4.add(g, i32x4.add(v128.xor(v128.xor(rotr4(h, 2), rotr4(h, 13)), rotr4(h, 22)), v128.xor(a, v128.and(x1, x0))));
+  w10 = i32x4.add(i32x4.add(w10, w3), i32x4.add(v128.xor(v128.xor(rotr4(w8, 17), rotr4(w8, 19)), i32x4.shr_u(w8, 10)), v128.xor(v128.xor(rotr4(w11, 7), rotr4(w11, 18)), i32x4.shr_u(w11, 3))));
+  f = i32x4.add(i32x4.add(f, i32x4.add(w10, v128.load(K4, 928))), i32x4.add(v128.xor(v128.xor(rotr4(c, 6), rotr4(c, 11)), rotr4(c, 25)), v128.bitselect(d, e, c)));
+  b = i32x4.add(b, f);
+  x0 = v128.xor(g, h);
+  f = i32x4.add(f, i32x4.add(v128.xor(v128.xor(rotr4(g, 2), rotr4(g, 13)), rotr4(g, 22)), v128.xor(h, v128.and(x0, x1))));
+  w11 = i32x4.add(i32x4.add(w11, w4), i32x4.add(v128.xor(v128.xor(rotr4(w9, 17), rotr4(w9, 19)), i32x4.shr_u(w9, 10)), v128.xor(v128.xor(rotr4(w12, 7), rotr4(w12, 18)), i32x4.shr_u(w12, 3))));
+  e = i32x4.add(i32x4.add(e, i32x4.add(w11, v128.load(K4, 944))), i32x4.add(v128.xor(v128.xor(rotr4(b, 6), rotr4(b, 11)), rotr4(b, 25)), v128.bitselect(c, d, b)));
+  a = i32x4.add(a, e);
+  x1 = v128.xor(f, g);
+  e = i32x4.add(e, i32x4.add(v128.xor(v128.xor(rotr4(f, 2), rotr4(f, 13)), rotr4(f, 22)), v128.xor(g, v128.and(x1, x0))));
+  w12 = i32x4.add(i32x4.add(w12, w5), i32x4.add(v128.xor(v128.xor(rotr4(w10, 17), rotr4(w10, 19)), i32x4.shr_u(w10, 10)), v128.xor(v128.xor(rotr4(w13, 7), rotr4(w13, 18)), i32x4.shr_u(w13, 3))));
+  d = i32x4.add(i32x4.add(d, i32x4.add(w12, v128.load(K4, 960))), i32x4.add(v128.xor(v128.xor(rotr4(a, 6), rotr4(a, 11)), rotr4(a, 25)), v128.bitselect(b, c, a)));
+  h = i32x4.add(h, d);
+  x0 = v128.xor(e, f);
+  d = i32x4.add(d, i32x4.add(v128.xor(v128.xor(rotr4(e, 2), rotr4(e, 13)), rotr4(e, 22)), v128.xor(f, v128.and(x0, x1))));
+  w13 = i32x4.add(i32x4.add(w13, w6), i32x4.add(v128.xor(v128.xor(rotr4(w11, 17), rotr4(w11, 19)), i32x4.shr_u(w11, 10)), v128.xor(v128.xor(rotr4(w14, 7), rotr4(w14, 18)), i32x4.shr_u(w14, 3))));
+  c = i32x4.add(i32x4.add(c, i32x4.add(w13, v128.load(K4, 976))), i32x4.add(v128.xor(v128.xor(rotr4(h, 6), rotr4(h, 11)), rotr4(h, 25)), v128.bitselect(a, b, h)));
+  g = i32x4.add(g, c);
+  x1 = v128.xor(d, e);
+  c = i32x4.add(c, i32x4.add(v128.xor(v128.xor(rotr4(d, 2), rotr4(d, 13)), rotr4(d, 22)), v128.xor(e, v128.and(x1, x0))));
+  w14 = i32x4.add(i32x4.add(w14, w7), i32x4.add(v128.xor(v128.xor(rotr4(w12, 17), rotr4(w12, 19)), i32x4.shr_u(w12, 10)), v128.xor(v128.xor(rotr4(w15, 7), rotr4(w15, 18)), i32x4.shr_u(w15, 3))));
+  b = i32x4.add(i32x4.add(b, i32x4.add(w14, v128.load(K4, 992))), i32x4.add(v128.xor(v128.xor(rotr4(g, 6), rotr4(g, 11)), rotr4(g, 25)), v128.bitselect(h, a, g)));
+  f = i32x4.add(f, b);
+  x0 = v128.xor(c, d);
+  b = i32x4.add(b, i32x4.add(v128.xor(v128.xor(rotr4(c, 2), rotr4(c, 13)), rotr4(c, 22)), v128.xor(d, v128.and(x0, x1))));
+  w15 = i32x4.add(i32x4.add(w15, w8), i32x4.add(v128.xor(v128.xor(rotr4(w13, 17), rotr4(w13, 19)), i32x4.shr_u(w13, 10)), v128.xor(v128.xor(rotr4(w0, 7), rotr4(w0, 18)), i32x4.shr_u(w0, 3))));
+  a = i32x4.add(i32x4.add(a, i32x4.add(w15, v128.load(K4, 1008))), i32x4.add(v128.xor(v128.xor(rotr4(f, 6), rotr4(f, 11)), rotr4(f, 25)), v128.bitselect(g, h, f)));
   e = i32x4.add(e, a);
   x1 = v128.xor(b, c);
   a = i32x4.add(a, i32x4.add(v128.xor(v128.xor(rotr4(b, 2), rotr4(b, 13)), rotr4(b, 22)), v128.xor(c, v128.and(x1, x0))));

@@ -53,7 +53,7 @@ const vector = rounds(
     );
   },
   (t, v) =>
-    `  ${v(7)} = i32x4.add(i32x4.add(${v(7)}, i32x4.add(w${t % 16}, i32x4.splat(${hex(K[t])}))), i32x4.add(` +
+    `  ${v(7)} = i32x4.add(i32x4.add(${v(7)}, i32x4.add(w${t % 16}, v128.load(K4, ${t * 16}))), i32x4.add(` +
     `v128.xor(v128.xor(rotr4(${v(4)}, 6), rotr4(${v(4)}, 11)), rotr4(${v(4)}, 25)), v128.bitselect(${v(5)}, ${v(6)}, ${v(4)})));\n` +
     `  ${v(3)} = i32x4.add(${v(3)}, ${v(7)});\n` +
     // Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), where b ^ c is the previous round's a ^ b.
@@ -89,6 +89,12 @@ ${scalar}
   store<u32>(state, load<u32>(state, 24) + g, 24);
   store<u32>(state, load<u32>(state, 28) + h, 28);
 }
+
+// The round constants, each repeated in four lanes: one memory operand per round, where a
+// v128 constant would be rebuilt from two 64-bit immediates every time.
+const K4 = memory.data<u32>([
+${K.map((k) => `  ${hex(k)}, ${hex(k)}, ${hex(k)}, ${hex(k)},`).join('\n')}
+], 16);
 
 // @ts-ignore: decorator
 @inline function rotr4(x: v128, n: i32): v128 {
