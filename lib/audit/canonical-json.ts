@@ -19,19 +19,43 @@ export function canonicalJson(value: unknown): string {
       if (value === null) return 'null';
       if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).sort();
+      const keys = Object.keys(obj);
+      const order = sortedShape(keys);
       let out = '{';
       let first = true;
-      for (const k of keys) {
+      for (let i = 0; i < order.keys.length; i++) {
+        const v = obj[order.keys[i]!];
         // Absent optional members, as JSON.stringify drops them from the written line.
-        if (obj[k] === undefined) continue;
+        if (v === undefined) continue;
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(k) + ':' + canonicalJson(obj[k]);
+        out += order.quoted[i]! + canonicalJson(v);
       }
       return out + '}';
     }
     default:
       throw new CanonicalJsonError(`not representable in an audit record: ${typeof value}`);
   }
+}
+
+// Events of one type share their member names, so the sorted order and the quoted names are
+// computed once per shape instead of sorting on every record. Bounded so free-form custom data
+// cannot grow it without limit.
+interface Shape {
+  keys: string[];
+  quoted: string[];
+}
+const shapes = new Map<string, Shape>();
+const MAX_SHAPES = 1024;
+
+function sortedShape(keys: string[]): Shape {
+  const sig = keys.join('\u0000');
+  let shape = shapes.get(sig);
+  if (!shape) {
+    const sorted = [...keys].sort();
+    shape = { keys: sorted, quoted: sorted.map((k) => JSON.stringify(k) + ':') };
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(sig, shape);
+  }
+  return shape;
 }

@@ -62,8 +62,12 @@ export const DEFAULTS = {
   maxQueueBytes: 64 * 1024 * 1024,
   rotateBytes: 64 * 1024 * 1024,
   maxRecordBytes: 64 * 1024,
-  /** Immediate mode writes what has accumulated in one go, at most this many records. */
-  immediateBatch: 4096,
+  /**
+   * One write takes everything queued up to these caps (group commit): maxEvents only decides
+   * when a write starts, so while one write+fsync is in flight the next batch grows.
+   */
+  writeRecords: 16384,
+  writeBytes: 4 * 1024 * 1024,
 } as const;
 
 interface QueuedRecord {
@@ -161,7 +165,7 @@ export class AuditLogger {
     this.dir = opts.dir;
     this.service = opts.service;
     this.mode = flush.mode;
-    this.maxEvents = flush.mode === 'immediate' ? DEFAULTS.immediateBatch : positiveInt('flush.maxEvents', flush.maxEvents, DEFAULTS.maxEvents);
+    this.maxEvents = flush.mode === 'immediate' ? 1 : positiveInt('flush.maxEvents', flush.maxEvents, DEFAULTS.maxEvents);
     this.maxDelayMs = flush.mode === 'immediate' ? 0 : positiveInt('flush.maxDelayMs', flush.maxDelayMs, DEFAULTS.maxDelayMs);
     this.maxQueueEvents = positiveInt('maxQueueEvents', opts.maxQueueEvents, DEFAULTS.maxQueueEvents);
     this.maxQueueBytes = positiveInt('maxQueueBytes', opts.maxQueueBytes, DEFAULTS.maxQueueBytes);
@@ -420,11 +424,12 @@ export class AuditLogger {
   }
 
   /** Take records from the queue for one write: same segment, no rotation boundary crossed. */
-  private takeBatch(seg: Segment, limit: number, respectRotation: boolean): QueuedRecord[] {
+  private takeBatch(seg: Segment, limit: number, respectRotation: boolean, byteLimit = Infinity): QueuedRecord[] {
     const out: QueuedRecord[] = [];
     let size = seg.size;
     while (this.queueHead < this.queue.length && out.length < limit) {
       const r = this.queue[this.queueHead]!;
+      if (out.length > 0 && size - seg.size + r.bytes > byteLimit) break;
       if (respectRotation && size > 0 && (size + r.bytes > this.rotateBytes || r.day !== seg.day)) break;
       out.push(r);
       size += r.bytes;
@@ -513,7 +518,7 @@ export class AuditLogger {
         this.segment.dirty = false;
       }
       seg = this.segmentFor(this.queue[this.queueHead]!, true);
-      records = this.takeBatch(seg, this.maxEvents, true);
+      records = this.takeBatch(seg, DEFAULTS.writeRecords, true, DEFAULTS.writeBytes);
     } catch (err) {
       this.noteError(err, 'rotation');
       return false;

@@ -1,11 +1,18 @@
 // One SPEC §4 record: the line as written (members in the order v, seq, id, ts, service, type,
 // severity, data, prev, hash) and its hash over the RFC 8785 form of everything but `hash`.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import { AUDIT_FORMAT, type AuditRecord, type Severity } from './events.js';
 
 export const GENESIS_PREV = '0'.repeat(64);
-const HASH_PREFIX = Buffer.from(AUDIT_FORMAT + '\0', 'latin1');
+const HASH_PREFIX = AUDIT_FORMAT + '\0'; // ASCII, so its UTF-8 bytes are the SPEC's prefix bytes
+
+// crypto.hash (Node ≥ 20.12) is about twice as fast as createHash for one short input.
+type OneShot = (alg: string, data: string, enc: 'hex') => string;
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
+const sha256Hex: (text: string) => string = oneShot
+  ? (text) => oneShot('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 export interface RecordFields {
   seq: number;
@@ -34,7 +41,7 @@ export function canonicalRecord(r: RecordFields): string {
 }
 
 export function recordHash(r: RecordFields): string {
-  return createHash('sha256').update(HASH_PREFIX).update(canonicalRecord(r), 'utf8').digest('hex');
+  return sha256Hex(HASH_PREFIX + canonicalRecord(r));
 }
 
 /** The record's line including the trailing LF, and its hash. */

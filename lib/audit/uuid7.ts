@@ -14,53 +14,44 @@ export class Uuid7Generator {
   private lastMs = -1;
   private counter = 0;
 
-  private random(n: number): Buffer {
+  /** Offset of n fresh random bytes in the pool (no subarray: creating Buffer views is slow). */
+  private random(n: number): number {
     if (this.poolPos + n > POOL_SIZE) {
       randomFillSync(this.pool);
       this.poolPos = 0;
     }
-    const out = this.pool.subarray(this.poolPos, this.poolPos + n);
+    const at = this.poolPos;
     this.poolPos += n;
-    return out;
+    return at;
   }
 
   /** An id for time `ms`; if the clock stands still or steps back the previous millisecond is reused with the counter advanced. */
   next(ms: number): string {
     let t = Math.max(Math.floor(ms), 0);
-    const r = this.random(10);
+    const p = this.pool;
+    const o = this.random(10);
     if (t <= this.lastMs) {
       t = this.lastMs;
       this.counter++;
       if (this.counter > 0xfff) {
         // Counter exhausted within one millisecond: borrow the next millisecond (RFC 9562 §6.2).
         t = ++this.lastMs;
-        this.counter = (r[0]! << 4) & 0x7ff;
+        this.counter = (p[o]! << 4) & 0x7ff;
       }
     } else {
       this.lastMs = t;
       // Seed below 0x800 so at least 2048 more ids fit in this millisecond.
-      this.counter = ((r[0]! << 8) | r[1]!) & 0x7ff;
+      this.counter = ((p[o]! << 8) | p[o + 1]!) & 0x7ff;
     }
-    const b = new Uint8Array(16);
-    // 48-bit big-endian milliseconds (split because bit operators work on 32 bits).
-    const hi = Math.floor(t / 2 ** 32);
-    const lo = t >>> 0;
-    b[0] = (hi >>> 8) & 0xff;
-    b[1] = hi & 0xff;
-    b[2] = lo >>> 24;
-    b[3] = (lo >>> 16) & 0xff;
-    b[4] = (lo >>> 8) & 0xff;
-    b[5] = lo & 0xff;
-    b[6] = 0x70 | (this.counter >>> 8);
-    b[7] = this.counter & 0xff;
-    b[8] = 0x80 | (r[2]! & 0x3f);
-    for (let i = 9; i < 16; i++) b[i] = r[i - 6]!;
-    let s = '';
-    for (let i = 0; i < 16; i++) {
-      if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
-      s += hex[b[i]!]!;
-    }
-    return s;
+    // Hex text straight from numbers and the pooled random bytes: no per-id allocation of a byte array.
+    const tsHex = t.toString(16).padStart(12, '0');
+    const rest = hex[0x80 | (p[o + 2]! & 0x3f)]! + hex[p[o + 3]!]!;
+    return (
+      tsHex.slice(0, 8) + '-' + tsHex.slice(8, 12) + '-' +
+      (0x7000 | this.counter).toString(16) + '-' +
+      rest + '-' +
+      hex[p[o + 4]!]! + hex[p[o + 5]!]! + hex[p[o + 6]!]! + hex[p[o + 7]!]! + hex[p[o + 8]!]! + hex[p[o + 9]!]!
+    );
   }
 }
 

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Audit logger throughput and emit latency, with pino writing the same objects to the same disk
+// in the same run as the peer. Sustained: events are emitted in chunks of 500 with an event-loop
+// turn between chunks (as a busy worker would), until N are accepted; the clock stops when
+// everything is durable (audit: flush() resolved = written + fsynced; pino: its async
+// destination flushed, no fsync, so pino has the easier job). Run `npm run build` first.
+//   node bench/audit.mjs [--quick]     (200k events per contender, 40k with --quick)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Logger } from 'tslog';
+import { AuditLogger } from '../dist/audit/index.js';
+
+const quick = process.argv.includes('--quick');
+const N = quick ? 40_000 : 200_000;
+const CHUNK = 500;
+const root = mkdtempSync(join(tmpdir(), 'vram-bench-audit-'));
+const quiet = new Logger({ type: 'hidden' });
+
+const ts = '2026-11-23T19:01:45.100Z';
+const allocated = (i) => ({
+  type: 'vram.allocated',
+  data: { timestamp: ts, requested_bytes: 200000 + i, allocated_bytes: 200000 + i, available_bytes: 80000000000, used_bytes: 200000 * i, gpu_device: 0, worker_id: 'worker-1' },
+});
+const verified = (i) => ({ type: 'seal.verified', data: { timestamp: ts, shard_id: `shard-${i}`, worker_id: 'worker-1' } });
+const critical = (i) => ({
+  type: 'security.policy_violation',
+  data: { timestamp: ts, policy: 'vram_only', violation: 'integrated_gpu', details: `n=${i}`, severity: 'critical', worker_id: 'worker-1', action_taken: 'blocked' },
+});
+const eventFor = (i, criticalEvery) => (criticalEvery && i % criticalEvery === 0 ? critical(i) : i % 2 ? allocated(i) : verified(i));
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+function percentiles(lat) {
+  lat.sort((a, b) => a - b);
+  const at = (q) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] / 1000;
+  return { p50: at(0.5), p99: at(0.99), max: lat[lat.length - 1] / 1000 };
+}
+
+async function runAudit(name, flush, criticalEvery) {
+  const dir = join(root, name.replace(/\W+/g, '-'));
+  const log = AuditLogger.open({ dir, service: 'bench', flush, operationalLog: quiet });
+  const lat = new Float64Array(N);
+  let accepted = 0;
+  let refused = 0;
+  const t0 = process.hrtime.bigint();
+  while (accepted < N) {
+    for (let k = 0; k < CHUNK && accepted < N; k++) {
+      const ev = eventFor(accepted, criticalEvery);
+      const s = process.hrtime.bigint();
+      try {
+        log.emit(ev);
+        lat[accepted++] = Number(process.hrtime.bigint() - s);
+      } catch {
+        refused++;
+        break; // queue full: give the writer a turn
+      }
+    }
+    await turn();
+  }
+  await log.flush();
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  await log.close();
+  return { name, rate: N / secs, ...percentiles(Array.from(lat)), refused };
+}
+
+async function runPino() {
+  const dest = pino.destination({ dest: join(root, 'pino.log'), sync: false, mkdir: true });
+  const logger = pino({ base: { service: 'bench' } }, dest);
+  const lat = new Float64Array(N);
+  const t0 = process.hrtime.bigint();
+  let i = 0;
+  while (i < N) {
+    for (let k = 0; k < CHUNK && i < N; k++, i++) {
+      const ev = eventFor(i, 0);
+      const s = process.hrtime.bigint();
+      logger.info({ type: ev.type, data: ev.data });
+      lat[i] = Number(process.hrtime.bigint() - s);
+    }
+    await turn();
+  }
+  await new Promise((resolve, reject) => dest.flush((err) => (err ? reject(err) : resolve())));
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  dest.end();
+  return { name: 'pino (sync:false, no fsync)', rate: N / secs, ...percentiles(Array.from(lat)), refused: 0 };
+}
+
+const results = [];
+results.push(await runPino());
+results.push(await runAudit('audit batched (1024 / 50 ms)', { mode: 'batched', maxEvents: 1024, maxDelayMs: 50 }, 0));
+results.push(await runAudit('audit hybrid, no critical', { mode: 'hybrid' }, 0));
+results.push(await runAudit('audit hybrid, 1 % critical', { mode: 'hybrid' }, 100));
+results.push(await runAudit('audit immediate', { mode: 'immediate' }, 0));
+rmSync(root, { recursive: true, force: true });
+
+const peer = results[0].rate;
+console.log(`audit bench: ${N} events per contender, chunks of ${CHUNK} per event-loop turn; peer = pino`);
+console.log('| contender | events/s | ratio to pino | emit p50 µs | emit p99 µs | emit max µs | refused (queue full) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  console.log(`| ${r.name} | ${Math.round(r.rate).toLocaleString('en-US')} | ${(r.rate / peer).toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(0)} | ${r.refused} |`);
+}
