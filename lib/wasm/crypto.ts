@@ -81,7 +81,7 @@ export class WasmCryptoImpl implements WasmCrypto {
     // HMAC keys longer than a block are hashed first (RFC 2104), which keeps everything in the stage.
     const saltKey = saltBytes.length > 64 ? this.sha256(saltBytes) : saltBytes;
     if (ikm.length + saltKey.length + info.length > core.stageSize) {
-      throw new InvalidArgumentError('ikm', `ikm and info together must be at most ${core.stageSize - 64} bytes`);
+      throw new InvalidArgumentError('ikm', `ikm, salt and info together must be at most ${core.stageSize} bytes`);
     }
     core.toStage(ikm, 0);
     core.toStage(saltKey, ikm.length);

@@ -61,6 +61,7 @@ export function stageSealFields(core: Core, record: SealRecordFields): number {
     core.toStage(text, at);
     at += text.length;
   }
-  core.bytes.set(new Uint8Array(lengths.buffer), core.fieldLengths);
+  const table = new DataView(core.bytes.buffer, core.fieldLengths, lengths.length * 4);
+  lengths.forEach((length, i) => table.setInt32(i * 4, length, true)); // WASM memory is little-endian
   return MAC_FIELD_ORDER.length;
 }
