@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <new>
 #include <vector>
 
@@ -95,20 +97,40 @@ class HostSimBackend final : public DeviceBackend {
     uint8_t* buffers[2] = {staging0.data(), staging1.data()};
     result.leafHashes.assign(32 * leafCountFor(request.length, request.leafSize), 0);
     Sha256Stream content;
-    DoubleBufferedReader reader(file, request.fileOffset, request.length, chunk, buffers);
-    DoubleBufferedReader::Chunk c{};
-    while (reader.next(c)) {
-      // "Upload", then hash the chunk's leaves from device memory, not from the staging copy.
-      std::memcpy(target + c.rangeOffset, c.data, static_cast<size_t>(c.length));
-      if (request.sha256) content.update(c.data, static_cast<size_t>(c.length));
-      reader.release(c.slot);
-      const uint64_t firstLeaf = c.rangeOffset / request.leafSize;
-      const uint64_t count = leafCountFor(c.length, request.leafSize);
-      LeafJob job{target, request.length, request.leafSize, firstLeaf, nullptr, count,
-                  result.leafHashes.data() + 32 * firstLeaf, isAligned(target)};
-      // The job's out pointer is already at this chunk's first leaf: index jobs from 0.
-      hostRunLeafHashes(job, threads_);
-      if (progress) progress(c.rangeOffset + c.length);
+    // Like kernels queued on a stream, each chunk's leaf grid runs while the next chunk is read
+    // and copied; at most `threads_` grids are in flight. Progress is reported in chunk order as
+    // their hashes complete.
+    struct InFlight {
+      std::future<void> hashed;
+      uint64_t doneBytes;
+    };
+    std::deque<InFlight> inFlight;
+    auto retireOldest = [&] {
+      inFlight.front().hashed.get();
+      const uint64_t done = inFlight.front().doneBytes;
+      inFlight.pop_front();
+      if (progress) progress(done);
+    };
+    try {
+      DoubleBufferedReader reader(file, request.fileOffset, request.length, chunk, buffers);
+      DoubleBufferedReader::Chunk c{};
+      while (reader.next(c)) {
+        // "Upload", then hash the chunk's leaves from device memory, not from the staging copy.
+        std::memcpy(target + c.rangeOffset, c.data, static_cast<size_t>(c.length));
+        if (request.sha256) content.update(c.data, static_cast<size_t>(c.length));
+        reader.release(c.slot);
+        const uint64_t firstLeaf = c.rangeOffset / request.leafSize;
+        // Job j hashes leaf firstLeaf + j into out[j]: point out at this chunk's first leaf.
+        const LeafJob job{target, request.length, request.leafSize, firstLeaf, nullptr,
+                          leafCountFor(c.length, request.leafSize), result.leafHashes.data() + 32 * firstLeaf,
+                          isAligned(target)};
+        while (inFlight.size() >= threads_) retireOldest();
+        inFlight.push_back({std::async(std::launch::async, [job] { hostRunLeafHashes(job, 1); }), c.rangeOffset + c.length});
+      }
+      while (!inFlight.empty()) retireOldest();
+    } catch (...) {
+      for (auto& f : inFlight) f.hashed.wait();  // never leave a grid running on freed buffers
+      throw;
     }
     if (request.sha256) {
       content.finish(result.sha256);
