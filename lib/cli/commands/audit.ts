@@ -15,6 +15,9 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(runCommand(async (reporter: Reporter, dir: string) => {
       const result = await verifyAuditLog(dir);
+      if (result.segments === 0) {
+        throw new InvalidArgumentError('dir', `${dir} holds no audit segments (audit-<seq>.jsonl): it is not an audit log`);
+      }
       reporter.result(result);
       if (!result.intact) {
         const where = result.firstError ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason}` : result.summary;
