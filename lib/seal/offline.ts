@@ -1,29 +1,16 @@
 // Offline verification with nothing but the token: a seal record alone (shape, key, MAC), or a
 // file against its record (then size, tree digest and plain SHA-256 too).
-import { loadWasm } from '../wasm/index.js';
 import { type Engine, defaultEngine, digestFileWith, statRegularFile } from '../engines/file-digest.js';
-import { checkSealRecord, checkSealedDigests, checkSealedSize } from './check.js';
+import { checkSealedDigests, checkSealedSize } from './check.js';
 import type { SealRecord } from './record.js';
+import { type TokenOption, verifySealRecord } from './verify-bytes.js';
 
-export interface OfflineVerifyOptions {
-  /** The worker token the record was sealed under (never logged). */
-  token: string;
-}
+export { verifySealRecord };
 
-export interface FileVerifyOptions extends OfflineVerifyOptions {
+export interface FileVerifyOptions extends TokenOption {
   engine?: Engine;
   threads?: number;
   onProgress?: (p: { bytes: number; totalBytes: number }) => void;
-}
-
-/** Shape, kid and MAC per SPEC §3. Resolves with the typed record; rejects with the SPEC reason. */
-export async function verifySealRecord(record: unknown, opts: OfflineVerifyOptions): Promise<SealRecord> {
-  const key = (await loadWasm()).sealKey(opts.token);
-  try {
-    return checkSealRecord(record, key);
-  } finally {
-    key.dispose();
-  }
 }
 
 /** Everything SPEC §3 checks, on a file: resolves with the record when the file is what was sealed. */

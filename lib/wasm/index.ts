@@ -35,3 +35,7 @@ export async function createWasmCrypto(compiled?: object): Promise<WasmCrypto> {
 export function compileWasmModule(): Promise<object> {
   return compileCore();
 }
+
+// Seal verification needs only this module: a record, bytes, or a stream (e.g. in a browser).
+export { createSealedStreamVerifier, verifySealRecord, verifySealedBytes, type SealedStreamVerifier, type TokenOption } from '../seal/verify-bytes.js';
+export { parseSealRecord, validateSealRecord, serializeSealRecord, type SealRecord } from '../seal/record.js';
