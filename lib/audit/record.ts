@@ -25,38 +25,55 @@ export interface RecordFields {
   prev: string;
 }
 
-/** The JCS text the hash covers. Members sorted: data, id, prev, seq, service, severity, ts, type, v. */
-export function canonicalRecord(r: RecordFields): string {
+interface Quoted {
+  data: string;
+  id: string;
+  prev: string;
+  seq: string;
+  service: string;
+  severity: string;
+  ts: string;
+  type: string;
+}
+
+function quote(r: RecordFields): Quoted {
+  return {
+    data: canonicalJson(r.data),
+    id: JSON.stringify(r.id),
+    prev: JSON.stringify(r.prev),
+    seq: canonicalJson(r.seq),
+    service: JSON.stringify(r.service),
+    severity: JSON.stringify(r.severity),
+    ts: JSON.stringify(r.ts),
+    type: JSON.stringify(r.type),
+  };
+}
+
+/** JCS with members sorted: data, id, prev, seq, service, severity, ts, type, v. */
+function canonicalFromQuoted(q: Quoted): string {
   return (
-    '{"data":' + canonicalJson(r.data) +
-    ',"id":' + JSON.stringify(r.id) +
-    ',"prev":' + JSON.stringify(r.prev) +
-    ',"seq":' + canonicalJson(r.seq) +
-    ',"service":' + JSON.stringify(r.service) +
-    ',"severity":' + JSON.stringify(r.severity) +
-    ',"ts":' + JSON.stringify(r.ts) +
-    ',"type":' + JSON.stringify(r.type) +
-    ',"v":1}'
+    '{"data":' + q.data + ',"id":' + q.id + ',"prev":' + q.prev + ',"seq":' + q.seq +
+    ',"service":' + q.service + ',"severity":' + q.severity + ',"ts":' + q.ts + ',"type":' + q.type + ',"v":1}'
   );
+}
+
+/** The JCS text the hash covers (the record without `hash`). */
+export function canonicalRecord(r: RecordFields): string {
+  return canonicalFromQuoted(quote(r));
 }
 
 export function recordHash(r: RecordFields): string {
   return sha256Hex(HASH_PREFIX + canonicalRecord(r));
 }
 
-/** The record's line including the trailing LF, and its hash. */
+/** The record's line including the trailing LF, and its hash. Each member is serialised once for both. */
 export function buildRecordLine(r: RecordFields): { line: string; hash: string } {
-  const hash = recordHash(r);
+  const q = quote(r);
+  const hash = sha256Hex(HASH_PREFIX + canonicalFromQuoted(q));
+  // The line keeps the data members in the caller's order (as in the vectors); JCS sorts them only for the hash.
   const line =
-    '{"v":1,"seq":' + r.seq +
-    ',"id":' + JSON.stringify(r.id) +
-    ',"ts":' + JSON.stringify(r.ts) +
-    ',"service":' + JSON.stringify(r.service) +
-    ',"type":' + JSON.stringify(r.type) +
-    ',"severity":' + JSON.stringify(r.severity) +
-    ',"data":' + JSON.stringify(r.data) +
-    ',"prev":' + JSON.stringify(r.prev) +
-    ',"hash":"' + hash + '"}\n';
+    '{"v":1,"seq":' + q.seq + ',"id":' + q.id + ',"ts":' + q.ts + ',"service":' + q.service + ',"type":' + q.type +
+    ',"severity":' + q.severity + ',"data":' + JSON.stringify(r.data) + ',"prev":' + q.prev + ',"hash":"' + hash + '"}\n';
   return { line, hash };
 }
 

@@ -13,7 +13,7 @@ const tsLoader = process.execArgv.filter((a) => a.includes('typescript'));
 const loaderArgs = tsLoader.length > 0 ? tsLoader : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
 
 function startChild(script: string, args: string[]) {
-  const child = spawn(process.execPath, [...loaderArgs, join(here, 'fixtures', script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...loaderArgs, join(here, 'fixtures', script), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -36,12 +36,17 @@ t.test('SIGKILL at random moments: every reopen recovers and keeps every confirm
   const modes = ['hybrid', 'immediate', 'batched'] as const;
   const kills = 15;
   let confirmedTotal = 0;
+  // Each child is spawned one round early so its start-up overlaps the previous round.
+  let next = startChild('crash-child.ts', [dir, modes[0]!]);
   for (let round = 0; round < kills; round++) {
     const mode = modes[round % modes.length]!;
-    const c = startChild('crash-child.ts', [dir, mode]);
+    const c = next;
+    c.child.stdin!.write('go\n');
+    if (round + 1 < kills) next = startChild('crash-child.ts', [dir, modes[(round + 1) % modes.length]!]);
     const ready = await waitFor(() => c.out().includes('ready\n'), 30_000);
     if (!ready) {
       c.child.kill('SIGKILL');
+      next.child.kill('SIGKILL');
       t.fail(`child did not start: ${c.err().slice(0, 500)}`);
       return;
     }
@@ -63,6 +68,7 @@ t.test('SIGKILL at random moments: every reopen recovers and keeps every confirm
     const v = await verifyAuditLog(dir);
     if (!v.intact) {
       t.fail(`round ${round} (${mode}): ${v.summary}`);
+      next.child.kill('SIGKILL');
       return;
     }
     const bySeq = new Map<number, string>();
