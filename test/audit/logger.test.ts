@@ -3,7 +3,9 @@ import t from 'tap';
 import { appendFileSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditLogger, listSegments, queryAuditLogAll, verifyAuditLog, type AuditRecord } from '../../lib/audit/index.js';
-import { AuditBufferFullError, AuditError, AuditLockedError } from '../../lib/errors.js';
+import { hostname } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { AuditBufferFullError, AuditError, AuditLockedError, AuditLogCorruptError } from '../../lib/errors.js';
 import { criticalEvent, freshDir, quietLog, verifiedEvent } from './helpers.js';
 
 function lastLineSeq(dir: string): number {
@@ -187,4 +189,36 @@ t.test('query filters', async (t) => {
   t.equal((await queryAuditLogAll(dir, { types: ['seal.verified'], limit: 2 })).length, 2);
   const window = await queryAuditLogAll(dir, { since: '2026-11-23T10:00:03.000Z', until: new Date('2026-11-23T10:00:05.000Z') });
   t.same(window.map((r) => r.seq), [2, 3, 4]);
+});
+
+t.test('stale locks of dead processes are taken over; foreign-host locks are not', async (t) => {
+  const dir = freshDir(t);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // pid 2^22 + 1 is above Linux's pid_max limit, so certainly not alive.
+  writeFileSync(join(dir, 'audit.lock'), JSON.stringify({ pid: 4194305, host: hostname(), token: 'dead' }));
+  const log = AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog });
+  await log.close();
+  writeFileSync(join(dir, 'audit.lock'), JSON.stringify({ pid: 4194305, host: 'some-other-host', token: 'far' }));
+  t.throws(() => AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog }), AuditLockedError, 'liveness cannot be checked across hosts');
+  unlinkSync(join(dir, 'audit.lock'));
+  t.ok((await verifyAuditLog(dir)).intact);
+});
+
+t.test('a last record that does not verify is refused on open, not repaired', async (t) => {
+  const dir = freshDir(t);
+  const log = AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog });
+  log.emit(verifiedEvent(1));
+  await log.close();
+  const seg = listSegments(dir)[0]!;
+  unlinkSync(join(dir, seg.name + '.sha256'));
+  const path = join(dir, seg.name);
+  const text = readFileSync(path, 'utf8');
+  const tampered = text.replace(/"records_written":\d+/, '"records_written":999');
+  writeFileSync(path, tampered);
+  t.throws(() => AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog }), AuditLogCorruptError);
+  t.equal(readFileSync(path, 'utf8'), tampered, 'the file was not touched');
+  // The lock was released: after moving the damaged log aside, the directory is usable again.
+  unlinkSync(path);
+  const again = AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog });
+  await again.close();
 });
