@@ -3,6 +3,7 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, ftruncateSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/vectors.js';
@@ -21,7 +22,7 @@ t.test('2 GiB through dist/digest-file.js: oracle digest, bounded memory', { ski
   closeSync(fd);
 
   const script = `
-    import { digestFile } from ${JSON.stringify(new URL(`file://${built}`).href)};
+    import { digestFile } from ${JSON.stringify(pathToFileURL(built).href)};
     let peak = process.memoryUsage.rss();
     const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
     const r = await digestFile(${JSON.stringify(path)}, { threads: 2, leafSize: ${LEAF} });
