@@ -84,6 +84,7 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
   const wasm = await loadWasm();
   const combiner = wasm.createLeafCombiner();
   const contentHash = opts.sha256 ? createHash('sha256') : null;
+  const compiled = await compileWasmModule();
 
   let file: FileHandle;
   try {
@@ -91,7 +92,7 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
   } catch (e) {
     throw ioError(path, `open failed (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`, e);
   }
-  const pool = new LeafWorkerPool(threads, { module: await compileWasmModule() });
+  const pool = new LeafWorkerPool(threads, { module: compiled });
   const spareBuffers: ArrayBuffer[] = [];
   // Jobs in file order; each resolves to its leaf hashes. Never more than threads × JOBS_PER_WORKER.
   const inFlight: { length: number; result: Promise<LeafResult> }[] = [];
