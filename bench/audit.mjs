@@ -38,15 +38,15 @@ function percentiles(lat) {
   return { p50: at(0.5), p99: at(0.99), max: lat[lat.length - 1] / 1000 };
 }
 
-async function runAudit(name, flush, criticalEvery) {
+async function runAudit(name, flush, criticalEvery, n = N) {
   const dir = join(root, name.replace(/\W+/g, '-'));
   const log = AuditLogger.open({ dir, service: 'bench', flush, operationalLog: quiet });
-  const lat = new Float64Array(N);
+  const lat = new Float64Array(n);
   let accepted = 0;
   let refused = 0;
   const t0 = process.hrtime.bigint();
-  while (accepted < N) {
-    for (let k = 0; k < CHUNK && accepted < N; k++) {
+  while (accepted < n) {
+    for (let k = 0; k < CHUNK && accepted < n; k++) {
       const ev = eventFor(accepted, criticalEvery);
       const s = process.hrtime.bigint();
       try {
@@ -62,7 +62,7 @@ async function runAudit(name, flush, criticalEvery) {
   await log.flush();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   await log.close();
-  return { name, rate: N / secs, ...percentiles(Array.from(lat)), refused };
+  return { name, rate: n / secs, ...percentiles(Array.from(lat)), refused };
 }
 
 async function runPino() {
@@ -87,6 +87,8 @@ async function runPino() {
 }
 
 const results = [];
+// A short warm-up so the first contender does not pay for JIT compilation of the shared code.
+await runAudit('warm-up', { mode: 'batched' }, 0, Math.min(N, 20_000));
 results.push(await runPino());
 results.push(await runAudit('audit batched (1024 / 50 ms)', { mode: 'batched', maxEvents: 1024, maxDelayMs: 50 }, 0));
 results.push(await runAudit('audit hybrid, no critical', { mode: 'hybrid' }, 0));

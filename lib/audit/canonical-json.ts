@@ -47,8 +47,17 @@ interface Shape {
 }
 const shapes = new Map<string, Shape>();
 const MAX_SHAPES = 1024;
+// The last few shapes seen, checked member by member before building a signature string.
+const recent: { names: string[]; shape: Shape }[] = [];
+
+function sameNames(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function sortedShape(keys: string[]): Shape {
+  for (const r of recent) if (sameNames(r.names, keys)) return r.shape;
   const sig = keys.join('\u0000');
   let shape = shapes.get(sig);
   if (!shape) {
@@ -57,5 +66,7 @@ function sortedShape(keys: string[]): Shape {
     if (shapes.size >= MAX_SHAPES) shapes.clear();
     shapes.set(sig, shape);
   }
+  recent.unshift({ names: keys, shape });
+  if (recent.length > 8) recent.pop();
   return shape;
 }

@@ -22,6 +22,7 @@ const FINGERPRINT = /^[0-9a-f]{16,64}$/;
 const KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 // C0 controls but TAB/LF/CR, DEL and C1 controls, bidi embedding/override/isolate controls.
 const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Member names that would hold a credential; `<name>_fingerprint` is the allowed form. */
 const SECRET_NAME = /(^|_)(token|secret|password|passwd|passphrase|api_key|apikey|private_key|credentials?|authorization|bearer|cookie)(_|$)/;
@@ -44,6 +45,11 @@ export function checkText(field: string, v: unknown, max: number = LIMITS.textCh
   if (typeof v !== 'string') fail(field, 'must be a string');
   if (!allowEmpty && v.length === 0) fail(field, 'must not be empty');
   if (tooLong(v, max)) fail(field, `must be at most ${max} characters`);
+  // Printable ASCII (the common case) cannot hold a control, bidi character or surrogate.
+  if (PRINTABLE_ASCII.test(v)) {
+    if (SECRET_VALUE.test(v)) fail(field, 'looks like a credential; log a fingerprint of it instead');
+    return v;
+  }
   if (FORBIDDEN_CHARS.test(v)) fail(field, 'contains a control or bidi character (only TAB, LF and CR are allowed)');
   if (LONE_SURROGATE.test(v)) fail(field, 'contains a lone surrogate');
   if (SECRET_VALUE.test(v)) fail(field, 'looks like a credential; log a fingerprint of it instead');
