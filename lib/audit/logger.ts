@@ -144,6 +144,7 @@ export class AuditLogger {
   private recordsWritten = 0;
 
   private timer: NodeJS.Timeout | null = null;
+  private asyncFsync = false;
   private draining = false;
   private retryDelay: number;
   private waiters: { seq: number; resolve: () => void }[] = [];
@@ -462,6 +463,7 @@ export class AuditLogger {
   /** fsync of records already written (after an fsync failure). */
   private async syncWritten(): Promise<boolean> {
     const covered = this.writtenSeq;
+    this.asyncFsync = true;
     try {
       if (this.segment) await this.layer.fsync(this.segment.fd);
       this.markDurable(covered);
@@ -470,7 +472,14 @@ export class AuditLogger {
     } catch (err) {
       this.noteError(err, 'fsync');
       return false;
+    } finally {
+      this.asyncFsync = false;
     }
+  }
+
+  /** True while an asynchronous operation uses the current segment's fd: no rotation (it closes the fd). */
+  private asyncBusy(): boolean {
+    return this.inflight !== null || this.asyncFsync;
   }
 
   private markDurable(seq: number): void {
@@ -572,8 +581,8 @@ export class AuditLogger {
       let lastSeg: Segment | null = null;
       let lastSeq = -1;
       while (this.queueHead < this.queue.length || (first && flight)) {
-        const seg = first && flight ? flight.seg : this.segmentFor(this.queue[this.queueHead]!, !this.inflight);
-        const records = this.takeBatch(seg, Number.MAX_SAFE_INTEGER, !this.inflight);
+        const seg = first && flight ? flight.seg : this.segmentFor(this.queue[this.queueHead]!, !this.asyncBusy());
+        const records = this.takeBatch(seg, Number.MAX_SAFE_INTEGER, !this.asyncBusy());
         this.writeChunkSync(seg, first ? flight : null, records);
         lastSeg = seg;
         lastSeq = records.length > 0 ? records[records.length - 1]!.seq : flight!.lastSeq;

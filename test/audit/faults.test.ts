@@ -16,6 +16,9 @@ class FaultyLayer implements FileLayer {
   fail: Partial<Record<'write' | 'writeSync' | 'fsync' | 'fsyncSync' | 'ftruncateSync' | 'writeFileSync' | 'openSync', number>> = {};
   code = 'ENOSPC';
   injected = 0;
+  /** Hold asynchronous writes this long before they touch the file (to overlap the critical path). */
+  delayWriteMs = 0;
+  asyncWritesPending = 0;
   private take(op: keyof FaultyLayer['fail']): boolean {
     const n = this.fail[op] ?? 0;
     if (n <= 0) return false;
@@ -46,11 +49,17 @@ class FaultyLayer implements FileLayer {
     nodeFileLayer.ftruncateSync(fd, len);
   }
   async write(fd: number, buf: Uint8Array, off: number, len: number, pos: number) {
-    if (this.take('write')) {
-      await nodeFileLayer.write(fd, buf, off, Math.floor(len / 2), pos);
-      throw ioError(this.code);
+    this.asyncWritesPending++;
+    try {
+      if (this.delayWriteMs > 0) await new Promise((r) => setTimeout(r, this.delayWriteMs));
+      if (this.take('write')) {
+        await nodeFileLayer.write(fd, buf, off, Math.floor(len / 2), pos);
+        throw ioError(this.code);
+      }
+      return await nodeFileLayer.write(fd, buf, off, len, pos);
+    } finally {
+      this.asyncWritesPending--;
     }
-    return nodeFileLayer.write(fd, buf, off, len, pos);
   }
   async fsync(fd: number) {
     if (this.take('fsync')) throw ioError(this.code);
@@ -173,4 +182,31 @@ t.test('a long outage fills the queue; losses become an audit.gap once writes re
   const gap = (await queryAuditLogAll(dir, { types: ['audit.gap'] }))[0];
   t.equal(gap?.data.count, 10);
   t.ok((await verifyAuditLog(dir)).intact);
+});
+
+t.test('a critical emit while a background batch is in flight: same bytes at the same offset, nothing lost or doubled', async (t) => {
+  const dir = freshDir(t);
+  const layer = new FaultyLayer();
+  const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, flush: { mode: 'hybrid', maxEvents: 10, maxDelayMs: 1 }, operationalLog: quietLog });
+  await log.flush();
+  layer.delayWriteMs = 30;
+  let shard = 0;
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 25; i++) log.emit(verifiedEvent(shard++));
+    await new Promise((r) => setTimeout(r, 5)); // a batch is now in flight, held by the delay
+    t.ok(layer.asyncWritesPending > 0, 'a background write is in flight');
+    const r = log.emit(criticalEvent(shard++));
+    t.equal(log.health().durableSeq, r.seq, 'the critical record and everything before it are durable on return');
+    for (let i = 0; i < 5; i++) log.emit(verifiedEvent(shard++));
+  }
+  // One more overlap where the delayed write fails after the critical path covered it.
+  for (let i = 0; i < 25; i++) log.emit(verifiedEvent(shard++));
+  layer.fail.write = 1;
+  await new Promise((r) => setTimeout(r, 5));
+  t.ok(layer.asyncWritesPending > 0, 'a background write (doomed to fail) is in flight');
+  log.emit(criticalEvent(shard++));
+  await log.flush();
+  layer.delayWriteMs = 0;
+  await log.close();
+  await expectComplete(t, dir, shard);
 });
