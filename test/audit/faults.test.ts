@@ -3,6 +3,7 @@
 import t from 'tap';
 import { AuditLogger, nodeFileLayer, queryAuditLogAll, verifyAuditLog, type FileLayer } from '../../lib/audit/index.js';
 import { AuditIoError } from '../../lib/errors.js';
+import { Logger, type ILogObj } from 'tslog';
 import { criticalEvent, freshDir, quietLog, verifiedEvent } from './helpers.js';
 
 function ioError(code: string): NodeJS.ErrnoException {
@@ -209,4 +210,21 @@ t.test('a critical emit while a background batch is in flight: same bytes at the
   layer.delayWriteMs = 0;
   await log.close();
   await expectComplete(t, dir, shard);
+});
+
+t.test('operational messages go to tslog and never carry audit content', async (t) => {
+  const dir = freshDir(t);
+  const seen: string[] = [];
+  const opLog = new Logger<ILogObj>({ type: 'hidden' });
+  opLog.attachTransport((entry) => seen.push(JSON.stringify(entry)));
+  const layer = new FaultyLayer();
+  const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, retryBackoffMs: fast, flush: { mode: 'batched', maxEvents: 5, maxDelayMs: 1 }, operationalLog: opLog });
+  await log.flush();
+  layer.fail.write = 2;
+  for (let i = 0; i < 20; i++) log.emit(verifiedEvent(i));
+  await log.flush();
+  await log.close();
+  t.ok(seen.some((m) => m.includes('ENOSPC')), 'the write failure was reported');
+  t.ok(seen.some((m) => m.includes('recovered')), 'and the recovery');
+  t.notOk(seen.some((m) => m.includes('shard-')), 'no event data in operational messages');
 });
