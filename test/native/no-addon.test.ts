@@ -1,0 +1,51 @@
+// Without a built addon the native layer degrades cleanly: nativeStatus() reports why and never
+// throws, loadNative()/openDevice() throw DeviceError E_NO_ADDON saying how to build it. Runs the
+// built JS (dist/, rebuilt by pretest) from a temp package that has no build/ directory.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { repoRoot } from '../helpers/vectors.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'vrr-noaddon-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+t.test('no addon: status explains, loaders throw E_NO_ADDON', async (t) => {
+  mkdirSync(join(dir, 'dist'));
+  cpSync(join(repoRoot, 'dist', 'native'), join(dir, 'dist', 'native'), { recursive: true });
+  cpSync(join(repoRoot, 'dist', 'errors.js'), join(dir, 'dist', 'errors.js'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'probe', type: 'module' }));
+  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  const script = `
+    const m = await import('./dist/native/index.js');
+    const status = m.nativeStatus();
+    const errors = [];
+    for (const call of [() => m.loadNative(), () => m.openDevice({ backend: 'host-sim' })]) {
+      try { call(); errors.push(null); } catch (e) { errors.push({ name: e.name, code: e.code, message: e.message }); }
+    }
+    let cpu = null;
+    try { await m.cpuEngine.sha256(new Uint8Array(1)); } catch (e) { cpu = e.code; }
+    console.log(JSON.stringify({ status, errors, cpu }));
+  `;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
+  const out = JSON.parse(stdout) as {
+    status: { loaded: boolean; withCuda: boolean; reason: string; cudaDeviceCount: number };
+    errors: Array<{ name: string; code: string; message: string } | null>;
+    cpu: string | null;
+  };
+  t.equal(out.status.loaded, false);
+  t.equal(out.status.withCuda, false);
+  t.equal(out.status.cudaDeviceCount, 0);
+  t.match(out.status.reason, /build:addon/);
+  for (const e of out.errors) {
+    t.ok(e !== null, 'threw');
+    t.equal(e?.name, 'DeviceError');
+    t.equal(e?.code, 'E_NO_ADDON');
+    t.match(e?.message, /npm run build:addon/);
+  }
+  t.equal(out.cpu, 'E_NO_ADDON', 'the CPU engine rejects the same way');
+});
