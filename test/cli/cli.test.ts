@@ -198,3 +198,25 @@ t.test('demo end to end on the simulated device', async (t) => {
   t.match(human.stdout, /simulated device/);
   t.match(human.stdout, /✓ verify the file offline \(WASM\)/);
 });
+
+t.test('seal --hold re-verifies until interrupted, then releases', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const file = join(work, 'held.bin');
+  writeFileSync(file, randomBytes(20_000));
+  const audit = join(work, 'audit-hold');
+  const child = spawn(process.execPath, [CLI, 'seal', file, '--simulate', '--hold', '--interval', '0.2', '--samples', '2', '--audit-dir', audit], {
+    cwd: work,
+    env: { ...process.env, VRAM_RESIDENCY_TOKEN: TOKEN },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  for (let i = 0; i < 150 && !/round 3:/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+  child.kill('SIGINT');
+  t.equal(await exited, 0, 'SIGINT releases and exits 0');
+  t.match(out, /round 3: 1 shard\(s\) verified \(sample\)/);
+  const log = cli(['audit', 'query', audit, '--json']);
+  const types: string[] = log.json.map((r: any) => r.type);
+  t.ok(types.filter((x) => x === 'seal.verified').length >= 3, 'each round is audited');
+  t.same(types.slice(-2), ['vram.deallocated', 'audit.log_closed']);
+});
