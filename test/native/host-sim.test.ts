@@ -215,3 +215,26 @@ t.test('a throwing progress callback does not stop the upload; its error surface
   t.equal(hex(await a.root(4096)), hex(oracleMth(data, 4096)), 'empty uploads change nothing');
   await a.free();
 });
+
+t.test('many concurrent operations on one allocation and across allocations stay correct', async (t) => {
+  const leafSize = 4096;
+  const data = randomBytes(1024 * 1024 + 5, 21);
+  const a = await device.allocate(data.length);
+  const b = await device.allocate(data.length);
+  await Promise.all([a.upload(0, data), b.upload(0, data)]);
+  const expectedRoot = hex(oracleMth(data, leafSize));
+  const expectedLeaves = oracleLeafHashes(data, leafSize);
+  const count = expectedLeaves.length / 32;
+  const ops: Array<Promise<boolean>> = [];
+  for (let i = 0; i < 12; i++) {
+    const target = i % 2 === 0 ? a : b;
+    ops.push(target.root(leafSize).then((r) => hex(r) === expectedRoot));
+    const pick = (i * 37) % count;
+    ops.push(target.chosenLeafHashes(leafSize, [pick]).then((h) => hex(h) === hex(expectedLeaves.subarray(pick * 32, pick * 32 + 32))));
+    // Re-uploading identical bytes concurrently must not disturb the readers.
+    ops.push(target.upload(pick * leafSize, data.subarray(pick * leafSize, pick * leafSize + 100)).then(() => true));
+  }
+  const results = await Promise.all(ops);
+  t.equal(results.filter((ok) => !ok).length, 0, `${results.length} concurrent ops correct`);
+  await Promise.all([a.free(), b.free()]);
+});
