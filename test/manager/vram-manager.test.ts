@@ -231,3 +231,50 @@ t.test('a shard dropped without release is freed and audited', async (t) => {
   const types = (await queryAuditLogAll(join(dir, 'audit'))).map((r) => r.type);
   t.same(types.slice(-3), ['security.suspicious_activity', 'vram.deallocated', 'audit.log_closed']);
 });
+
+t.test('sampled verification on the device catches damage at the predicted rate', async (t) => {
+  const { detectionProbability } = await import('../../lib/manager/sampling.js');
+  const dir = tempDir();
+  const { audit, manager } = await openManager(dir);
+  const bytes = randomBytes(16 * LEAF);
+  const trials = 240;
+  const samples = 4;
+  let caught = 0;
+  for (let i = 0; i < trials; i++) {
+    const shard = await manager.sealBytes(bytes);
+    await manager.injectFaultForTesting(shard, 9 * LEAF + (i % LEAF), 0x04);
+    const failed = await manager.verify(shard, { mode: 'sample', samples }).then(() => false, (e) => e.code === 'E_SEAL_VERIFICATION');
+    if (failed) caught++;
+    await manager.release(shard);
+  }
+  const p = detectionProbability(16, 1, samples); // 0.25
+  const sigma = Math.sqrt(trials * p * (1 - p));
+  t.ok(Math.abs(caught - trials * p) < 5 * sigma, `caught ${caught} of ${trials}; predicted ${trials * p} ± ${sigma.toFixed(1)}`);
+  await manager.close();
+  await audit.close();
+});
+
+t.test('records the manager writes verify under an independent SPEC §2–3 implementation (node:crypto)', async (t) => {
+  const { createHmac, hkdfSync } = await import('node:crypto');
+  const dir = tempDir();
+  const { audit, manager } = await openManager(dir);
+  const shard = await manager.sealBytes(randomBytes(3 * LEAF + 5), { modelRef: 'modèle/ünïcode ✓', shardIndex: 1, shardCount: 3, computeContentSha256: true });
+  const record = shard.toRecord();
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(TOKEN, 'utf8'), Buffer.alloc(32), Buffer.from('vram-residency/seal-key/v1'), 32));
+  t.equal(createHmac('sha256', key).update('vram-residency/key-id/v1').digest('hex').slice(0, 16), record.kid);
+  const parts: Buffer[] = [Buffer.from('vram-residency.seal.v1\0', 'latin1')];
+  for (const m of ['shardId', 'digestAlg', 'leafSize', 'size', 'digest', 'contentSha256', 'device', 'deviceUuid', 'backend', 'sealedAt', 'workerId', 'modelRef', 'shardIndex', 'shardCount', 'kid'] as const) {
+    const v = record[m];
+    if (v === null) {
+      parts.push(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+    } else {
+      const text = Buffer.from(String(v), 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(text.length);
+      parts.push(len, text);
+    }
+  }
+  t.equal(createHmac('sha256', key).update(Buffer.concat(parts)).digest('hex'), record.mac);
+  await manager.close();
+  await audit.close();
+});
