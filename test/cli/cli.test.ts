@@ -2,7 +2,7 @@
 // rebuilt by `npm test`'s pretest), exit statuses 0/1/2, --json shapes and error sentences.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -162,6 +162,15 @@ for (const source of vectorSources()) {
     t.match(ok.json, { intact: true, records: 7, segments: 2 });
     const copy = join(work, `audit-copy-${source.label.replace('/', '-')}`);
     cpSync(dir, copy, { recursive: true });
+    const anchor = `${ok.json.head.seq}:${ok.json.head.hash}`;
+    const cut = join(work, `audit-cut-${source.label.replace('/', '-')}`);
+    cpSync(dir, cut, { recursive: true });
+    rmSync(join(cut, 'audit-000000000004.jsonl'));
+    t.equal(cli(['audit', 'verify', cut]).status, 0, 'a removed last segment alone looks intact…');
+    const anchored = cli(['audit', 'verify', cut, '--anchor', anchor]);
+    t.equal(anchored.status, 1, '…but not against the anchor kept from before');
+    t.match(anchored.stderr, /anchor/);
+    t.equal(cli(['audit', 'verify', cut, '--anchor', 'nonsense']).status, 2);
     const seg = join(copy, 'audit-000000000004.jsonl');
     writeFileSync(seg, readFileSync(seg, 'utf8').replace('"seq":5', '"seq":6'));
     const broken = cli(['audit', 'verify', copy]);

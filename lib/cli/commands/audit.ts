@@ -12,9 +12,10 @@ export function registerAudit(program: Command): void {
     .command('verify')
     .description('check an audit log directory: hashes, chain links, seq, ids, timestamps, sidecars')
     .argument('<dir>', 'the audit log directory')
+    .option('--anchor <seq:hash>', 'a record kept elsewhere (e.g. the head from an earlier run): catches deletions at the tail')
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, dir: string) => {
-      const result = await verifyAuditLog(dir);
+    .action(runCommand(async (reporter: Reporter, dir: string, opts: { anchor?: string }) => {
+      const result = await verifyAuditLog(dir, opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {});
       if (result.segments === 0) {
         throw new InvalidArgumentError('dir', `${dir} holds no audit segments (audit-<seq>.jsonl): it is not an audit log`);
       }
@@ -25,6 +26,7 @@ export function registerAudit(program: Command): void {
         throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
       }
       reporter.line(result.summary);
+      if (result.head) reporter.line(`head: ${result.head.seq}:${result.head.hash} (keep it elsewhere; pass it as --anchor next time)`);
       return 0;
     }));
   audit
@@ -60,6 +62,12 @@ export function registerAudit(program: Command): void {
       reporter.result(records);
       return 0;
     }));
+}
+
+function parseAnchor(text: string): { seq: number; hash: string } {
+  const m = /^(\d+):([0-9a-f]{64})$/.exec(text);
+  if (!m) throw new InvalidArgumentError('--anchor', 'must be SEQ:HASH, e.g. 41:<64 hex> (the head printed by an earlier verify)');
+  return { seq: Number(m[1]), hash: m[2]! };
 }
 
 function parseTime(flag: string, text: string): string {
