@@ -1,9 +1,12 @@
 // digestFile: SPEC §1 mth-sha256 (and optionally plain SHA-256) of a file of any size, with
-// bounded memory. The main thread reads fixed-size chunks (whole leaves) in file order, hands
-// each to a worker_threads pool running the WASM leaf hasher (buffers are transferred, not
-// copied, and come back for reuse), and folds the returned leaf hashes into the tree in order.
-// Workers take tens of milliseconds to start; until the first one is up, the main thread hashes
-// chunks itself rather than wait.
+// bounded memory. The file is cut into fixed-size chunks of whole leaves; a pool of worker_threads
+// each reads its chunks with pread (on the descriptor the main thread opened) straight into its
+// own WASM instance and returns the chunk's leaf hashes; the main thread folds them into the tree
+// in file order. Reading in the workers keeps the main thread nearly idle and copies every byte
+// once (page cache → WASM memory) instead of three times (→ JS buffer → transfer → WASM memory).
+// Workers take tens of milliseconds to start; until the first one is up, the main thread reads
+// and hashes chunks itself rather than wait. The plain SHA-256, when asked for, is computed on the
+// main thread from its own sequential read, in file order.
 import { createHash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -57,15 +60,19 @@ async function checkedSize(path: string): Promise<number> {
   return info.size;
 }
 
-/** Reads until `buffer` is full or the file ends; returns the bytes read. */
-async function readFull(file: FileHandle, buffer: Uint8Array, position: number): Promise<number> {
+/** Reads exactly buffer.length bytes at `position`, or fails if the file ends first. */
+async function readExactly(file: FileHandle, buffer: Uint8Array, position: number, path: string): Promise<void> {
   let filled = 0;
   while (filled < buffer.length) {
-    const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled);
-    if (bytesRead === 0) break;
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled));
+    } catch (e) {
+      throw ioError(path, `read failed at byte ${position + filled} (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`, e);
+    }
+    if (bytesRead === 0) throw ioError(path, `the file ended at byte ${position + filled}: it changed while being digested`);
     filled += bytesRead;
   }
-  return filled;
 }
 
 export async function digestFile(path: string, opts: DigestFileOptions = {}): Promise<FileDigest> {
@@ -79,7 +86,7 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
   const { signal, onProgress } = opts;
   signal?.throwIfAborted();
 
-  const totalBytes = await checkedSize(path);
+  await checkedSize(path); // clear errors for missing, directory, special or empty files
   const chunkBytes = Math.max(leafSize, MIN_CHUNK_BYTES);
   const wasm = await loadWasm();
   const combiner = wasm.createLeafCombiner();
@@ -92,46 +99,56 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
   } catch (e) {
     throw ioError(path, `open failed (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`, e);
   }
-  const pool = new LeafWorkerPool(threads, { module: compiled });
-  const spareBuffers: ArrayBuffer[] = [];
-  // Jobs in file order; each resolves to its leaf hashes. Never more than threads × JOBS_PER_WORKER.
+  // The size of what is open now is what gets digested (a file replaced after stat() is not mixed in).
+  let totalBytes: number;
+  try {
+    totalBytes = (await file.stat()).size;
+  } catch (e) {
+    await file.close();
+    throw ioError(path, 'fstat failed', e);
+  }
+  if (totalBytes === 0) {
+    await file.close();
+    throw new InvalidArgumentError('path', `${path} is empty; SPEC §1 has no digest for 0 bytes`);
+  }
+  const pool = new LeafWorkerPool(threads, { fd: file.fd, module: compiled });
+  // Main-thread reads (for the content SHA-256, and for hashing while workers start) reuse one buffer.
+  const mainBuffer = contentHash ? new Uint8Array(chunkBytes) : null;
+  let startupBuffer = mainBuffer;
+  // Chunks in file order; each resolves to its leaf hashes. Never more than threads × JOBS_PER_WORKER.
   const inFlight: { length: number; result: Promise<LeafResult> }[] = [];
   try {
     let position = 0;
-    let endOfFile = false;
     let combined = 0;
     for (;;) {
-      while (!endOfFile && inFlight.length < threads * JOBS_PER_WORKER) {
-        const buffer = spareBuffers.pop() ?? new ArrayBuffer(chunkBytes);
-        let length: number;
-        try {
-          length = await readFull(file, new Uint8Array(buffer), position);
-        } catch (e) {
-          throw ioError(path, `read failed at byte ${position} (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`, e);
-        }
-        if (length < chunkBytes) endOfFile = true;
-        if (length === 0) break;
-        contentHash?.update(new Uint8Array(buffer, 0, length));
+      while (position < totalBytes && inFlight.length < threads * JOBS_PER_WORKER) {
+        const length = Math.min(chunkBytes, totalBytes - position);
         let result: Promise<LeafResult>;
         if (pool.anyReady) {
-          result = pool.hashLeaves(buffer, length, leafSize);
+          result = pool.hashLeaves(position, length, leafSize);
           result.catch(() => {}); // awaited in order below; avoid an unhandled rejection meanwhile
+          if (contentHash) {
+            const bytes = mainBuffer!.subarray(0, length);
+            await readExactly(file, bytes, position, path);
+            contentHash.update(bytes);
+          }
         } else {
-          result = Promise.resolve({ buffer, leafHashes: wasm.hashLeaves(new Uint8Array(buffer, 0, length), leafSize) });
+          startupBuffer ??= new Uint8Array(chunkBytes);
+          const bytes = startupBuffer.subarray(0, length);
+          await readExactly(file, bytes, position, path);
+          contentHash?.update(bytes);
+          result = Promise.resolve({ leafHashes: wasm.hashLeaves(bytes, leafSize) });
         }
         inFlight.push({ length, result });
         position += length;
       }
       const next = inFlight.shift();
       if (!next) break;
-      const { buffer, leafHashes } = await next.result;
-      combiner.push(leafHashes);
-      spareBuffers.push(buffer);
+      combiner.push((await next.result).leafHashes);
       combined += next.length;
       signal?.throwIfAborted();
-      onProgress?.({ bytes: combined, totalBytes: Math.max(totalBytes, position) });
+      onProgress?.({ bytes: combined, totalBytes });
     }
-    if (combined === 0) throw new InvalidArgumentError('path', `${path} is empty; SPEC §1 has no digest for 0 bytes`);
     const leafCount = combiner.leafCount();
     return { digest: combiner.digest(), size: combined, sha256: contentHash ? new Uint8Array(contentHash.digest()) : null, leafCount };
   } finally {

@@ -5,7 +5,6 @@ import { VramResidencyError } from './errors.js';
 import type { LeafJob, LeafWorkerData, LeafWorkerMessage } from './digest-worker.js';
 
 export interface LeafResult {
-  buffer: ArrayBuffer;
   leafHashes: Uint8Array;
 }
 
@@ -37,7 +36,7 @@ class LeafWorker {
       const p = this.pending.shift();
       if (!p) return;
       if ('error' in m) p.reject(new VramResidencyError('E_IO', `leaf hashing worker failed: ${m.error}`));
-      else p.resolve({ buffer: m.buffer, leafHashes: m.leafHashes });
+      else p.resolve({ leafHashes: m.leafHashes });
     });
     const fail = (e: unknown) => {
       this.#failed ??= e;
@@ -51,7 +50,7 @@ class LeafWorker {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
-      this.worker.postMessage(job, [job.buffer]);
+      this.worker.postMessage(job);
     });
   }
 }
@@ -60,7 +59,7 @@ export class LeafWorkerPool {
   readonly #workers: LeafWorker[];
   #nextId = 0;
 
-  constructor(threads: number, data: LeafWorkerData = {}) {
+  constructor(threads: number, data: LeafWorkerData) {
     this.#workers = Array.from({ length: threads }, () => new LeafWorker(data));
   }
 
@@ -69,11 +68,11 @@ export class LeafWorkerPool {
     return this.#workers.some((w) => w.ready);
   }
 
-  /** Hashes the leaves of buffer[0, length) on the least busy worker; the buffer is transferred and handed back. */
-  hashLeaves(buffer: ArrayBuffer, length: number, leafSize: number): Promise<LeafResult> {
+  /** Hashes the leaves of file bytes [position, position + length) on the least busy worker. */
+  hashLeaves(position: number, length: number, leafSize: number): Promise<LeafResult> {
     const score = (w: LeafWorker) => w.pending.length + (w.ready ? 0 : 0.5); // prefer started workers on ties
     const worker = this.#workers.reduce((a, b) => (score(b) < score(a) ? b : a));
-    return worker.run({ id: this.#nextId++, buffer, length, leafSize });
+    return worker.run({ id: this.#nextId++, position, length, leafSize });
   }
 
   async terminate(): Promise<void> {

@@ -1,36 +1,69 @@
-// Worker side of digestFile: hashes the leaves of each chunk it is sent with its own WASM
-// instance and sends the leaf hashes back, returning the chunk's buffer for reuse.
+// Worker side of digestFile: reads its chunks of the file with pread straight into its own WASM
+// instance's staging area (no copy through the main thread) and returns each chunk's leaf hashes.
+import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createWasmCrypto } from './wasm/index.js';
+import { StagedLeafHasher } from './wasm/staged-leaves.js';
 
 export interface LeafWorkerData {
+  /** A file descriptor opened by the main thread (shared by all threads of the process). */
+  fd: number;
   /** The WebAssembly.Module compiled by the parent: no decode/compile here, shared optimized code. */
   module?: object;
 }
+/** Hash the leaves of file bytes [position, position + length); position is on a leaf boundary. */
 export interface LeafJob {
   id: number;
-  buffer: ArrayBuffer;
+  position: number;
   length: number;
   leafSize: number;
 }
 export type LeafWorkerMessage =
   | { ready: true }
-  | { id: number; buffer: ArrayBuffer; leafHashes: Uint8Array }
-  | { id: number; buffer: ArrayBuffer; error: string };
+  | { id: number; leafHashes: Uint8Array }
+  | { id: number; error: string };
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function hashRange(hasher: StagedLeafHasher, fd: number, job: LeafJob): Uint8Array {
+  hasher.begin(job.leafSize);
+  const parts: Uint8Array[] = [];
+  for (let done = 0; done < job.length; ) {
+    const want = Math.min(hasher.stageSize, job.length - done);
+    const stage = hasher.stage();
+    for (let got = 0; got < want; ) {
+      const n = readSync(fd, stage, got, want - got, job.position + done + got);
+      if (n === 0) throw new Error(`the file ended at byte ${job.position + done + got}: it changed while being digested`);
+      got += n;
+    }
+    parts.push(hasher.absorb(want));
+    done += want;
+  }
+  parts.push(hasher.finish());
+  return concat(parts);
+}
 
 const port = parentPort;
 if (port) {
+  const { fd, module } = workerData as LeafWorkerData;
   // Jobs sent before this listener is attached wait in the port's queue.
-  const wasm = await createWasmCrypto((workerData as LeafWorkerData | undefined)?.module);
+  const hasher = await StagedLeafHasher.create(module);
   port.postMessage({ ready: true } satisfies LeafWorkerMessage);
   port.on('message', (job: LeafJob) => {
+    let result: LeafWorkerMessage;
     try {
-      const leafHashes = wasm.hashLeaves(new Uint8Array(job.buffer, 0, job.length), job.leafSize);
-      const result: LeafWorkerMessage = { id: job.id, buffer: job.buffer, leafHashes };
-      port.postMessage(result, [job.buffer, leafHashes.buffer as ArrayBuffer]);
+      result = { id: job.id, leafHashes: hashRange(hasher, fd, job) };
     } catch (e) {
-      const result: LeafWorkerMessage = { id: job.id, buffer: job.buffer, error: e instanceof Error ? e.message : String(e) };
-      port.postMessage(result, [job.buffer]);
+      const code = (e as NodeJS.ErrnoException).code;
+      result = { id: job.id, error: code ? `read failed (${code})` : e instanceof Error ? e.message : String(e) };
     }
+    port.postMessage(result, 'leafHashes' in result ? [result.leafHashes.buffer as ArrayBuffer] : []);
   });
 }
