@@ -47,7 +47,7 @@ for (let i = 0; i < repeats; i++) {
   }
 }
 const peer = size / rows[0].best;
-console.log(`manager bench: ${size / MiB} MiB file in the page cache, best of ${repeats}, ratio vs cat to /dev/null (fs.copyFile to /dev/null is refused by the kernel: EINVAL)`);
+console.log(`manager bench: ${size / MiB} MiB file in the page cache, best of ${repeats}, ratio vs cat to /dev/null (fs.copyFile cannot target /dev/null: the copy is refused and libuv then unlinks the destination)`);
 console.log(`${'contender'.padEnd(44)} ${'MB/s'.padStart(8)} ${'ratio'.padStart(7)}`);
 for (const r of rows) console.log(`${r.name.padEnd(44)} ${(size / 1e3 / r.best).toFixed(0).padStart(8)} ${(size / r.best / peer).toFixed(2).padStart(6)}x`);
 
