@@ -17,7 +17,11 @@ export interface WasmCrypto {
   /** SPEC §1 root of `data`. */
   mthSha256(data: Uint8Array, leafSize: number): Uint8Array;
   createSha256(): StreamingHash;
-  createMth(leafSize: number): StreamingMth;
+  /**
+   * Streaming SPEC §1 root. `onLeafHashes`, when given, receives the 32-byte leaf hashes in order
+   * as leaves complete (the short last leaf at digest()), e.g. to keep a leaf list for sampled checks.
+   */
+  createMth(leafSize: number, opts?: { onLeafHashes?: (leafHashes: Uint8Array) => void }): StreamingMth;
   /** SPEC §1 root from leaf hashes pushed in order (bounded memory: O(log n)). */
   createLeafCombiner(): LeafHashCombiner;
   /** SPEC §2 seal key for a worker token (UTF-8, 16 … 4096 bytes, else E_ARG; never echoed). */
@@ -101,8 +105,11 @@ export class WasmCryptoImpl implements WasmCrypto {
     return new Sha256Stream(this.#core);
   }
 
-  createMth(leafSize: number): StreamingMth {
-    return new MthStream(this.#core, leafSize);
+  createMth(leafSize: number, opts: { onLeafHashes?: (leafHashes: Uint8Array) => void } = {}): StreamingMth {
+    if (opts.onLeafHashes !== undefined && typeof opts.onLeafHashes !== 'function') {
+      throw new InvalidArgumentError('onLeafHashes', 'must be a function');
+    }
+    return new MthStream(this.#core, leafSize, opts.onLeafHashes);
   }
 
   createLeafCombiner(): LeafHashCombiner {

@@ -32,6 +32,7 @@ t.test('non-Uint8Array inputs are E_ARG', async (t) => {
     t.throws(() => wasm.combineLeafHashes(b), ARG);
   }
   t.throws(() => wasm.combineLeafHashes(new Uint8Array(33)), ARG, 'leaf hashes not a multiple of 32');
+  t.throws(() => wasm.createMth(4096, { onLeafHashes: 5 as never }), ARG, 'onLeafHashes not a function');
   t.throws(() => wasm.hkdfSha256(new Uint8Array(1), null, new Uint8Array(0), 8161), ARG, 'HKDF length > 255·32');
   t.ok(Buffer.from(wasm.sha256(new Uint8Array(Buffer.from('abc')))).equals(wasm.sha256(Buffer.from('abc'))), 'Buffer is a Uint8Array');
 });

@@ -33,14 +33,19 @@ t.test('mthSha256 equals the oracle', async (t) => {
   t.pass('40 random cases');
 });
 
-t.test('streaming mth-sha256 over random chunk splits equals the oracle', async (t) => {
+t.test('streaming mth-sha256 (and its leaf hashes) over random chunk splits equals the oracle', async (t) => {
   fc.assert(
     fc.property(caseArb, ({ leafSize, size, seed, cuts }) => {
       const data = randomBytes(size, seed);
-      const stream = wasm.createMth(leafSize);
+      const leafHashes: Uint8Array[] = [];
+      const stream = wasm.createMth(leafSize, { onLeafHashes: (h) => leafHashes.push(h) });
       for (const chunk of splitAt(data, cuts)) stream.update(chunk);
       const expectedLeaves = Math.ceil(size / leafSize);
-      return stream.leafCount() === expectedLeaves && hex(stream.digest()) === hex(oracleMth(data, leafSize));
+      return (
+        stream.leafCount() === expectedLeaves &&
+        hex(stream.digest()) === hex(oracleMth(data, leafSize)) &&
+        hex(Buffer.concat(leafHashes)) === hex(oracleLeafHashes(data, leafSize))
+      );
     }),
     { numRuns: 40 },
   );
