@@ -26,8 +26,10 @@ class LeafWorker {
   #failed: unknown = undefined;
 
   constructor(data: LeafWorkerData) {
-    // Inherit execArgv so a TS loader given with --import also applies inside the worker.
-    this.worker = new Worker(workerUrl(), { execArgv: process.execArgv, workerData: data });
+    // No explicit execArgv: by default a worker inherits the parent's (so a TS loader given with
+    // --import applies inside it), whereas passing process.execArgv explicitly makes Node reject
+    // process-wide flags such as --expose-gc or --max-old-space-size (ERR_WORKER_INVALID_EXEC_ARGV).
+    this.worker = new Worker(workerUrl(), { workerData: data });
     this.worker.on('message', (m: LeafWorkerMessage) => {
       if ('ready' in m) {
         this.ready = true;
