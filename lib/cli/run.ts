@@ -2,7 +2,7 @@
 // sentence (or a JSON error document), and the exit status set from what happened.
 import type { Command } from 'commander';
 import { InvalidArgumentError, SealCheckError, SealVerificationError } from '../errors.js';
-import { isLeafSize } from '../seal/record.js';
+import { assertLeafSize } from '../wasm/leaf-size.js';
 import { EXIT_CHECK_FAILED, errorJson, exitCodeFor } from './exit.js';
 import { Reporter, parseSize } from './reporter.js';
 
@@ -37,7 +37,7 @@ export function runCommand(action: Action): (...args: any[]) => Promise<void> {
 
 export function parseLeafSize(text: string): number {
   const n = parseSizeArg('--leaf-size', text);
-  if (!isLeafSize(n)) throw new InvalidArgumentError('--leaf-size', `${text} is not a power of two from 4096 to 16777216`);
+  assertLeafSize(n, '--leaf-size');
   return n;
 }
 

@@ -2,7 +2,7 @@
 // WASM and native code, which makes it the tie-breaker when engines disagree.
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.js';
-import { isLeafSize } from '../seal/record.js';
+import { assertLeafSize } from '../wasm/leaf-size.js';
 
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
@@ -28,7 +28,7 @@ export class NodeMth {
   private done = false;
 
   constructor(leafSize: number) {
-    if (!isLeafSize(leafSize)) throw new InvalidArgumentError('leafSize', 'must be a power of two from 4096 to 16777216');
+    assertLeafSize(leafSize);
     this.leafSize = leafSize;
     this.leaf = Buffer.alloc(leafSize);
   }

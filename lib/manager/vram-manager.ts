@@ -12,7 +12,7 @@ import {
 } from '../errors.js';
 import type { AuditLogger } from '../audit/index.js';
 import { type Allocation, type Backend, type Device, type DeviceProperties, nativeStatus, openDevice } from '../native/index.js';
-import { type SealKey, type WasmCrypto, loadWasm } from '../wasm/index.js';
+import { type SealKey, type WasmCrypto, assertLeafSize, loadWasm } from '../wasm/index.js';
 import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
 import { statDigestible } from '../engines/file-digest.js';
 import {
@@ -21,7 +21,6 @@ import {
   SHARD_ID_PATTERN,
   WORKER_ID_PATTERN,
   type SealRecord,
-  isLeafSize,
   modelRefProblem,
 } from '../seal/record.js';
 import { CapacityLedger, type Capacity } from './capacity-ledger.js';
@@ -144,7 +143,7 @@ export class VramManager {
       throw new InvalidArgumentError('audit', 'an AuditLogger is required: every allocation, seal and verification is audited');
     }
     const leafSize = opts.leafSize ?? 65536;
-    if (!isLeafSize(leafSize)) throw new InvalidArgumentError('leafSize', 'must be a power of two from 4096 to 16777216');
+    assertLeafSize(leafSize);
     if (opts.maxShardBytes !== undefined && !(Number.isSafeInteger(opts.maxShardBytes) && opts.maxShardBytes >= 1)) {
       throw new InvalidArgumentError('maxShardBytes', 'must be a positive integer');
     }

@@ -7,7 +7,10 @@ import {
   SizeMismatchError,
   WrongKeyError,
 } from '../errors.js';
+import { toHex } from '../wasm/bytes.js';
 import { type SealRecord, validateSealRecord } from './record.js';
+
+export { toHex };
 
 /** What checking needs of a seal key: its id, and the SPEC §3 MAC over a record's fields. */
 export interface SealMacKey {
@@ -20,12 +23,6 @@ export function constantTimeEqual(a: string, b: string): boolean {
   let diff = a.length ^ b.length;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i % (b.length || 1));
   return diff === 0;
-}
-
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += bytes[i]!.toString(16).padStart(2, '0');
-  return out;
 }
 
 /** Shape, kid and MAC. Returns the typed record; throws the first SPEC §3 failure. */

@@ -1,11 +1,10 @@
 // SPEC §3 seal record: the type, its rules, and the one validator every reader goes through.
 // No Node imports: this file also runs in browsers through `vram-residency/wasm`.
 import { MalformedSealError } from '../errors.js';
+import { MAX_LEAF_SIZE, MIN_LEAF_SIZE, isLeafSize } from '../wasm/leaf-size.js';
 
 export const SEAL_FORMAT = 'vram-residency.seal.v1';
 export const DIGEST_ALG = 'mth-sha256';
-export const MIN_LEAF_SIZE = 4096;
-export const MAX_LEAF_SIZE = 16777216;
 
 export type SealBackend = 'cuda' | 'host-sim';
 
@@ -60,10 +59,6 @@ const UTC_MILLIS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$/
 // C0, DEL + C1, and the bidi embedding/override/isolate controls that can disguise text.
 const FORBIDDEN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-export function isLeafSize(n: unknown): n is number {
-  return Number.isInteger(n) && (n as number) >= MIN_LEAF_SIZE && (n as number) <= MAX_LEAF_SIZE && ((n as number) & ((n as number) - 1)) === 0;
-}
 
 /** SPEC §3 modelRef rule; returns a reason, or null when the text is acceptable. */
 export function modelRefProblem(text: string): string | null {
