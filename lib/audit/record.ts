@@ -2,7 +2,7 @@
 // severity, data, prev, hash) and its hash over the RFC 8785 form of everything but `hash`.
 import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import { AUDIT_FORMAT, type AuditRecord, type Severity } from './events.js';
+import { AUDIT_FORMAT, type AuditRecord } from './events.js';
 
 export const GENESIS_PREV = '0'.repeat(64);
 const HASH_PREFIX = AUDIT_FORMAT + '\0'; // ASCII, so its UTF-8 bytes are the SPEC's prefix bytes
@@ -14,16 +14,8 @@ const sha256Hex: (text: string) => string = oneShot
   ? (text) => oneShot('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
-export interface RecordFields {
-  seq: number;
-  id: string;
-  ts: string;
-  service: string;
-  type: string;
-  severity: Severity;
-  data: Record<string, unknown>;
-  prev: string;
-}
+/** A record's members before `v` and `hash` are added. */
+export type RecordFields = Omit<AuditRecord, 'v' | 'hash'>;
 
 interface Quoted {
   data: string;
