@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Builds the AssemblyScript crypto core and embeds it for lib/wasm:
+//   assembly/gen/unroll-sha256.mjs --> assembly/sha256-rounds.ts (generated, git-ignored)
 //   assembly/index.ts --asc -O3 (SIMD, stub runtime, fixed 80-page memory)--> dist/wasm/vram-residency.wasm
 //   --base64--> lib/wasm/binary.generated.ts (so loading needs no fs or fetch, in Node and browsers).
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,8 @@ const generatedPath = join(root, 'lib', 'wasm', 'binary.generated.ts');
 const MEMORY_PAGES = '80'; // = assembly/layout.ts MEMORY_END / 64 KiB; initial = maximum: memory never grows
 
 mkdirSync(dirname(wasmPath), { recursive: true });
+// The unrolled compression rounds are generated, not kept in git: one source of truth.
+execFileSync(process.execPath, [join(root, 'assembly', 'gen', 'unroll-sha256.mjs')], { stdio: 'inherit', cwd: root });
 const ascEntry = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
 execFileSync(
   process.execPath,
