@@ -2,7 +2,7 @@
 // rebuilt by `npm test`'s pretest), exit statuses 0/1/2, --json shapes and error sentences.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -228,4 +228,18 @@ t.test('seal --hold re-verifies until interrupted, then releases', async (t) => 
   const types: string[] = log.json.map((r: any) => r.type);
   t.ok(types.filter((x) => x === 'seal.verified').length >= 3, 'each round is audited');
   t.same(types.slice(-2), ['vram.deallocated', 'audit.log_closed']);
+});
+
+t.test('on a terminal: a progress bar, and emphasis unless NO_COLOR', { skip: existsSync('/usr/bin/script') ? false : 'util-linux `script` (a pseudo-terminal) is not installed' }, async (t) => {
+  const big = join(work, 'big.bin');
+  writeFileSync(big, randomBytes(24 << 20));
+  const underPty = (command: string, env: Record<string, string | undefined>) =>
+    spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, VRAM_RESIDENCY_TOKEN: TOKEN, ...env }, timeout: 60_000 }).stdout;
+  const digest = underPty(`${process.execPath} ${CLI} digest ${big} --engine node`, {});
+  t.match(digest, /digest \[=+\] 100% \| 24\.0\/24\.0 MiB/, 'a cli-progress bar reaches 100%');
+  t.match(digest, /mth-sha256 [0-9a-f]{64}/);
+  t.match(underPty(`${process.execPath} ${CLI} doctor`, { NO_COLOR: undefined }), /\x1b\[1mverdict:/, 'bold verdict on a terminal');
+  t.notMatch(underPty(`${process.execPath} ${CLI} doctor`, { NO_COLOR: '1' }), /\x1b\[1m/, 'no emphasis with NO_COLOR');
+  const piped = cli(['digest', big, '--engine', 'node']);
+  t.notMatch(piped.stdout + piped.stderr, /\x1b\[/, 'no escape codes when output is not a terminal');
 });
