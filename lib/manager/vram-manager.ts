@@ -208,10 +208,10 @@ export class VramManager {
   async sealFile(path: string, opts: SealOptions = {}): Promise<SealedShard> {
     this.#assertOpen();
     const size = await statDigestible(path);
-    return this.#seal(size, opts, async (allocation, onBytes, wantSha) => {
-      const result = await allocation.uploadFile(path, { leafSize: this.leafSize, sha256: wantSha, onProgress: onBytes });
-      return result;
-    });
+    // Exactly the bytes that were sized and reserved: a file that changes meanwhile fails the upload.
+    return this.#seal(size, opts, (allocation, onBytes, wantSha) =>
+      allocation.uploadFile(path, { length: size, leafSize: this.leafSize, sha256: wantSha, onProgress: onBytes }),
+    );
   }
 
   /** Copies bytes into device memory and seals what the device holds. */
