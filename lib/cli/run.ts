@@ -1,9 +1,9 @@
 // The wrapper every command action goes through: one Reporter, errors turned into one clear
 // sentence (or a JSON error document), and the exit status set from what happened.
 import type { Command } from 'commander';
-import { InvalidArgumentError, SealCheckError, SealVerificationError } from '../errors.js';
+import { InvalidArgumentError, SealCheckError, SealVerificationError, VramResidencyError } from '../errors.js';
 import { assertLeafSize } from '../wasm/leaf-size.js';
-import { EXIT_CHECK_FAILED, errorJson, exitCodeFor } from './exit.js';
+import { CheckFailed, EXIT_CHECK_FAILED, errorJson, exitCodeFor } from './exit.js';
 import { Reporter, parseSize } from './reporter.js';
 
 type Action = (reporter: Reporter, ...args: any[]) => Promise<number>;
@@ -28,7 +28,7 @@ export function runCommand(action: Action): (...args: any[]) => Promise<void> {
           reporter.warn(`reason: ${error.reason}`);
         }
         if (debug && error instanceof Error && error.stack) reporter.warn(error.stack);
-        else if (code !== EXIT_CHECK_FAILED && !(error instanceof InvalidArgumentError)) reporter.warn('(run with --debug for details)');
+        else if (!(error instanceof VramResidencyError) && !(error instanceof CheckFailed)) reporter.warn('(an unexpected error: run with --debug for details)');
       }
       process.exitCode = code;
     }
