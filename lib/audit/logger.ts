@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger, type ILogObj } from 'tslog';
 import { AuditBufferFullError, AuditError, AuditIoError, InvalidArgumentError, InvalidAuditEventError } from '../errors.js';
-import { AUDIT_FORMAT, type AuditEvent, type Severity } from './events.js';
+import { AUDIT_FORMAT, type AuditEvent } from './events.js';
 import { nodeFileLayer, type FileLayer } from './file-layer.js';
 import { DirectoryLock } from './lock.js';
 import { buildRecordLine, formatTs } from './record.js';

@@ -1,7 +1,6 @@
 // VramManager: one device, one worker. Seals shards into device memory (hashing what the device
 // holds, never the host copy), re-verifies them before inference, releases them, audits each step.
 import { createHash, randomBytes } from 'node:crypto';
-import { open as openFile } from 'node:fs/promises';
 import {
   ContentMismatchError,
   InsufficientVramError,
