@@ -1,7 +1,6 @@
 // Exit statuses and how errors become one clear sentence: 0 ok, 1 a check failed, 2 usage or environment.
 import { SealCheckError, SealVerificationError, VramResidencyError } from '../errors.js';
 
-export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_USAGE = 2;
 

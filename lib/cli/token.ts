@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
 
-export const DEFAULT_TOKEN_ENV = 'VRAM_RESIDENCY_TOKEN';
+const DEFAULT_TOKEN_ENV = 'VRAM_RESIDENCY_TOKEN';
 
 export function readToken(opts: { tokenEnv?: string; tokenFile?: string }): string {
   if (opts.tokenFile !== undefined) {

@@ -7,11 +7,11 @@ import { assertLeafSize } from '../wasm/leaf-size.js';
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
-export function nodeLeafHash(leaf: Uint8Array): Buffer {
+function nodeLeafHash(leaf: Uint8Array): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
 }
 
-export function nodeNodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+function nodeNodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
 }
 

@@ -76,10 +76,6 @@ export function isUtcMillis(text: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === text;
 }
 
-export function formatUtcMillis(date: Date): string {
-  return date.toISOString();
-}
-
 function fail(member: string, rule: string): never {
   throw new MalformedSealError(`member "${member}" ${rule}`);
 }
