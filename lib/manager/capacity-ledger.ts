@@ -16,7 +16,7 @@ export interface Capacity {
 }
 
 export class CapacityLedger {
-  private used = 0;
+  #used = 0;
   private reserved = 0;
 
   constructor(
@@ -27,7 +27,7 @@ export class CapacityLedger {
   /** Bytes a new reservation may take now. Reserved bytes are not yet allocated, so they still show as free on the device. */
   available(): number {
     const { free, total } = this.memInfo();
-    const byManager = Math.min(total, this.maxTotalBytes) - this.used - this.reserved;
+    const byManager = Math.min(total, this.maxTotalBytes) - this.#used - this.reserved;
     return Math.max(0, Math.min(free - this.reserved, byManager));
   }
 
@@ -42,7 +42,7 @@ export class CapacityLedger {
         if (!open) return;
         open = false;
         this.reserved -= bytes;
-        this.used += bytes;
+        this.#used += bytes;
       },
       cancel: () => {
         if (!open) return;
@@ -52,14 +52,19 @@ export class CapacityLedger {
     };
   }
 
+  /** Bytes held by committed allocations (needs no device call, so it works while closing). */
+  get used(): number {
+    return this.#used;
+  }
+
   /** A committed shard's bytes were freed. */
   released(bytes: number): void {
-    this.used -= bytes;
+    this.#used -= bytes;
   }
 
   snapshot(): Capacity {
     const { free, total } = this.memInfo();
-    return { total, free, used: this.used, reserved: this.reserved, max: Math.min(total, this.maxTotalBytes) };
+    return { total, free, used: this.#used, reserved: this.reserved, max: Math.min(total, this.maxTotalBytes) };
   }
 }
 

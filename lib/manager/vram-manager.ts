@@ -106,7 +106,11 @@ export class VramManager {
   readonly #entries = new Map<string, ShardEntry>();
   readonly #policy: VramPolicy;
   readonly #dropped: FinalizationRegistry<string>;
-  #closed = false;
+  /** Shard ids claimed by seals still in flight. */
+  readonly #pendingIds = new Set<string>();
+  /** Public operations in flight: close() waits for them. */
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closing: Promise<void> | undefined;
 
   private constructor(init: {
     opts: VramManagerOptions;
@@ -143,8 +147,9 @@ export class VramManager {
     }
     const leafSize = opts.leafSize ?? 65536;
     assertLeafSize(leafSize);
-    if (opts.maxShardBytes !== undefined && !(Number.isSafeInteger(opts.maxShardBytes) && opts.maxShardBytes >= 1)) {
-      throw new InvalidArgumentError('maxShardBytes', 'must be a positive integer');
+    for (const limit of ['maxShardBytes', 'maxTotalBytes'] as const) {
+      const value = opts[limit];
+      if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) throw new InvalidArgumentError(limit, 'must be a positive integer');
     }
     const wasm = await loadWasm();
     const key = wasm.sealKey(opts.token); // validates the token; the token itself is not kept
@@ -180,6 +185,7 @@ export class VramManager {
   }
 
   capacity(): Capacity {
+    this.#assertOpen();
     return this.#ledger.snapshot();
   }
 
@@ -204,24 +210,26 @@ export class VramManager {
   }
 
   /** Streams a file into device memory and seals what the device holds. */
-  async sealFile(path: string, opts: SealOptions = {}): Promise<SealedShard> {
-    this.#assertOpen();
-    const size = await statDigestible(path);
-    // Exactly the bytes that were sized and reserved: a file that changes meanwhile fails the upload.
-    return this.#seal(size, opts, (allocation, onBytes, wantSha) =>
-      allocation.uploadFile(path, { length: size, leafSize: this.leafSize, sha256: wantSha, onProgress: onBytes }),
-    );
+  sealFile(path: string, opts: SealOptions = {}): Promise<SealedShard> {
+    return this.#operation(async () => {
+      const size = await statDigestible(path);
+      // Exactly the bytes that were sized and reserved: a file that changes meanwhile fails the upload.
+      return this.#seal(size, opts, (allocation, onBytes, wantSha) =>
+        allocation.uploadFile(path, { length: size, leafSize: this.leafSize, sha256: wantSha, onProgress: onBytes }),
+      );
+    });
   }
 
   /** Copies bytes into device memory and seals what the device holds. */
-  async sealBytes(bytes: Uint8Array, opts: SealOptions = {}): Promise<SealedShard> {
-    this.#assertOpen();
-    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError('bytes', 'must be a Uint8Array');
-    return this.#seal(bytes.length, opts, async (allocation, onBytes, wantSha) => {
-      await allocation.upload(0, bytes);
-      onBytes(bytes.length);
-      const leafList = await allocation.leafHashes(this.leafSize, 0, Math.ceil(bytes.length / this.leafSize));
-      return { leafHashes: leafList, sha256: wantSha ? createHash('sha256').update(bytes).digest() : null };
+  sealBytes(bytes: Uint8Array, opts: SealOptions = {}): Promise<SealedShard> {
+    return this.#operation(async () => {
+      if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError('bytes', 'must be a Uint8Array');
+      return this.#seal(bytes.length, opts, async (allocation, onBytes, wantSha) => {
+        await allocation.upload(0, bytes);
+        onBytes(bytes.length);
+        const leafList = await allocation.leafHashes(this.leafSize, 0, Math.ceil(bytes.length / this.leafSize));
+        return { leafHashes: leafList, sha256: wantSha ? createHash('sha256').update(bytes).digest() : null };
+      });
     });
   }
 
@@ -231,10 +239,27 @@ export class VramManager {
     fill: (a: Allocation, onBytes: (done: number) => void, wantSha: boolean) => Promise<{ leafHashes: Uint8Array; sha256: Uint8Array | null }>,
   ): Promise<SealedShard> {
     const shard = this.#validateSealOptions(size, opts);
-    const reservation = this.#reserve(size);
-    let allocation: Allocation;
+    this.#pendingIds.add(shard.shardId); // claimed now: a concurrent seal cannot take the same id
     try {
-      allocation = await this.#device.allocate(size);
+      const allocation = await this.#allocate(size);
+      try {
+        return await this.#fillAndSeal(allocation, size, shard, opts, fill);
+      } catch (error) {
+        await this.#discard(allocation, size, shard.shardId);
+        throw error;
+      }
+    } finally {
+      this.#pendingIds.delete(shard.shardId);
+    }
+  }
+
+  /** Reserve, then allocate; a short device is audited and reported as retriable. */
+  async #allocate(size: number): Promise<Allocation> {
+    const reservation = this.#reserve(size);
+    try {
+      const allocation = await this.#device.allocate(size);
+      reservation.commit();
+      return allocation;
     } catch (error) {
       reservation.cancel();
       if (error instanceof VramResidencyError && error.code === 'E_OUT_OF_MEMORY') {
@@ -247,14 +272,15 @@ export class VramManager {
       }
       throw error;
     }
-    reservation.commit();
-    const finding = allocationFinding(this.backend, allocation.isDeviceMemory());
-    if (finding) {
-      await this.#freeQuietly(allocation, size);
-      await reportViolation(this.#audit, this.workerId, [finding], 'allocation_refused');
-      throw policyError([finding]);
-    }
-    const capacity = this.#ledger.snapshot();
+  }
+
+  async #fillAndSeal(
+    allocation: Allocation,
+    size: number,
+    shard: Pick<SealRecord, 'shardId' | 'modelRef' | 'shardIndex' | 'shardCount'>,
+    opts: SealOptions,
+    fill: (a: Allocation, onBytes: (done: number) => void, wantSha: boolean) => Promise<{ leafHashes: Uint8Array; sha256: Uint8Array | null }>,
+  ): Promise<SealedShard> {
     this.#audit.emit({
       type: 'vram.allocated',
       data: {
@@ -262,72 +288,91 @@ export class VramManager {
         requested_bytes: size,
         allocated_bytes: size,
         available_bytes: this.#ledger.available(),
-        used_bytes: capacity.used,
+        used_bytes: this.#ledger.used,
         gpu_device: this.deviceIndex,
         worker_id: this.workerId,
       },
     });
+    const finding = allocationFinding(this.backend, allocation.isDeviceMemory());
+    if (finding) {
+      await reportViolation(this.#audit, this.workerId, [finding], 'allocation_refused');
+      throw policyError([finding]);
+    }
     const wantSha = opts.expectedSha256 !== undefined || opts.computeContentSha256 === true;
     const started = performance.now();
     const onBytes = (done: number): void => {
       const seconds = (performance.now() - started) / 1000;
       opts.onProgress?.({ shardId: shard.shardId, bytes: done, totalBytes: size, bytesPerSecond: seconds > 0 ? done / seconds : 0 });
     };
-    try {
-      const { leafHashes, sha256 } = await fill(allocation, onBytes, wantSha);
-      const contentSha256 = sha256 ? toHex(sha256) : null;
-      if (opts.expectedSha256 !== undefined && !constantTimeEqual(contentSha256 ?? '', opts.expectedSha256)) {
-        throw new ContentMismatchError(`the bytes have SHA-256 ${contentSha256}, expected ${opts.expectedSha256}; nothing was sealed`);
-      }
-      const fields: Omit<SealRecord, 'mac'> = {
-        format: SEAL_FORMAT,
-        shardId: shard.shardId,
-        digestAlg: DIGEST_ALG,
-        leafSize: this.leafSize,
-        size,
-        digest: toHex(this.#wasm.combineLeafHashes(leafHashes)),
-        contentSha256,
-        device: this.deviceIndex,
-        deviceUuid: this.#properties.uuid,
-        backend: this.backend,
-        sealedAt: now(),
-        workerId: this.workerId,
-        modelRef: shard.modelRef,
-        shardIndex: shard.shardIndex,
-        shardCount: shard.shardCount,
-        kid: this.#key.kid,
-      };
-      const record: SealRecord = { ...fields, mac: this.#key.mac(fields) };
-      return this.#register(record, allocation, leafHashes);
-    } catch (error) {
-      await this.#freeQuietly(allocation, size);
-      this.#audit.emit({
-        type: 'vram.deallocated',
-        data: { timestamp: now(), shard_id: shard.shardId, freed_bytes: size, remaining_used: this.#ledger.snapshot().used, gpu_device: this.deviceIndex, worker_id: this.workerId },
-      });
-      throw error;
+    const { leafHashes, sha256 } = await fill(allocation, onBytes, wantSha);
+    const contentSha256 = sha256 ? toHex(sha256) : null;
+    if (opts.expectedSha256 !== undefined && !constantTimeEqual(contentSha256 ?? '', opts.expectedSha256)) {
+      throw new ContentMismatchError(`the bytes have SHA-256 ${contentSha256}, expected ${opts.expectedSha256}; nothing was sealed`);
     }
+    const fields: Omit<SealRecord, 'mac'> = {
+      format: SEAL_FORMAT,
+      shardId: shard.shardId,
+      digestAlg: DIGEST_ALG,
+      leafSize: this.leafSize,
+      size,
+      digest: toHex(this.#wasm.combineLeafHashes(leafHashes)),
+      contentSha256,
+      device: this.deviceIndex,
+      deviceUuid: this.#properties.uuid,
+      backend: this.backend,
+      sealedAt: now(),
+      workerId: this.workerId,
+      modelRef: shard.modelRef,
+      shardIndex: shard.shardIndex,
+      shardCount: shard.shardCount,
+      kid: this.#key.kid,
+    };
+    return this.#register({ ...fields, mac: this.#key.mac(fields) }, allocation, leafHashes);
   }
 
+  /** The seal is audited first; only then does the shard exist (an audit refusal fails the seal). */
   #register(record: SealRecord, allocation: Allocation, leafList: Uint8Array): SealedShard {
+    this.#audit.emit({
+      type: 'vram.sealed',
+      data: { timestamp: now(), shard_id: record.shardId, gpu_device: this.deviceIndex, vram_bytes: record.size, digest: record.digest, worker_id: this.workerId },
+    });
     let entry: ShardEntry;
     const shard = new SealedShard(record, () => entry.state);
     entry = { record, allocation, leafList, state: 'resident', ref: new WeakRef(shard) };
     this.#entries.set(record.shardId, entry);
     this.#dropped.register(shard, record.shardId, shard);
-    this.#audit.emit({
-      type: 'vram.sealed',
-      data: { timestamp: now(), shard_id: record.shardId, gpu_device: this.deviceIndex, vram_bytes: record.size, digest: record.digest, worker_id: this.workerId },
-    });
     return shard;
+  }
+
+  /**
+   * A seal failed after allocating: free the memory and give the bytes back whatever else fails.
+   * If the audit log refuses the record, the logger counts the loss and writes an audit.gap later.
+   */
+  async #discard(allocation: Allocation, size: number, shardId: string): Promise<void> {
+    try {
+      await allocation.free();
+    } finally {
+      this.#ledger.released(size);
+    }
+    try {
+      this.#audit.emit({
+        type: 'vram.deallocated',
+        data: { timestamp: now(), shard_id: shardId, freed_bytes: size, remaining_used: this.#ledger.used, gpu_device: this.deviceIndex, worker_id: this.workerId },
+      });
+    } catch {
+      // The original error is the one to report; the logger has counted this record as a gap.
+    }
   }
 
   /**
    * Re-checks a shard's bytes in device memory against its seal. Any failure is audited as
    * critical, on disk before this rejects, and marks the shard failed for good.
    */
-  async verify(shard: SealedShard, opts: VerifyOptions = {}): Promise<VerifyResult> {
-    this.#assertOpen();
+  verify(shard: SealedShard, opts: VerifyOptions = {}): Promise<VerifyResult> {
+    return this.#operation(() => this.#verify(shard, opts));
+  }
+
+  async #verify(shard: SealedShard, opts: VerifyOptions): Promise<VerifyResult> {
     const mode = opts.mode ?? 'full';
     if (mode !== 'full' && mode !== 'sample') throw new InvalidArgumentError('mode', 'must be "full" or "sample"');
     const samples = opts.samples ?? DEFAULT_SAMPLES;
@@ -400,36 +445,41 @@ export class VramManager {
    * Flips bits of one byte of a shard in device memory, to prove that verification catches it.
    * Only on managers opened with `faultInjection: true` (tests and drills, never production).
    */
-  async injectFaultForTesting(shard: SealedShard, offset: number, mask: number): Promise<void> {
-    this.#assertOpen();
-    const entry = shard instanceof SealedShard ? this.#entries.get(shard.id) : undefined;
-    if (!entry || entry.ref.deref() !== shard) throw new VramResidencyError('E_FREED', 'the shard was released or does not belong to this manager');
-    await entry.allocation.flipBits(offset, mask);
+  injectFaultForTesting(shard: SealedShard, offset: number, mask: number): Promise<void> {
+    return this.#operation(async () => {
+      const entry = shard instanceof SealedShard ? this.#entries.get(shard.id) : undefined;
+      if (!entry || entry.ref.deref() !== shard) throw new VramResidencyError('E_FREED', 'the shard was released or does not belong to this manager');
+      await entry.allocation.flipBits(offset, mask);
+    });
   }
 
   /** Zeroes and frees the shard's device memory. Releasing twice is an error. */
-  async release(shard: SealedShard): Promise<void> {
-    this.#assertOpen();
-    const entry = shard instanceof SealedShard ? this.#entries.get(shard.id) : undefined;
-    if (!entry || entry.ref.deref() !== shard) {
-      throw new VramResidencyError('E_FREED', `shard ${shard instanceof SealedShard ? shard.id : '?'} was already released or does not belong to this manager`);
-    }
-    this.#dropped.unregister(shard);
-    await this.#releaseEntry(entry);
+  release(shard: SealedShard): Promise<void> {
+    return this.#operation(async () => {
+      const entry = shard instanceof SealedShard ? this.#entries.get(shard.id) : undefined;
+      if (!entry || entry.ref.deref() !== shard) {
+        throw new VramResidencyError('E_FREED', `shard ${shard instanceof SealedShard ? shard.id : '?'} was already released or does not belong to this manager`);
+      }
+      this.#dropped.unregister(shard);
+      await this.#releaseEntry(entry);
+    });
   }
 
   async #releaseEntry(entry: ShardEntry): Promise<void> {
     this.#entries.delete(entry.record.shardId);
     entry.state = 'released';
-    await entry.allocation.free();
-    this.#ledger.released(entry.record.size);
+    try {
+      await entry.allocation.free();
+    } finally {
+      this.#ledger.released(entry.record.size);
+    }
     this.#audit.emit({
       type: 'vram.deallocated',
       data: {
         timestamp: now(),
         shard_id: entry.record.shardId,
         freed_bytes: entry.record.size,
-        remaining_used: this.#ledger.snapshot().used,
+        remaining_used: this.#ledger.used,
         gpu_device: this.deviceIndex,
         worker_id: this.workerId,
       },
@@ -439,7 +489,8 @@ export class VramManager {
   /** A SealedShard was garbage-collected without release(): free its memory and say so. */
   async #releaseDropped(shardId: string): Promise<void> {
     const entry = this.#entries.get(shardId);
-    if (!entry || this.#closed) return;
+    // The id may name a newer shard by now: only an entry whose public object is gone is ours.
+    if (!entry || entry.ref.deref() !== undefined || this.#closing) return;
     this.#audit.emit({
       type: 'security.suspicious_activity',
       data: {
@@ -453,22 +504,46 @@ export class VramManager {
     await this.#releaseEntry(entry).catch(() => undefined);
   }
 
-  /** Releases every live shard (each audited), closes the device and flushes the audit log. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    for (const entry of [...this.#entries.values()]) {
-      const shard = entry.ref.deref();
-      if (shard) this.#dropped.unregister(shard);
-      await this.#releaseEntry(entry);
+  /**
+   * Refuses new work, waits for operations in flight, releases every live shard (each audited),
+   * closes the device, wipes the key and flushes the audit log. Every caller gets the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
+    try {
+      for (const entry of [...this.#entries.values()]) {
+        const shard = entry.ref.deref();
+        if (shard) this.#dropped.unregister(shard);
+        await this.#releaseEntry(entry);
+      }
+    } finally {
+      this.#device.close();
+      this.#key.dispose();
+      await this.#audit.flush();
     }
-    this.#closed = true;
-    this.#device.close();
-    this.#key.dispose();
-    await this.#audit.flush();
+  }
+
+  /** Runs a public operation: refused once close() began, and tracked so close() can wait for it. */
+  #operation<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      this.#assertOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const op = run();
+    this.#inFlight.add(op);
+    const forget = () => this.#inFlight.delete(op);
+    op.then(forget, forget);
+    return op;
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new VramResidencyError('E_CLOSED', 'this VramManager is closed; open a new one');
+    if (this.#closing) throw new VramResidencyError('E_CLOSED', 'this VramManager is closed; open a new one');
   }
 
   #validateSealOptions(size: number, opts: SealOptions): Pick<SealRecord, 'shardId' | 'modelRef' | 'shardIndex' | 'shardCount'> {
@@ -477,7 +552,9 @@ export class VramManager {
     }
     const shardId = opts.shardId ?? `shard-${randomBytes(16).toString('hex')}`;
     if (!SHARD_ID_PATTERN.test(shardId)) throw new InvalidArgumentError('shardId', 'must match ^[A-Za-z0-9_-]{1,128}$');
-    if (this.#entries.has(shardId)) throw new InvalidArgumentError('shardId', `a live shard is already named ${shardId}`);
+    if (this.#entries.has(shardId) || this.#pendingIds.has(shardId)) {
+      throw new InvalidArgumentError('shardId', `a live shard is already named ${shardId}`);
+    }
     const modelRef = opts.modelRef ?? null;
     if (modelRef !== null) {
       const problem = typeof modelRef === 'string' ? modelRefProblem(modelRef) : 'must be a string';
@@ -509,14 +586,6 @@ export class VramManager {
         });
       }
       throw error;
-    }
-  }
-
-  async #freeQuietly(allocation: Allocation, size: number): Promise<void> {
-    try {
-      await allocation.free();
-    } finally {
-      this.#ledger.released(size);
     }
   }
 

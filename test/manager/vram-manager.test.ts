@@ -278,3 +278,64 @@ t.test('records the manager writes verify under an independent SPEC §2–3 impl
   await manager.close();
   await audit.close();
 });
+
+t.test('two concurrent seals cannot share a shard id', async (t) => {
+  const { audit, manager } = await openManager(tempDir());
+  const bytes = randomBytes(100_000);
+  const [a, b] = await Promise.allSettled([manager.sealBytes(bytes, { shardId: 'dup' }), manager.sealBytes(bytes, { shardId: 'dup' })]);
+  t.equal(a.status, 'fulfilled');
+  t.match((b as PromiseRejectedResult).reason, { code: 'E_ARG', message: /already named dup/ });
+  t.equal(manager.capacity().used, 100_000, 'only one allocation exists');
+  await manager.close();
+  await audit.close();
+});
+
+t.test('close() is one operation: concurrent calls, a racing release, seals in flight', async (t) => {
+  const dir = tempDir();
+  const { audit, manager } = await openManager(dir, { simulatedCapacityBytes: 64 << 20 });
+  const a = await manager.sealBytes(randomBytes(3 * LEAF));
+  const inFlight = manager.sealBytes(randomBytes(32 << 20)); // still uploading when close() starts
+  const [c1, c2, rel] = await Promise.allSettled([manager.close(), manager.close(), manager.release(a)]);
+  t.same([c1.status, c2.status], ['fulfilled', 'fulfilled'], 'both close() calls succeed: no E_FREED from racing frees');
+  t.match((rel as PromiseRejectedResult).reason, { code: 'E_CLOSED' }, 'a release after close() began is refused; close() releases it');
+  t.equal(a.state, 'released');
+  const sealed = await inFlight;
+  t.equal(sealed.state, 'released', 'the in-flight seal finished and close() then released it');
+  await t.rejects(manager.sealBytes(randomBytes(10)), { code: 'E_CLOSED' });
+  t.throws(() => manager.capacity(), { code: 'E_CLOSED' });
+  await audit.close();
+  const types = (await queryAuditLogAll(join(dir, 'audit'))).map((r) => r.type);
+  t.equal(types.filter((x) => x === 'vram.allocated').length, 2);
+  t.equal(types.filter((x) => x === 'vram.deallocated').length, 2, 'every allocation is matched by a deallocation');
+});
+
+t.test('an audit log that refuses records fails the seal without leaking memory', async (t) => {
+  const dir = tempDir();
+  const audit = AuditLogger.open({ dir: join(dir, 'audit'), service: 'worker-1', flush: { mode: 'batched', maxEvents: 1000, maxDelayMs: 60_000 }, maxQueueEvents: 2 });
+  const manager = await VramManager.open({
+    token: TOKEN, workerId: 'worker-1', audit, backend: 'host-sim', policy: { allowSimulatedDevice: true }, leafSize: LEAF, simulatedCapacityBytes: 1 << 22,
+  });
+  const freeBefore = manager.capacity().free;
+  for (let i = 0; i < 4; i++) {
+    await t.rejects(manager.sealBytes(randomBytes(200_000)), { code: 'E_AUDIT_BUFFER_FULL' }, `seal ${i} refused`);
+  }
+  t.equal(manager.capacity().used, 0, 'no bytes held');
+  t.equal(manager.capacity().free, freeBefore, 'the device got every allocation back');
+  t.same(manager.shards(), [], 'no shard was left behind');
+  await manager.close();
+  await audit.close();
+  const records = await queryAuditLogAll(join(dir, 'audit'));
+  t.ok(records.some((r) => r.type === 'audit.gap'), 'the refused records are accounted for as a gap');
+});
+
+t.test('limits are validated at open', async (t) => {
+  const { audit } = await openManager(tempDir());
+  for (const maxTotalBytes of [0, -5, 1.5, Number.NaN, '1000' as unknown as number]) {
+    await t.rejects(
+      VramManager.open({ token: TOKEN, workerId: 'w', audit, backend: 'host-sim', policy: { allowSimulatedDevice: true }, maxTotalBytes }),
+      { code: 'E_ARG', argument: 'maxTotalBytes' },
+      String(maxTotalBytes),
+    );
+  }
+  await audit.close();
+});
