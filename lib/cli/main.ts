@@ -30,6 +30,11 @@ async function main(): Promise<void> {
     if (error instanceof CommanderError) {
       const helpOrVersion = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
       process.exitCode = helpOrVersion ? 0 : EXIT_USAGE;
+      // Commander has said it on stderr; a --json caller still gets its one document on stdout.
+      if (!helpOrVersion && process.argv.includes('--json')) {
+        const message = error.message.replace(/^error: /, '');
+        process.stdout.write(JSON.stringify({ ok: false, error: { code: 'E_USAGE', message } }, null, 2) + '\n');
+      }
       return;
     }
     process.stderr.write(`error: ${(error as Error).message}\n`);

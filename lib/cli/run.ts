@@ -50,7 +50,7 @@ export function parseSizeArg(flag: string, text: string): number {
 }
 
 export function parseIntArg(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(flag, `must be an integer from ${min} to ${max}, got "${text}"`);
   return n;
 }

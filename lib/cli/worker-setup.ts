@@ -2,7 +2,8 @@
 // simulated device allowed only when asked for (and then said out loud).
 import { hostname } from 'node:os';
 import { AuditLogger } from '../audit/index.js';
-import { VramResidencyError } from '../errors.js';
+import { InvalidArgumentError, VramResidencyError } from '../errors.js';
+import { WORKER_ID_PATTERN } from '../seal/record.js';
 import { VramManager } from '../manager/vram-manager.js';
 import { nativeStatus } from '../native/index.js';
 import type { Reporter } from './reporter.js';
@@ -22,6 +23,7 @@ export async function openWorker(
   reporter: Reporter,
   opts: { token: string; workerId: string; auditDir: string; device: number; simulate: boolean; leafSize: number; simulatedCapacityBytes?: number; faultInjection?: boolean },
 ): Promise<WorkerSetup> {
+  if (!WORKER_ID_PATTERN.test(opts.workerId)) throw new InvalidArgumentError('--worker-id', 'must match ^[A-Za-z0-9._:-]{1,128}$');
   const audit = AuditLogger.open({ dir: opts.auditDir, service: opts.workerId, flush: { mode: 'hybrid' } });
   try {
     const manager = await VramManager.open({

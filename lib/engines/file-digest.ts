@@ -56,6 +56,7 @@ export async function statDigestible(path: string): Promise<number> {
 }
 
 export async function digestFileWith(engine: Engine, path: string, opts: FileDigestOptions): Promise<FileDigest> {
+  parseEngine(engine);
   const totalBytes = await statDigestible(path);
   switch (engine) {
     case 'wasm': {

@@ -244,3 +244,22 @@ t.test('on a terminal: a progress bar, and emphasis unless NO_COLOR', { skip: ex
   const piped = cli(['digest', big, '--engine', 'node']);
   t.notMatch(piped.stdout + piped.stderr, /\x1b\[/, 'no escape codes when output is not a terminal');
 });
+
+t.test('review findings: one JSON document, usage errors as usage errors', async (t) => {
+  const usage = cli(['verify', model, '--json']);
+  t.equal(usage.status, 2);
+  t.match(usage.json, { ok: false, error: { code: 'E_USAGE', message: /--seal/ } }, 'a commander usage error still prints JSON with --json');
+  const hold = cli(['seal', model, '--simulate', '--audit-dir', join(work, 'audit-h2'), '--json', '--hold', '--interval', '0']);
+  t.equal(hold.status, 2);
+  t.match(hold.json, { ok: false, error: { code: 'E_ARG', message: /--interval/ } }, 'bad --interval is refused before sealing, one document');
+  t.equal(cli(['seal', model, '--simulate', '--audit-dir', join(work, 'audit-h3'), '--hold', '--samples', 'x']).status, 2);
+  t.match(cli(['seal', model, '--simulate', '--worker-id', 'x'.repeat(129), '--audit-dir', join(work, 'audit-h4')]).stderr, /--worker-id/);
+  t.equal(cli(['digest', model, '--threads', '0x1']).status, 2);
+  t.equal(cli(['seal', model, '--simulate', '--device', '', '--audit-dir', join(work, 'audit-h5')]).status, 2);
+  const missing = cli(['audit', 'query', join(work, 'no-such-dir'), '--json']);
+  t.equal(missing.status, 2);
+  t.match(missing.json, { ok: false, error: { code: 'E_IO', message: /no such directory/ } });
+  const small = cli(['demo', '--dir', join(work, 'demo-small'), '--size', '2KiB', '--json']);
+  t.equal(small.status, 0, 'the smallest demo injects its fault inside the file');
+  t.equal(cli(['demo', '--size', '500']).status, 2, 'a too-small --size is a usage error');
+});

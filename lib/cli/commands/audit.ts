@@ -1,7 +1,8 @@
 // `vram-residency audit verify DIR` and `audit query DIR`: offline checks and searches of an audit log.
 import type { Command } from 'commander';
 import { queryAuditLog, verifyAuditLog } from '../../audit/index.js';
-import { InvalidArgumentError } from '../../errors.js';
+import { readdirSync } from 'node:fs';
+import { InvalidArgumentError, VramResidencyError } from '../../errors.js';
 import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
@@ -15,10 +16,8 @@ export function registerAudit(program: Command): void {
     .option('--anchor <seq:hash>', 'a record kept elsewhere (e.g. the head from an earlier run): catches deletions at the tail')
     .option('--json', 'print one JSON document')
     .action(runCommand(async (reporter: Reporter, dir: string, opts: { anchor?: string }) => {
+      assertAuditDir(dir);
       const result = await verifyAuditLog(dir, opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {});
-      if (result.segments === 0) {
-        throw new InvalidArgumentError('dir', `${dir} holds no audit segments (audit-<seq>.jsonl): it is not an audit log`);
-      }
       reporter.result(result);
       if (!result.intact) {
         const where = result.firstError ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason}` : result.summary;
@@ -54,6 +53,7 @@ export function registerAudit(program: Command): void {
       if (filter.severity && !['info', 'warning', 'critical'].includes(filter.severity)) {
         throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
       }
+      assertAuditDir(dir);
       const records = [];
       for await (const record of queryAuditLog(dir, filter)) {
         if (reporter.json) records.push(record);
@@ -62,6 +62,21 @@ export function registerAudit(program: Command): void {
       reporter.result(records);
       return 0;
     }));
+}
+
+/** A directory with at least one segment; anything else is a usage error a person can fix. */
+function assertAuditDir(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new InvalidArgumentError('dir', `${dir} is not a directory`);
+    throw new VramResidencyError('E_IO', `cannot read ${dir}: ${code === 'ENOENT' ? 'no such directory' : code}`);
+  }
+  if (!names.some((n) => /^audit-\d{12}\.jsonl$/.test(n))) {
+    throw new InvalidArgumentError('dir', `${dir} holds no audit segments (audit-<seq>.jsonl): it is not an audit log`);
+  }
 }
 
 function parseAnchor(text: string): { seq: number; hash: string } {

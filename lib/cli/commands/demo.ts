@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { verifyAuditLog } from '../../audit/index.js';
-import { SealVerificationError } from '../../errors.js';
+import { InvalidArgumentError, SealVerificationError } from '../../errors.js';
 import { verifySealedFile } from '../../seal/offline.js';
 import { type Reporter, formatBytes } from '../reporter.js';
 import { parseSizeArg, runCommand } from '../run.js';
@@ -51,7 +51,7 @@ export function registerDemo(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(runCommand(async (reporter: Reporter, opts: Record<string, any>) => {
       const size = parseSizeArg('--size', opts.size);
-      if (size < 1024) throw new CheckFailed('--size must be at least 1 KiB');
+      if (size < 1024) throw new InvalidArgumentError('--size', 'must be at least 1 KiB');
       const dir = resolve(opts.dir ?? mkdtempSync(join(tmpdir(), 'vram-residency-demo-')));
       mkdirSync(dir, { recursive: true });
       const modelPath = join(dir, 'model.safetensors');
@@ -106,7 +106,7 @@ export function registerDemo(program: Command): void {
           return `ok, ${r.leavesChecked} leaves`;
         });
         await step('inject a bit flip in device memory', async () => {
-          const offset = Math.floor(size / 2) + 12345;
+          const offset = Math.floor(size / 2) + (size >> 4); // somewhere past the middle, inside the file
           await manager.injectFaultForTesting(shard, offset, 0x01);
           return `flipped bit 0 of byte ${offset} (leaf ${Math.floor(offset / shard.leafSize)})`;
         });

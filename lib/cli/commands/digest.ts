@@ -4,7 +4,7 @@ import { defaultEngine, digestFileWith, parseEngine, statDigestible } from '../.
 import { toHex } from '../../seal/check.js';
 import { DEFAULT_LEAF_SIZE } from '../../wasm/index.js';
 import { type Reporter, formatBytes } from '../reporter.js';
-import { parseLeafSize, runCommand } from '../run.js';
+import { parseIntArg, parseLeafSize, runCommand } from '../run.js';
 
 export function registerDigest(program: Command): void {
   program
@@ -25,7 +25,7 @@ export function registerDigest(program: Command): void {
       const r = await digestFileWith(engine, file, {
         leafSize,
         sha256: opts.sha256 === true,
-        threads: opts.threads ? Number(opts.threads) : undefined,
+        threads: opts.threads ? parseIntArg('--threads', String(opts.threads), 1, 256) : undefined,
         onProgress: (p) => bar.update(p.bytes),
       });
       bar.stop();

@@ -35,6 +35,7 @@ export function registerSeal(program: Command): void {
       const leafSize = parseLeafSize(opts.leafSize);
       const device = parseIntArg('--device', opts.device, 0, 1023);
       if (opts.expectSha256 && files.length !== 1) throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
+      const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
       const outFor = recordPaths(files, opts.out);
       const { audit, manager } = await openWorker(reporter, {
         token,
@@ -62,8 +63,10 @@ export function registerSeal(program: Command): void {
           sealed.push(shard);
           reporter.line(`sealed ${file} → ${outFor[i]} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`);
         }
-        reporter.result({ ok: true, shards: sealed.map((s, i) => ({ file: files[i], record: outFor[i], ...s.toRecord() })) });
-        if (opts.hold) await hold(reporter, manager, sealed, Number(opts.interval), parseIntArg('--samples', opts.samples, 1, 1e6));
+        const shards = sealed.map((s, i) => ({ file: files[i], record: outFor[i], ...s.toRecord() }));
+        // One JSON document per run: with --hold it comes at the end, with the rounds verified.
+        const rounds = schedule ? await hold(reporter, manager, sealed, schedule) : undefined;
+        reporter.result({ ok: true, shards, ...(rounds === undefined ? {} : { rounds }) });
         return 0;
       } finally {
         await manager.close();
@@ -80,21 +83,51 @@ function recordPaths(files: string[], out: string | undefined): string[] {
   return files.map((f) => join(out, `${basename(f)}.seal.json`));
 }
 
+/** Resolves true after `ms`, or false as soon as the signal aborts (the timer does not hold the process). */
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function parseSchedule(interval: string, samples: string): { intervalSeconds: number; samples: number } {
+  const intervalSeconds = /^\d+(\.\d+)?$/.test(interval) ? Number(interval) : Number.NaN;
+  if (!(intervalSeconds > 0)) throw new InvalidArgumentError('--interval', `must be a positive number of seconds, got "${interval}"`);
+  return { intervalSeconds, samples: parseIntArg('--samples', samples, 1, 1_000_000) };
+}
+
 /** Re-verify until SIGINT/SIGTERM: sampled each time, in full every tenth round. Any failure ends it with status 1. */
-async function hold(reporter: Reporter, manager: import('../../manager/vram-manager.js').VramManager, shards: SealedShard[], intervalSeconds: number, samples: number): Promise<void> {
-  if (!(intervalSeconds > 0)) throw new InvalidArgumentError('--interval', 'must be a positive number of seconds');
+async function hold(
+  reporter: Reporter,
+  manager: import('../../manager/vram-manager.js').VramManager,
+  shards: SealedShard[],
+  { intervalSeconds, samples }: { intervalSeconds: number; samples: number },
+): Promise<number> {
   reporter.line(`holding ${shards.length} shard(s) resident; re-verifying every ${intervalSeconds} s (Ctrl-C to release and exit)`);
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  for (let round = 1; ; round++) {
-    const timer = new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), intervalSeconds * 1000));
-    if ((await Promise.race([timer, stopped.then(() => 'stop' as const)])) === 'stop') break;
-    const mode = round % 10 === 0 ? 'full' : 'sample';
-    for (const shard of shards) await manager.verify(shard, { mode, samples });
-    reporter.line(`${new Date().toISOString()} round ${round}: ${shards.length} shard(s) verified (${mode})`);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let rounds = 0;
+  try {
+    while (await sleepUnlessAborted(intervalSeconds * 1000, stop.signal)) {
+      rounds++;
+      const mode = rounds % 10 === 0 ? 'full' : 'sample';
+      for (const shard of shards) await manager.verify(shard, { mode, samples });
+      reporter.line(`${new Date().toISOString()} round ${rounds}: ${shards.length} shard(s) verified (${mode})`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
+  return rounds;
 }
