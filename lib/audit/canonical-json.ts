@@ -58,7 +58,7 @@ function sameNames(a: string[], b: string[]): boolean {
 
 function sortedShape(keys: string[]): Shape {
   for (const r of recent) if (sameNames(r.names, keys)) return r.shape;
-  const sig = keys.join('\u0000');
+  const sig = JSON.stringify(keys); // unambiguous: member names may contain any character
   let shape = shapes.get(sig);
   if (!shape) {
     const sorted = [...keys].sort();

@@ -56,7 +56,7 @@ export async function* queryAuditLog(dir: string, filter: AuditQueryFilter = {})
       } catch {
         continue;
       }
-      if (typeof rec?.ts !== 'string' || rec.data === null || typeof rec.data !== 'object') continue;
+      if (typeof rec?.ts !== 'string' || typeof rec.type !== 'string' || rec.data === null || typeof rec.data !== 'object') continue;
       const ms = Date.parse(rec.ts);
       if (until !== undefined && ms > until) return;
       if (since !== undefined && ms < since) continue;

@@ -17,13 +17,18 @@ export const LIMITS = {
 export const TYPE_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
 export const SERVICE_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** SPEC form and a real instant: Date.parse alone rolls 2023-02-30 over to March. */
+export function isUtcTimestamp(v: unknown): v is string {
+  return typeof v === 'string' && TIMESTAMP_PATTERN.test(v) && new Date(v).toISOString() === v;
+}
 const HEX64 = /^[0-9a-f]{64}$/;
 const FINGERPRINT = /^[0-9a-f]{16,64}$/;
 const KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 // C0 controls but TAB/LF/CR, DEL and C1 controls, bidi embedding/override/isolate controls.
-const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+export const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Member names that would hold a credential; `<name>_fingerprint` is the allowed form. */
 const SECRET_NAME = /(^|_)(token|secret|password|passwd|passphrase|api_key|apikey|private_key|credentials?|authorization|bearer|cookie)(_|$)/;
 /** Values that are recognisably credentials whatever field they are put in. */
@@ -60,7 +65,7 @@ function checkField(field: string, spec: FieldSpec, v: unknown): void {
   const kind = spec.endsWith('?') ? spec.slice(0, -1) : spec;
   switch (kind) {
     case 'timestamp':
-      if (typeof v !== 'string' || !TIMESTAMP_PATTERN.test(v) || Number.isNaN(Date.parse(v)))
+      if (!isUtcTimestamp(v))
         fail(field, 'must be a UTC timestamp YYYY-MM-DDTHH:MM:SS.mmmZ');
       return;
     case 'text':

@@ -8,7 +8,8 @@ import { readLines } from './line-reader.js';
 import { GENESIS_PREV, recordHash } from './record.js';
 import { listSegments, sidecarName } from './segments.js';
 import { UUID7_PATTERN } from './uuid7.js';
-import { SERVICE_PATTERN, TIMESTAMP_PATTERN, TYPE_PATTERN } from './validate.js';
+import { FORBIDDEN_CHARS, LONE_SURROGATE, SERVICE_PATTERN, TYPE_PATTERN, isUtcTimestamp } from './validate.js';
+import { strictJsonProblem } from './strict-json.js';
 import { IdBloomFilter } from './id-filter.js';
 
 export type AuditFailureReason =
@@ -61,13 +62,31 @@ export function recordShapeProblem(rec: unknown): string | null {
   if (r.v !== 1) return 'v must be 1';
   if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 0) return 'seq must be an integer ≥ 0';
   if (typeof r.id !== 'string' || !UUID7_PATTERN.test(r.id)) return 'id must be a lowercase UUIDv7';
-  if (typeof r.ts !== 'string' || !TIMESTAMP_PATTERN.test(r.ts) || Number.isNaN(Date.parse(r.ts))) return 'ts must be YYYY-MM-DDTHH:MM:SS.mmmZ';
+  if (!isUtcTimestamp(r.ts)) return 'ts must be a real UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ';
   if (typeof r.service !== 'string' || !SERVICE_PATTERN.test(r.service)) return 'service is malformed';
   if (typeof r.type !== 'string' || !TYPE_PATTERN.test(r.type)) return 'type is malformed';
   if (r.severity !== 'info' && r.severity !== 'warning' && r.severity !== 'critical') return 'severity must be info, warning or critical';
   if (r.data === null || typeof r.data !== 'object' || Array.isArray(r.data)) return 'data must be an object';
+  const inData = dataValueProblem(r.data);
+  if (inData) return `data ${inData}`;
   if (typeof r.prev !== 'string' || !HEX64.test(r.prev)) return 'prev must be 64 hex';
   if (typeof r.hash !== 'string' || !HEX64.test(r.hash)) return 'hash must be 64 hex';
+  return null;
+}
+
+/** SPEC §4 value rules inside data (the reader's rules only; the writer's limits are stricter). */
+function dataValueProblem(v: unknown): string | null {
+  if (v === null || typeof v === 'boolean') return null;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? null : 'holds a number that is not an integer within ±(2^53 − 1)';
+  if (typeof v === 'string') {
+    if (FORBIDDEN_CHARS.test(v)) return 'holds a control or bidi control character';
+    return LONE_SURROGATE.test(v) ? 'holds a lone surrogate' : null;
+  }
+  const children = Array.isArray(v) ? v : Object.entries(v as object).flat();
+  for (const child of children) {
+    const problem = dataValueProblem(child);
+    if (problem) return problem;
+  }
   return null;
 }
 
@@ -110,7 +129,7 @@ export async function verifyAuditLog(dir: string, opts: AuditVerifyOptions = {})
         fail(si, seg.name, lineNo, 'unparsable line', 'not valid UTF-8 JSON');
         break segmentLoop;
       }
-      const shape = recordShapeProblem(rec);
+      const shape = recordShapeProblem(rec) ?? strictJsonProblem(utf8.decode(bytes));
       if (shape) {
         fail(si, seg.name, lineNo, 'malformed record', shape);
         break segmentLoop;
