@@ -23,6 +23,15 @@ export function checkBytes(name: string, value: unknown): Uint8Array {
   return value;
 }
 
+/**
+ * A private copy for work that runs off the event loop: N-API cannot pin a caller's backing
+ * store, so a buffer transferred, resized or freed mid-operation would leave the worker thread
+ * reading freed memory. One memcpy is the price of never crashing the process.
+ */
+export function ownedBytes(name: string, value: unknown): Uint8Array {
+  return new Uint8Array(checkBytes(name, value));
+}
+
 export function checkPath(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.includes('\0')) {
     throw new InvalidArgumentError(name, 'must be a non-empty file path');

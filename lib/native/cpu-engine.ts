@@ -1,7 +1,7 @@
 // The native CPU engine: SPEC §1 digests on Node's own OpenSSL (SHA-NI where the CPU has it),
 // leaves split across threads, off the event loop.
 import { callNative, loadNative } from './addon.js';
-import { checkBytes, checkInteger, checkLeafSize, checkPath } from './args.js';
+import { checkInteger, checkLeafSize, checkPath, ownedBytes } from './args.js';
 import type { MthFileOptions } from './types.js';
 
 export interface CpuEngine {
@@ -15,10 +15,10 @@ export interface CpuEngine {
 
 export const cpuEngine: CpuEngine = {
   async mth(data, leafSize, threads = 0) {
-    checkBytes('data', data);
     checkLeafSize(leafSize);
     checkInteger('threads', threads, 0, 256);
-    return new Uint8Array(await callNative(() => loadNative().cpuMth(data, leafSize, threads)));
+    const owned = ownedBytes('data', data);
+    return new Uint8Array(await callNative(() => loadNative().cpuMth(owned, leafSize, threads)));
   },
 
   async mthFile(path, opts) {
@@ -32,7 +32,7 @@ export const cpuEngine: CpuEngine = {
   },
 
   async sha256(data) {
-    checkBytes('data', data);
-    return new Uint8Array(await callNative(() => loadNative().cpuSha256(data)));
+    const owned = ownedBytes('data', data);
+    return new Uint8Array(await callNative(() => loadNative().cpuSha256(owned)));
   },
 };

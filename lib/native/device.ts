@@ -2,7 +2,7 @@
 // An Allocation is an opaque handle: the device address stays inside the addon.
 import { DeviceError } from '../errors.js';
 import { callNative, callNativeSync, loadNative, type NativeAddon } from './addon.js';
-import { checkBytes, checkInteger, checkLeafSize, checkPath } from './args.js';
+import { checkInteger, checkLeafSize, checkPath, ownedBytes } from './args.js';
 import type { Backend, DeviceProperties, OpenDeviceOptions, UploadFileOptions, UploadFileResult } from './types.js';
 
 const DEFAULT_HOST_SIM_CAPACITY = 1024 ** 3;
@@ -131,8 +131,8 @@ class NativeAllocation implements Allocation {
   async upload(deviceOffset: number, bytes: Uint8Array): Promise<void> {
     const self = brand(this);
     checkInteger('deviceOffset', deviceOffset);
-    checkBytes('bytes', bytes);
-    await callNative(() => self.#addon.upload(self.#device, self.#handle, deviceOffset, bytes));
+    const owned = ownedBytes('bytes', bytes);
+    await callNative(() => self.#addon.upload(self.#device, self.#handle, deviceOffset, owned));
   }
 
   async uploadFile(path: string, opts: UploadFileOptions): Promise<UploadFileResult> {
