@@ -2,6 +2,7 @@
 // returns a Promise; every failure becomes an Error with a stable `code` that lib/native maps to
 // DeviceError. JS only ever sees integer handles, never addresses.
 #include <napi.h>
+#include <v8.h>
 
 #include <algorithm>
 #include <array>
@@ -75,6 +76,16 @@ Napi::Buffer<uint8_t> copyToBuffer(Napi::Env env, const uint8_t* data, size_t le
 
 // --- Promise-returning worker ---
 
+// In Node a napi_value is a v8::Local<v8::Value> (src/js_native_api_v8.h); this reads the V8
+// BackingStore behind a Uint8Array, a reference-counted owner of its bytes.
+std::shared_ptr<v8::BackingStore> backingStoreOf(Napi::Uint8Array bytes) {
+  napi_value raw = bytes;
+  v8::Local<v8::Value> value;
+  static_assert(sizeof(value) == sizeof(raw), "napi_value must be a v8::Local<v8::Value>");
+  std::memcpy(static_cast<void*>(&value), &raw, sizeof(raw));
+  return value.As<v8::Uint8Array>()->Buffer()->GetBackingStore();
+}
+
 class PromiseWorker : public Napi::AsyncWorker {
  public:
   using Run = std::function<void()>;
@@ -84,8 +95,14 @@ class PromiseWorker : public Napi::AsyncWorker {
       : Napi::AsyncWorker(env, "vram-residency"), deferred_(Napi::Promise::Deferred::New(env)),
         run_(std::move(run)), resolve_(std::move(resolve)) {}
 
-  // Keeps a JS value (an input buffer) alive until the worker is destroyed on the main thread.
-  void keepAlive(Napi::Value value) { kept_.push_back(Napi::Persistent(value)); }
+  // Keeps an input buffer's bytes alive until the worker is destroyed on the main thread. The
+  // reference keeps the view; the BackingStore keeps the memory even if JS transfers the buffer
+  // away and the receiver is collected (N-API alone cannot pin it: that crashed the process).
+  // lib/native copies resizable and shared buffers first, whose memory can shrink or change.
+  void keepAlive(Napi::Uint8Array bytes) {
+    kept_.push_back(Napi::Persistent(static_cast<Napi::Value>(bytes)));
+    pinned_.push_back(backingStoreOf(bytes));
+  }
 
   Napi::Promise queue() {
     Napi::Promise promise = deferred_.Promise();
@@ -124,6 +141,7 @@ class PromiseWorker : public Napi::AsyncWorker {
   Resolve resolve_;
   std::string code_ = "E_IO";
   std::vector<Napi::Reference<Napi::Value>> kept_;
+  std::vector<std::shared_ptr<v8::BackingStore>> pinned_;
 };
 
 Napi::Value rejected(Napi::Env env, const NativeError& e) {

@@ -24,12 +24,15 @@ export function checkBytes(name: string, value: unknown): Uint8Array {
 }
 
 /**
- * A private copy for work that runs off the event loop: N-API cannot pin a caller's backing
- * store, so a buffer transferred, resized or freed mid-operation would leave the worker thread
- * reading freed memory. One memcpy is the price of never crashing the process.
+ * Bytes a worker thread may read until the operation settles. The addon pins the memory of an
+ * ordinary buffer (so a transfer or collection mid-operation cannot free it); a resizable or
+ * shared buffer can shrink or change under the worker, so those are copied first.
  */
 export function ownedBytes(name: string, value: unknown): Uint8Array {
-  return new Uint8Array(checkBytes(name, value));
+  const bytes = checkBytes(name, value);
+  const buffer = bytes.buffer as ArrayBufferLike & { resizable?: boolean; growable?: boolean };
+  const movable = buffer.resizable === true || buffer.growable === true || (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer);
+  return movable ? bytes.slice() : bytes;
 }
 
 export function checkPath(name: string, value: unknown): string {
