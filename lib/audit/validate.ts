@@ -2,6 +2,7 @@
 // trace in the chain. Error messages name the field and the rule but never echo the value,
 // because a rejected value may be exactly the secret that must not be logged.
 import { InvalidAuditEventError } from '../errors.js';
+import { isUtcMillis } from '../utc-time.js';
 import { eventSpec, RESERVED_NAMESPACES, SEVERITIES, type AuditEvent, type FieldSpec, type Severity } from './events.js';
 
 export const LIMITS = {
@@ -16,12 +17,6 @@ export const LIMITS = {
 
 export const TYPE_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
 export const SERVICE_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** SPEC form and a real instant: Date.parse alone rolls 2023-02-30 over to March. */
-export function isUtcTimestamp(v: unknown): v is string {
-  return typeof v === 'string' && TIMESTAMP_PATTERN.test(v) && new Date(v).toISOString() === v;
-}
 const HEX64 = /^[0-9a-f]{64}$/;
 const FINGERPRINT = /^[0-9a-f]{16,64}$/;
 const KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -65,7 +60,7 @@ function checkField(field: string, spec: FieldSpec, v: unknown): void {
   const kind = spec.endsWith('?') ? spec.slice(0, -1) : spec;
   switch (kind) {
     case 'timestamp':
-      if (!isUtcTimestamp(v))
+      if (!isUtcMillis(v))
         fail(field, 'must be a UTC timestamp YYYY-MM-DDTHH:MM:SS.mmmZ');
       return;
     case 'text':

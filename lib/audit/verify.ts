@@ -8,7 +8,8 @@ import { readLines } from './line-reader.js';
 import { GENESIS_PREV, recordHash } from './record.js';
 import { listSegments, sidecarName } from './segments.js';
 import { UUID7_PATTERN } from './uuid7.js';
-import { FORBIDDEN_CHARS, LONE_SURROGATE, SERVICE_PATTERN, TYPE_PATTERN, isUtcTimestamp } from './validate.js';
+import { isUtcMillis } from '../utc-time.js';
+import { FORBIDDEN_CHARS, LONE_SURROGATE, SERVICE_PATTERN, TYPE_PATTERN } from './validate.js';
 import { strictJsonProblem } from './strict-json.js';
 import { IdBloomFilter } from './id-filter.js';
 
@@ -62,7 +63,7 @@ export function recordShapeProblem(rec: unknown): string | null {
   if (r.v !== 1) return 'v must be 1';
   if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 0) return 'seq must be an integer ≥ 0';
   if (typeof r.id !== 'string' || !UUID7_PATTERN.test(r.id)) return 'id must be a lowercase UUIDv7';
-  if (!isUtcTimestamp(r.ts)) return 'ts must be a real UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ';
+  if (!isUtcMillis(r.ts)) return 'ts must be a real UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ';
   if (typeof r.service !== 'string' || !SERVICE_PATTERN.test(r.service)) return 'service is malformed';
   if (typeof r.type !== 'string' || !TYPE_PATTERN.test(r.type)) return 'type is malformed';
   if (r.severity !== 'info' && r.severity !== 'warning' && r.severity !== 'critical') return 'severity must be info, warning or critical';

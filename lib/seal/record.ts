@@ -1,6 +1,9 @@
 // SPEC §3 seal record: the type, its rules, and the one validator every reader goes through.
 // No Node imports: this file also runs in browsers through `vram-residency/wasm`.
 import { MalformedSealError } from '../errors.js';
+import { isUtcMillis } from '../utc-time.js';
+
+export { isUtcMillis };
 import { MAX_LEAF_SIZE, MIN_LEAF_SIZE, isLeafSize } from '../wasm/leaf-size.js';
 
 export const SEAL_FORMAT = 'vram-residency.seal.v1';
@@ -55,7 +58,6 @@ export const WORKER_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 const PRINTABLE_ASCII_1_64 = /^[\x20-\x7e]{1,64}$/;
-const UTC_MILLIS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$/;
 // C0, DEL + C1, and the bidi embedding/override/isolate controls that can disguise text.
 const FORBIDDEN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -67,13 +69,6 @@ export function modelRefProblem(text: string): string | null {
   if (LONE_SURROGATE.test(text)) return 'must not contain lone surrogates';
   if (FORBIDDEN_TEXT.test(text)) return 'must not contain control or bidi control characters';
   return null;
-}
-
-/** A UTC timestamp in the exact SPEC form, naming a real calendar instant. */
-export function isUtcMillis(text: string): boolean {
-  if (!UTC_MILLIS.test(text)) return false;
-  const parsed = new Date(text);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === text;
 }
 
 function fail(member: string, rule: string): never {

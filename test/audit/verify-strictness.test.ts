@@ -32,7 +32,7 @@ t.test('forbidden characters in data are malformed, however the hash looks', asy
 });
 
 t.test('calendar-impossible timestamps are malformed', async (t) => {
-  for (const ts of ['2023-02-30T00:00:00.000Z', '2023-01-01T24:00:00.000Z']) {
+  for (const ts of ['2023-02-30T00:00:00.000Z', '2023-01-01T24:00:00.000Z', '2023-13-01T00:00:00.000Z']) {
     const r = await verifyAuditLog(logWith(buildRecordLine(fields({ ts })).line));
     t.match(r, { intact: false, firstError: { reason: 'malformed record' } }, ts);
   }

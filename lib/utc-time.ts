@@ -1,0 +1,9 @@
+// The one timestamp form of every format here (SPEC §3 sealedAt, §4 ts): UTC with milliseconds,
+// naming a real instant. Date.parse alone would roll 2023-02-30 over into March.
+const UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export function isUtcMillis(v: unknown): v is string {
+  if (typeof v !== 'string' || !UTC_MILLIS.test(v)) return false;
+  const date = new Date(v);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === v;
+}
