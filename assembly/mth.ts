@@ -5,7 +5,7 @@
 //   [0, 128) leaf context · 128 leaf size (u32) · 136 bytes in open leaf (u64) · 144 leaves done (u64)
 //   [256, 256 + 64·32) subtree roots
 import { compress } from './sha256-rounds';
-import { shaFinal, shaInit, shaUpdate } from './sha256';
+import { shaFinal, shaInit, shaUpdate, storeInitialState } from './sha256';
 import { leafHash4 } from './sha256x4';
 import { BYTE, CTX_LEAF, LEAF4_OUT, NODE_MSG, NODE_STATE, TMP_HASH } from './layout';
 
@@ -24,14 +24,7 @@ export function nodeHash(a: usize, b: usize, out: usize): void {
   memory.fill(m + 66, 0, 54);
   store<u64>(m + 120, bswap<u64>(65 * 8));
   const s = NODE_STATE;
-  store<u32>(s, 0x6a09e667, 0);
-  store<u32>(s, 0xbb67ae85, 4);
-  store<u32>(s, 0x3c6ef372, 8);
-  store<u32>(s, 0xa54ff53a, 12);
-  store<u32>(s, 0x510e527f, 16);
-  store<u32>(s, 0x9b05688c, 20);
-  store<u32>(s, 0x1f83d9ab, 24);
-  store<u32>(s, 0x5be0cd19, 28);
+  storeInitialState(s);
   compress(s, m);
   compress(s, m + 64);
   for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, bswap<u32>(load<u32>(s + i)));

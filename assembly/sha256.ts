@@ -6,15 +6,21 @@ const TOTAL: usize = 32;
 const BUFFERED: usize = 40;
 const BUF: usize = 64;
 
+/** FIPS 180-4 initial hash value H(0), as 8 words at `state`. */
+@inline
+export function storeInitialState(state: usize): void {
+  store<u32>(state, 0x6a09e667, 0);
+  store<u32>(state, 0xbb67ae85, 4);
+  store<u32>(state, 0x3c6ef372, 8);
+  store<u32>(state, 0xa54ff53a, 12);
+  store<u32>(state, 0x510e527f, 16);
+  store<u32>(state, 0x9b05688c, 20);
+  store<u32>(state, 0x1f83d9ab, 24);
+  store<u32>(state, 0x5be0cd19, 28);
+}
+
 export function shaInit(ctx: usize): void {
-  store<u32>(ctx, 0x6a09e667, 0);
-  store<u32>(ctx, 0xbb67ae85, 4);
-  store<u32>(ctx, 0x3c6ef372, 8);
-  store<u32>(ctx, 0xa54ff53a, 12);
-  store<u32>(ctx, 0x510e527f, 16);
-  store<u32>(ctx, 0x9b05688c, 20);
-  store<u32>(ctx, 0x1f83d9ab, 24);
-  store<u32>(ctx, 0x5be0cd19, 28);
+  storeInitialState(ctx);
   store<u64>(ctx, 0, TOTAL);
   store<u32>(ctx, 0, BUFFERED);
 }

@@ -17,7 +17,7 @@ export interface Capacity {
 
 export class CapacityLedger {
   #used = 0;
-  private reserved = 0;
+  #reserved = 0;
 
   constructor(
     private readonly memInfo: () => { free: number; total: number },
@@ -27,27 +27,27 @@ export class CapacityLedger {
   /** Bytes a new reservation may take now. Reserved bytes are not yet allocated, so they still show as free on the device. */
   available(): number {
     const { free, total } = this.memInfo();
-    const byManager = Math.min(total, this.maxTotalBytes) - this.#used - this.reserved;
-    return Math.max(0, Math.min(free - this.reserved, byManager));
+    const byManager = Math.min(total, this.maxTotalBytes) - this.#used - this.#reserved;
+    return Math.max(0, Math.min(free - this.#reserved, byManager));
   }
 
   reserve(bytes: number): Reservation {
     const available = this.available();
     if (bytes > available) throw new InsufficientVramError(bytes, available);
-    this.reserved += bytes;
+    this.#reserved += bytes;
     let open = true;
     return {
       bytes,
       commit: () => {
         if (!open) return;
         open = false;
-        this.reserved -= bytes;
+        this.#reserved -= bytes;
         this.#used += bytes;
       },
       cancel: () => {
         if (!open) return;
         open = false;
-        this.reserved -= bytes;
+        this.#reserved -= bytes;
       },
     };
   }
@@ -64,7 +64,7 @@ export class CapacityLedger {
 
   snapshot(): Capacity {
     const { free, total } = this.memInfo();
-    return { total, free, used: this.#used, reserved: this.reserved, max: Math.min(total, this.maxTotalBytes) };
+    return { total, free, used: this.#used, reserved: this.#reserved, max: Math.min(total, this.maxTotalBytes) };
   }
 }
 

@@ -1,7 +1,7 @@
 // `vram-residency demo`: the whole story on this machine in one command — seal, verify in full and
 // by samples, catch an injected bit flip, release, check the audit log, verify the file offline.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, writeSync, closeSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -131,7 +131,6 @@ export function registerDemo(program: Command): void {
         return r.summary;
       });
       await step('verify the file offline (WASM)', async () => {
-        const { readFileSync } = await import('node:fs');
         const record = await verifySealedFile(modelPath, JSON.parse(readFileSync(recordPath, 'utf8')), { token, engine: 'wasm' });
         return `file matches seal ${record.shardId}`;
       });
