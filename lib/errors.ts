@@ -150,6 +150,20 @@ export class PolicyViolationError extends VramResidencyError {
 /** Errors raised by the native addon and the device layer (E_NO_DEVICE, E_CUDA, E_BOUNDS, E_FREED, …). */
 export class DeviceError extends VramResidencyError {}
 
+/** A manager, logger, device or seal key used after close()/dispose() (E_CLOSED). */
+export class ClosedError extends VramResidencyError {
+  constructor(message: string) {
+    super('E_CLOSED', message);
+  }
+}
+
+/** A file or directory could not be read, or a helper worker reading it failed (E_IO). */
+export class FileIoError extends VramResidencyError {
+  constructor(message: string, cause?: unknown) {
+    super('E_IO', message, cause === undefined ? {} : { cause });
+  }
+}
+
 /** Audit logger errors (E_AUDIT_*). */
 export class AuditError extends VramResidencyError {}
 

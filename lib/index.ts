@@ -1,7 +1,8 @@
 // Public entry point of the SDK (Node). The browser-safe subset is `vram-residency/wasm`.
 export * from './errors.js';
 export * from './audit/index.js';
-export { VramManager, type VramManagerOptions, type SealOptions, type SealProgress, type VerifyOptions, type VerifyResult } from './manager/vram-manager.js';
+export { VramManager, type VramManagerOptions, type VerifyResult } from './manager/vram-manager.js';
+export type { SealOptions, SealProgress, VerifyOptions } from './manager/seal-options.js';
 export { SealedShard, type ShardState } from './manager/sealed-shard.js';
 export type { Capacity } from './manager/capacity-ledger.js';
 export { checkDevicePolicy, type VramPolicy, type PolicyFinding } from './manager/policy.js';
