@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createSHA256 } from 'hash-wasm';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { loadWasm } from '../dist/wasm/index.js';
-import { digestFile } from '../dist/digest-file.js';
+import { digestFile } from '../dist/engines/digest-file.js';
 
 const quick = process.argv.includes('--quick');
 const MiB = 1024 * 1024;

@@ -10,7 +10,7 @@ export { detectionProbability, samplesForConfidence } from './manager/sampling.j
 export { verifySealRecord, verifySealedFile, type FileVerifyOptions } from './seal/offline.js';
 export { createSealedStreamVerifier, verifySealedBytes } from './seal/verify-bytes.js';
 export { parseSealRecord, serializeSealRecord, validateSealRecord, SEAL_FORMAT, type SealRecord } from './seal/record.js';
-export { digestFile, type DigestFileOptions, type FileDigest } from './digest-file.js';
+export { digestFile, type DigestFileOptions, type FileDigest } from './engines/digest-file.js';
 export { digestFileWith, ENGINES, defaultEngine, type Engine } from './engines/file-digest.js';
 export { nativeStatus, openDevice, cpuEngine, type Backend, type DeviceProperties, type NativeStatus } from './native/index.js';
 export { loadWasm, type WasmCrypto, type SealKey } from './wasm/index.js';

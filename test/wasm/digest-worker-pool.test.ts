@@ -5,7 +5,7 @@ import t from 'tap';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LeafWorkerPool } from '../../lib/digest-worker-pool.js';
+import { LeafWorkerPool } from '../../lib/engines/digest-worker-pool.js';
 import { compileWasmModule } from '../../lib/wasm/index.js';
 import { hex, oracleLeafHashes } from '../helpers/oracle.js';
 import { randomBytes } from '../helpers/random-bytes.js';

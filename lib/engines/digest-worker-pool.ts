@@ -1,7 +1,7 @@
 // A small pool of worker_threads that hash leaves (lib/digest-worker). Each worker answers its
 // jobs in the order it received them, so a FIFO of pending promises per worker is enough.
 import { Worker } from 'node:worker_threads';
-import { VramResidencyError } from './errors.js';
+import { FileIoError } from '../errors.js';
 import type { LeafJob, LeafWorkerData, LeafWorkerMessage } from './digest-worker.js';
 
 export interface LeafResult {
@@ -37,15 +37,15 @@ class LeafWorker {
       }
       const p = this.pending.shift();
       if (!p) return;
-      if ('error' in m) p.reject(new VramResidencyError('E_IO', `leaf hashing worker failed: ${m.error}`));
+      if ('error' in m) p.reject(new FileIoError(`leaf hashing worker failed: ${m.error}`));
       else p.resolve({ leafHashes: m.leafHashes });
     });
     const fail = (e: unknown) => {
       this.#failed ??= e;
       for (const p of this.pending.splice(0)) p.reject(e);
     };
-    this.worker.on('error', (e) => fail(new VramResidencyError('E_IO', `leaf hashing worker crashed: ${e.message}`, { cause: e })));
-    this.worker.on('exit', (code) => fail(new VramResidencyError('E_IO', `leaf hashing worker exited (code ${code})`)));
+    this.worker.on('error', (e) => fail(new FileIoError(`leaf hashing worker crashed: ${e.message}`, e)));
+    this.worker.on('exit', (code) => fail(new FileIoError(`leaf hashing worker exited (code ${code})`)));
   }
 
   run(job: LeafJob): Promise<LeafResult> {

@@ -8,11 +8,14 @@
 // and hashes chunks itself rather than wait. The plain SHA-256, when asked for, is computed on the
 // main thread from its own sequential read, in file order.
 import { createHash } from 'node:crypto';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError, VramResidencyError } from './errors.js';
-import { DEFAULT_LEAF_SIZE, assertLeafSize, compileWasmModule, loadWasm } from './wasm/index.js';
+import { InvalidArgumentError } from '../errors.js';
+import { DEFAULT_LEAF_SIZE, assertLeafSize, compileWasmModule, loadWasm } from '../wasm/index.js';
 import { LeafWorkerPool, type LeafResult } from './digest-worker-pool.js';
+import { type FileDigest, digestibleSize, fileIoError, fileOpError, statDigestible } from './file-stat.js';
+
+export type { FileDigest } from './file-stat.js';
 
 export interface DigestFileOptions {
   /** SPEC §1 leaf size; default 65536. */
@@ -26,39 +29,11 @@ export interface DigestFileOptions {
   signal?: AbortSignal;
 }
 
-export interface FileDigest {
-  /** SPEC §1 root. */
-  digest: Uint8Array;
-  size: number;
-  sha256: Uint8Array | null;
-  leafCount: number;
-}
-
 /** Bytes per job: whole leaves, at least 4 MiB so the workers' SIMD path sees full batches. */
 const MIN_CHUNK_BYTES = 4 * 1024 * 1024;
 /** Jobs in flight per worker: one being hashed, one queued behind it. */
 const JOBS_PER_WORKER = 2;
 const MAX_THREADS = 64;
-
-function ioError(path: string, what: string, cause?: unknown): VramResidencyError {
-  return new VramResidencyError('E_IO', `cannot digest ${path}: ${what}`, { cause });
-}
-
-async function checkedSize(path: string): Promise<number> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw ioError(path, 'no such file', e);
-    if (code === 'EACCES' || code === 'EPERM') throw ioError(path, 'permission denied', e);
-    throw ioError(path, `stat failed (${code ?? 'unknown error'})`, e);
-  }
-  if (info.isDirectory()) throw new InvalidArgumentError('path', `${path} is a directory, not a file`);
-  if (!info.isFile()) throw new InvalidArgumentError('path', `${path} is not a regular file`);
-  if (info.size === 0) throw new InvalidArgumentError('path', `${path} is empty; SPEC §1 has no digest for 0 bytes`);
-  return info.size;
-}
 
 /** Reads exactly buffer.length bytes at `position`, or fails if the file ends first. */
 async function readExactly(file: FileHandle, buffer: Uint8Array, position: number, path: string): Promise<void> {
@@ -68,9 +43,9 @@ async function readExactly(file: FileHandle, buffer: Uint8Array, position: numbe
     try {
       ({ bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled));
     } catch (e) {
-      throw ioError(path, `read failed at byte ${position + filled} (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`, e);
+      throw fileIoError(path, `read failed at byte ${position + filled} (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`, e);
     }
-    if (bytesRead === 0) throw ioError(path, `the file ended at byte ${position + filled}: it changed while being digested`);
+    if (bytesRead === 0) throw fileIoError(path, `the file ended at byte ${position + filled}: it changed while being digested`);
     filled += bytesRead;
   }
 }
@@ -86,7 +61,7 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
   const { signal, onProgress } = opts;
   signal?.throwIfAborted();
 
-  await checkedSize(path); // clear errors for missing, directory, special or empty files
+  await statDigestible(path); // by path first: opening a FIFO or device could block
   const chunkBytes = Math.max(leafSize, MIN_CHUNK_BYTES);
   const wasm = await loadWasm();
   const combiner = wasm.createLeafCombiner();
@@ -97,19 +72,15 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
   try {
     file = await open(path, 'r');
   } catch (e) {
-    throw ioError(path, `open failed (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`, e);
+    throw fileOpError(path, 'open', e);
   }
   // The size of what is open now is what gets digested (a file replaced after stat() is not mixed in).
   let totalBytes: number;
   try {
-    totalBytes = (await file.stat()).size;
+    totalBytes = digestibleSize(path, await file.stat());
   } catch (e) {
     await file.close();
-    throw ioError(path, 'fstat failed', e);
-  }
-  if (totalBytes === 0) {
-    await file.close();
-    throw new InvalidArgumentError('path', `${path} is empty; SPEC §1 has no digest for 0 bytes`);
+    throw e instanceof InvalidArgumentError ? e : fileOpError(path, 'fstat', e);
   }
   const pool = new LeafWorkerPool(threads, { fd: file.fd, module: compiled });
   // Main-thread reads (for the content SHA-256, and for hashing while workers start) reuse one buffer.

@@ -2,7 +2,7 @@
 // instance's staging area (no copy through the main thread) and returns each chunk's leaf hashes.
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { StagedLeafHasher } from './wasm/staged-leaves.js';
+import { StagedLeafHasher } from '../wasm/staged-leaves.js';
 
 export interface LeafWorkerData {
   /** A file descriptor opened by the main thread (shared by all threads of the process). */
