@@ -9,7 +9,9 @@ import { AUDIT_FORMAT, type AuditEvent } from './events.js';
 import { nodeFileLayer, type FileLayer } from './file-layer.js';
 import { DirectoryLock } from './lock.js';
 import { recoverLog } from './recover.js';
-import { MAX_RECORD_BYTES, RecordQueue } from './record-queue.js';
+import { type EmitResult, MAX_RECORD_BYTES, RecordQueue } from './record-queue.js';
+
+export type { EmitResult } from './record-queue.js';
 import { SegmentWriter, WRITE_CAPS, errInfo } from './segment-writer.js';
 import { SERVICE_PATTERN, validateEvent } from './validate.js';
 
@@ -48,11 +50,6 @@ export interface AuditHealth {
   segment: string | null;
 }
 
-export interface EmitResult {
-  seq: number;
-  id: string;
-  hash: string;
-}
 
 export const DEFAULTS = {
   maxEvents: 1024,

@@ -4,7 +4,6 @@
 // chain is the order of emit() calls whatever the writer does later.
 import type { Logger, ILogObj } from 'tslog';
 import { AuditBufferFullError, InvalidAuditEventError } from '../errors.js';
-import type { EmitResult } from './logger.js';
 import { buildRecordLine, formatTs } from './record.js';
 import { Uuid7Generator } from './uuid7.js';
 import { validateEvent, type ValidatedEvent } from './validate.js';
@@ -15,6 +14,13 @@ export interface QueuedRecord {
   bytes: number;
   /** UTC day (YYYY-MM-DD) of the record's ts: segments rotate when it changes. */
   day: string;
+}
+
+/** What emit() returns: where the record sits in the chain. */
+export interface EmitResult {
+  seq: number;
+  id: string;
+  hash: string;
 }
 
 type BuiltRecord = QueuedRecord & { id: string; hash: string };

@@ -2,7 +2,7 @@
 // trace in the chain. Error messages name the field and the rule but never echo the value,
 // because a rejected value may be exactly the secret that must not be logged.
 import { InvalidAuditEventError } from '../errors.js';
-import { isUtcMillis } from '../utc-time.js';
+import { isUtcMillis } from '../formats/utc-time.js';
 import { eventSpec, RESERVED_NAMESPACES, SEVERITIES, type AuditEvent, type FieldSpec, type Severity } from './events.js';
 
 export const LIMITS = {

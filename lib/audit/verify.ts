@@ -8,7 +8,7 @@ import { readLines } from './line-reader.js';
 import { GENESIS_PREV, recordHash } from './record.js';
 import { listSegments, sidecarName } from './segments.js';
 import { UUID7_PATTERN } from './uuid7.js';
-import { isUtcMillis } from '../utc-time.js';
+import { isUtcMillis } from '../formats/utc-time.js';
 import { FORBIDDEN_CHARS, LONE_SURROGATE, SERVICE_PATTERN, TYPE_PATTERN } from './validate.js';
 import { strictJsonProblem } from './strict-json.js';
 import { IdBloomFilter } from './id-filter.js';

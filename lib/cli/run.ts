@@ -2,7 +2,7 @@
 // sentence (or a JSON error document), and the exit status set from what happened.
 import type { Command } from 'commander';
 import { InvalidArgumentError, SealCheckError, SealVerificationError, VramResidencyError } from '../errors.js';
-import { assertLeafSize } from '../wasm/leaf-size.js';
+import { assertLeafSize } from '../formats/leaf-size.js';
 import { CheckFailed, EXIT_CHECK_FAILED, errorJson, exitCodeFor } from './exit.js';
 import { Reporter, parseSize } from './reporter.js';
 

@@ -2,7 +2,7 @@
 // WASM and native code, which makes it the tie-breaker when engines disagree.
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.js';
-import { assertLeafSize } from '../wasm/leaf-size.js';
+import { assertLeafSize } from '../formats/leaf-size.js';
 
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);

@@ -7,7 +7,7 @@ import {
   SizeMismatchError,
   WrongKeyError,
 } from '../errors.js';
-import { toHex } from '../wasm/bytes.js';
+import { toHex } from '../formats/hex.js';
 import { type SealRecord, validateSealRecord } from './record.js';
 
 export { toHex };

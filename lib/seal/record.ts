@@ -1,62 +1,14 @@
 // SPEC §3 seal record: the type, its rules, and the one validator every reader goes through.
 // No Node imports: this file also runs in browsers through `vram-residency/wasm`.
 import { MalformedSealError } from '../errors.js';
-import { isUtcMillis } from '../utc-time.js';
+import { MAX_LEAF_SIZE, MIN_LEAF_SIZE, isLeafSize } from '../formats/leaf-size.js';
+import { HEX16_PATTERN as HEX16, HEX64_PATTERN as HEX64, SHARD_ID_PATTERN, WORKER_ID_PATTERN, patternRule } from '../formats/patterns.js';
+import { DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS, type SealRecord } from '../formats/seal-record.js';
+import { isUtcMillis } from '../formats/utc-time.js';
 
-export { isUtcMillis };
-import { MAX_LEAF_SIZE, MIN_LEAF_SIZE, isLeafSize } from '../wasm/leaf-size.js';
+export { isUtcMillis, SHARD_ID_PATTERN, WORKER_ID_PATTERN, DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS };
+export type { SealBackend, SealRecord } from '../formats/seal-record.js';
 
-export const SEAL_FORMAT = 'vram-residency.seal.v1';
-export const DIGEST_ALG = 'mth-sha256';
-
-export type SealBackend = 'cuda' | 'host-sim';
-
-/** A seal record exactly as it is written to JSON. */
-export interface SealRecord {
-  format: typeof SEAL_FORMAT;
-  shardId: string;
-  digestAlg: typeof DIGEST_ALG;
-  leafSize: number;
-  size: number;
-  digest: string;
-  contentSha256: string | null;
-  device: number;
-  deviceUuid: string | null;
-  backend: SealBackend;
-  sealedAt: string;
-  workerId: string;
-  modelRef: string | null;
-  shardIndex: number | null;
-  shardCount: number | null;
-  kid: string;
-  mac: string;
-}
-
-/** Members in SPEC order: the JSON order we write, and (minus format and mac) the MAC framing order. */
-export const SEAL_MEMBERS = [
-  'format',
-  'shardId',
-  'digestAlg',
-  'leafSize',
-  'size',
-  'digest',
-  'contentSha256',
-  'device',
-  'deviceUuid',
-  'backend',
-  'sealedAt',
-  'workerId',
-  'modelRef',
-  'shardIndex',
-  'shardCount',
-  'kid',
-  'mac',
-] as const satisfies readonly (keyof SealRecord)[];
-
-export const SHARD_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-export const WORKER_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const HEX64 = /^[0-9a-f]{64}$/;
-const HEX16 = /^[0-9a-f]{16}$/;
 const PRINTABLE_ASCII_1_64 = /^[\x20-\x7e]{1,64}$/;
 // C0, DEL + C1, and the bidi embedding/override/isolate controls that can disguise text.
 const FORBIDDEN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -105,7 +57,7 @@ export function validateSealRecord(input: unknown): SealRecord {
     if (!Object.prototype.hasOwnProperty.call(r, key) || r[key] === undefined) fail(key, 'is missing');
   }
   if (r.format !== SEAL_FORMAT) fail('format', `must be "${SEAL_FORMAT}"`);
-  if (!isString(r.shardId) || !SHARD_ID_PATTERN.test(r.shardId)) fail('shardId', 'must match ^[A-Za-z0-9_-]{1,128}$');
+  if (!isString(r.shardId) || !SHARD_ID_PATTERN.test(r.shardId)) fail('shardId', patternRule(SHARD_ID_PATTERN));
   if (r.digestAlg !== DIGEST_ALG) fail('digestAlg', `must be "${DIGEST_ALG}"`);
   if (!isLeafSize(r.leafSize)) fail('leafSize', `must be a power of two from ${MIN_LEAF_SIZE} to ${MAX_LEAF_SIZE}`);
   checkInteger(r, 'size', 1, Number.MAX_SAFE_INTEGER);
@@ -115,7 +67,7 @@ export function validateSealRecord(input: unknown): SealRecord {
   checkNullable(r, 'deviceUuid', (v) => isString(v) && PRINTABLE_ASCII_1_64.test(v), 'at most 64 printable ASCII characters');
   if (r.backend !== 'cuda' && r.backend !== 'host-sim') fail('backend', 'must be "cuda" or "host-sim"');
   if (!isString(r.sealedAt) || !isUtcMillis(r.sealedAt)) fail('sealedAt', 'must be a UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ');
-  if (!isString(r.workerId) || !WORKER_ID_PATTERN.test(r.workerId)) fail('workerId', 'must match ^[A-Za-z0-9._:-]{1,128}$');
+  if (!isString(r.workerId) || !WORKER_ID_PATTERN.test(r.workerId)) fail('workerId', patternRule(WORKER_ID_PATTERN));
   if (r.modelRef !== null) {
     if (!isString(r.modelRef)) fail('modelRef', 'must be null or a string');
     const problem = modelRefProblem(r.modelRef);

@@ -1,6 +1,6 @@
 // Seal checks that need nothing but the WASM module: a record alone, whole bytes, or a byte
-// stream fed in chunks (e.g. a fetch() body in a browser). Exported by `vram-residency/wasm`.
-import { loadWasm } from '../wasm/index.js';
+// stream fed in chunks (e.g. a fetch() body in a browser). Exported by the browser entry too.
+import { loadWasm } from '../wasm/load.js';
 import { checkSealRecord, checkSealedDigests, checkSealedSize } from './check.js';
 import type { SealRecord } from './record.js';
 

@@ -1,8 +1,8 @@
 // WasmCrypto: the byte-level operations of SPEC §1–3 over one module instance.
 import { InvalidArgumentError } from '../errors.js';
-import { assertBytes } from './bytes.js';
+import { assertBytes } from '../formats/args.js';
 import { ONESHOT_SLOT, type Core } from './core.js';
-import { assertLeafSize } from './leaf-size.js';
+import { assertLeafSize } from '../formats/leaf-size.js';
 import { stageSealFields, type SealRecordFields } from './seal-fields.js';
 import { WasmSealKey, type SealKey } from './seal-key.js';
 import {

@@ -2,30 +2,9 @@
 // The framing itself (prefix, u32 BE lengths, FF FF FF FF for null) happens inside the module.
 import { InvalidArgumentError } from '../errors.js';
 import type { Core } from './core.js';
+import { MAC_FIELD_ORDER, type SealRecordFields } from '../formats/seal-record.js';
 
-/** SPEC §3 members in MAC order, already validated by the caller. */
-export interface SealRecordFields {
-  shardId: string;
-  digestAlg: string;
-  leafSize: number;
-  size: number;
-  digest: string;
-  contentSha256: string | null;
-  device: number;
-  deviceUuid: string | null;
-  backend: string;
-  sealedAt: string;
-  workerId: string;
-  modelRef: string | null;
-  shardIndex: number | null;
-  shardCount: number | null;
-  kid: string;
-}
-
-export const MAC_FIELD_ORDER = [
-  'shardId', 'digestAlg', 'leafSize', 'size', 'digest', 'contentSha256', 'device', 'deviceUuid',
-  'backend', 'sealedAt', 'workerId', 'modelRef', 'shardIndex', 'shardCount', 'kid',
-] as const satisfies readonly (keyof SealRecordFields)[];
+export { MAC_FIELD_ORDER, type SealRecordFields };
 
 const encoder = new TextEncoder();
 

@@ -1,7 +1,7 @@
 // SPEC §2 seal keys. The derived key lives only in a key slot of the module's memory: JS holds a
 // slot number and the kid. mac() frames and MACs inside the module; dispose() wipes the slot.
 import { InvalidArgumentError, VramResidencyError } from '../errors.js';
-import { toHex } from './bytes.js';
+import { toHex } from '../formats/hex.js';
 import type { Core } from './core.js';
 import { stageSealFields, type SealRecordFields } from './seal-fields.js';
 

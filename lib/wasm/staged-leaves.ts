@@ -2,7 +2,7 @@
 // fill memory themselves (digestFile's workers read file chunks directly into it with pread),
 // saving a copy of every byte. Internal: not part of the package's public API.
 import { compileCore, instantiateCore, type Core } from './core.js';
-import { assertLeafSize } from './leaf-size.js';
+import { assertLeafSize } from '../formats/leaf-size.js';
 
 /** Stream slot used by this hasher; the instance is dedicated to it. */
 const SLOT = 0;

@@ -4,9 +4,9 @@
 // call copies a piece into the stage and absorbs it before returning. Streams that are dropped
 // without digest() give their slot back through a FinalizationRegistry.
 import { InvalidArgumentError } from '../errors.js';
-import { assertBytes } from './bytes.js';
+import { assertBytes } from '../formats/args.js';
 import type { Core } from './core.js';
-import { assertLeafSize } from './leaf-size.js';
+import { assertLeafSize } from '../formats/leaf-size.js';
 
 export interface StreamingHash {
   update(chunk: Uint8Array): this;

@@ -4,7 +4,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { repoRoot, patternBytes, readVectorJson, vectorSources } from '../helpers/vectors.js';
-import * as wasmEntry from '../../lib/wasm/index.js';
+import * as wasmEntry from '../../lib/browser/index.js';
 
 function reachableFiles(entry: string, seen = new Set<string>()): Set<string> {
   if (seen.has(entry)) return seen;
@@ -21,8 +21,13 @@ function reachableFiles(entry: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+t.test('package.json points vram-residency/wasm at the browser entry', async (t) => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  t.equal(pkg.exports['./wasm'].default, './dist/browser/index.js');
+});
+
 t.test('the wasm entry reaches no Node built-in or package', async (t) => {
-  const entry = join(repoRoot, 'dist', 'wasm', 'index.js');
+  const entry = join(repoRoot, 'dist', 'browser', 'index.js');
   const files = [...reachableFiles(entry)];
   t.same(files.filter((f) => f.startsWith('external:')), [], 'only relative imports');
   t.ok(files.length > 3, `${files.length} modules reached`);

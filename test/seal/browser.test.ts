@@ -1,4 +1,4 @@
-// `vram-residency/wasm` in a real browser: headless Chromium loads dist/wasm/index.js as an ES
+// `vram-residency/wasm` in a real browser: headless Chromium loads dist/browser/index.js as an ES
 // module from a loopback server, verifies a seal record and a fetched byte stream, and posts back.
 import t from 'tap';
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { patternBytes, readVectorJson, repoRoot, vectorSources } from '../helper
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
-import { verifySealRecord, createSealedStreamVerifier } from '/dist/wasm/index.js';
+import { verifySealRecord, createSealedStreamVerifier } from '/dist/browser/index.js';
 const post = (body) => fetch('/result', { method: 'POST', body: JSON.stringify(body) });
 try {
   const v = await (await fetch('/vectors')).json();

@@ -1,0 +1,32 @@
+// The one set of argument checks of the SDK's public functions: each throws InvalidArgumentError
+// (E_ARG) naming the argument. Browser-safe (used by the WASM API too).
+import { InvalidArgumentError } from '../errors.js';
+import { patternRule } from './patterns.js';
+
+export function assertBytes(value: unknown, argument: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new InvalidArgumentError(argument, `must be a Uint8Array, got ${value === null ? 'null' : typeof value}`);
+  }
+}
+
+/** An integer in [min, max] (safe integers only). */
+export function assertInteger(value: unknown, argument: string, min: number, max: number = Number.MAX_SAFE_INTEGER): asserts value is number {
+  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? (min === 1 ? 'a positive integer' : `an integer ≥ ${min}`) : `an integer from ${min} to ${max}`;
+    throw new InvalidArgumentError(argument, `must be ${range}`);
+  }
+}
+
+/** An optional positive integer: the default when undefined. */
+export function positiveInteger(value: number | undefined, argument: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  assertInteger(value, argument, 1);
+  return value;
+}
+
+/** A string matching `pattern`; the message quotes the pattern. */
+export function assertPattern(value: unknown, argument: string, pattern: RegExp): asserts value is string {
+  if (typeof value !== 'string' || !pattern.test(value)) throw new InvalidArgumentError(argument, patternRule(pattern));
+}
+
+export type Bytes = Uint8Array;
