@@ -2,30 +2,34 @@
 // (for programs) and a `retriable` flag (for schedulers). Messages never carry secrets, pointers
 // or model bytes; subclasses add only non-secret context.
 
-export type ErrorCode =
-  | 'E_ARG'
-  | 'E_MALFORMED'
-  | 'E_WRONG_KEY'
-  | 'E_MAC_MISMATCH'
-  | 'E_SIZE_MISMATCH'
-  | 'E_DIGEST_MISMATCH'
-  | 'E_CONTENT_MISMATCH'
-  | 'E_SEAL_VERIFICATION'
-  | 'E_INSUFFICIENT_VRAM'
-  | 'E_OUT_OF_MEMORY'
-  | 'E_POLICY'
-  | 'E_NO_DEVICE'
-  | 'E_NO_ADDON'
-  | 'E_CUDA'
-  | 'E_BOUNDS'
-  | 'E_FREED'
-  | 'E_IO'
-  | 'E_CLOSED'
-  | 'E_AUDIT_BUFFER_FULL'
-  | 'E_AUDIT_LOCKED'
-  | 'E_AUDIT_INVALID_EVENT'
-  | 'E_AUDIT_IO'
-  | 'E_AUDIT_CORRUPT';
+/** Every stable error code; docs/errors.md has one row per code (test/structure/error-docs.test.ts). */
+export const ERROR_CODES = [
+  'E_ARG',
+  'E_MALFORMED',
+  'E_WRONG_KEY',
+  'E_MAC_MISMATCH',
+  'E_SIZE_MISMATCH',
+  'E_DIGEST_MISMATCH',
+  'E_CONTENT_MISMATCH',
+  'E_SEAL_VERIFICATION',
+  'E_INSUFFICIENT_VRAM',
+  'E_OUT_OF_MEMORY',
+  'E_POLICY',
+  'E_NO_DEVICE',
+  'E_NO_ADDON',
+  'E_CUDA',
+  'E_BOUNDS',
+  'E_FREED',
+  'E_IO',
+  'E_CLOSED',
+  'E_AUDIT_BUFFER_FULL',
+  'E_AUDIT_LOCKED',
+  'E_AUDIT_INVALID_EVENT',
+  'E_AUDIT_IO',
+  'E_AUDIT_CORRUPT',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class VramResidencyError extends Error {
   readonly code: ErrorCode;
@@ -163,6 +167,9 @@ export class FileIoError extends VramResidencyError {
     super('E_IO', message, cause === undefined ? {} : { cause });
   }
 }
+
+/** The WASM module is unavailable (E_NO_ADDON: no WebAssembly) or out of slots (E_OUT_OF_MEMORY). */
+export class WasmError extends VramResidencyError {}
 
 /** Audit logger errors (E_AUDIT_*). */
 export class AuditError extends VramResidencyError {}

@@ -14,6 +14,7 @@ import { type EmitResult, MAX_RECORD_BYTES, RecordQueue } from './record-queue.j
 export type { EmitResult } from './record-queue.js';
 import { SegmentWriter, WRITE_CAPS, errInfo } from './segment-writer.js';
 import { SERVICE_PATTERN, validateEvent } from './validate.js';
+import { assertPattern, positiveInteger } from '../formats/args.js';
 
 export type FlushOptions = { mode: 'immediate' } | { mode: 'batched' | 'hybrid'; maxEvents?: number; maxDelayMs?: number };
 
@@ -70,12 +71,6 @@ type Waiter = { seq: number; resolve: () => void };
 
 const MASKED_KEYS = ['token', 'secret', 'password', 'authorization', 'apiKey', 'api_key', 'key', 'cookie'];
 
-function positiveInt(name: string, v: number | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new InvalidArgumentError(name, 'must be a positive integer');
-  return v;
-}
-
 export class AuditLogger {
   readonly dir: string;
   readonly service: string;
@@ -98,18 +93,17 @@ export class AuditLogger {
 
   private constructor(opts: AuditLoggerOptions) {
     if (typeof opts?.dir !== 'string' || opts.dir.length === 0) throw new InvalidArgumentError('dir', 'must be a directory path');
-    if (typeof opts.service !== 'string' || !SERVICE_PATTERN.test(opts.service))
-      throw new InvalidArgumentError('service', 'must match ^[A-Za-z0-9._:-]{1,128}$');
+    assertPattern(opts.service, 'service', SERVICE_PATTERN);
     const flush = opts.flush ?? { mode: 'hybrid' };
     if (!['immediate', 'batched', 'hybrid'].includes(flush.mode)) throw new InvalidArgumentError('flush.mode', 'must be immediate, batched or hybrid');
     this.dir = opts.dir;
     this.service = opts.service;
     this.#mode = flush.mode;
-    this.#maxEvents = flush.mode === 'immediate' ? 1 : positiveInt('flush.maxEvents', flush.maxEvents, DEFAULTS.maxEvents);
-    this.#maxDelayMs = flush.mode === 'immediate' ? 0 : positiveInt('flush.maxDelayMs', flush.maxDelayMs, DEFAULTS.maxDelayMs);
-    const maxQueueEvents = positiveInt('maxQueueEvents', opts.maxQueueEvents, DEFAULTS.maxQueueEvents);
-    const maxQueueBytes = positiveInt('maxQueueBytes', opts.maxQueueBytes, DEFAULTS.maxQueueBytes);
-    const rotateBytes = positiveInt('rotateBytes', opts.rotateBytes, DEFAULTS.rotateBytes);
+    this.#maxEvents = flush.mode === 'immediate' ? 1 : positiveInteger(flush.maxEvents, 'flush.maxEvents', DEFAULTS.maxEvents);
+    this.#maxDelayMs = flush.mode === 'immediate' ? 0 : positiveInteger(flush.maxDelayMs, 'flush.maxDelayMs', DEFAULTS.maxDelayMs);
+    const maxQueueEvents = positiveInteger(opts.maxQueueEvents, 'maxQueueEvents', DEFAULTS.maxQueueEvents);
+    const maxQueueBytes = positiveInteger(opts.maxQueueBytes, 'maxQueueBytes', DEFAULTS.maxQueueBytes);
+    const rotateBytes = positiveInteger(opts.rotateBytes, 'rotateBytes', DEFAULTS.rotateBytes);
     const layer = opts.fileLayer ?? nodeFileLayer;
     this.#backoff = opts.retryBackoffMs ?? { initial: 10, max: 5000 };
     this.#retryDelay = this.#backoff.initial;

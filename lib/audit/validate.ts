@@ -2,7 +2,10 @@
 // trace in the chain. Error messages name the field and the rule but never echo the value,
 // because a rejected value may be exactly the secret that must not be logged.
 import { InvalidAuditEventError } from '../errors.js';
+import { HEX64_PATTERN as HEX64, SERVICE_PATTERN } from '../formats/patterns.js';
 import { isUtcMillis } from '../formats/utc-time.js';
+
+export { SERVICE_PATTERN };
 import { eventSpec, RESERVED_NAMESPACES, SEVERITIES, type AuditEvent, type FieldSpec, type Severity } from './events.js';
 
 export const LIMITS = {
@@ -16,8 +19,6 @@ export const LIMITS = {
 } as const;
 
 export const TYPE_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
-export const SERVICE_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const HEX64 = /^[0-9a-f]{64}$/;
 const FINGERPRINT = /^[0-9a-f]{16,64}$/;
 const KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 // C0 controls but TAB/LF/CR, DEL and C1 controls, bidi embedding/override/isolate controls.

@@ -2,7 +2,7 @@
 // simulated device allowed only when asked for (and then said out loud).
 import { hostname } from 'node:os';
 import { AuditLogger } from '../audit/index.js';
-import { InvalidArgumentError, VramResidencyError } from '../errors.js';
+import { DeviceError, InvalidArgumentError, VramResidencyError } from '../errors.js';
 import { WORKER_ID_PATTERN } from '../seal/record.js';
 import { VramManager } from '../manager/vram-manager.js';
 import { nativeStatus } from '../native/index.js';
@@ -43,7 +43,7 @@ export async function openWorker(
     await audit.close();
     if (!opts.simulate && error instanceof VramResidencyError && error.code === 'E_NO_DEVICE') {
       const reason = error.message.split(';')[0];
-      throw new VramResidencyError('E_NO_DEVICE', `no usable CUDA device (${reason}); on a machine without a GPU add --simulate to use the host-simulated device (tests and demos only)`, { cause: error });
+      throw new DeviceError('E_NO_DEVICE', `no usable CUDA device (${reason}); on a machine without a GPU add --simulate to use the host-simulated device (tests and demos only)`, { cause: error });
     }
     throw error;
   }

@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from '../errors.js';
-import { DEFAULT_LEAF_SIZE, assertLeafSize, compileWasmModule, loadWasm } from '../wasm/index.js';
+import { assertInteger } from '../formats/args.js';
+import { DEFAULT_LEAF_SIZE, assertLeafSize } from '../formats/leaf-size.js';
+import { compileWasmModule, loadWasm } from '../wasm/load.js';
 import { LeafWorkerPool, type LeafResult } from './digest-worker-pool.js';
 import { type FileDigest, digestibleSize, fileIoError, fileOpError, statDigestible } from './file-stat.js';
 
@@ -55,9 +57,7 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
   const leafSize = opts.leafSize ?? DEFAULT_LEAF_SIZE;
   assertLeafSize(leafSize, 'leafSize');
   const threads = opts.threads ?? Math.min(availableParallelism(), 8);
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new InvalidArgumentError('threads', `must be an integer from 1 to ${MAX_THREADS}`);
-  }
+  assertInteger(threads, 'threads', 1, MAX_THREADS);
   const { signal, onProgress } = opts;
   signal?.throwIfAborted();
 

@@ -48,24 +48,8 @@ export const SEAL_MEMBERS = [
   'mac',
 ] as const satisfies readonly (keyof SealRecord)[];
 
-/** SPEC §3 members in MAC order, already validated by the caller. */
-export interface SealRecordFields {
-  shardId: string;
-  digestAlg: string;
-  leafSize: number;
-  size: number;
-  digest: string;
-  contentSha256: string | null;
-  device: number;
-  deviceUuid: string | null;
-  backend: string;
-  sealedAt: string;
-  workerId: string;
-  modelRef: string | null;
-  shardIndex: number | null;
-  shardCount: number | null;
-  kid: string;
-}
+/** SPEC §3 members in MAC order, already validated by the caller (algorithm and backend as any text). */
+export type SealRecordFields = Omit<SealRecord, 'format' | 'mac' | 'digestAlg' | 'backend'> & { digestAlg: string; backend: string };
 
 export const MAC_FIELD_ORDER = [
   'shardId', 'digestAlg', 'leafSize', 'size', 'digest', 'contentSha256', 'device', 'deviceUuid',

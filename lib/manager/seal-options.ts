@@ -1,8 +1,11 @@
 // Argument checks for VramManager: open options, seal options and verify options. They run
 // before any device memory is touched, so a bad argument never allocates or audits anything.
 import { InvalidArgumentError } from '../errors.js';
-import { assertLeafSize } from '../wasm/index.js';
-import { SHARD_ID_PATTERN, WORKER_ID_PATTERN, type SealRecord, modelRefProblem } from '../seal/record.js';
+import { assertInteger, assertPattern, positiveInteger } from '../formats/args.js';
+import { assertLeafSize } from '../formats/leaf-size.js';
+import { HEX64_PATTERN, SHARD_ID_PATTERN, WORKER_ID_PATTERN } from '../formats/patterns.js';
+import type { SealRecord } from '../formats/seal-record.js';
+import { modelRefProblem } from '../seal/record.js';
 import type { AuditLogger } from '../audit/index.js';
 import { randomBytes } from 'node:crypto';
 
@@ -46,18 +49,13 @@ export function checkOpenOptions(opts: {
   maxTotalBytes?: number;
 }): number {
   if (!opts || typeof opts !== 'object') throw new InvalidArgumentError('options', 'VramManager.open needs an options object');
-  if (typeof opts.workerId !== 'string' || !WORKER_ID_PATTERN.test(opts.workerId)) {
-    throw new InvalidArgumentError('workerId', 'must match ^[A-Za-z0-9._:-]{1,128}$');
-  }
+  assertPattern(opts.workerId, 'workerId', WORKER_ID_PATTERN);
   if (!opts.audit || typeof opts.audit.emit !== 'function') {
     throw new InvalidArgumentError('audit', 'an AuditLogger is required: every allocation, seal and verification is audited');
   }
   const leafSize = opts.leafSize ?? DEFAULT_LEAF_SIZE;
   assertLeafSize(leafSize);
-  for (const limit of ['maxShardBytes', 'maxTotalBytes'] as const) {
-    const value = opts[limit];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) throw new InvalidArgumentError(limit, 'must be a positive integer');
-  }
+  for (const limit of ['maxShardBytes', 'maxTotalBytes'] as const) positiveInteger(opts[limit], limit, 1);
   return leafSize;
 }
 
@@ -67,7 +65,7 @@ export function checkSealOptions(size: number, maxShardBytes: number, opts: Seal
     throw new InvalidArgumentError('size', `a shard must be 1 to ${maxShardBytes} bytes (maxShardBytes), got ${size}`);
   }
   const shardId = opts.shardId ?? `shard-${randomBytes(16).toString('hex')}`;
-  if (!SHARD_ID_PATTERN.test(shardId)) throw new InvalidArgumentError('shardId', 'must match ^[A-Za-z0-9_-]{1,128}$');
+  assertPattern(shardId, 'shardId', SHARD_ID_PATTERN);
   if (taken(shardId)) throw new InvalidArgumentError('shardId', `a live shard is already named ${shardId}`);
   const modelRef = opts.modelRef ?? null;
   if (modelRef !== null) {
@@ -77,22 +75,17 @@ export function checkSealOptions(size: number, maxShardBytes: number, opts: Seal
   const shardIndex = opts.shardIndex ?? null;
   const shardCount = opts.shardCount ?? null;
   if ((shardIndex === null) !== (shardCount === null)) throw new InvalidArgumentError('shardIndex', 'give shardIndex and shardCount together');
-  if (shardCount !== null && !(Number.isInteger(shardCount) && shardCount >= 1 && shardCount <= 65535)) {
-    throw new InvalidArgumentError('shardCount', 'must be an integer from 1 to 65535');
+  if (shardCount !== null) {
+    assertInteger(shardCount, 'shardCount', 1, 65535);
+    assertInteger(shardIndex, 'shardIndex', 0, shardCount - 1);
   }
-  if (shardIndex !== null && !(Number.isInteger(shardIndex) && shardIndex >= 0 && shardIndex < shardCount!)) {
-    throw new InvalidArgumentError('shardIndex', 'must be an integer from 0 to shardCount - 1');
-  }
-  if (opts.expectedSha256 !== undefined && !/^[0-9a-f]{64}$/.test(opts.expectedSha256)) {
-    throw new InvalidArgumentError('expectedSha256', 'must be 64 lowercase hex characters');
-  }
+  if (opts.expectedSha256 !== undefined) assertPattern(opts.expectedSha256, 'expectedSha256', HEX64_PATTERN);
   return { shardId, modelRef, shardIndex, shardCount };
 }
 
 export function checkVerifyOptions(opts: VerifyOptions): { mode: 'full' | 'sample'; samples: number } {
   const mode = opts.mode ?? 'full';
   if (mode !== 'full' && mode !== 'sample') throw new InvalidArgumentError('mode', 'must be "full" or "sample"');
-  const samples = opts.samples ?? DEFAULT_SAMPLES;
-  if (!Number.isSafeInteger(samples) || samples < 1) throw new InvalidArgumentError('samples', 'must be a positive integer');
+  const samples = positiveInteger(opts.samples, 'samples', DEFAULT_SAMPLES);
   return { mode, samples };
 }

@@ -1,7 +1,7 @@
 // The raw module: instantiation (no imports, no generated bindings) and the typed view of its
 // pointer-level exports. The memory is fixed-size (initial = maximum pages), so it never grows;
 // `bytes` still re-creates its view if the buffer ever changes identity.
-import { VramResidencyError } from '../errors.js';
+import { WasmError } from '../errors.js';
 import { decodeBase64 } from './base64.js';
 import { wasmBase64 } from './binary.generated.js';
 
@@ -51,7 +51,7 @@ let compiled: Promise<object> | undefined;
 
 function webAssembly(): WebAssemblyApi {
   const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (!api) throw new VramResidencyError('E_NO_ADDON', 'this JavaScript runtime has no WebAssembly support');
+  if (!api) throw new WasmError('E_NO_ADDON', 'this JavaScript runtime has no WebAssembly support');
   return api;
 }
 
@@ -70,7 +70,7 @@ class SlotPool {
   take(): number {
     const slot = this.#free.pop();
     if (slot === undefined) {
-      throw new VramResidencyError(
+      throw new WasmError(
         'E_OUT_OF_MEMORY',
         `all ${this.what} slots of this WASM instance are in use; finish (digest/dispose) unused ones or create another instance`,
       );

@@ -1,6 +1,6 @@
 // SPEC §2 seal keys. The derived key lives only in a key slot of the module's memory: JS holds a
 // slot number and the kid. mac() frames and MACs inside the module; dispose() wipes the slot.
-import { InvalidArgumentError, VramResidencyError } from '../errors.js';
+import { ClosedError, InvalidArgumentError } from '../errors.js';
 import { toHex } from '../formats/hex.js';
 import type { Core } from './core.js';
 import { stageSealFields, type SealRecordFields } from './seal-fields.js';
@@ -51,7 +51,7 @@ export class WasmSealKey implements SealKey {
   }
 
   #liveSlot(): number {
-    if (this.#slot < 0) throw new VramResidencyError('E_CLOSED', `seal key ${this.kid} was disposed`);
+    if (this.#slot < 0) throw new ClosedError(`seal key ${this.kid} was disposed`);
     return this.#slot;
   }
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { queryAuditLog, verifyAuditLog } from '../../audit/index.js';
 import { readdirSync } from 'node:fs';
-import { InvalidArgumentError, VramResidencyError } from '../../errors.js';
+import { FileIoError, InvalidArgumentError } from '../../errors.js';
 import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
@@ -72,7 +72,7 @@ function assertAuditDir(dir: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') throw new InvalidArgumentError('dir', `${dir} is not a directory`);
-    throw new VramResidencyError('E_IO', `cannot read ${dir}: ${code === 'ENOENT' ? 'no such directory' : code}`);
+    throw new FileIoError(`cannot read ${dir}: ${code === 'ENOENT' ? 'no such directory' : code}`, error);
   }
   if (!names.some((n) => /^audit-\d{12}\.jsonl$/.test(n))) {
     throw new InvalidArgumentError('dir', `${dir} holds no audit segments (audit-<seq>.jsonl): it is not an audit log`);

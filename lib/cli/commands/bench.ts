@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { VramResidencyError } from '../../errors.js';
+import { FileIoError } from '../../errors.js';
 import type { Reporter } from '../reporter.js';
 import { runCommand } from '../run.js';
 
@@ -15,7 +15,7 @@ export function registerBench(program: Command): void {
     .option('--json', 'print the measured rows as JSON')
     .action(runCommand(async (reporter: Reporter, opts: Record<string, boolean>) => {
       const script = fileURLToPath(new URL('../../../bench/run.mjs', import.meta.url));
-      if (!existsSync(script)) throw new VramResidencyError('E_IO', `the benchmark suite is not installed here (${script} missing); run it from a clone of the repository`);
+      if (!existsSync(script)) throw new FileIoError(`the benchmark suite is not installed here (${script} missing); run it from a clone of the repository`);
       const args = [script, ...(opts.quick ? ['--quick'] : []), ...(reporter.json ? ['--json'] : [])];
       const r = spawnSync(process.execPath, ['--expose-gc', ...args], { stdio: 'inherit' });
       return r.status ?? 2;
