@@ -1,15 +1,79 @@
-// Public entry point of the SDK (Node). The browser-safe subset is `vram-residency/wasm`.
-export * from './errors.js';
-export * from './audit/index.js';
+// Public entry point of the SDK (Node), listed by name: what is not here is internal (segment
+// naming, lock files, the file layer, the record queue and writer, the shard table, …) and may
+// change without notice. The browser-safe subset is `vram-residency/wasm` (lib/browser/index.ts).
+//
+// Rooms: manager/ (VramManager, seal → verify → release), seal/ (records, offline checks),
+// audit/ (logger, verify, query), engines/ (file digests: wasm, native, node), native/ (addon),
+// wasm/ (WASM crypto core), formats/ (browser-safe shared formats), browser/ (browser entry),
+// cli/ (the vram-residency command).
+export {
+  ERROR_CODES,
+  VramResidencyError,
+  InvalidArgumentError,
+  SealCheckError,
+  MalformedSealError,
+  WrongKeyError,
+  MacMismatchError,
+  SizeMismatchError,
+  DigestMismatchError,
+  ContentMismatchError,
+  SealVerificationError,
+  InsufficientVramError,
+  PolicyViolationError,
+  DeviceError,
+  ClosedError,
+  FileIoError,
+  WasmError,
+  AuditError,
+  AuditBufferFullError,
+  AuditLockedError,
+  AuditIoError,
+  AuditLogCorruptError,
+  InvalidAuditEventError,
+  type ErrorCode,
+  type SealFailureReason,
+} from './errors.js';
+
+// Audit log (SPEC §4).
+export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './audit/logger.js';
+export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './audit/logger.js';
+export type { FileLayer } from './audit/file-layer.js';
+export { AUDIT_FORMAT, EVENT_CATALOGUE, RESERVED_NAMESPACES, SEVERITIES, SEVERITY_RANK, eventSpec } from './audit/events.js';
+export type {
+  ApplicationEventType,
+  AuditEvent,
+  AuditRecord,
+  BuiltinEventType,
+  EventData,
+  EventSpec,
+  FieldKind,
+  FieldSpec,
+  LoggerEventType,
+  Severity,
+  TypedAuditEvent,
+} from './audit/events.js';
+export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/validate.js';
+export { canonicalJson, CanonicalJsonError } from './audit/canonical-json.js';
+export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/uuid7.js';
+export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './audit/record.js';
+export { verifyAuditLog, recordShapeProblem } from './audit/verify.js';
+export type { AuditFailureReason, AuditVerifyError, AuditVerifyOptions, AuditVerifyResult } from './audit/verify.js';
+export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/query.js';
+
+// Residency manager.
 export { VramManager, type VramManagerOptions, type VerifyResult } from './manager/vram-manager.js';
 export type { SealOptions, SealProgress, VerifyOptions } from './manager/seal-options.js';
 export { SealedShard, type ShardState } from './manager/sealed-shard.js';
 export type { Capacity } from './manager/capacity-ledger.js';
 export { checkDevicePolicy, type VramPolicy, type PolicyFinding } from './manager/policy.js';
 export { detectionProbability, samplesForConfidence } from './manager/sampling.js';
+
+// Seal records (SPEC §3) and offline verification.
 export { verifySealRecord, verifySealedFile, type FileVerifyOptions } from './seal/offline.js';
 export { createSealedStreamVerifier, verifySealedBytes } from './seal/verify-bytes.js';
 export { parseSealRecord, serializeSealRecord, validateSealRecord, SEAL_FORMAT, type SealRecord } from './seal/record.js';
+
+// File digests (SPEC §1) and engines.
 export { digestFile, type DigestFileOptions, type FileDigest } from './engines/digest-file.js';
 export { digestFileWith, ENGINES, defaultEngine, type Engine } from './engines/file-digest.js';
 export { nativeStatus, openDevice, cpuEngine, type Backend, type DeviceProperties, type NativeStatus } from './native/index.js';
