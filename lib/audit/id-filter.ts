@@ -16,7 +16,7 @@ function fnv1a(s: string, seed: number): number {
 }
 
 export class IdBloomFilter {
-  private readonly bits = new Uint32Array(1 << (BITS_LOG2 - 5));
+  readonly #bits = new Uint32Array(1 << (BITS_LOG2 - 5));
 
   /** Add `id`; true when it may have been added before. */
   addAndCheck(id: string): boolean {
@@ -27,9 +27,9 @@ export class IdBloomFilter {
       const bit = (h1 + Math.imul(k, h2)) & MASK;
       const word = bit >>> 5;
       const m = 1 << (bit & 31);
-      if ((this.bits[word]! & m) === 0) {
+      if ((this.#bits[word]! & m) === 0) {
         present = false;
-        this.bits[word]! |= m;
+        this.#bits[word]! |= m;
       }
     }
     return present;

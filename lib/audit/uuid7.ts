@@ -9,46 +9,46 @@ const POOL_SIZE = 16 * 512;
 const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export class Uuid7Generator {
-  private pool = Buffer.alloc(POOL_SIZE);
-  private poolPos = POOL_SIZE;
-  private lastMs = -1;
-  private counter = 0;
+  #pool = Buffer.alloc(POOL_SIZE);
+  #poolPos = POOL_SIZE;
+  #lastMs = -1;
+  #counter = 0;
 
   /** Offset of n fresh random bytes in the pool (no subarray: creating Buffer views is slow). */
-  private random(n: number): number {
-    if (this.poolPos + n > POOL_SIZE) {
-      randomFillSync(this.pool);
-      this.poolPos = 0;
+  #random(n: number): number {
+    if (this.#poolPos + n > POOL_SIZE) {
+      randomFillSync(this.#pool);
+      this.#poolPos = 0;
     }
-    const at = this.poolPos;
-    this.poolPos += n;
+    const at = this.#poolPos;
+    this.#poolPos += n;
     return at;
   }
 
   /** An id for time `ms`; if the clock stands still or steps back the previous millisecond is reused with the counter advanced. */
   next(ms: number): string {
     let t = Math.max(Math.floor(ms), 0);
-    const p = this.pool;
-    const o = this.random(10);
-    if (t <= this.lastMs) {
-      t = this.lastMs;
-      this.counter++;
-      if (this.counter > 0xfff) {
+    const p = this.#pool;
+    const o = this.#random(10);
+    if (t <= this.#lastMs) {
+      t = this.#lastMs;
+      this.#counter++;
+      if (this.#counter > 0xfff) {
         // Counter exhausted within one millisecond: borrow the next millisecond (RFC 9562 §6.2).
-        t = ++this.lastMs;
-        this.counter = (p[o]! << 4) & 0x7ff;
+        t = ++this.#lastMs;
+        this.#counter = (p[o]! << 4) & 0x7ff;
       }
     } else {
-      this.lastMs = t;
+      this.#lastMs = t;
       // Seed below 0x800 so at least 2048 more ids fit in this millisecond.
-      this.counter = ((p[o]! << 8) | p[o + 1]!) & 0x7ff;
+      this.#counter = ((p[o]! << 8) | p[o + 1]!) & 0x7ff;
     }
     // Hex text straight from numbers and the pooled random bytes: no per-id allocation of a byte array.
     const tsHex = t.toString(16).padStart(12, '0');
     const rest = hex[0x80 | (p[o + 2]! & 0x3f)]! + hex[p[o + 3]!]!;
     return (
       tsHex.slice(0, 8) + '-' + tsHex.slice(8, 12) + '-' +
-      (0x7000 | this.counter).toString(16) + '-' +
+      (0x7000 | this.#counter).toString(16) + '-' +
       rest + '-' +
       hex[p[o + 4]!]! + hex[p[o + 5]!]! + hex[p[o + 6]!]! + hex[p[o + 7]!]! + hex[p[o + 8]!]! + hex[p[o + 9]!]!
     );

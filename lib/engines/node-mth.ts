@@ -21,26 +21,26 @@ function nodeNodeHash(left: Uint8Array, right: Uint8Array): Buffer {
  */
 export class NodeMth {
   readonly leafSize: number;
-  private readonly leaf: Buffer;
-  private fill = 0;
-  private leaves = 0;
-  private readonly stack: { hash: Buffer; leaves: number }[] = [];
-  private done = false;
+  readonly #leaf: Buffer;
+  #fill = 0;
+  #leaves = 0;
+  readonly #stack: { hash: Buffer; leaves: number }[] = [];
+  #done = false;
 
   constructor(leafSize: number) {
     assertLeafSize(leafSize);
     this.leafSize = leafSize;
-    this.leaf = Buffer.alloc(leafSize);
+    this.#leaf = Buffer.alloc(leafSize);
   }
 
   update(chunk: Uint8Array): this {
-    if (this.done) throw new InvalidArgumentError('update', 'digest() was already called');
+    if (this.#done) throw new InvalidArgumentError('update', 'digest() was already called');
     let at = 0;
     while (at < chunk.length) {
-      if (this.fill === this.leafSize) this.pushLeaf();
-      const take = Math.min(this.leafSize - this.fill, chunk.length - at);
-      this.leaf.set(chunk.subarray(at, at + take), this.fill);
-      this.fill += take;
+      if (this.#fill === this.leafSize) this.#pushLeaf();
+      const take = Math.min(this.leafSize - this.#fill, chunk.length - at);
+      this.#leaf.set(chunk.subarray(at, at + take), this.#fill);
+      this.#fill += take;
       at += take;
     }
     return this;
@@ -48,27 +48,27 @@ export class NodeMth {
 
   /** Root per SPEC §1; SHA-256 of the empty string when nothing was written. */
   digest(): Buffer {
-    if (this.done) throw new InvalidArgumentError('digest', 'digest() was already called');
-    this.done = true;
-    if (this.fill > 0 || this.leaves === 0) {
-      if (this.fill === 0) return createHash('sha256').digest();
-      this.pushLeaf();
+    if (this.#done) throw new InvalidArgumentError('digest', 'digest() was already called');
+    this.#done = true;
+    if (this.#fill > 0 || this.#leaves === 0) {
+      if (this.#fill === 0) return createHash('sha256').digest();
+      this.#pushLeaf();
     }
     // Fold remaining subtrees right to left: exactly MTH's split at the largest power of two.
-    let right = this.stack.pop()!.hash;
-    while (this.stack.length > 0) right = nodeNodeHash(this.stack.pop()!.hash, right);
+    let right = this.#stack.pop()!.hash;
+    while (this.#stack.length > 0) right = nodeNodeHash(this.#stack.pop()!.hash, right);
     return right;
   }
 
-  private pushLeaf(): void {
-    let entry = { hash: nodeLeafHash(this.leaf.subarray(0, this.fill)), leaves: 1 };
-    this.fill = 0;
-    this.leaves++;
+  #pushLeaf(): void {
+    let entry = { hash: nodeLeafHash(this.#leaf.subarray(0, this.#fill)), leaves: 1 };
+    this.#fill = 0;
+    this.#leaves++;
     // Merge equal-size complete subtrees, as a binary counter.
-    while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.leaves === entry.leaves) {
-      const left = this.stack.pop()!;
+    while (this.#stack.length > 0 && this.#stack[this.#stack.length - 1]!.leaves === entry.leaves) {
+      const left = this.#stack.pop()!;
       entry = { hash: nodeNodeHash(left.hash, entry.hash), leaves: left.leaves * 2 };
     }
-    this.stack.push(entry);
+    this.#stack.push(entry);
   }
 }

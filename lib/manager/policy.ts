@@ -1,5 +1,7 @@
 // The VRAM-only policy: model bytes must sit in discrete device memory, never in host memory
 // that merely looks like a device. Checked when a manager opens and on every allocation.
+import { DeviceError, InvalidArgumentError, PolicyViolationError } from '../errors.js';
+import { type Backend, nativeStatus } from '../native/index.js';
 
 export interface VramPolicy {
   /** Accept the host-simulated device (tests and demos only: it is never VRAM). Default false. */
@@ -69,4 +71,29 @@ export function allocationFinding(backend: 'cuda' | 'host-sim', isDeviceMemory: 
     details: 'CUDA reports the allocation is not device memory',
     remediation: 'Check the driver configuration; managed or host memory is never accepted',
   };
+}
+
+/** Audits the findings (critical, flushed) and throws; does nothing when there are none. */
+export async function enforce(findings: PolicyFinding[], report: (findings: PolicyFinding[]) => Promise<void>): Promise<void> {
+  if (findings.length === 0) return;
+  await report(findings);
+  throw policyError(findings);
+}
+
+/** 'auto' means cuda when the addon sees a device; host-sim is only ever chosen explicitly. */
+export function resolveBackend(backend: 'auto' | Backend): Backend {
+  if (backend === 'cuda' || backend === 'host-sim') return backend;
+  if (backend !== 'auto') throw new InvalidArgumentError('backend', 'must be "auto", "cuda" or "host-sim"');
+  const status = nativeStatus();
+  if (status.loaded && status.cudaDeviceCount > 0) return 'cuda';
+  throw new DeviceError(
+    'E_NO_DEVICE',
+    `no usable CUDA device (${status.reason ?? 'none found'}); pass backend "host-sim" with policy.allowSimulatedDevice for tests and demos`,
+  );
+}
+
+function policyError(findings: PolicyFinding[]): PolicyViolationError {
+  const first = findings[0]!;
+  const details = findings.map((f) => f.details).join('; ');
+  return new PolicyViolationError(first.policy, `VRAM-only policy refused: ${details}`, findings.map((f) => f.remediation).join('. '));
 }

@@ -7,7 +7,36 @@ import { HEX64_PATTERN, SHARD_ID_PATTERN, WORKER_ID_PATTERN } from '../formats/p
 import type { SealRecord } from '../formats/seal-record.js';
 import { modelRefProblem } from '../seal/record.js';
 import type { AuditLogger } from '../audit/index.js';
+import type { Backend } from '../native/index.js';
+import type { VramPolicy } from './policy.js';
 import { randomBytes } from 'node:crypto';
+
+/** What VramManager.open takes. */
+export interface VramManagerOptions {
+  /** The worker token; derives the seal key (SPEC §2) and is then dropped. */
+  token: string;
+  workerId: string;
+  audit: AuditLogger;
+  device?: number;
+  backend?: 'auto' | Backend;
+  policy?: VramPolicy;
+  /** Largest single shard accepted. Default: no limit beyond the device. */
+  maxShardBytes?: number;
+  /** Most bytes this manager may hold at once. Default: the device's total memory. */
+  maxTotalBytes?: number;
+  leafSize?: number;
+  /** host-sim only: simulated capacity in bytes (default 1 GiB). */
+  simulatedCapacityBytes?: number;
+  /** Allow flipBits() for fault-injection tests. Never in production. */
+  faultInjection?: boolean;
+}
+
+export interface VerifyResult {
+  shardId: string;
+  mode: 'full' | 'sample';
+  leavesChecked: number;
+  ok: true;
+}
 
 export interface SealOptions {
   shardId?: string;
@@ -41,13 +70,7 @@ const DEFAULT_LEAF_SIZE = 65536;
 const DEFAULT_SAMPLES = 16;
 
 /** Checks what VramManager.open needs before it touches a device; returns the leaf size. */
-export function checkOpenOptions(opts: {
-  workerId: string;
-  audit: AuditLogger;
-  leafSize?: number;
-  maxShardBytes?: number;
-  maxTotalBytes?: number;
-}): number {
+export function checkOpenOptions(opts: VramManagerOptions): number {
   if (!opts || typeof opts !== 'object') throw new InvalidArgumentError('options', 'VramManager.open needs an options object');
   assertPattern(opts.workerId, 'workerId', WORKER_ID_PATTERN);
   if (!opts.audit || typeof opts.audit.emit !== 'function') {

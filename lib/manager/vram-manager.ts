@@ -3,48 +3,21 @@
 // The shard table (shard-table.ts), audit records (audit-trail.ts) and argument checks
 // (seal-options.ts) live next door; this file is the seal → verify → release → close flow.
 import { createHash } from 'node:crypto';
-import { ClosedError, ContentMismatchError, DeviceError, InsufficientVramError, InvalidArgumentError, PolicyViolationError, SealVerificationError, VramResidencyError } from '../errors.js';
-import type { AuditLogger } from '../audit/index.js';
-import { type Allocation, type Backend, type Device, type DeviceProperties, nativeStatus, openDevice } from '../native/index.js';
+import { ClosedError, ContentMismatchError, DeviceError, InvalidArgumentError, SealVerificationError } from '../errors.js';
+import { type Allocation, type Backend, type Device, type DeviceProperties, openDevice } from '../native/index.js';
 import { type SealKey, type WasmCrypto, loadWasm } from '../wasm/index.js';
 import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
 import { statDigestible } from '../engines/file-digest.js';
-import { DIGEST_ALG, SEAL_FORMAT, type SealRecord } from '../seal/record.js';
-import { CapacityLedger, type Capacity } from './capacity-ledger.js';
-import { type PolicyFinding, type VramPolicy, allocationFinding, checkDevicePolicy } from './policy.js';
+import { DIGEST_ALG, SEAL_FORMAT, type SealRecord } from '../formats/seal-record.js';
+import { CapacityLedger, type Capacity, allocateWithin } from './capacity-ledger.js';
+import { type VramPolicy, allocationFinding, checkDevicePolicy, enforce, resolveBackend } from './policy.js';
 import { mismatchedLeaves, sampleLeafIndices } from './sampling.js';
 import { SealedShard } from './sealed-shard.js';
 import { ShardTable, type ShardEntry } from './shard-table.js';
 import { ManagerAuditTrail, reportPolicyViolation } from './audit-trail.js';
-import { type SealOptions, type ShardIdentity, type VerifyOptions, checkOpenOptions, checkSealOptions, checkVerifyOptions } from './seal-options.js';
+import { type SealOptions, type ShardIdentity, type VerifyOptions, type VerifyResult, type VramManagerOptions, checkOpenOptions, checkSealOptions, checkVerifyOptions } from './seal-options.js';
 
-export type { SealOptions, SealProgress, VerifyOptions } from './seal-options.js';
-
-export interface VramManagerOptions {
-  /** The worker token; derives the seal key (SPEC §2) and is then dropped. */
-  token: string;
-  workerId: string;
-  audit: AuditLogger;
-  device?: number;
-  backend?: 'auto' | Backend;
-  policy?: VramPolicy;
-  /** Largest single shard accepted. Default: no limit beyond the device. */
-  maxShardBytes?: number;
-  /** Most bytes this manager may hold at once. Default: the device's total memory. */
-  maxTotalBytes?: number;
-  leafSize?: number;
-  /** host-sim only: simulated capacity in bytes (default 1 GiB). */
-  simulatedCapacityBytes?: number;
-  /** Allow flipBits() for fault-injection tests. Never in production. */
-  faultInjection?: boolean;
-}
-
-export interface VerifyResult {
-  shardId: string;
-  mode: 'full' | 'sample';
-  leavesChecked: number;
-  ok: true;
-}
+export type { SealOptions, SealProgress, VerifyOptions, VerifyResult, VramManagerOptions } from './seal-options.js';
 
 /** Puts bytes into the allocation; returns the leaf hashes and (if asked) the plain SHA-256. */
 type Fill = (a: Allocation, onBytes: (done: number) => void, wantSha: boolean) => Promise<{ leafHashes: Uint8Array; sha256: Uint8Array | null }>;
@@ -99,11 +72,7 @@ export class VramManager {
         faultInjection: opts.faultInjection ?? false,
       });
       const properties = device.properties();
-      const findings = checkDevicePolicy(properties, opts.policy);
-      if (findings.length > 0) {
-        await reportPolicyViolation(opts.audit, opts.workerId, findings, 'worker_startup_blocked');
-        throw policyError(findings);
-      }
+      await enforce(checkDevicePolicy(properties, opts.policy), (f) => reportPolicyViolation(opts.audit, opts.workerId, f, 'worker_startup_blocked'));
       return new VramManager(opts, device, properties, wasm, key, leafSize);
     } catch (error) {
       device?.close();
@@ -134,11 +103,7 @@ export class VramManager {
   /** Re-checks the device against the VRAM-only policy (e.g. after a driver change). */
   async checkPolicy(): Promise<void> {
     this.#assertOpen();
-    const findings = checkDevicePolicy(this.#device.properties(), this.#policy);
-    if (findings.length > 0) {
-      await this.#trail.policyViolation(findings, 'operation_refused');
-      throw policyError(findings);
-    }
+    await enforce(checkDevicePolicy(this.#device.properties(), this.#policy), (f) => this.#trail.policyViolation(f, 'operation_refused'));
   }
 
   /** Streams a file into device memory and seals what the device holds. */
@@ -169,7 +134,9 @@ export class VramManager {
     const shard = checkSealOptions(size, this.maxShardBytes, opts, (id) => this.#shards.taken(id));
     const unclaim = this.#shards.claim(shard.shardId); // claimed now: a concurrent seal cannot take the same id
     try {
-      const allocation = await this.#allocate(size);
+      const allocation = await allocateWithin(this.#ledger, size, (n) => this.#device.allocate(n), (available, reason) =>
+        this.#trail.allocationFailed(size, available, reason),
+      );
       try {
         return await this.#fillAndSeal(allocation, size, shard, opts, fill);
       } catch (error) {
@@ -181,37 +148,10 @@ export class VramManager {
     }
   }
 
-  /** Reserve, then allocate; a short device is audited and reported as retriable. */
-  async #allocate(size: number): Promise<Allocation> {
-    let reservation;
-    try {
-      reservation = this.#ledger.reserve(size);
-    } catch (error) {
-      if (error instanceof InsufficientVramError) this.#trail.allocationFailed(size, error.availableBytes, 'insufficient capacity');
-      throw error;
-    }
-    try {
-      const allocation = await this.#device.allocate(size);
-      reservation.commit();
-      return allocation;
-    } catch (error) {
-      reservation.cancel();
-      if (error instanceof VramResidencyError && error.code === 'E_OUT_OF_MEMORY') {
-        const available = this.#ledger.available();
-        this.#trail.allocationFailed(size, available, 'device out of memory');
-        throw new InsufficientVramError(size, available, `the device could not allocate ${size} bytes (${available} available by accounting); release shards and retry`);
-      }
-      throw error;
-    }
-  }
-
   async #fillAndSeal(allocation: Allocation, size: number, shard: ShardIdentity, opts: SealOptions, fill: Fill): Promise<SealedShard> {
     this.#trail.allocated(size, this.#ledger.available(), this.#ledger.used);
     const finding = allocationFinding(this.backend, allocation.isDeviceMemory());
-    if (finding) {
-      await this.#trail.policyViolation([finding], 'allocation_refused');
-      throw policyError([finding]);
-    }
+    await enforce(finding ? [finding] : [], (f) => this.#trail.policyViolation(f, 'allocation_refused'));
     const wantSha = opts.expectedSha256 !== undefined || opts.computeContentSha256 === true;
     const started = performance.now();
     const onBytes = (done: number): void => {
@@ -404,21 +344,4 @@ export class VramManager {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
-}
-
-function resolveBackend(backend: 'auto' | Backend): Backend {
-  if (backend === 'cuda' || backend === 'host-sim') return backend;
-  if (backend !== 'auto') throw new InvalidArgumentError('backend', 'must be "auto", "cuda" or "host-sim"');
-  const status = nativeStatus();
-  if (status.loaded && status.cudaDeviceCount > 0) return 'cuda';
-  throw new DeviceError(
-    'E_NO_DEVICE',
-    `no usable CUDA device (${status.reason ?? 'none found'}); pass backend "host-sim" with policy.allowSimulatedDevice for tests and demos`,
-  );
-}
-
-function policyError(findings: PolicyFinding[]): PolicyViolationError {
-  const first = findings[0]!;
-  const details = findings.map((f) => f.details).join('; ');
-  return new PolicyViolationError(first.policy, `VRAM-only policy refused: ${details}`, findings.map((f) => f.remediation).join('. '));
 }

@@ -64,7 +64,9 @@ export function compileCore(): Promise<object> {
 /** Fixed-size pools of slot numbers (stream states, seal keys) inside one instance. */
 class SlotPool {
   readonly #free: number[];
-  constructor(count: number, private readonly what: string) {
+  readonly #what: string;
+  constructor(count: number, what: string) {
+    this.#what = what;
     this.#free = Array.from({ length: count }, (_, i) => count - 1 - i);
   }
   take(): number {
@@ -72,7 +74,7 @@ class SlotPool {
     if (slot === undefined) {
       throw new WasmError(
         'E_OUT_OF_MEMORY',
-        `all ${this.what} slots of this WASM instance are in use; finish (digest/dispose) unused ones or create another instance`,
+        `all ${this.#what} slots of this WASM instance are in use; finish (digest/dispose) unused ones or create another instance`,
       );
     }
     return slot;
