@@ -1,18 +1,6 @@
 // The audit logger: typed events, a crash-safe hash chain on disk (SPEC §4), offline verify and query.
-export { AUDIT_FORMAT, EVENT_CATALOGUE, RESERVED_NAMESPACES, SEVERITIES, SEVERITY_RANK, eventSpec } from './events.js';
-export type {
-  ApplicationEventType,
-  AuditEvent,
-  AuditRecord,
-  BuiltinEventType,
-  EventData,
-  EventSpec,
-  FieldKind,
-  FieldSpec,
-  LoggerEventType,
-  Severity,
-  TypedAuditEvent,
-} from './events.js';
+// The room's barrel (tests and the package root import from it; the root picks public names).
+export * from './events.js';
 export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './validate.js';
 export { canonicalJson, CanonicalJsonError } from './canonical-json.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './uuid7.js';
