@@ -1,0 +1,244 @@
+// The offline verifier page as an auditor meets it: written by the real CLI, opened from disk
+// (file://) in headless Chromium, files chosen through its inputs, verdicts read from #result.
+// Records are checked against independent data: the shared SPEC vectors, and a multi-job file
+// whose digests come from the node:crypto oracle. Screenshots of every verdict are kept under
+// test/web/artifacts/ (git-ignored) for a person to look at.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { loadWasm } from '../../dist/wasm/index.js';
+import { hex, oracleMth, sha256 } from '../helpers/oracle.js';
+import { randomBytes } from '../helpers/random-bytes.js';
+import { patternBytes, readVectorJson, repoRoot, vectorSources } from '../helpers/vectors.js';
+import { CHROMIUM, NO_CHROMIUM, screenshot, startSession, verdict, type Session } from './driver.js';
+
+const work = mkdtempSync(join(tmpdir(), 'vrr-web-'));
+const file = (name: string, bytes: Uint8Array | string) => {
+  const path = join(work, name);
+  writeFileSync(path, bytes);
+  return path;
+};
+const [source] = vectorSources().filter((s) => !s.skip);
+const seal = readVectorJson(source!, 'seal.json');
+
+// A file of several 8 MiB jobs with a short last leaf, so the workers' leaf ranges really are combined.
+const TOKEN = 'auditor-test-token-0123456789';
+const BIG_SIZE = 5 * 8 * 1024 * 1024 + 12_345;
+const big = randomBytes(BIG_SIZE, 20261130);
+
+async function sealRecordFor(bytes: Uint8Array, token: string): Promise<Record<string, unknown>> {
+  const fields = {
+    shardId: 'shard-00112233445566778899aabbccddeeff',
+    digestAlg: 'mth-sha256',
+    leafSize: 65536,
+    size: bytes.length,
+    digest: hex(oracleMth(bytes, 65536)),
+    contentSha256: hex(sha256(bytes)),
+    device: 0,
+    deviceUuid: 'GPU-5e1f0c2a-7d3b-4c1e-9a8f-0b1c2d3e4f50',
+    backend: 'cuda' as const,
+    sealedAt: '2026-11-30T09:15:00.000Z',
+    workerId: 'worker-7',
+    modelRef: 'llama-3-8b/model-00001-of-00004.safetensors',
+    shardIndex: 0,
+    shardCount: 4,
+  };
+  const key = (await loadWasm()).sealKey(token);
+  const kid = key.kid;
+  const mac = key.mac({ ...fields, kid });
+  key.dispose();
+  return { format: 'vram-residency.seal.v1', ...fields, kid, mac };
+}
+
+const cli = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli', 'main.js'), 'verifier', '--out', join(work, 'verifier.html'), '--json'], { encoding: 'utf8' });
+const pageUrl = pathToFileURL(join(work, 'verifier.html')).href;
+
+interface SealCase {
+  models: string[];
+  record: string;
+  token?: string;
+  workers?: number;
+}
+
+async function verifySeal(page: Page, c: SealCase) {
+  await page.setInputFiles('#model-file', c.models);
+  await page.setInputFiles('#record-file', c.record);
+  await page.fill('#token', c.token ?? '');
+  if (c.workers) {
+    await page.click('summary');
+    await page.fill('#workers', String(c.workers));
+  }
+  await page.click('#verify');
+  const v = await verdict(page, '#result');
+  const checks = await page.$$eval('#checks li', (items) => Object.fromEntries(items.map((li) => [(li as HTMLElement).dataset.check, (li as HTMLElement).dataset.status])));
+  return { ...v, checks };
+}
+
+t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
+  t.equal(cli.status, 0, `verifier --out writes the page: ${cli.stderr}`);
+  const written = JSON.parse(cli.stdout);
+  t.match(written, { ok: true, bytes: Number, sha256: /^[0-9a-f]{64}$/ });
+
+  const bigPath = file('model-00001.safetensors', big);
+  const bigRecord = file('model-00001.seal.json', JSON.stringify(await sealRecordFor(big, TOKEN)));
+  const flipped = Uint8Array.from(big);
+  flipped[3 * 8 * 1024 * 1024 + 777] ^= 0x10; // inside the fourth job
+  const flippedPath = file('flipped.safetensors', flipped);
+  const vectorData = file('vector.bin', patternBytes(seal.good[0].dataSize));
+
+  const session: Session = await startSession();
+  t.teardown(() => session.close());
+
+  t.test('nothing the page does could leave it unnoticed: a worker request is seen and blocked', async (t) => {
+    // Control for the no-request assertion below: proves the observer sees requests made from
+    // Blob-URL workers in this Chromium, and that they are aborted.
+    const control = file('control.html', `<!doctype html><meta charset="utf-8"><script>
+      const w = new Worker(URL.createObjectURL(new Blob(["fetch('http://canary.invalid/from-worker').catch(() => postMessage('blocked'))"])));
+      w.onmessage = (e) => { document.documentElement.dataset.ready = 'true'; document.title = e.data; };
+    </script>`);
+    const before = session.requests.length;
+    const page = await session.open(pathToFileURL(control).href);
+    t.equal(await page.title(), 'blocked');
+    t.ok(session.requests.slice(before).includes('http://canary.invalid/from-worker'), 'the worker request was observed');
+    await page.close();
+    session.problems.length = 0; // the blocked canary logs a console error by design
+  });
+
+  t.test('a good record with its token verifies, with several workers', async (t) => {
+    const page = await session.open(pageUrl);
+    const r = await verifySeal(page, { models: [bigPath], record: bigRecord, token: TOKEN });
+    await screenshot(page, 'record-ok');
+    t.equal(r.status, 'ok', r.text);
+    t.match(r.text, /Verified: model-00001\.safetensors is the file sealed as shard-00112233445566778899aabbccddeeff/);
+    t.same(r.checks, { shape: 'pass', key: 'pass', mac: 'pass', size: 'pass', digest: 'pass', content: 'pass' });
+    t.match(await page.textContent('#progress-text'), /42\.\d MB of 42\.\d MB · [\d.]+ [kMG]B\/s · tree 100 %, SHA-256 100 %/);
+    t.match(await page.textContent('#scope'), /does not show that the bytes are in GPU memory now/);
+    await page.close();
+  });
+
+  t.test('one worker gives the same verdict', async (t) => {
+    const page = await session.open(pageUrl);
+    const r = await verifySeal(page, { models: [bigPath], record: bigRecord, token: TOKEN, workers: 1 });
+    t.equal(r.status, 'ok', r.text);
+    await page.close();
+  });
+
+  t.test('SPEC vectors: a cuda record with contentSha256 and a host-sim record without one', async (t) => {
+    const page = await session.open(pageUrl);
+    const r0 = await verifySeal(page, { models: [vectorData], record: file('good0.json', JSON.stringify(seal.good[0].record)), token: seal.token });
+    t.equal(r0.status, 'ok', r0.text);
+    const r1 = await verifySeal(page, { models: [vectorData], record: file('good1.json', JSON.stringify(seal.good[1].record)), token: seal.token });
+    t.equal(r1.status, 'ok', r1.text);
+    t.equal(r1.checks.content, 'skip', 'no contentSha256: the plain SHA-256 is reported as not checked');
+    t.match(await page.textContent('#checks'), /the record has no contentSha256/);
+    t.match(await page.textContent('#scope'), /host-sim backend: host memory pretending to be a device, never VRAM/);
+    await screenshot(page, 'record-host-sim-ok');
+    await page.close();
+  });
+
+  t.test('a flipped bit is refused as a digest mismatch', async (t) => {
+    const page = await session.open(pageUrl);
+    const r = await verifySeal(page, { models: [flippedPath], record: bigRecord, token: TOKEN });
+    await screenshot(page, 'record-bit-flip');
+    t.equal(r.status, 'failed');
+    t.equal(r.reason, 'digest mismatch');
+    t.match(r.text, /digest mismatch: expected mth-sha256 [0-9a-f]{64}, the data gives [0-9a-f]{64}/);
+    t.same(r.checks, { shape: 'pass', key: 'pass', mac: 'pass', size: 'pass', digest: 'fail', content: 'skip' });
+    await page.close();
+  });
+
+  t.test('a wrong token is refused as a wrong key, before any hashing', async (t) => {
+    const page = await session.open(pageUrl);
+    const r = await verifySeal(page, { models: [bigPath], record: bigRecord, token: seal.wrongToken.token });
+    await screenshot(page, 'record-wrong-token');
+    t.equal(r.status, 'failed');
+    t.equal(r.reason, 'wrong key');
+    t.match(r.text, /wrong key: the record was sealed under key [0-9a-f]{16}, the token given derives key [0-9a-f]{16}/);
+    t.same(r.checks, { shape: 'pass', key: 'fail', mac: 'skip', size: 'skip', digest: 'skip', content: 'skip' });
+    t.ok(await page.isHidden('#progress-box'), 'nothing was hashed');
+    await page.close();
+  });
+
+  t.test('other SPEC §3 refusals: altered record, wrong size, wrong contentSha256, malformed', async (t) => {
+    const page = await session.open(pageUrl);
+    const cases = [
+      { record: seal.bad[0].record, model: vectorData, reason: 'mac mismatch' },
+      { record: seal.good[0].record, model: bigPath, reason: 'size mismatch' },
+      { record: seal.contentMismatch.record, model: vectorData, reason: 'content mismatch' },
+      { record: { ...seal.good[0].record, leafSize: 1000 }, model: vectorData, reason: 'malformed' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const r = await verifySeal(page, { models: [c.model], record: file(`bad${i}.json`, JSON.stringify(c.record)), token: seal.token });
+      t.equal(r.reason, c.reason, r.text);
+      t.equal(r.status, 'failed');
+    }
+    await page.close();
+  });
+
+  t.test('usage problems are said plainly', async (t) => {
+    const page = await session.open(pageUrl);
+    await page.click('#verify');
+    t.match(await verdict(page, '#result'), { status: 'failed', reason: 'input', text: /Choose a seal record/ });
+    const r = await verifySeal(page, { models: [bigPath, vectorData], record: bigRecord, token: TOKEN });
+    t.match(r, { status: 'failed', reason: 'input', text: /covers exactly one file; 2 were chosen/ });
+    const short = await verifySeal(page, { models: [bigPath], record: bigRecord, token: 'short' });
+    t.match(short, { status: 'failed', reason: 'input', text: /token/ });
+    t.notMatch(short.text, /short/, 'the token is never echoed');
+    await page.close();
+  });
+
+  t.test('an intact audit log and a tampered one, with the timeline', async (t) => {
+    const dir = join(source!.dir, 'audit-intact');
+    const segs = ['audit-000000000000.jsonl', 'audit-000000000000.jsonl.sha256', 'audit-000000000004.jsonl'].map((n) => join(dir, n));
+    const page = await session.open(pageUrl);
+    await page.setInputFiles('#audit-files', segs);
+    await page.click('#verify-audit');
+    const ok = await verdict(page, '#audit-result');
+    t.equal(ok.status, 'ok', ok.text);
+    t.match(ok.text, /Intact: \d+ records in 2 segments intact/);
+    t.match(await page.textContent('#audit-caption'), /seal\.verification_failed \(critical\)/, 'failure events are listed');
+    t.ok((await page.$$('#audit-timeline .failure')).length >= 1, 'failure events are marked on the chart');
+    await page.locator('#audit-figure').scrollIntoViewIfNeeded();
+    await screenshot(page, 'audit-ok');
+
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(segs[2]!, 'utf8').replace('"reason":"digest_mismatch"', '"reason":"all_good_here"');
+    const tampered = file('audit-000000000004.jsonl', text);
+    await page.setInputFiles('#audit-files', [segs[0]!, segs[1]!, tampered]);
+    await page.click('#verify-audit');
+    const bad = await verdict(page, '#audit-result');
+    t.equal(bad.status, 'failed');
+    t.equal(bad.reason, 'hash mismatch');
+    t.match(bad.text, /broken at audit-000000000004\.jsonl:1: hash mismatch/);
+    t.equal((await page.$$('#audit-timeline .break-line')).length, 1, 'the break is drawn');
+    await screenshot(page, 'audit-tampered');
+    await page.close();
+  });
+
+  t.test('accessible and readable on a narrow window', async (t) => {
+    const page = await session.open(pageUrl, { width: 360, height: 800 });
+    const unlabelled = await page.$$eval('input', (inputs) => inputs.filter((i) => (i as HTMLInputElement).labels?.length === 0).map((i) => i.id));
+    t.same(unlabelled, [], 'every input has a label');
+    t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scrolling at 360 px');
+    // Keyboard only: the token field submits with Enter.
+    await page.setInputFiles('#model-file', [vectorData]);
+    await page.setInputFiles('#record-file', file('kbd.json', JSON.stringify(seal.good[0].record)));
+    await page.focus('#token');
+    await page.keyboard.type(seal.token);
+    await page.keyboard.press('Enter');
+    t.equal((await verdict(page, '#result')).status, 'ok');
+    await screenshot(page, 'narrow-ok');
+    await page.close();
+  });
+
+  t.test('no request left the page', async (t) => {
+    const outside = session.requests.filter((u) => !u.startsWith('file:') && u !== 'http://canary.invalid/from-worker');
+    t.same(outside, [], 'only file:// loads (the pages themselves)');
+    t.ok(session.requests.filter((u) => u === pageUrl).length >= 8, 'the observer saw the page loads');
+    t.same(session.problems, [], 'no console errors, page errors or CSP violations');
+  });
+});

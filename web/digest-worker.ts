@@ -1,0 +1,59 @@
+// A digest worker (started from a Blob URL by parallel-digest.ts): either the leaf hashes of the
+// ranges it is sent, or the plain SHA-256 of the whole file in order. Each worker instantiates the
+// page's compiled WASM module (posted to it, so nothing is decoded or compiled twice).
+import { createWasmCrypto, type WasmCrypto } from '../lib/wasm/index.js';
+import type { FromWorker, ToWorker } from './digest-messages.js';
+
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+}
+const scope = self as unknown as WorkerScope;
+
+/** Bytes per read when streaming the SHA-256: large enough to amortise, small enough to show progress. */
+const SHA_CHUNK = 8 * 1024 * 1024;
+
+let ready: Promise<{ wasm: WasmCrypto; blob: Blob; leafSize: number }> | null = null;
+// Jobs are hashed one after another; each job's read starts when it arrives, so reading the next
+// range overlaps hashing the current one.
+let queue: Promise<void> = Promise.resolve();
+
+function fail(error: unknown): void {
+  scope.postMessage({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+}
+
+async function sha256Of(module: WebAssembly.Module, blob: Blob): Promise<void> {
+  const sha = (await createWasmCrypto(module)).createSha256();
+  let next = blob.slice(0, SHA_CHUNK).arrayBuffer();
+  for (let offset = 0; offset < blob.size; offset += SHA_CHUNK) {
+    const bytes = new Uint8Array(await next);
+    const following = offset + SHA_CHUNK;
+    if (following < blob.size) next = blob.slice(following, following + SHA_CHUNK).arrayBuffer();
+    sha.update(bytes);
+    scope.postMessage({ kind: 'sha256-progress', bytes: offset + bytes.length });
+  }
+  const digest = sha.digest();
+  scope.postMessage({ kind: 'sha256', digest: digest.buffer as ArrayBuffer }, [digest.buffer as ArrayBuffer]);
+}
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  if (m.kind === 'leaves') {
+    ready = createWasmCrypto(m.module).then((wasm) => ({ wasm, blob: m.blob, leafSize: m.leafSize }));
+    ready.catch(fail);
+  } else if (m.kind === 'job') {
+    const state = ready;
+    if (!state) return fail(new Error('a job arrived before the worker was set up'));
+    const read = state.then((s) => s.blob.slice(m.offset, m.offset + m.length).arrayBuffer());
+    read.catch(() => {}); // reported when its turn comes
+    queue = queue.then(async () => {
+      const { wasm, leafSize } = await state;
+      const bytes = new Uint8Array(await read);
+      if (bytes.length !== m.length) throw new Error(`the file changed while being read (range at ${m.offset} came back short)`);
+      const hashes = wasm.hashLeaves(bytes, leafSize);
+      scope.postMessage({ kind: 'leaves', job: m.job, hashes: hashes.buffer as ArrayBuffer }, [hashes.buffer as ArrayBuffer]);
+    }).catch(fail);
+  } else if (m.kind === 'sha256') {
+    sha256Of(m.module, m.blob).catch(fail);
+  }
+};

@@ -1,0 +1,87 @@
+// An SVG timeline of audit events: one lane per severity, events binned by time (so a million
+// records draw as fast as ten), failure events marked one by one, and the place where the chain
+// breaks drawn as a labelled line. Shapes and labels, not colour alone, carry the meaning.
+import type { Severity } from '../lib/audit/events.js';
+import type { AuditEventPoint } from './audit-chain.js';
+
+const NS = 'http://www.w3.org/2000/svg';
+const WIDTH = 800;
+const LANE = 46;
+const LEFT = 78;
+const RIGHT = 12;
+const TOP = 24;
+const BINS = 120;
+const MAX_FAILURE_MARKS = 400;
+const LANES: readonly Severity[] = ['critical', 'warning', 'info'];
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export interface TimelineInput {
+  events: readonly AuditEventPoint[];
+  /** Where the chain broke, when it did: drawn after the last intact event. */
+  breakLabel: string | null;
+}
+
+export function renderTimeline(target: HTMLElement, input: TimelineInput): void {
+  const { events } = input;
+  const height = TOP + LANES.length * LANE + 28;
+  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'timeline' });
+  const counts = LANES.map((s) => events.filter((e) => e.severity === s).length);
+  const failures = events.filter((e) => e.failure);
+  root.append(svg('title', {}, `Audit events over time: ${counts.map((c, i) => `${c} ${LANES[i]}`).join(', ')}; ${failures.length} failure events${input.breakLabel ? `; ${input.breakLabel}` : ''}`));
+  const first = events.length ? events[0]!.ms : 0;
+  const last = events.length ? events[events.length - 1]!.ms : 1;
+  const span = Math.max(1, last - first);
+  const plotWidth = WIDTH - LEFT - RIGHT - (input.breakLabel ? 24 : 0);
+  const x = (ms: number) => LEFT + ((ms - first) / span) * plotWidth;
+
+  LANES.forEach((severity, lane) => {
+    const y0 = TOP + lane * LANE;
+    root.append(
+      svg('rect', { x: LEFT, y: y0 + 4, width: WIDTH - LEFT - RIGHT, height: LANE - 8, class: `lane lane-${severity}` }),
+      svg('text', { x: LEFT - 8, y: y0 + LANE / 2 + 4, 'text-anchor': 'end', class: 'lane-label' }, `${severity} (${counts[lane]})`),
+    );
+    const bins = new Array<number>(BINS).fill(0);
+    for (const e of events) if (e.severity === severity) bins[Math.min(BINS - 1, Math.floor(((e.ms - first) / span) * BINS))]!++;
+    const peak = Math.max(1, ...bins);
+    bins.forEach((n, i) => {
+      if (n === 0) return;
+      const h = Math.max(3, (Math.log1p(n) / Math.log1p(peak)) * (LANE - 12));
+      const bx = LEFT + (i / BINS) * plotWidth;
+      root.append(svg('rect', { x: bx, y: y0 + LANE - 6 - h, width: Math.max(2, plotWidth / BINS - 1), height: h, class: `bar bar-${severity}` }));
+    });
+  });
+
+  for (const e of failures.slice(0, MAX_FAILURE_MARKS)) {
+    const lane = LANES.indexOf(e.severity);
+    const cx = x(e.ms);
+    const cy = TOP + lane * LANE + 12;
+    const mark = svg('g', { class: 'failure' });
+    mark.append(
+      svg('title', {}, `seq ${e.seq}: ${e.type} (${e.severity}) at ${new Date(e.ms).toISOString()}`),
+      svg('path', { d: `M${cx - 5} ${cy - 5} L${cx + 5} ${cy + 5} M${cx + 5} ${cy - 5} L${cx - 5} ${cy + 5}` }),
+    );
+    root.append(mark);
+  }
+
+  if (input.breakLabel) {
+    const bx = WIDTH - RIGHT - 12;
+    root.append(
+      svg('line', { x1: bx, x2: bx, y1: TOP - 6, y2: TOP + LANES.length * LANE, class: 'break-line' }),
+      svg('text', { x: bx, y: TOP - 10, 'text-anchor': 'end', class: 'break-label' }, 'chain broken here'),
+    );
+  }
+  const axisY = TOP + LANES.length * LANE + 18;
+  if (events.length) {
+    root.append(
+      svg('text', { x: LEFT, y: axisY, class: 'axis' }, new Date(first).toISOString().replace('T', ' ').slice(0, 19)),
+      svg('text', { x: LEFT + plotWidth, y: axisY, 'text-anchor': 'end', class: 'axis' }, new Date(last).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'),
+    );
+  }
+  target.replaceChildren(root);
+}
