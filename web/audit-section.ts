@@ -56,6 +56,7 @@ export function setUpAuditSection(): void {
       return;
     }
     button.disabled = true;
+    byId('audit-scope').textContent = '';
     showVerdict(result, 'running', 'Verifying the audit log…');
     verifyAuditFiles(files)
       .then((r) => {
@@ -66,8 +67,9 @@ export function setUpAuditSection(): void {
         ];
         if (vkey) notes.push(`Epoch seals were NOT checked: this build of the page cannot use ${vkey.name} yet.`);
         if (r.ignored.length) notes.push(`Ignored ${r.ignored.length} file(s) that are not segments: ${r.ignored.slice(0, 5).join(', ')}${r.ignored.length > 5 ? '…' : ''}.`);
-        if (r.intact) showVerdict(result, 'ok', `Intact: ${r.summary}. ${notes.join(' ')}`);
-        else showVerdict(result, 'failed', `Failed — ${r.summary}. ${notes.join(' ')}`, r.firstError?.reason ?? null);
+        if (r.intact) showVerdict(result, 'ok', `Intact: ${r.summary}.`);
+        else showVerdict(result, 'failed', `Failed — ${r.summary}.`, r.firstError?.reason ?? null);
+        byId('audit-scope').textContent = notes.join(' ');
         const figure = byId('audit-figure');
         figure.hidden = false;
         renderTimeline(byId('audit-timeline'), { events: r.events, breakLabel: r.firstError ? r.summary : null });

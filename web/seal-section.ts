@@ -8,9 +8,10 @@ import { SEAL_RECORD_CHECKS, verifyRecordWithToken, type SealOutcome } from './s
 
 class InputProblem extends Error {}
 
-function workerCount(): number {
+/** Tree workers. By default one per core, less the core the sequential SHA-256 worker keeps busy when there is one. */
+function workerCount(withSha256: boolean): number {
   const text = byId<HTMLInputElement>('workers').value.trim();
-  if (text === '') return defaultWorkerCount();
+  if (text === '') return Math.max(1, defaultWorkerCount() - (withSha256 ? 1 : 0));
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 16) throw new InputProblem('Parallel workers must be a whole number from 1 to 16.');
   return n;
@@ -54,7 +55,6 @@ async function run(): Promise<{ checks: readonly CheckSpec[]; outcome: SealOutco
   const token = byId<HTMLInputElement>('token').value;
   if (!recordFile) throw new InputProblem('Choose a seal record, seal bundle or model.sig file.');
   if (models.length === 0) throw new InputProblem('Choose the model file(s) to check.');
-  const workers = workerCount();
   const input = await readRecordInput(recordFile);
   if (input.kind === 'unreadable') throw new InputProblem(`${input.problem}.`);
   if (input.kind === 'seal-bundle' || input.kind === 'model-signature') {
@@ -62,7 +62,8 @@ async function run(): Promise<{ checks: readonly CheckSpec[]; outcome: SealOutco
   }
   if (models.length !== 1) throw new InputProblem(`A seal record covers exactly one file; ${models.length} were chosen.`);
   if (token === '') throw new InputProblem('Type the worker token the record was sealed under.');
-  const outcome = await verifyRecordWithToken(input.value, models[0]!, token, { workers, onProgress: showProgress });
+  const withSha256 = typeof (input.value as { contentSha256?: unknown })?.contentSha256 === 'string';
+  const outcome = await verifyRecordWithToken(input.value, models[0]!, token, { workers: workerCount(withSha256), onProgress: showProgress });
   return { checks: SEAL_RECORD_CHECKS, outcome };
 }
 

@@ -51,7 +51,7 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
     const peak = Math.max(1, ...bins);
     bins.forEach((n, i) => {
       if (n === 0) return;
-      const h = Math.max(3, (Math.log1p(n) / Math.log1p(peak)) * (LANE - 12));
+      const h = Math.max(3, (Math.log1p(n) / Math.log1p(peak)) * (LANE - 24)); // the lane's top strip is for failure marks
       const bx = LEFT + (i / BINS) * plotWidth;
       root.append(svg('rect', { x: bx, y: y0 + LANE - 6 - h, width: Math.max(2, plotWidth / BINS - 1), height: h, class: `bar bar-${severity}` }));
     });
@@ -60,11 +60,11 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
   for (const e of failures.slice(0, MAX_FAILURE_MARKS)) {
     const lane = LANES.indexOf(e.severity);
     const cx = x(e.ms);
-    const cy = TOP + lane * LANE + 12;
+    const cy = TOP + lane * LANE + 11;
     const mark = svg('g', { class: 'failure' });
     mark.append(
       svg('title', {}, `seq ${e.seq}: ${e.type} (${e.severity}) at ${new Date(e.ms).toISOString()}`),
-      svg('path', { d: `M${cx - 5} ${cy - 5} L${cx + 5} ${cy + 5} M${cx + 5} ${cy - 5} L${cx - 5} ${cy + 5}` }),
+      svg('path', { d: `M${cx - 4} ${cy - 4} L${cx + 4} ${cy + 4} M${cx + 4} ${cy - 4} L${cx - 4} ${cy + 4}` }),
     );
     root.append(mark);
   }
