@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the offline verifier page: web/*.ts (and the browser-safe parts of lib/ they import,
+// Builds the offline verifier page: web/*.ts (and the browser-safe SDK modules in dist/ they import,
 // the embedded WASM module included) --esbuild--> two IIFE bundles; the digest worker's bundle
 // becomes a string inside the page's bundle (started from a Blob URL, so the page runs from
 // file://); both are inlined with the styles into one file, dist/verifier.html.

@@ -2,13 +2,13 @@
 // browser). INTERIM: walks the lines itself with the project's record rules (shape, strict JSON,
 // JCS hash) until lib/audit's verifier accepts an async iterable of lines (helper S, issue 13);
 // then this file shrinks to feeding it. Epoch seals (§6) are not checked here.
-import { canonicalRecord, GENESIS_PREV, type RecordFields } from '../lib/audit/record.js';
-import { AUDIT_FORMAT, type AuditRecord, type Severity } from '../lib/audit/events.js';
-import { SEGMENT_PATTERN, sidecarName, sidecarText } from '../lib/audit/segments.js';
-import { strictJsonProblem } from '../lib/audit/strict-json.js';
-import { recordShapeProblem, type AuditFailureReason } from '../lib/audit/verify.js';
-import { toHex } from '../lib/wasm/bytes.js';
-import { loadWasm } from '../lib/wasm/index.js';
+import { canonicalRecord, GENESIS_PREV, type RecordFields } from '../dist/audit/record.js';
+import { AUDIT_FORMAT, type AuditRecord, type Severity } from '../dist/audit/events.js';
+import { SEGMENT_PATTERN, sidecarName, sidecarText } from '../dist/audit/segments.js';
+import { strictJsonProblem } from '../dist/audit/strict-json.js';
+import { recordShapeProblem, type AuditFailureReason } from '../dist/audit/verify.js';
+import { toHex } from '../dist/wasm/bytes.js';
+import { loadWasm } from '../dist/wasm/index.js';
 
 export interface AuditEventPoint {
   seq: number;

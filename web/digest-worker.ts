@@ -1,7 +1,7 @@
 // A digest worker (started from a Blob URL by parallel-digest.ts): either the leaf hashes of the
 // ranges it is sent, or the plain SHA-256 of the whole file in order. Each worker instantiates the
 // page's compiled WASM module (posted to it, so nothing is decoded or compiled twice).
-import { createWasmCrypto, type WasmCrypto } from '../lib/wasm/index.js';
+import { createWasmCrypto, type WasmCrypto } from '../dist/wasm/index.js';
 import type { FromWorker, ToWorker } from './digest-messages.js';
 
 interface WorkerScope {

@@ -3,7 +3,7 @@
 // page folds them into the root in file order with the WASM LeafHashCombiner (RFC 6962 splits
 // never line up with job boundaries, so only leaf hashes are combined, never sub-trees). The plain
 // SHA-256 cannot be split: one extra worker streams the file in order, alongside the tree workers.
-import { compileWasmModule, loadWasm } from '../lib/wasm/index.js';
+import { compileWasmModule, loadWasm } from '../dist/wasm/index.js';
 import type { FromWorker, ToWorker } from './digest-messages.js';
 
 declare const __DIGEST_WORKER_SOURCE__: string;

@@ -1,9 +1,9 @@
 // Seal record + worker token against one file, in SPEC §3 order: shape, key id, MAC (in the
 // page, with the WASM seal key), then size, tree digest and plain SHA-256 (hashed by workers).
-import { SealCheckError } from '../lib/errors.js';
-import { checkSealedDigests, checkSealedSize } from '../lib/seal/check.js';
-import type { SealRecord } from '../lib/seal/record.js';
-import { verifySealRecord } from '../lib/seal/verify-bytes.js';
+import { SealCheckError } from '../dist/errors.js';
+import { checkSealedDigests, checkSealedSize } from '../dist/seal/check.js';
+import type { SealRecord } from '../dist/seal/record.js';
+import { verifySealRecord } from '../dist/seal/verify-bytes.js';
 import { outcomesUpTo, type CheckOutcome, type CheckSpec } from './checks-view.js';
 import { digestBlob, type BlobDigest, type DigestProgress } from './parallel-digest.js';
 
