@@ -1,7 +1,8 @@
-// A digest worker (started from a Blob URL by parallel-digest.ts): either the leaf hashes of the
-// ranges it is sent, or the plain SHA-256 of the whole file in order. Each worker instantiates the
-// page's compiled WASM module (posted to it, so nothing is decoded or compiled twice).
-import { createWasmCrypto, type WasmCrypto } from '../dist/wasm/index.js';
+// A digest worker (started from a Blob URL by parallel-digest.ts): the leaf hashes of the ranges
+// it is sent, or a plain SHA-256 (of a whole file it reads in order, or of chunks it is sent).
+// Each worker instantiates the page's compiled WASM module (posted to it, so nothing is decoded or
+// compiled twice).
+import { createWasmCrypto, type StreamingHash, type WasmCrypto } from '../dist/wasm/index.js';
 import type { FromWorker, ToWorker } from './digest-messages.js';
 
 interface WorkerScope {
@@ -14,6 +15,7 @@ const scope = self as unknown as WorkerScope;
 const SHA_CHUNK = 8 * 1024 * 1024;
 
 let ready: Promise<{ wasm: WasmCrypto; blob: Blob; leafSize: number }> | null = null;
+let stream: Promise<{ sha: StreamingHash; bytes: number }> | null = null;
 // Jobs are hashed one after another; each job's read starts when it arrives, so reading the next
 // range overlaps hashing the current one.
 let queue: Promise<void> = Promise.resolve();
@@ -51,9 +53,27 @@ scope.onmessage = (e) => {
       const bytes = new Uint8Array(await read);
       if (bytes.length !== m.length) throw new Error(`the file changed while being read (range at ${m.offset} came back short)`);
       const hashes = wasm.hashLeaves(bytes, leafSize);
-      scope.postMessage({ kind: 'leaves', job: m.job, hashes: hashes.buffer as ArrayBuffer }, [hashes.buffer as ArrayBuffer]);
+      const transfer = [hashes.buffer as ArrayBuffer, ...(m.keep ? [bytes.buffer as ArrayBuffer] : [])];
+      scope.postMessage({ kind: 'leaves', job: m.job, hashes: hashes.buffer as ArrayBuffer, bytes: m.keep ? (bytes.buffer as ArrayBuffer) : null }, transfer);
     }).catch(fail);
   } else if (m.kind === 'sha256') {
     sha256Of(m.module, m.blob).catch(fail);
+  } else if (m.kind === 'sha256-stream') {
+    stream = createWasmCrypto(m.module).then((wasm) => ({ sha: wasm.createSha256(), bytes: 0 }));
+    stream.catch(fail);
+  } else if (m.kind === 'chunk' || m.kind === 'end') {
+    const state = stream;
+    if (!state) return fail(new Error('a chunk arrived before the SHA-256 stream was set up'));
+    queue = queue.then(async () => {
+      const s = await state;
+      if (m.kind === 'chunk') {
+        s.sha.update(new Uint8Array(m.bytes));
+        s.bytes += m.bytes.byteLength;
+        scope.postMessage({ kind: 'sha256-progress', bytes: s.bytes });
+      } else {
+        const digest = s.sha.digest();
+        scope.postMessage({ kind: 'sha256', digest: digest.buffer as ArrayBuffer }, [digest.buffer as ArrayBuffer]);
+      }
+    }).catch(fail);
   }
 };

@@ -2,7 +2,9 @@
 // core. The file is cut into jobs of whole leaves; workers return each job's leaf hashes and the
 // page folds them into the root in file order with the WASM LeafHashCombiner (RFC 6962 splits
 // never line up with job boundaries, so only leaf hashes are combined, never sub-trees). The plain
-// SHA-256 cannot be split: one extra worker streams the file in order, alongside the tree workers.
+// SHA-256 cannot be split: one extra worker hashes the bytes the tree workers read, passed on in
+// file order (transferred, not copied), so the file is read once — in a browser, reading a File
+// costs about as much CPU as hashing it.
 import { compileWasmModule, loadWasm } from '../dist/wasm/index.js';
 import type { FromWorker, ToWorker } from './digest-messages.js';
 
@@ -36,6 +38,8 @@ export interface BlobDigest {
 const JOB_BYTES = 8 * 1024 * 1024;
 /** Jobs queued per worker: one hashing, one being read. */
 const JOBS_PER_WORKER = 2;
+/** Jobs the tree workers may read ahead of the SHA-256 worker (their bytes wait in memory: 64 MiB), at least what the workers hold. */
+const MAX_AHEAD = 8;
 
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16));
@@ -65,58 +69,92 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
   const workers: Worker[] = [];
   const progress = { totalBytes: blob.size, treeBytes: 0, shaBytes: opts.sha256 ? 0 : null, seconds: 0 };
   const report = () => opts.onProgress?.({ ...progress, seconds: (performance.now() - started) / 1000 });
-
-  const tree = new Promise<Uint8Array>((resolve, reject) => {
-    const jobBytes = Math.max(opts.leafSize, JOB_BYTES);
-    const jobCount = Math.ceil(blob.size / jobBytes);
-    const done = new Map<number, Uint8Array>();
-    let nextJob = 0;
-    let nextFold = 0;
-    const send = (worker: Worker) => {
-      if (nextJob >= jobCount) return;
-      const offset = nextJob * jobBytes;
-      const message: ToWorker = { kind: 'job', job: nextJob++, offset, length: Math.min(jobBytes, blob.size - offset) };
-      worker.postMessage(message);
-    };
-    const count = Math.max(1, Math.min(opts.workers, jobCount));
-    for (let i = 0; i < count; i++) {
-      const worker = startWorker(url, workers);
-      listen(worker, (m) => {
-        if (m.kind !== 'leaves') return;
-        done.set(m.job, new Uint8Array(m.hashes));
-        for (let hashes = done.get(nextFold); hashes; hashes = done.get(nextFold)) {
-          combiner.push(hashes);
-          done.delete(nextFold);
-          progress.treeBytes = Math.min(blob.size, (nextFold + 1) * jobBytes);
-          nextFold++;
-        }
-        report();
-        if (nextFold === jobCount) resolve(combiner.digest());
-        else send(worker);
-      }, reject);
-      const setup: ToWorker = { kind: 'leaves', module, blob, leafSize: opts.leafSize };
-      worker.postMessage(setup);
-      for (let j = 0; j < JOBS_PER_WORKER; j++) send(worker);
-    }
-  });
-
-  const sha = !opts.sha256 ? Promise.resolve(null) : new Promise<Uint8Array>((resolve, reject) => {
-    const worker = startWorker(url, workers);
-    listen(worker, (m) => {
-      if (m.kind === 'sha256-progress') {
-        progress.shaBytes = m.bytes;
-        report();
-      } else if (m.kind === 'sha256') {
-        resolve(new Uint8Array(m.digest));
-      }
-    }, reject);
-    const message: ToWorker = { kind: 'sha256', module, blob };
-    worker.postMessage(message);
-  });
+  const jobBytes = Math.max(opts.leafSize, JOB_BYTES);
+  const jobCount = Math.ceil(blob.size / jobBytes);
 
   try {
-    const [digest, sha256] = await Promise.all([tree, sha]);
-    return { digest, sha256, size: blob.size, seconds: (performance.now() - started) / 1000 };
+    const digests = await new Promise<[Uint8Array, Uint8Array | null]>((resolve, reject) => {
+      const leafHashes = new Map<number, Uint8Array>(); // done out of order, folded in order
+      const readBytes = new Map<number, ArrayBuffer>(); // read by tree workers, waiting for the SHA-256 in order
+      const inFlight = new Map<Worker, number>();
+      let nextJob = 0;
+      let nextFold = 0;
+      let nextSha = 0; // next job whose bytes go to the SHA-256 worker
+      let shaJobsDone = 0;
+      let root: Uint8Array | null = null;
+      let content: Uint8Array | null = null;
+      const finish = () => {
+        if (root && (!opts.sha256 || content)) resolve([root, content]);
+      };
+
+      // The SHA-256 worker hashes the bytes the tree workers read, in file order: each byte is
+      // read once. Tree jobs wait when the SHA-256 falls MAX_AHEAD jobs behind (bounded memory).
+      const shaWorker = opts.sha256 ? startWorker(url, workers) : null;
+      if (shaWorker) {
+        listen(shaWorker, (m) => {
+          if (m.kind === 'sha256-progress') {
+            progress.shaBytes = m.bytes;
+            shaJobsDone = Math.ceil(m.bytes / jobBytes);
+            report();
+            pump();
+          } else if (m.kind === 'sha256') {
+            content = new Uint8Array(m.digest);
+            finish();
+          }
+        }, reject);
+        const setup: ToWorker = { kind: 'sha256-stream', module };
+        shaWorker.postMessage(setup);
+      }
+      const forwardToSha = () => {
+        for (let bytes = readBytes.get(nextSha); bytes; bytes = readBytes.get(nextSha)) {
+          readBytes.delete(nextSha++);
+          const chunk: ToWorker = { kind: 'chunk', bytes };
+          shaWorker!.postMessage(chunk, [bytes]);
+        }
+        if (nextSha === jobCount) shaWorker!.postMessage({ kind: 'end' } satisfies ToWorker);
+      };
+
+      const count = Math.max(1, Math.min(opts.workers, jobCount));
+      const ahead = Math.max(MAX_AHEAD, count * JOBS_PER_WORKER + 2);
+      const pump = () => {
+        for (const [worker, busy] of inFlight) {
+          for (let n = busy; n < JOBS_PER_WORKER && nextJob < jobCount && (!shaWorker || nextJob - shaJobsDone < ahead); n++) {
+            const offset = nextJob * jobBytes;
+            const job: ToWorker = { kind: 'job', job: nextJob++, offset, length: Math.min(jobBytes, blob.size - offset), keep: shaWorker !== null };
+            worker.postMessage(job);
+            inFlight.set(worker, n + 1);
+          }
+        }
+      };
+
+      for (let i = 0; i < count; i++) {
+        const worker = startWorker(url, workers);
+        inFlight.set(worker, 0);
+        listen(worker, (m) => {
+          if (m.kind !== 'leaves') return;
+          inFlight.set(worker, inFlight.get(worker)! - 1);
+          leafHashes.set(m.job, new Uint8Array(m.hashes));
+          for (let hashes = leafHashes.get(nextFold); hashes; hashes = leafHashes.get(nextFold)) {
+            combiner.push(hashes);
+            leafHashes.delete(nextFold++);
+            progress.treeBytes = Math.min(blob.size, nextFold * jobBytes);
+          }
+          if (m.bytes) {
+            readBytes.set(m.job, m.bytes);
+            forwardToSha();
+          }
+          report();
+          if (nextFold === jobCount) {
+            root = combiner.digest();
+            finish();
+          } else pump();
+        }, reject);
+        const setup: ToWorker = { kind: 'leaves', module, blob, leafSize: opts.leafSize };
+        worker.postMessage(setup);
+      }
+      pump();
+    });
+    return { digest: digests[0], sha256: digests[1], size: blob.size, seconds: (performance.now() - started) / 1000 };
   } finally {
     for (const worker of workers) worker.terminate();
     URL.revokeObjectURL(url);

@@ -25,9 +25,10 @@ const file = (name: string, bytes: Uint8Array | string) => {
 const [source] = vectorSources().filter((s) => !s.skip);
 const seal = readVectorJson(source!, 'seal.json');
 
-// A file of several 8 MiB jobs with a short last leaf, so the workers' leaf ranges really are combined.
+// A file of eleven 8 MiB jobs with a short last leaf, so the workers' leaf ranges really are
+// combined, and more jobs than the tree workers may read ahead of the SHA-256 worker (8).
 const TOKEN = 'auditor-test-token-0123456789';
-const BIG_SIZE = 5 * 8 * 1024 * 1024 + 12_345;
+const BIG_SIZE = 11 * 8 * 1024 * 1024 + 12_345;
 const big = randomBytes(BIG_SIZE, 20261130);
 
 async function sealRecordFor(bytes: Uint8Array, token: string): Promise<Record<string, unknown>> {
@@ -86,7 +87,7 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
   const bigPath = file('model-00001.safetensors', big);
   const bigRecord = file('model-00001.seal.json', JSON.stringify(await sealRecordFor(big, TOKEN)));
   const flipped = Uint8Array.from(big);
-  flipped[3 * 8 * 1024 * 1024 + 777] ^= 0x10; // inside the fourth job
+  flipped[9 * 8 * 1024 * 1024 + 777] ^= 0x10; // inside the tenth job
   const flippedPath = file('flipped.safetensors', flipped);
   const vectorData = file('vector.bin', patternBytes(seal.good[0].dataSize));
 
@@ -115,7 +116,7 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     t.equal(r.status, 'ok', r.text);
     t.match(r.text, /Verified: model-00001\.safetensors is the file sealed as shard-00112233445566778899aabbccddeeff/);
     t.same(r.checks, { shape: 'pass', key: 'pass', mac: 'pass', size: 'pass', digest: 'pass', content: 'pass' });
-    t.match(await page.textContent('#progress-text'), /42\.\d MB of 42\.\d MB · [\d.]+ [kMG]B\/s · tree 100 %, SHA-256 100 %/);
+    t.match(await page.textContent('#progress-text'), /92\.3 MB of 92\.3 MB · [\d.]+ [kMG]B\/s · tree 100 %, SHA-256 100 %/);
     t.match(await page.textContent('#scope'), /does not show that the bytes are in GPU memory now/);
     await page.close();
   });
