@@ -1,5 +1,5 @@
 // A digest worker (started from a Blob URL by parallel-digest.ts): the leaf hashes of the ranges
-// it is sent, or a plain SHA-256 (of a whole file it reads in order, or of chunks it is sent).
+// it is sent, or the plain SHA-256 of the chunks it is sent, in order.
 // Each worker instantiates the page's compiled WASM module (posted to it, so nothing is decoded or
 // compiled twice).
 import { createWasmCrypto, type StreamingHash, type WasmCrypto } from '../dist/wasm/index.js';
@@ -11,9 +11,6 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-/** Bytes per read when streaming the SHA-256: large enough to amortise, small enough to show progress. */
-const SHA_CHUNK = 8 * 1024 * 1024;
-
 let ready: Promise<{ wasm: WasmCrypto; blob: Blob; leafSize: number }> | null = null;
 let stream: Promise<{ sha: StreamingHash; bytes: number }> | null = null;
 // Jobs are hashed one after another; each job's read starts when it arrives, so reading the next
@@ -22,20 +19,6 @@ let queue: Promise<void> = Promise.resolve();
 
 function fail(error: unknown): void {
   scope.postMessage({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
-}
-
-async function sha256Of(module: WebAssembly.Module, blob: Blob): Promise<void> {
-  const sha = (await createWasmCrypto(module)).createSha256();
-  let next = blob.slice(0, SHA_CHUNK).arrayBuffer();
-  for (let offset = 0; offset < blob.size; offset += SHA_CHUNK) {
-    const bytes = new Uint8Array(await next);
-    const following = offset + SHA_CHUNK;
-    if (following < blob.size) next = blob.slice(following, following + SHA_CHUNK).arrayBuffer();
-    sha.update(bytes);
-    scope.postMessage({ kind: 'sha256-progress', bytes: offset + bytes.length });
-  }
-  const digest = sha.digest();
-  scope.postMessage({ kind: 'sha256', digest: digest.buffer as ArrayBuffer }, [digest.buffer as ArrayBuffer]);
 }
 
 scope.onmessage = (e) => {
@@ -56,8 +39,6 @@ scope.onmessage = (e) => {
       const transfer = [hashes.buffer as ArrayBuffer, ...(m.keep ? [bytes.buffer as ArrayBuffer] : [])];
       scope.postMessage({ kind: 'leaves', job: m.job, hashes: hashes.buffer as ArrayBuffer, bytes: m.keep ? (bytes.buffer as ArrayBuffer) : null }, transfer);
     }).catch(fail);
-  } else if (m.kind === 'sha256') {
-    sha256Of(m.module, m.blob).catch(fail);
   } else if (m.kind === 'sha256-stream') {
     stream = createWasmCrypto(m.module).then((wasm) => ({ sha: wasm.createSha256(), bytes: 0 }));
     stream.catch(fail);
