@@ -7,7 +7,7 @@ import { AUDIT_FORMAT, type AuditRecord, type Severity } from '../dist/audit/eve
 import { SEGMENT_PATTERN, sidecarName, sidecarText } from '../dist/audit/segments.js';
 import { strictJsonProblem } from '../dist/audit/strict-json.js';
 import { recordShapeProblem, type AuditFailureReason } from '../dist/audit/verify.js';
-import { toHex } from '../dist/wasm/bytes.js';
+import { toHex } from '../dist/formats/hex.js';
 import { loadWasm } from '../dist/wasm/index.js';
 
 export interface AuditEventPoint {

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { VramResidencyError } from '../../errors.js';
+import { FileIoError } from '../../errors.js';
 import { type Reporter, formatBytes } from '../reporter.js';
 import { runCommand } from '../run.js';
 
@@ -18,7 +18,7 @@ function readPage(): Buffer {
     return readFileSync(PAGE);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new VramResidencyError('E_IO', `the verifier page is missing from this installation (${PAGE}: ${code ?? 'unreadable'}); in a source checkout run npm run build:web`, { cause: e });
+    throw new FileIoError(`the verifier page is missing from this installation (${PAGE}: ${code ?? 'unreadable'}); in a source checkout run npm run build:web`, e);
   }
 }
 
@@ -35,7 +35,7 @@ export function registerVerifier(program: Command): void {
         writeFileSync(out, page);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new VramResidencyError('E_IO', `cannot write ${out} (${code ?? 'write failed'})`, { cause: e });
+        throw new FileIoError(`cannot write ${out} (${code ?? 'write failed'})`, e);
       }
       const sha256 = createHash('sha256').update(page).digest('hex');
       reporter.result({ ok: true, file: out, bytes: page.length, sha256 });
