@@ -11,10 +11,15 @@
       "target_name": "vram_residency",
       "sources": [
         "csrc/addon.cpp",
+        "csrc/bind_allocation.cpp",
+        "csrc/bind_cpu.cpp",
+        "csrc/bind_device.cpp",
         "csrc/cpu_engine.cpp",
         "csrc/file_reader.cpp",
         "csrc/host_grid.cpp",
         "csrc/host_sim_backend.cpp",
+        "csrc/js_args.cpp",
+        "csrc/promise_worker.cpp",
         "csrc/registry.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "csrc"],

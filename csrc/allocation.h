@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "device_backend.h"
+#include "mth_core.cuh"
 #include "native_error.h"
 
 namespace vrr {
@@ -95,8 +96,9 @@ inline void checkRange(uint64_t offset, uint64_t length, uint64_t size, const ch
 }
 
 inline void checkLeafSize(uint64_t leafSize) {
-  if (leafSize < 4096 || leafSize > 16777216 || (leafSize & (leafSize - 1)) != 0) {
-    fail("E_ARG", "leafSize must be a power of two between 4096 and 16777216, got " + std::to_string(leafSize));
+  if (!isValidLeafSize(leafSize)) {
+    fail("E_ARG", "leafSize must be a power of two between " + std::to_string(kMinLeafSize) + " and " +
+                      std::to_string(kMaxLeafSize) + ", got " + std::to_string(leafSize));
   }
 }
 

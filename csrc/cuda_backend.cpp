@@ -20,8 +20,9 @@ std::string describeCudaError(cudaError_t e, const std::string& what) {
   std::string message = what + " failed: " + cudaGetErrorName(e) + " (code " + std::to_string(static_cast<int>(e)) +
                         "): " + cudaGetErrorString(e);
   if (e == cudaErrorInsufficientDriver) {
-    message += " - no CUDA driver is installed (or it is older than this CUDA runtime); install the NVIDIA driver "
-               "or use backend 'host-sim'";
+    message +=
+        " - no CUDA driver is installed (or it is older than this CUDA runtime); install the NVIDIA driver "
+        "or use backend 'host-sim'";
   } else if (e == cudaErrorNoDevice) {
     message += " - no CUDA device is visible (check CUDA_VISIBLE_DEVICES); use backend 'host-sim' for CPU-only runs";
   }
@@ -59,7 +60,9 @@ class DeviceBuffer {
 
 class PinnedBuffer {
  public:
-  explicit PinnedBuffer(size_t bytes) { check(cudaHostAlloc(&p_, std::max<size_t>(bytes, 1), cudaHostAllocDefault), "cudaHostAlloc (staging)"); }
+  explicit PinnedBuffer(size_t bytes) {
+    check(cudaHostAlloc(&p_, std::max<size_t>(bytes, 1), cudaHostAllocDefault), "cudaHostAlloc (staging)");
+  }
   ~PinnedBuffer() {
     if (p_ != nullptr) cudaFreeHost(p_);
   }
@@ -98,8 +101,8 @@ class Event {
 std::string formatUuid(const cudaUUID_t& uuid) {
   const auto* b = reinterpret_cast<const unsigned char*>(uuid.bytes);
   char text[64];
-  std::snprintf(text, sizeof text, "GPU-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  std::snprintf(text, sizeof text, "GPU-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
   return text;
 }
 
@@ -188,11 +191,17 @@ class CudaBackend final : public DeviceBackend {
                             cudaMemcpyHostToDevice, stream.get()),
             "cudaMemcpy (leaf indices)");
     }
-    LeafJob job{static_cast<const uint8_t*>(base), size, leafSize, firstLeaf,
-                indices != nullptr ? reinterpret_cast<const uint64_t*>(deviceIndices.get()) : nullptr, count,
-                hashes.get(), 1};
+    LeafJob job{static_cast<const uint8_t*>(base),
+                size,
+                leafSize,
+                firstLeaf,
+                indices != nullptr ? reinterpret_cast<const uint64_t*>(deviceIndices.get()) : nullptr,
+                count,
+                hashes.get(),
+                1};
     check(launchLeafHashes(job, stream.get()), "leaf hash kernel launch");
-    check(cudaMemcpyAsync(out, hashes.get(), 32 * count, cudaMemcpyDeviceToHost, stream.get()), "cudaMemcpy (leaf hashes)");
+    check(cudaMemcpyAsync(out, hashes.get(), 32 * count, cudaMemcpyDeviceToHost, stream.get()),
+          "cudaMemcpy (leaf hashes)");
     check(cudaStreamSynchronize(stream.get()), "leaf hash kernel");
   }
 
@@ -239,8 +248,14 @@ class CudaBackend final : public DeviceBackend {
               "cudaMemcpyAsync (upload)");
         check(cudaEventRecord(copied[c.slot].get(), stream.get()), "cudaEventRecord");
         const uint64_t firstLeaf = c.rangeOffset / request.leafSize;
-        LeafJob job{target, request.length, request.leafSize, firstLeaf, nullptr,
-                    leafCountFor(c.length, request.leafSize), hashes.get() + 32 * firstLeaf, aligned};
+        LeafJob job{target,
+                    request.length,
+                    request.leafSize,
+                    firstLeaf,
+                    nullptr,
+                    leafCountFor(c.length, request.leafSize),
+                    hashes.get() + 32 * firstLeaf,
+                    aligned};
         check(launchLeafHashes(job, stream.get()), "leaf hash kernel launch");
         if (request.sha256) content.update(c.data, c.length);
         check(cudaEventSynchronize(copied[c.slot].get()), "upload copy");
@@ -285,9 +300,10 @@ CudaProbe probeCuda() {
   const cudaError_t e = cudaGetDeviceCount(&count);
   if (e != cudaSuccess) {
     cudaGetLastError();
-    probe.reason = e == cudaErrorInsufficientDriver ? std::string("no CUDA driver: ") + describeCudaError(e, "cudaGetDeviceCount")
-                   : e == cudaErrorNoDevice         ? std::string("no device: ") + describeCudaError(e, "cudaGetDeviceCount")
-                                                    : describeCudaError(e, "cudaGetDeviceCount");
+    probe.reason = e == cudaErrorInsufficientDriver
+                       ? std::string("no CUDA driver: ") + describeCudaError(e, "cudaGetDeviceCount")
+                   : e == cudaErrorNoDevice ? std::string("no device: ") + describeCudaError(e, "cudaGetDeviceCount")
+                                            : describeCudaError(e, "cudaGetDeviceCount");
     return probe;
   }
   probe.deviceCount = count;

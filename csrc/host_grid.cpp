@@ -35,7 +35,8 @@ void hostRunNodeLevel(const uint8_t* level, uint64_t count, uint8_t* next, unsig
   const uint64_t nodes = nextLevelCount(count);
   const uint32_t gridDim = gridBlocksFor(nodes, blockDim);
   parallelFor(gridDim, threads, [&](uint64_t block) {
-    for (uint32_t t = 0; t < blockDim; t++) nodeLevelThread(GridIndex{static_cast<uint32_t>(block), blockDim, t}, level, count, next);
+    for (uint32_t t = 0; t < blockDim; t++)
+      nodeLevelThread(GridIndex{static_cast<uint32_t>(block), blockDim, t}, level, count, next);
   });
 }
 

@@ -75,8 +75,14 @@ class HostSimBackend final : public DeviceBackend {
 
   void leafHashes(const void* base, uint64_t size, uint32_t leafSize, uint64_t firstLeaf, uint64_t count,
                   const std::vector<uint64_t>* indices, uint8_t* out) override {
-    LeafJob job{static_cast<const uint8_t*>(base), size, leafSize, firstLeaf,
-                indices != nullptr ? indices->data() : nullptr, count, out, isAligned(base)};
+    LeafJob job{static_cast<const uint8_t*>(base),
+                size,
+                leafSize,
+                firstLeaf,
+                indices != nullptr ? indices->data() : nullptr,
+                count,
+                out,
+                isAligned(base)};
     hostRunLeafHashes(job, threads_);
   }
 
@@ -121,11 +127,17 @@ class HostSimBackend final : public DeviceBackend {
         reader.release(c.slot);
         const uint64_t firstLeaf = c.rangeOffset / request.leafSize;
         // Job j hashes leaf firstLeaf + j into out[j]: point out at this chunk's first leaf.
-        const LeafJob job{target, request.length, request.leafSize, firstLeaf, nullptr,
-                          leafCountFor(c.length, request.leafSize), result.leafHashes.data() + 32 * firstLeaf,
+        const LeafJob job{target,
+                          request.length,
+                          request.leafSize,
+                          firstLeaf,
+                          nullptr,
+                          leafCountFor(c.length, request.leafSize),
+                          result.leafHashes.data() + 32 * firstLeaf,
                           isAligned(target)};
         while (inFlight.size() >= threads_) retireOldest();
-        inFlight.push_back({std::async(std::launch::async, [job] { hostRunLeafHashes(job, 1); }), c.rangeOffset + c.length});
+        inFlight.push_back(
+            {std::async(std::launch::async, [job] { hostRunLeafHashes(job, 1); }), c.rangeOffset + c.length});
       }
       while (!inFlight.empty()) retireOldest();
     } catch (...) {

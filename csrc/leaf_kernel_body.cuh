@@ -21,14 +21,14 @@ struct GridIndex {
 
 // Everything a launch needs; all pointers are device memory (host memory on host-sim).
 struct LeafJob {
-  const uint8_t* data;     // start of the hashed range (leaf 0 starts here)
-  uint64_t dataSize;       // bytes in the hashed range
-  uint32_t leafSize;       // SPEC §1 L
-  uint64_t firstLeaf;      // job j hashes leaf firstLeaf + j ...
-  const uint64_t* indices; // ... or leaf indices[j] when not null
+  const uint8_t* data;      // start of the hashed range (leaf 0 starts here)
+  uint64_t dataSize;        // bytes in the hashed range
+  uint32_t leafSize;        // SPEC §1 L
+  uint64_t firstLeaf;       // job j hashes leaf firstLeaf + j ...
+  const uint64_t* indices;  // ... or leaf indices[j] when not null
   uint64_t jobCount;
-  uint8_t* out;            // jobCount × 32 bytes
-  int aligned;             // data is 4-byte aligned: word loads allowed
+  uint8_t* out;  // jobCount × 32 bytes
+  int aligned;   // data is 4-byte aligned: word loads allowed
 };
 
 constexpr uint32_t kLeafBlockThreads = 128;
@@ -108,7 +108,7 @@ HD void leafCompressPhase(const GridIndex& g, uint32_t* tile, const RowSpan* spa
   uint32_t* row = tile + g.threadIdx * kTileStride;
   uint32_t words[16];
   uint32_t previous = row[0];
-VRR_UNROLL
+  VRR_UNROLL
   for (int j = 0; j < 16; j++) {
     const uint32_t current = row[1 + j];
     words[j] = bytePerm(previous, current, 0x3456);

@@ -7,29 +7,38 @@ import { fileURLToPath } from 'node:url';
 import { DeviceError, type ErrorCode } from '../errors.js';
 import type { DeviceProperties, NativeStatus } from './types.js';
 
-/** The addon's raw functions (handles are small integers; no pointer ever reaches JS). */
+/** Limits the addon enforces (csrc/leaf_limits.h); lib/native checks the same numbers first. */
+export interface NativeLimits { minLeafSize: number; maxLeafSize: number; maxChunkBytes: number; maxThreads: number; maxDeviceIndex: number }
+
+/** Handles of one allocation: every allocation call names its device too (a foreign pair is E_ARG). */
+export interface AllocationRef { device: number; allocation: number }
+
+/**
+ * The addon's raw functions. Each takes one options object read by name (csrc/js_args.h); handles
+ * are small integers, no pointer ever reaches JS.
+ */
 export interface NativeAddon {
-  status(): { withCuda: boolean; cudaDeviceCount: number; reason: string | null; sha256Accelerated: boolean };
-  coreSha256(bytes: Uint8Array): Uint8Array;
-  cpuMth(data: Uint8Array, leafSize: number, threads: number): Promise<Uint8Array>;
-  cpuMthFile(path: string, leafSize: number, offset: number, length: number, threads: number, sha256: boolean):
+  status(): { withCuda: boolean; cudaDeviceCount: number; reason: string | null; sha256Accelerated: boolean; limits: NativeLimits };
+  coreSha256(o: { bytes: Uint8Array }): Uint8Array;
+  cpuMth(o: { data: Uint8Array; leafSize: number; threads?: number }): Promise<Uint8Array>;
+  cpuMthFile(o: { path: string; leafSize: number; offset: number; length?: number; threads?: number; sha256?: boolean }):
     Promise<{ digest: Uint8Array; size: number; sha256: Uint8Array | null }>;
-  cpuSha256(data: Uint8Array): Promise<Uint8Array>;
-  openDevice(backend: string, index: number, capacityBytes: number, faultInjection: boolean, threads: number): number;
-  deviceProperties(device: number): DeviceProperties;
-  deviceMemInfo(device: number): { free: number; total: number };
-  deviceClose(device: number): void;
-  allocate(device: number, size: number): Promise<number>;
-  isDeviceMemory(device: number, allocation: number): boolean;
-  upload(device: number, allocation: number, deviceOffset: number, bytes: Uint8Array): Promise<void>;
-  uploadFile(device: number, allocation: number, path: string, fileOffset: number, length: number, deviceOffset: number,
-    leafSize: number, sha256: boolean, chunkBytes: number, onProgress: ((bytesDone: number) => void) | undefined):
+  cpuSha256(o: { data: Uint8Array }): Promise<Uint8Array>;
+  openDevice(o: { backend: string; index: number; capacityBytes: number; faultInjection?: boolean; threads?: number }): number;
+  deviceProperties(o: { device: number }): DeviceProperties;
+  deviceMemInfo(o: { device: number }): { free: number; total: number };
+  deviceClose(o: { device: number }): void;
+  allocate(o: { device: number; size: number }): Promise<number>;
+  isDeviceMemory(o: AllocationRef): boolean;
+  upload(o: AllocationRef & { deviceOffset: number; bytes: Uint8Array }): Promise<void>;
+  uploadFile(o: AllocationRef & { path: string; fileOffset: number; length?: number; deviceOffset: number;
+    leafSize: number; sha256?: boolean; chunkBytes: number; onProgress?: (bytesDone: number) => void }):
     Promise<{ leafHashes: Uint8Array; sha256: Uint8Array | null; length: number }>;
-  leafHashes(device: number, allocation: number, leafSize: number, firstLeaf: number, count: number): Promise<Uint8Array>;
-  chosenLeafHashes(device: number, allocation: number, leafSize: number, indices: readonly number[]): Promise<Uint8Array>;
-  root(device: number, allocation: number, leafSize: number): Promise<Uint8Array>;
-  flipBits(device: number, allocation: number, offset: number, mask: number): Promise<void>;
-  free(device: number, allocation: number): Promise<void>;
+  leafHashes(o: AllocationRef & { leafSize: number; firstLeaf: number; count: number }): Promise<Uint8Array>;
+  chosenLeafHashes(o: AllocationRef & { leafSize: number; indices: readonly number[] }): Promise<Uint8Array>;
+  root(o: AllocationRef & { leafSize: number }): Promise<Uint8Array>;
+  flipBits(o: AllocationRef & { offset: number; mask: number }): Promise<void>;
+  free(o: AllocationRef): Promise<void>;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -11,9 +11,19 @@ export function checkInteger(name: string, value: unknown, min = 0, max = MAX_SA
   return value;
 }
 
+/** The addon's limits (csrc/leaf_limits.h), checked here first; test/native/errors holds them equal. */
+export const NATIVE_LIMITS = {
+  minLeafSize: 4096,
+  maxLeafSize: 16777216,
+  maxChunkBytes: 2 ** 30,
+  maxThreads: 256,
+  maxDeviceIndex: 1023,
+} as const;
+
 export function checkLeafSize(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 4096 || value > 16777216 || (value & (value - 1)) !== 0) {
-    throw new InvalidArgumentError('leafSize', `must be a power of two between 4096 and 16777216, got ${describe(value)}`);
+  const { minLeafSize: min, maxLeafSize: max } = NATIVE_LIMITS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max || (value & (value - 1)) !== 0) {
+    throw new InvalidArgumentError('leafSize', `must be a power of two between ${min} and ${max}, got ${describe(value)}`);
   }
   return value;
 }

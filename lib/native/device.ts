@@ -1,8 +1,8 @@
 // Devices and allocations over the addon's handles. One interface, two backends (cuda, host-sim).
 // An Allocation is an opaque handle: the device address stays inside the addon.
 import { DeviceError } from '../errors.js';
-import { callNative, callNativeSync, loadNative, type NativeAddon } from './addon.js';
-import { checkInteger, checkLeafSize, checkPath, ownedBytes } from './args.js';
+import { type AllocationRef, callNative, callNativeSync, loadNative, type NativeAddon } from './addon.js';
+import { NATIVE_LIMITS, checkInteger, checkLeafSize, checkPath, ownedBytes } from './args.js';
 import type { Backend, DeviceProperties, OpenDeviceOptions, UploadFileOptions, UploadFileResult } from './types.js';
 
 const DEFAULT_HOST_SIM_CAPACITY = 1024 ** 3;
@@ -42,11 +42,11 @@ export function openDevice(opts: OpenDeviceOptions): Device {
   if (opts.backend !== 'cuda' && opts.backend !== 'host-sim') {
     throw new DeviceError('E_ARG', "openDevice: backend must be 'cuda' or 'host-sim'");
   }
-  const index = checkInteger('index', opts.index ?? 0, 0, 1023);
+  const index = checkInteger('index', opts.index ?? 0, 0, NATIVE_LIMITS.maxDeviceIndex);
   const capacity = checkInteger('capacityBytes', opts.capacityBytes ?? DEFAULT_HOST_SIM_CAPACITY);
-  const threads = checkInteger('threads', opts.threads ?? 0, 0, 256);
+  const threads = checkInteger('threads', opts.threads ?? 0, 0, NATIVE_LIMITS.maxThreads);
   const addon = loadNative();
-  const handle = callNativeSync(() => addon.openDevice(opts.backend, index, capacity, opts.faultInjection === true, threads));
+  const handle = callNativeSync(() => addon.openDevice({ backend: opts.backend, index, capacityBytes: capacity, faultInjection: opts.faultInjection === true, threads }));
   return new NativeDevice(addon, handle, opts.backend, index);
 }
 
@@ -64,16 +64,16 @@ class NativeDevice implements Device {
   }
 
   properties(): DeviceProperties {
-    return callNativeSync(() => this.#addon.deviceProperties(this.#handle));
+    return callNativeSync(() => this.#addon.deviceProperties({ device: this.#handle }));
   }
 
   memInfo(): { free: number; total: number } {
-    return callNativeSync(() => this.#addon.deviceMemInfo(this.#handle));
+    return callNativeSync(() => this.#addon.deviceMemInfo({ device: this.#handle }));
   }
 
   async allocate(size: number): Promise<Allocation> {
     checkInteger('size', size, 1);
-    const handle = await callNative(() => this.#addon.allocate(this.#handle, size));
+    const handle = await callNative(() => this.#addon.allocate({ device: this.#handle, size }));
     return new NativeAllocation(this.#addon, this.#handle, handle, size, this.backend);
   }
 
@@ -87,7 +87,7 @@ class NativeDevice implements Device {
   }
 
   close(): void {
-    callNativeSync(() => this.#addon.deviceClose(this.#handle));
+    callNativeSync(() => this.#addon.deviceClose({ device: this.#handle }));
   }
 
   toJSON(): { backend: Backend; index: number } {
@@ -100,7 +100,7 @@ class NativeDevice implements Device {
 // the contract: collection time is unpredictable.
 interface FreeTicket { addon: NativeAddon; device: number; handle: number }
 const leakedAllocations = new FinalizationRegistry<FreeTicket>(({ addon, device, handle }) => {
-  addon.free(device, handle).catch(() => undefined);
+  addon.free({ device, allocation: handle }).catch(() => undefined);
 });
 
 class NativeAllocation implements Allocation {
@@ -119,20 +119,24 @@ class NativeAllocation implements Allocation {
     leakedAllocations.register(this, { addon, device, handle }, this);
   }
 
+  get #ref(): AllocationRef {
+    return { device: this.#device, allocation: this.#handle };
+  }
+
   get deviceHandle(): number {
     return this.#device;
   }
 
   isDeviceMemory(): boolean {
     const self = brand(this);
-    return callNativeSync(() => self.#addon.isDeviceMemory(self.#device, self.#handle));
+    return callNativeSync(() => self.#addon.isDeviceMemory(self.#ref));
   }
 
   async upload(deviceOffset: number, bytes: Uint8Array): Promise<void> {
     const self = brand(this);
     checkInteger('deviceOffset', deviceOffset);
     const owned = ownedBytes('bytes', bytes);
-    await callNative(() => self.#addon.upload(self.#device, self.#handle, deviceOffset, owned));
+    await callNative(() => self.#addon.upload({ ...self.#ref, deviceOffset, bytes: owned }));
   }
 
   async uploadFile(path: string, opts: UploadFileOptions): Promise<UploadFileResult> {
@@ -140,9 +144,9 @@ class NativeAllocation implements Allocation {
     checkPath('path', path);
     const leafSize = checkLeafSize(opts?.leafSize);
     const fileOffset = checkInteger('fileOffset', opts.fileOffset ?? 0);
-    const length = opts.length === undefined ? -1 : checkInteger('length', opts.length);
+    const length = opts.length === undefined ? undefined : checkInteger('length', opts.length);
     const deviceOffset = checkInteger('deviceOffset', opts.deviceOffset ?? 0);
-    const chunkBytes = checkInteger('chunkBytes', opts.chunkBytes ?? Math.ceil(DEFAULT_CHUNK_BYTES / leafSize) * leafSize, leafSize, 2 ** 30);
+    const chunkBytes = checkInteger('chunkBytes', opts.chunkBytes ?? Math.ceil(DEFAULT_CHUNK_BYTES / leafSize) * leafSize, leafSize, NATIVE_LIMITS.maxChunkBytes);
     if (chunkBytes % leafSize !== 0) throw new DeviceError('E_ARG', 'chunkBytes must be a multiple of leafSize');
     const report = opts.onProgress;
     if (report !== undefined && typeof report !== 'function') throw new DeviceError('E_ARG', 'onProgress must be a function');
@@ -162,8 +166,8 @@ class NativeAllocation implements Allocation {
       }
     };
     const result = await callNative(() =>
-      self.#addon.uploadFile(self.#device, self.#handle, path, fileOffset, length, deviceOffset, leafSize, opts.sha256 === true,
-        chunkBytes, report === undefined ? undefined : deliver),
+      self.#addon.uploadFile({ ...self.#ref, path, fileOffset, length, deviceOffset, leafSize, sha256: opts.sha256 === true,
+        chunkBytes, onProgress: report === undefined ? undefined : deliver }),
     );
     if (reported < result.length) deliver(result.length);
     done = true;
@@ -176,13 +180,13 @@ class NativeAllocation implements Allocation {
     checkLeafSize(leafSize);
     checkInteger('firstLeaf', firstLeaf);
     checkInteger('count', count);
-    return new Uint8Array(await callNative(() => self.#addon.leafHashes(self.#device, self.#handle, leafSize, firstLeaf, count)));
+    return new Uint8Array(await callNative(() => self.#addon.leafHashes({ ...self.#ref, leafSize, firstLeaf, count })));
   }
 
   async root(leafSize: number): Promise<Uint8Array> {
     const self = brand(this);
     checkLeafSize(leafSize);
-    return new Uint8Array(await callNative(() => self.#addon.root(self.#device, self.#handle, leafSize)));
+    return new Uint8Array(await callNative(() => self.#addon.root({ ...self.#ref, leafSize })));
   }
 
   async chosenLeafHashes(leafSize: number, indices: readonly number[]): Promise<Uint8Array> {
@@ -190,19 +194,19 @@ class NativeAllocation implements Allocation {
     checkLeafSize(leafSize);
     if (!Array.isArray(indices)) throw new DeviceError('E_ARG', 'indices must be an array of leaf indices');
     indices.forEach((index, i) => checkInteger(`indices[${i}]`, index));
-    return new Uint8Array(await callNative(() => self.#addon.chosenLeafHashes(self.#device, self.#handle, leafSize, [...indices])));
+    return new Uint8Array(await callNative(() => self.#addon.chosenLeafHashes({ ...self.#ref, leafSize, indices: [...indices] })));
   }
 
   async flipBits(offset: number, mask: number): Promise<void> {
     const self = brand(this);
     checkInteger('offset', offset);
     checkInteger('mask', mask, 1, 255);
-    await callNative(() => self.#addon.flipBits(self.#device, self.#handle, offset, mask));
+    await callNative(() => self.#addon.flipBits({ ...self.#ref, offset, mask }));
   }
 
   async free(): Promise<void> {
     const self = brand(this);
-    await callNative(() => self.#addon.free(self.#device, self.#handle));
+    await callNative(() => self.#addon.free(self.#ref));
     leakedAllocations.unregister(self);
   }
 

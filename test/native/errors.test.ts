@@ -9,6 +9,7 @@ import { runInNewContext } from 'node:vm';
 
 import { DeviceError } from '../../lib/errors.js';
 import { loadNative, openDevice, type Allocation } from '../../lib/native/index.js';
+import { NATIVE_LIMITS } from '../../lib/native/args.js';
 import { hex, oracleMth } from '../helpers/oracle.js';
 import { randomBytes } from '../helpers/random-bytes.js';
 
@@ -52,10 +53,15 @@ t.test('bad arguments are E_ARG', async (t) => {
 
 t.test('the raw addon checks arguments too', async (t) => {
   const addon = loadNative();
-  t.throws(() => addon.openDevice('host-sim', -1, 0, false, 0), { code: 'E_ARG' });
-  await t.rejects(addon.upload(999_999, 1, 0, new Uint8Array(1)), { code: 'E_ARG' });
-  await t.rejects(addon.root(1, 999_999, 4096), { code: 'E_ARG' });
-  await t.rejects(addon.cpuMth(new Uint8Array(1), 3, 0), { code: 'E_ARG' });
+  t.same(addon.status().limits, NATIVE_LIMITS, 'lib/native checks the limits of csrc/leaf_limits.h');
+  t.throws(() => addon.openDevice({ backend: 'host-sim', index: -1, capacityBytes: 0 }), { code: 'E_ARG', message: /index/ });
+  await t.rejects(addon.upload({ device: 999_999, allocation: 1, deviceOffset: 0, bytes: new Uint8Array(1) }), { code: 'E_ARG' });
+  await t.rejects(addon.root({ device: 1, allocation: 999_999, leafSize: 4096 }), { code: 'E_ARG' });
+  await t.rejects(addon.cpuMth({ data: new Uint8Array(1), leafSize: 3 }), { code: 'E_ARG', message: /leafSize/ });
+  await t.rejects(addon.cpuMth({ data: 'x' as unknown as Uint8Array, leafSize: 4096 }), { code: 'E_ARG', message: /data must be a Uint8Array/ });
+  // positional arguments (the old calling convention) are refused, not misread
+  t.throws(() => (addon.openDevice as unknown as (...a: unknown[]) => number)('host-sim', 0, 0, false, 0), { code: 'E_ARG', message: /options object/ });
+  await t.rejects((addon.root as unknown as (...a: unknown[]) => Promise<Uint8Array>)(1, 2, 4096), { code: 'E_ARG', message: /options object/ });
 });
 
 t.test('double free, use after free', async (t) => {
@@ -104,7 +110,7 @@ t.test('foreign handles: another device, plain objects, wrong `this`', async (t)
   t.throws(() => Object.getPrototypeOf(mine).isDeviceMemory.call(copy), { code: 'E_ARG' });
   // Raw handles: an allocation handle used with the wrong device handle is refused.
   const addon = loadNative();
-  await t.rejects(addon.root(1_000_000, 1, 4096), { code: 'E_ARG' });
+  await t.rejects(addon.root({ device: 1_000_000, allocation: 1, leafSize: 4096 }), { code: 'E_ARG' });
   await device.release(mine);
   await theirs.free();
   other.close();
