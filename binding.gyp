@@ -19,6 +19,7 @@
         "csrc/host_grid.cpp",
         "csrc/host_sim_backend.cpp",
         "csrc/js_args.cpp",
+        "csrc/lane_ops.cpp",
         "csrc/promise_worker.cpp",
         "csrc/registry.cpp"
       ],

@@ -54,11 +54,12 @@ class Allocation {
     freeRequested_ = true;
   }
 
-  void waitAndRelease() {
+  // True when the memory was zeroed before it was released (false: the device was lost).
+  bool waitAndRelease() {
     std::unique_lock<std::mutex> lock(mutex_);
     idle_.wait(lock, [&] { return inFlight_ == 0; });
     lock.unlock();
-    releaseNow();
+    return releaseNow();
   }
 
  private:
@@ -68,12 +69,12 @@ class Allocation {
     if (inFlight_ == 0) idle_.notify_all();
   }
 
-  void releaseNow() {
+  bool releaseNow() {
     std::lock_guard<std::mutex> lock(releaseMutex_);
-    if (base_ != nullptr && backend_) {
-      backend_->zeroAndFree(base_, size_);
-      base_ = nullptr;
-    }
+    if (base_ == nullptr || !backend_) return zeroed_;
+    zeroed_ = backend_->zeroAndFree(base_, size_);
+    base_ = nullptr;
+    return zeroed_;
   }
 
   const uint32_t deviceId_;
@@ -85,6 +86,7 @@ class Allocation {
   std::condition_variable idle_;
   int inFlight_ = 0;
   bool freeRequested_ = false;
+  bool zeroed_ = false;
 };
 
 // Overflow-safe range check used by every op.

@@ -10,6 +10,8 @@
 #include "promise_worker.h"
 
 #if VRR_WITH_CUDA
+#include <cuda_runtime_api.h>
+
 #include "cuda_backend.h"
 #endif
 
@@ -34,6 +36,10 @@ Napi::Value Status(const Napi::CallbackInfo& info) {
   out.Set("withCuda", true);
   out.Set("cudaDeviceCount", probe.deviceCount);
   out.Set("reason", probe.reason.empty() ? env.Null() : Napi::String::New(env, probe.reason));
+  out.Set("driverCudaVersion",
+          probe.driverCudaVersion > 0 ? Napi::Number::New(env, probe.driverCudaVersion) : env.Null());
+  out.Set("runtimeVersion", CUDART_VERSION);
+  out.Set("minimumDriverBranch", kMinimumDriverBranch);
 #else
   out.Set("withCuda", false);
   out.Set("cudaDeviceCount", 0);

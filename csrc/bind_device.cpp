@@ -17,29 +17,54 @@ namespace vrr {
 
 namespace {
 
+// Opening a CUDA device initialises the driver (100 ms and more): done on the worker pool.
 Napi::Value OpenDevice(const Napi::CallbackInfo& info) {
-  return syncOp(info, [&]() -> Napi::Value {
+  return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
     const JsOptions args(info);
     const std::string backend = args.string("backend");
     const int index = static_cast<int>(args.integerAtMost("index", kMaxDeviceIndex));
     const uint64_t capacity = args.integer("capacityBytes");
     const bool faultInjection = args.flag("faultInjection");
     const unsigned threads = args.threads();
-    std::shared_ptr<DeviceBackend> device;
-    if (backend == "host-sim") {
-      device = openHostSimDevice(index, capacity, threads);
-    } else if (backend == "cuda") {
-#if VRR_WITH_CUDA
-      device = openCudaDevice(index);
-#else
+    LaneFaults faults;
+    faults.copyDelayMicros = static_cast<uint32_t>(args.integerOr("simulatedCopyDelayMicros", 0, 1000000));
+    faults.dropCopyWait = args.flag("simulatedOrderingBug");
+    if ((faults.copyDelayMicros > 0 || faults.dropCopyWait) && !(faultInjection && backend == "host-sim")) {
+      fail("E_POLICY",
+           "simulated copy delays and ordering bugs are test hooks of host-sim devices opened with "
+           "faultInjection: true");
+    }
+    if (backend != "host-sim" && backend != "cuda") fail("E_ARG", "backend must be 'cuda' or 'host-sim'");
+#if !VRR_WITH_CUDA
+    if (backend == "cuda") {
       fail("E_NO_DEVICE",
            "this build of the addon has no CUDA support (built without CUDA: nvcc was not found or "
            "VRAM_RESIDENCY_CUDA=0); rebuild with the CUDA toolkit or use backend 'host-sim'");
-#endif
-    } else {
-      fail("E_ARG", "backend must be 'cuda' or 'host-sim'");
     }
-    return Napi::Number::New(info.Env(), registry().addDevice(device, faultInjection));
+#endif
+    auto id = std::make_shared<uint32_t>(0);
+    auto* worker = new PromiseWorker(
+        env,
+        [=] {
+          std::shared_ptr<DeviceBackend> device;
+          if (backend == "host-sim") device = openHostSimDevice(index, capacity, threads, faults);
+#if VRR_WITH_CUDA
+          if (backend == "cuda") device = openCudaDevice(index);
+#endif
+          *id = registry().addDevice(device, faultInjection);
+        },
+        [=](Napi::Env e) -> Napi::Value { return Napi::Number::New(e, *id); });
+    return worker->queue();
+  });
+}
+
+// Tests: a host-sim device opened with fault injection behaves as after a sticky CUDA error.
+Napi::Value LoseDevice(const Napi::CallbackInfo& info) {
+  return syncOp(info, [&]() -> Napi::Value {
+    const DeviceEntry device = registry().device(JsOptions(info).handle("device"));
+    if (!device.faultInjection) fail("E_POLICY", "loseDevice needs a device opened with faultInjection: true");
+    device.backend->loseForTest();
+    return info.Env().Undefined();
   });
 }
 
@@ -110,13 +135,18 @@ Napi::Value Free(const Napi::CallbackInfo& info) {
     const uint32_t allocationId = args.handle("allocation");
     std::shared_ptr<Allocation> allocation = registry().allocation(args.handle("device"), allocationId);
     allocation->requestFree();
+    auto zeroed = std::make_shared<bool>(false);
     auto* worker = new PromiseWorker(
         env,
         [=] {
-          allocation->waitAndRelease();
+          *zeroed = allocation->waitAndRelease();
           registry().forgetAllocation(allocationId);
         },
-        [](Napi::Env e) -> Napi::Value { return e.Undefined(); });
+        [=](Napi::Env e) -> Napi::Value {
+          Napi::Object out = Napi::Object::New(e);
+          out.Set("zeroed", *zeroed);
+          return out;
+        });
     return worker->queue();
   });
 }
@@ -125,6 +155,7 @@ Napi::Value Free(const Napi::CallbackInfo& info) {
 
 void registerDeviceBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("openDevice", Napi::Function::New(env, OpenDevice));
+  exports.Set("loseDevice", Napi::Function::New(env, LoseDevice));
   exports.Set("deviceProperties", Napi::Function::New(env, DeviceProps));
   exports.Set("deviceMemInfo", Napi::Function::New(env, DeviceMemInfo));
   exports.Set("deviceClose", Napi::Function::New(env, DeviceClose));

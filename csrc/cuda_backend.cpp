@@ -3,30 +3,58 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "allocation.h"
 #include "cuda_kernels.h"
-#include "file_reader.h"
-#include "openssl_sha256.h"
+#include "lane_ops.h"
 
 namespace vrr {
 
 namespace {
 
+std::string versionText(int v) { return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10); }
+
 std::string describeCudaError(cudaError_t e, const std::string& what) {
   std::string message = what + " failed: " + cudaGetErrorName(e) + " (code " + std::to_string(static_cast<int>(e)) +
                         "): " + cudaGetErrorString(e);
   if (e == cudaErrorInsufficientDriver) {
-    message +=
-        " - no CUDA driver is installed (or it is older than this CUDA runtime); install the NVIDIA driver "
-        "or use backend 'host-sim'";
+    int driver = 0;
+    cudaDriverGetVersion(&driver);
+    message += driver > 0 ? " - the NVIDIA driver supports CUDA " + versionText(driver) +
+                                " but this addon needs CUDA " + versionText(CUDART_VERSION) + ": " + kMinimumDriverText
+                          : std::string(" - no CUDA driver is installed (") + kMinimumDriverText +
+                                "); install the NVIDIA driver or use backend 'host-sim'";
   } else if (e == cudaErrorNoDevice) {
     message += " - no CUDA device is visible (check CUDA_VISIBLE_DEVICES); use backend 'host-sim' for CPU-only runs";
   }
   return message;
+}
+
+// Errors after which the CUDA context is unusable (they are returned by every later call).
+bool isSticky(cudaError_t e) {
+  switch (e) {
+    case cudaErrorECCUncorrectable:
+    case cudaErrorNvlinkUncorrectable:
+    case cudaErrorIllegalAddress:
+    case cudaErrorLaunchTimeout:
+    case cudaErrorContextIsDestroyed:
+    case cudaErrorAssert:
+    case cudaErrorHardwareStackError:
+    case cudaErrorIllegalInstruction:
+    case cudaErrorMisalignedAddress:
+    case cudaErrorInvalidAddressSpace:
+    case cudaErrorInvalidPc:
+    case cudaErrorLaunchFailure:
+    case cudaErrorUnknown:
+      return true;
+    default:
+      return false;
+  }
 }
 
 [[noreturn]] void throwCuda(cudaError_t e, const std::string& what) {
@@ -41,84 +69,151 @@ void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess) throwCuda(e, what);
 }
 
-// Device scratch buffer freed on scope exit (errors included).
-class DeviceBuffer {
- public:
-  explicit DeviceBuffer(size_t bytes) {
-    if (bytes > 0) check(cudaMalloc(&p_, bytes), "cudaMalloc (scratch)");
-  }
-  ~DeviceBuffer() {
-    if (p_ != nullptr) cudaFree(p_);
-  }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  uint8_t* get() const { return static_cast<uint8_t*>(p_); }
+// What every lane of one device shares: its index, SM count and the "lost" mark.
+struct CudaDeviceState {
+  int index = 0;
+  uint32_t multiprocessors = 1;
+  std::atomic<bool> lost{false};
 
- private:
-  void* p_ = nullptr;
+  void select() const { vrr::check(cudaSetDevice(index), "cudaSetDevice"); }
+  // A failure on this device: sticky errors mark it lost and become E_DEVICE_LOST.
+  void check(cudaError_t e, const char* what) {
+    if (e == cudaSuccess) return;
+    if (isSticky(e)) {
+      lost.store(true);
+      fail("E_DEVICE_LOST", "CUDA device " + std::to_string(index) + ": " + describeCudaError(e, what) +
+                                " - a sticky error: the device refuses further work; restart the process and check "
+                                "the GPU (nvidia-smi, dmesg)");
+    }
+    throwCuda(e, what);
+  }
+  void checkUsable() const {
+    if (lost.load()) failDeviceLost("cuda", index);
+  }
 };
 
-class PinnedBuffer {
+class CudaLane final : public Lane {
  public:
-  explicit PinnedBuffer(size_t bytes) {
-    check(cudaHostAlloc(&p_, std::max<size_t>(bytes, 1), cudaHostAllocDefault), "cudaHostAlloc (staging)");
+  explicit CudaLane(CudaDeviceState& device) : device_(device) {
+    device_.select();
+    for (cudaStream_t* s : {&copy_, &hash_}) {
+      device_.check(cudaStreamCreateWithFlags(s, cudaStreamNonBlocking), "cudaStreamCreate");
+    }
+    for (cudaEvent_t& e : events_)
+      device_.check(cudaEventCreateWithFlags(&e, cudaEventDisableTiming), "cudaEventCreate");
   }
-  ~PinnedBuffer() {
-    if (p_ != nullptr) cudaFreeHost(p_);
+  ~CudaLane() override {
+    cudaSetDevice(device_.index);
+    for (cudaStream_t s : {copy_, hash_}) {
+      if (s != nullptr) cudaStreamDestroy(s);
+    }
+    for (cudaEvent_t e : events_) {
+      if (e != nullptr) cudaEventDestroy(e);
+    }
+    for (Buffer& b : staging_) freeHost(b);
+    freeHost(hostOut_);
+    if (scratch_.p != nullptr) cudaFree(scratch_.p);
+    cudaGetLastError();
   }
-  PinnedBuffer(const PinnedBuffer&) = delete;
-  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
-  uint8_t* get() const { return static_cast<uint8_t*>(p_); }
+
+  // The current device is per host thread; a lane may be used from any libuv worker.
+  void bind() { device_.select(); }
+
+  void copyToDevice(StreamId s, uint8_t* dst, const uint8_t* src, uint64_t n) override {
+    device_.check(cudaMemcpyAsync(dst, src, n, cudaMemcpyHostToDevice, stream(s)), "cudaMemcpyAsync (to device)");
+  }
+  void copyToHost(StreamId s, uint8_t* dst, const uint8_t* src, uint64_t n) override {
+    device_.check(cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToHost, stream(s)), "cudaMemcpyAsync (to host)");
+  }
+  void zeroDevice(StreamId s, uint8_t* dst, uint64_t n) override {
+    device_.check(cudaMemsetAsync(dst, 0, n, stream(s)), "cudaMemsetAsync (zero)");
+  }
+  void launchLeafHashes(StreamId s, const LeafJob& job) override {
+    device_.check(vrr::launchLeafHashes(job, device_.multiprocessors, stream(s)), "leaf hash kernel launch");
+  }
+  void launchNodeLevel(StreamId s, const uint8_t* level, uint64_t count, uint8_t* next) override {
+    device_.check(vrr::launchNodeLevel(level, count, next, stream(s)), "node level kernel launch");
+  }
+  void record(int event, StreamId s) override {
+    device_.check(cudaEventRecord(events_[event], stream(s)), "cudaEventRecord");
+  }
+  void waitEvent(StreamId s, int event) override {
+    device_.check(cudaStreamWaitEvent(stream(s), events_[event], 0), "cudaStreamWaitEvent");
+  }
+  void syncEvent(int event) override { device_.check(cudaEventSynchronize(events_[event]), "cudaEventSynchronize"); }
+  void syncStream(StreamId s) override { device_.check(cudaStreamSynchronize(stream(s)), "cudaStreamSynchronize"); }
+
+  uint8_t* staging(int slot, uint64_t bytes) override { return growHost(staging_[slot], bytes); }
+  uint8_t* hostOut(uint64_t bytes) override { return growHost(hostOut_, bytes); }
+  uint8_t* scratch(uint64_t bytes) override {
+    if (scratch_.size < bytes) {
+      if (scratch_.p != nullptr) cudaFree(scratch_.p);  // rare: lanes keep their largest scratch
+      scratch_ = Buffer{};
+      device_.check(cudaMalloc(&scratch_.p, static_cast<size_t>(bytes)), "cudaMalloc (scratch)");
+      scratch_.size = bytes;
+    }
+    return static_cast<uint8_t*>(scratch_.p);
+  }
+  const LaneFaults& faults() const override { return faults_; }
+  uint64_t fillLeaves() const override { return static_cast<uint64_t>(device_.multiprocessors) * kLeafMinBlockThreads; }
 
  private:
-  void* p_ = nullptr;
-};
-
-class Stream {
- public:
-  Stream() { check(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking), "cudaStreamCreate"); }
-  ~Stream() {
-    if (s_ != nullptr) cudaStreamDestroy(s_);
+  struct Buffer {
+    void* p = nullptr;
+    uint64_t size = 0;
+  };
+  cudaStream_t stream(StreamId s) const { return s == StreamId::Copy ? copy_ : hash_; }
+  uint8_t* growHost(Buffer& b, uint64_t bytes) {
+    if (b.size < bytes) {
+      freeHost(b);
+      device_.check(cudaHostAlloc(&b.p, static_cast<size_t>(bytes), cudaHostAllocDefault), "cudaHostAlloc (staging)");
+      b.size = bytes;
+    }
+    return static_cast<uint8_t*>(b.p);
   }
-  cudaStream_t get() const { return s_; }
-
- private:
-  cudaStream_t s_ = nullptr;
-};
-
-class Event {
- public:
-  Event() { check(cudaEventCreateWithFlags(&e_, cudaEventDisableTiming), "cudaEventCreate"); }
-  ~Event() {
-    if (e_ != nullptr) cudaEventDestroy(e_);
+  static void freeHost(Buffer& b) {
+    if (b.p != nullptr) cudaFreeHost(b.p);
+    b = Buffer{};
   }
-  cudaEvent_t get() const { return e_; }
 
- private:
-  cudaEvent_t e_ = nullptr;
+  CudaDeviceState& device_;
+  const LaneFaults faults_{};
+  cudaStream_t copy_ = nullptr, hash_ = nullptr;
+  cudaEvent_t events_[kLaneEvents] = {};
+  Buffer staging_[kStagingSlots], hostOut_, scratch_;
 };
 
+// cudaDeviceProp.uuid is the bare 16 bytes; NVIDIA prints a MIG instance as MIG-<uuid>, which is
+// how CUDA_VISIBLE_DEVICES names it: keep that form when the environment selected it so.
 std::string formatUuid(const cudaUUID_t& uuid) {
   const auto* b = reinterpret_cast<const unsigned char*>(uuid.bytes);
   char text[64];
-  std::snprintf(text, sizeof text, "GPU-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-  return text;
+  std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
+  const bool mig = visible != nullptr && std::strstr(visible, (std::string("MIG-") + text).c_str()) != nullptr;
+  return (mig ? "MIG-" : "GPU-") + std::string(text);
 }
 
 class CudaBackend final : public DeviceBackend {
  public:
-  explicit CudaBackend(int index) : index_(index) {
-    check(cudaSetDevice(index_), "cudaSetDevice");
-    check(cudaGetDeviceProperties(&props_, index_), "cudaGetDeviceProperties");
+  explicit CudaBackend(int index) {
+    state_.index = index;
+    state_.select();
+    check(cudaGetDeviceProperties(&props_, index), "cudaGetDeviceProperties");
+    state_.multiprocessors = static_cast<uint32_t>(std::max(props_.multiProcessorCount, 1));
+    int pools = 0;
+    cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, index);
+    memoryPools_ = pools != 0;
+    cudaGetLastError();
   }
 
   const char* backendName() const override { return "cuda"; }
-  int index() const override { return index_; }
+  int index() const override { return state_.index; }
 
   DeviceProperties properties() override {
     DeviceProperties p;
-    p.index = index_;
+    p.index = state_.index;
     p.backend = "cuda";
     p.name = props_.name;
     p.uuid = formatUuid(props_.uuid);
@@ -137,31 +232,57 @@ class CudaBackend final : public DeviceBackend {
   }
 
   MemInfo memInfo() override {
-    select();
+    state_.checkUsable();
+    state_.select();
     size_t free = 0, total = 0;
-    check(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
+    state_.check(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
     return MemInfo{free, total};
   }
 
+  // Stream-ordered allocation (cudaMallocAsync) where the device supports memory pools, so a free
+  // never synchronises the whole device (cudaFree does) and a sampled verify on another lane never
+  // waits behind it.
   void* allocateRaw(uint64_t size) override {
-    select();
+    auto lane = take();
     void* p = nullptr;
-    check(cudaMalloc(&p, static_cast<size_t>(size)), "cudaMalloc");
+    if (memoryPools_) {
+      cudaStream_t s = nullptr;
+      state_.check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), "cudaStreamCreate");
+      cudaError_t e = cudaMallocAsync(&p, static_cast<size_t>(size), s);
+      if (e == cudaSuccess) e = cudaStreamSynchronize(s);
+      cudaStreamDestroy(s);
+      state_.check(e, "cudaMallocAsync");
+    } else {
+      state_.check(cudaMalloc(&p, static_cast<size_t>(size)), "cudaMalloc");
+    }
     // Only real device memory may back a shard: refuse anything the runtime does not call device memory.
     if (!isDeviceMemory(p)) {
-      cudaFree(p);
+      release(p);
       fail("E_CUDA", "cudaMalloc returned memory the runtime does not report as device memory");
     }
     return p;
   }
 
-  // Runs from destructors too: never throws; a failure here leaves nothing more to do.
-  void zeroAndFree(void* base, uint64_t size) override {
-    cudaSetDevice(index_);
-    cudaMemset(base, 0, static_cast<size_t>(size));
-    cudaDeviceSynchronize();
-    cudaFree(base);
+  // Zero on a lane's stream, synchronise that stream, check it; then free. Never throws.
+  bool zeroAndFree(void* base, uint64_t size) override {
+    bool zeroed = false;
+    try {
+      auto lane = take();
+      laneZero(*lane, static_cast<uint8_t*>(base), size);
+      zeroed = true;
+    } catch (...) {  // lost device or failed memset: reported as not zeroed
+    }
+    if (!state_.lost.load()) {
+      cudaSetDevice(state_.index);
+      release(base);
+    }
     cudaGetLastError();
+    return zeroed;
+  }
+
+  bool lost() const override { return state_.lost.load(); }
+  void loseForTest() override {
+    fail("E_POLICY", "loseForTest is for host-sim devices; a CUDA device is lost only by a real sticky error");
   }
 
   bool isDeviceMemory(const void* base) override {
@@ -170,140 +291,67 @@ class CudaBackend final : public DeviceBackend {
       cudaGetLastError();
       return false;
     }
-    return attributes.type == cudaMemoryTypeDevice && attributes.device == index_;
+    return attributes.type == cudaMemoryTypeDevice && attributes.device == state_.index;
   }
 
   void copyIn(void* base, uint64_t offset, const uint8_t* src, uint64_t length) override {
-    select();
-    check(cudaMemcpy(static_cast<uint8_t*>(base) + offset, src, static_cast<size_t>(length), cudaMemcpyHostToDevice),
-          "cudaMemcpy (upload)");
+    laneCopyIn(*take(), static_cast<uint8_t*>(base) + offset, src, length);
   }
-
   void leafHashes(const void* base, uint64_t size, uint32_t leafSize, uint64_t firstLeaf, uint64_t count,
                   const std::vector<uint64_t>* indices, uint8_t* out) override {
-    if (count == 0) return;
-    select();
-    Stream stream;
-    DeviceBuffer hashes(32 * count);
-    DeviceBuffer deviceIndices(indices != nullptr ? sizeof(uint64_t) * indices->size() : 0);
-    if (indices != nullptr) {
-      check(cudaMemcpyAsync(deviceIndices.get(), indices->data(), sizeof(uint64_t) * indices->size(),
-                            cudaMemcpyHostToDevice, stream.get()),
-            "cudaMemcpy (leaf indices)");
-    }
-    LeafJob job{static_cast<const uint8_t*>(base),
-                size,
-                leafSize,
-                firstLeaf,
-                indices != nullptr ? reinterpret_cast<const uint64_t*>(deviceIndices.get()) : nullptr,
-                count,
-                hashes.get(),
-                1};
-    check(launchLeafHashes(job, stream.get()), "leaf hash kernel launch");
-    check(cudaMemcpyAsync(out, hashes.get(), 32 * count, cudaMemcpyDeviceToHost, stream.get()),
-          "cudaMemcpy (leaf hashes)");
-    check(cudaStreamSynchronize(stream.get()), "leaf hash kernel");
+    laneLeafHashes(*take(), static_cast<const uint8_t*>(base), size, leafSize, firstLeaf, count, indices, out);
   }
-
   void root(const void* base, uint64_t size, uint32_t leafSize, uint8_t out[32]) override {
-    select();
-    uint64_t count = leafCountFor(size, leafSize);
-    Stream stream;
-    DeviceBuffer levelA(32 * count), levelB(32 * nextLevelCount(count));
-    LeafJob job{static_cast<const uint8_t*>(base), size, leafSize, 0, nullptr, count, levelA.get(), 1};
-    check(launchLeafHashes(job, stream.get()), "leaf hash kernel launch");
-    uint8_t* current = levelA.get();
-    uint8_t* next = levelB.get();
-    while (count > 1) {
-      check(launchNodeLevel(current, count, next, stream.get()), "node level kernel launch");
-      std::swap(current, next);
-      count = nextLevelCount(count);
-    }
-    check(cudaMemcpyAsync(out, current, 32, cudaMemcpyDeviceToHost, stream.get()), "cudaMemcpy (root)");
-    check(cudaStreamSynchronize(stream.get()), "root kernels");
+    laneRoot(*take(), static_cast<const uint8_t*>(base), size, leafSize, out);
   }
-
-  // Disk reads (reader thread) overlap the async copy of the previous chunk and the leaf kernel;
-  // the plain SHA-256 runs on the CPU over the pinned staging bytes while the copy is in flight.
   void uploadFile(void* base, const UploadFileRequest& request, UploadFileResult& result,
                   const ProgressFn& progress) override {
-    select();
-    ReadOnlyFile file(request.path);
-    resolveFileRange(file, request.fileOffset, static_cast<int64_t>(request.length));
-    uint8_t* target = static_cast<uint8_t*>(base) + request.deviceOffset;
-    const uint64_t chunk = std::min(request.chunkBytes, std::max<uint64_t>(request.length, 1));
-    const uint64_t leaves = leafCountFor(request.length, request.leafSize);
-    PinnedBuffer staging0(chunk), staging1(chunk);
-    uint8_t* buffers[2] = {staging0.get(), staging1.get()};
-    Stream stream;
-    Event copied[2];
-    DeviceBuffer hashes(32 * leaves);
-    Sha256Stream content;
-    const int aligned = reinterpret_cast<uintptr_t>(target) % 4 == 0 ? 1 : 0;
-    {
-      DoubleBufferedReader reader(file, request.fileOffset, request.length, chunk, buffers);
-      DoubleBufferedReader::Chunk c{};
-      while (reader.next(c)) {
-        check(cudaMemcpyAsync(target + c.rangeOffset, c.data, c.length, cudaMemcpyHostToDevice, stream.get()),
-              "cudaMemcpyAsync (upload)");
-        check(cudaEventRecord(copied[c.slot].get(), stream.get()), "cudaEventRecord");
-        const uint64_t firstLeaf = c.rangeOffset / request.leafSize;
-        LeafJob job{target,
-                    request.length,
-                    request.leafSize,
-                    firstLeaf,
-                    nullptr,
-                    leafCountFor(c.length, request.leafSize),
-                    hashes.get() + 32 * firstLeaf,
-                    aligned};
-        check(launchLeafHashes(job, stream.get()), "leaf hash kernel launch");
-        if (request.sha256) content.update(c.data, c.length);
-        check(cudaEventSynchronize(copied[c.slot].get()), "upload copy");
-        reader.release(c.slot);
-        if (progress) progress(c.rangeOffset + c.length);
-      }
-    }
-    result.leafHashes.assign(32 * leaves, 0);
-    if (leaves > 0) {
-      check(cudaMemcpyAsync(result.leafHashes.data(), hashes.get(), 32 * leaves, cudaMemcpyDeviceToHost, stream.get()),
-            "cudaMemcpy (leaf hashes)");
-    }
-    check(cudaStreamSynchronize(stream.get()), "upload leaf hash kernels");
-    if (request.sha256) {
-      content.finish(result.sha256);
-      result.hasSha256 = true;
-    }
+    laneUploadFile(*take(), static_cast<uint8_t*>(base), request, result, progress);
   }
-
   void xorByte(void* base, uint64_t offset, uint8_t mask) override {
-    select();
-    uint8_t value = 0;
-    uint8_t* p = static_cast<uint8_t*>(base) + offset;
-    check(cudaMemcpy(&value, p, 1, cudaMemcpyDeviceToHost), "cudaMemcpy (fault injection read)");
-    value ^= mask;
-    check(cudaMemcpy(p, &value, 1, cudaMemcpyHostToDevice), "cudaMemcpy (fault injection write)");
+    laneXorByte(*take(), static_cast<uint8_t*>(base) + offset, mask);
   }
 
  private:
-  // The current device is per host thread; every op may run on a different libuv worker.
-  void select() { check(cudaSetDevice(index_), "cudaSetDevice"); }
+  LanePool<CudaLane>::Lease take() {
+    state_.checkUsable();
+    auto lease = lanes_.take([&] { return std::make_unique<CudaLane>(state_); });
+    lease->bind();
+    return lease;
+  }
+  void release(void* p) {
+    if (memoryPools_) {
+      cudaFreeAsync(p, nullptr);  // legacy stream: ordered after the zeroing lane sync above
+      return;
+    }
+    cudaFree(p);
+  }
 
-  const int index_;
+  CudaDeviceState state_;
   cudaDeviceProp props_{};
+  bool memoryPools_ = false;
+  LanePool<CudaLane> lanes_;
 };
 
 }  // namespace
 
 CudaProbe probeCuda() {
   CudaProbe probe;
+  int driver = 0;
+  if (cudaDriverGetVersion(&driver) == cudaSuccess) probe.driverCudaVersion = driver;
   int count = 0;
   const cudaError_t e = cudaGetDeviceCount(&count);
   if (e != cudaSuccess) {
     cudaGetLastError();
-    probe.reason = e == cudaErrorInsufficientDriver
-                       ? std::string("no CUDA driver: ") + describeCudaError(e, "cudaGetDeviceCount")
-                   : e == cudaErrorNoDevice ? std::string("no device: ") + describeCudaError(e, "cudaGetDeviceCount")
-                                            : describeCudaError(e, "cudaGetDeviceCount");
+    if (e == cudaErrorInsufficientDriver && driver > 0) {
+      probe.reason = "driver too old: " + describeCudaError(e, "cudaGetDeviceCount");
+    } else if (e == cudaErrorInsufficientDriver) {
+      probe.reason = "no CUDA driver: " + describeCudaError(e, "cudaGetDeviceCount");
+    } else if (e == cudaErrorNoDevice) {
+      probe.reason = "no device: " + describeCudaError(e, "cudaGetDeviceCount");
+    } else {
+      probe.reason = describeCudaError(e, "cudaGetDeviceCount");
+    }
     return probe;
   }
   probe.deviceCount = count;

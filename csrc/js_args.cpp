@@ -35,6 +35,10 @@ uint64_t JsOptions::integerAtMost(const char* name, uint64_t max) const {
   return v;
 }
 
+uint64_t JsOptions::integerOr(const char* name, uint64_t fallback, uint64_t max) const {
+  return get(name).IsUndefined() ? fallback : integerAtMost(name, max);
+}
+
 uint32_t JsOptions::handle(const char* name) const {
   const uint64_t v = integer(name);
   if (v > 0xffffffffu) fail("E_ARG", std::string(name) + " is not a handle");

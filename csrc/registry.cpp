@@ -16,6 +16,7 @@ DeviceEntry Registry::device(uint32_t deviceId) {
   const auto it = devices_.find(deviceId);
   if (it == devices_.end()) fail("E_ARG", "not a device handle of this addon");
   if (it->second.closed) fail("E_CLOSED", "the device was closed; open it again");
+  if (it->second.backend->lost()) failDeviceLost(it->second.backend->backendName(), it->second.backend->index());
   return it->second;
 }
 

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'E_NO_DEVICE',
   'E_NO_ADDON',
   'E_CUDA',
+  'E_DEVICE_LOST',
   'E_BOUNDS',
   'E_FREED',
   'E_IO',

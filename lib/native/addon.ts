@@ -18,13 +18,21 @@ export interface AllocationRef { device: number; allocation: number }
  * are small integers, no pointer ever reaches JS.
  */
 export interface NativeAddon {
-  status(): { withCuda: boolean; cudaDeviceCount: number; reason: string | null; sha256Accelerated: boolean; limits: NativeLimits };
+  status(): {
+    withCuda: boolean; cudaDeviceCount: number; reason: string | null; sha256Accelerated: boolean; limits: NativeLimits;
+    /** CUDA builds: the CUDA version the driver supports (e.g. 13000), null without a driver. */
+    driverCudaVersion?: number | null;
+    /** CUDA builds: the statically linked runtime (CUDART_VERSION) and the oldest driver branch it runs on. */
+    runtimeVersion?: number; minimumDriverBranch?: number;
+  };
   coreSha256(o: { bytes: Uint8Array }): Uint8Array;
   cpuMth(o: { data: Uint8Array; leafSize: number; threads?: number }): Promise<Uint8Array>;
   cpuMthFile(o: { path: string; leafSize: number; offset: number; length?: number; threads?: number; sha256?: boolean }):
     Promise<{ digest: Uint8Array; size: number; sha256: Uint8Array | null }>;
   cpuSha256(o: { data: Uint8Array }): Promise<Uint8Array>;
-  openDevice(o: { backend: string; index: number; capacityBytes: number; faultInjection?: boolean; threads?: number }): number;
+  openDevice(o: { backend: string; index: number; capacityBytes: number; faultInjection?: boolean; threads?: number;
+    simulatedCopyDelayMicros?: number; simulatedOrderingBug?: boolean }): Promise<number>;
+  loseDevice(o: { device: number }): void;
   deviceProperties(o: { device: number }): DeviceProperties;
   deviceMemInfo(o: { device: number }): { free: number; total: number };
   deviceClose(o: { device: number }): void;
@@ -38,7 +46,7 @@ export interface NativeAddon {
   chosenLeafHashes(o: AllocationRef & { leafSize: number; indices: readonly number[] }): Promise<Uint8Array>;
   root(o: AllocationRef & { leafSize: number }): Promise<Uint8Array>;
   flipBits(o: AllocationRef & { offset: number; mask: number }): Promise<void>;
-  free(o: AllocationRef): Promise<void>;
+  free(o: AllocationRef): Promise<{ zeroed: boolean }>;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -74,15 +82,26 @@ export function nativeStatus(): NativeStatus {
   }
   try {
     const s = addon.status();
-    return { loaded: true, withCuda: s.withCuda, reason: s.reason, cudaDeviceCount: s.cudaDeviceCount, sha256Accelerated: s.sha256Accelerated };
+    const cuda = s.withCuda ? { driverCudaVersion: s.driverCudaVersion ?? null, runtimeVersion: s.runtimeVersion, minimumDriverBranch: s.minimumDriverBranch } : {};
+    return { loaded: true, withCuda: s.withCuda, reason: s.reason, cudaDeviceCount: s.cudaDeviceCount, sha256Accelerated: s.sha256Accelerated, ...cuda };
   } catch (error) {
     return { loaded: true, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
   }
 }
 
 const knownCodes = new Set<ErrorCode>([
-  'E_ARG', 'E_NO_DEVICE', 'E_CUDA', 'E_OUT_OF_MEMORY', 'E_BOUNDS', 'E_FREED', 'E_IO', 'E_CLOSED', 'E_POLICY',
+  'E_ARG', 'E_NO_DEVICE', 'E_CUDA', 'E_DEVICE_LOST', 'E_OUT_OF_MEMORY', 'E_BOUNDS', 'E_FREED', 'E_IO', 'E_CLOSED', 'E_POLICY',
 ]);
+
+/**
+ * A sticky device failure (illegal address, launch failure, uncorrectable ECC): the device refuses
+ * all further work, and memory freed from now on cannot be zeroed (free() reports `zeroed: false`).
+ */
+export class DeviceLostError extends DeviceError {
+  constructor(message: string) {
+    super('E_DEVICE_LOST', message);
+  }
+}
 
 /** Turns an addon error (an Error with a string `code`) into a DeviceError; anything else passes through. */
 export function toDeviceError(error: unknown): unknown {
@@ -90,6 +109,7 @@ export function toDeviceError(error: unknown): unknown {
   const code = (error as Error & { code?: unknown }).code;
   if (typeof code !== 'string') return error;
   const mapped: ErrorCode = knownCodes.has(code as ErrorCode) ? (code as ErrorCode) : 'E_CUDA';
+  if (mapped === 'E_DEVICE_LOST') return new DeviceLostError(error.message);
   return new DeviceError(mapped, error.message, { retriable: mapped === 'E_OUT_OF_MEMORY' });
 }
 

@@ -18,9 +18,16 @@ export interface Device {
   /** True when `allocation` is a live-or-freed Allocation made by this device. */
   owns(allocation: unknown): boolean;
   /** Frees an allocation of this device; a foreign or fake handle is E_ARG. */
-  release(allocation: Allocation): Promise<void>;
+  release(allocation: Allocation): Promise<FreeResult>;
   /** No further allocations; live allocations stay usable until freed. */
   close(): void;
+  /** Tests and drills: behave as after a sticky CUDA error (host-sim opened with faultInjection only). */
+  simulateLoss(): void;
+}
+
+/** What free() did: `zeroed: false` when the device was lost and the bytes could not be zeroed. */
+export interface FreeResult {
+  zeroed: boolean;
 }
 
 export interface Allocation {
@@ -33,11 +40,15 @@ export interface Allocation {
   root(leafSize: number): Promise<Uint8Array>;
   chosenLeafHashes(leafSize: number, indices: readonly number[]): Promise<Uint8Array>;
   flipBits(offset: number, mask: number): Promise<void>;
-  free(): Promise<void>;
+  /** Zeroes, then frees. Resolves `{ zeroed: false }` when the device was lost (the memory could not be zeroed). */
+  free(): Promise<FreeResult>;
 }
 
-/** Opens a device. cuda without a driver → DeviceError E_NO_DEVICE carrying the CUDA error text. */
-export function openDevice(opts: OpenDeviceOptions): Device {
+/**
+ * Opens a device off the event loop (the first CUDA call initialises the driver). cuda without a
+ * driver → DeviceError E_NO_DEVICE carrying the CUDA error text.
+ */
+export async function openDevice(opts: OpenDeviceOptions): Promise<Device> {
   if (opts === null || typeof opts !== 'object') throw new DeviceError('E_ARG', 'openDevice: options object required');
   if (opts.backend !== 'cuda' && opts.backend !== 'host-sim') {
     throw new DeviceError('E_ARG', "openDevice: backend must be 'cuda' or 'host-sim'");
@@ -46,7 +57,11 @@ export function openDevice(opts: OpenDeviceOptions): Device {
   const capacity = checkInteger('capacityBytes', opts.capacityBytes ?? DEFAULT_HOST_SIM_CAPACITY);
   const threads = checkInteger('threads', opts.threads ?? 0, 0, NATIVE_LIMITS.maxThreads);
   const addon = loadNative();
-  const handle = callNativeSync(() => addon.openDevice({ backend: opts.backend, index, capacityBytes: capacity, faultInjection: opts.faultInjection === true, threads }));
+  const delay = checkInteger('simulatedCopyDelayMicros', opts.simulatedCopyDelayMicros ?? 0, 0, 1_000_000);
+  const handle = await callNative(() => addon.openDevice({
+    backend: opts.backend, index, capacityBytes: capacity, faultInjection: opts.faultInjection === true, threads,
+    simulatedCopyDelayMicros: delay, simulatedOrderingBug: opts.simulatedOrderingBug === true,
+  }));
   return new NativeDevice(addon, handle, opts.backend, index);
 }
 
@@ -81,13 +96,17 @@ class NativeDevice implements Device {
     return allocation instanceof NativeAllocation && allocation.deviceHandle === this.#handle;
   }
 
-  async release(allocation: Allocation): Promise<void> {
+  async release(allocation: Allocation): Promise<FreeResult> {
     if (!this.owns(allocation)) throw new DeviceError('E_ARG', 'release: not an allocation of this device');
-    await allocation.free();
+    return allocation.free();
   }
 
   close(): void {
     callNativeSync(() => this.#addon.deviceClose({ device: this.#handle }));
+  }
+
+  simulateLoss(): void {
+    callNativeSync(() => this.#addon.loseDevice({ device: this.#handle }));
   }
 
   toJSON(): { backend: Backend; index: number } {
@@ -204,10 +223,11 @@ class NativeAllocation implements Allocation {
     await callNative(() => self.#addon.flipBits({ ...self.#ref, offset, mask }));
   }
 
-  async free(): Promise<void> {
+  async free(): Promise<FreeResult> {
     const self = brand(this);
-    await callNative(() => self.#addon.free(self.#ref));
+    const result = await callNative(() => self.#addon.free(self.#ref));
     leakedAllocations.unregister(self);
+    return { zeroed: result.zeroed };
   }
 
   toJSON(): { size: number; backend: Backend } {

@@ -25,7 +25,7 @@ t.test('no addon: status explains, loaders throw E_NO_ADDON', async (t) => {
     const status = m.nativeStatus();
     const errors = [];
     for (const call of [() => m.loadNative(), () => m.openDevice({ backend: 'host-sim' })]) {
-      try { call(); errors.push(null); } catch (e) { errors.push({ name: e.name, code: e.code, message: e.message }); }
+      try { await call(); errors.push(null); } catch (e) { errors.push({ name: e.name, code: e.code, message: e.message }); }
     }
     let cpu = null;
     try { await m.cpuEngine.sha256(new Uint8Array(1)); } catch (e) { cpu = e.code; }

@@ -24,7 +24,7 @@ export function registerDoctor(program: Command): void {
       const status = nativeStatus();
       const devices: { properties: DeviceProperties; policy: { accepted: boolean; findings: string[] } }[] = [];
       for (let index = 0; index < status.cudaDeviceCount; index++) {
-        const device = openDevice({ backend: 'cuda', index });
+        const device = await openDevice({ backend: 'cuda', index });
         try {
           const properties = device.properties();
           const findings = checkDevicePolicy(properties);
