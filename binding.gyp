@@ -1,7 +1,9 @@
 {
   # The addon: CPU engine (Node's OpenSSL), host-simulated device, and - when a CUDA toolkit is
-  # found at configure time (scripts/detect-cuda.mjs) - the CUDA backend. cudart is linked
-  # statically with its symbols hidden, so the addon loads on machines without a driver.
+  # found at configure time (scripts/detect-cuda.mjs) - the CUDA backend, with SASS and PTX for
+  # the architectures of scripts/cuda-archs.mjs. cudart is linked statically and every symbol but
+  # the module's entry point is hidden, so the addon loads on machines without a driver and
+  # clashes with no other CUDA library in the process.
   "variables": {
     "with_cuda%": "<!(node scripts/detect-cuda.mjs)",
     "cuda_home%": "<!(node scripts/detect-cuda.mjs --home)"
@@ -27,7 +29,8 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++17"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-O3", "-Wall", "-Wno-unused-function", "-Wno-unknown-pragmas"],
+      "ldflags": ["-Wl,--version-script=<(module_root_dir)/csrc/exports.map"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-O3", "-fvisibility=hidden", "-Wall", "-Wno-unused-function", "-Wno-unknown-pragmas"],
       "conditions": [
         ["with_cuda==1", {
           "defines": ["VRR_WITH_CUDA=1"],
@@ -43,12 +46,8 @@
               "outputs": ["<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).cu.o"],
               "action": [
                 "<(cuda_home)/bin/nvcc", "-c", "<(RULE_INPUT_PATH)", "-o", "<@(_outputs)",
-                "-std=c++17", "-O3", "-Xcompiler", "-fPIC",
-                "-gencode", "arch=compute_75,code=sm_75",
-                "-gencode", "arch=compute_80,code=sm_80",
-                "-gencode", "arch=compute_86,code=sm_86",
-                "-gencode", "arch=compute_89,code=sm_89",
-                "-gencode", "arch=compute_90,code=[sm_90,compute_90]"
+                "-std=c++17", "-O3", "-Xcompiler", "-fPIC", "-Xcompiler", "-fvisibility=hidden",
+                "<!@(node scripts/cuda-archs.mjs)"
               ],
               "message": "nvcc <(RULE_INPUT_PATH)",
               "process_outputs_as_sources": 1

@@ -195,7 +195,7 @@ std::string formatUuid(const cudaUUID_t& uuid) {
   return (mig ? "MIG-" : "GPU-") + std::string(text);
 }
 
-class CudaBackend final : public DeviceBackend {
+class CudaBackend final : public LaneBackend {
  public:
   explicit CudaBackend(int index) {
     state_.index = index;
@@ -243,7 +243,8 @@ class CudaBackend final : public DeviceBackend {
   // never synchronises the whole device (cudaFree does) and a sampled verify on another lane never
   // waits behind it.
   void* allocateRaw(uint64_t size) override {
-    auto lane = take();
+    state_.checkUsable();
+    state_.select();
     void* p = nullptr;
     if (memoryPools_) {
       cudaStream_t s = nullptr;
@@ -265,13 +266,7 @@ class CudaBackend final : public DeviceBackend {
 
   // Zero on a lane's stream, synchronise that stream, check it; then free. Never throws.
   bool zeroAndFree(void* base, uint64_t size) override {
-    bool zeroed = false;
-    try {
-      auto lane = take();
-      laneZero(*lane, static_cast<uint8_t*>(base), size);
-      zeroed = true;
-    } catch (...) {  // lost device or failed memset: reported as not zeroed
-    }
+    const bool zeroed = zeroOnLane(base, size);  // false: lost device or failed memset
     if (!state_.lost.load()) {
       cudaSetDevice(state_.index);
       release(base);
@@ -294,31 +289,15 @@ class CudaBackend final : public DeviceBackend {
     return attributes.type == cudaMemoryTypeDevice && attributes.device == state_.index;
   }
 
-  void copyIn(void* base, uint64_t offset, const uint8_t* src, uint64_t length) override {
-    laneCopyIn(*take(), static_cast<uint8_t*>(base) + offset, src, length);
-  }
-  void leafHashes(const void* base, uint64_t size, uint32_t leafSize, uint64_t firstLeaf, uint64_t count,
-                  const std::vector<uint64_t>* indices, uint8_t* out) override {
-    laneLeafHashes(*take(), static_cast<const uint8_t*>(base), size, leafSize, firstLeaf, count, indices, out);
-  }
-  void root(const void* base, uint64_t size, uint32_t leafSize, uint8_t out[32]) override {
-    laneRoot(*take(), static_cast<const uint8_t*>(base), size, leafSize, out);
-  }
-  void uploadFile(void* base, const UploadFileRequest& request, UploadFileResult& result,
-                  const ProgressFn& progress) override {
-    laneUploadFile(*take(), static_cast<uint8_t*>(base), request, result, progress);
-  }
-  void xorByte(void* base, uint64_t offset, uint8_t mask) override {
-    laneXorByte(*take(), static_cast<uint8_t*>(base) + offset, mask);
+ protected:
+  void withLane(const std::function<void(Lane&)>& body) override {
+    state_.checkUsable();
+    auto lane = lanes_.take([&] { return std::make_unique<CudaLane>(state_); });
+    lane->bind();
+    body(*lane);
   }
 
  private:
-  LanePool<CudaLane>::Lease take() {
-    state_.checkUsable();
-    auto lease = lanes_.take([&] { return std::make_unique<CudaLane>(state_); });
-    lease->bind();
-    return lease;
-  }
   void release(void* p) {
     if (memoryPools_) {
       cudaFreeAsync(p, nullptr);  // legacy stream: ordered after the zeroing lane sync above

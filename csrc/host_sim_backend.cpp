@@ -184,7 +184,7 @@ class HostSimLane final : public Lane {
   SimStream copy_, hash_;
 };
 
-class HostSimBackend final : public DeviceBackend {
+class HostSimBackend final : public LaneBackend {
  public:
   HostSimBackend(int index, uint64_t capacity, unsigned threads, LaneFaults faults)
       : index_(index), capacity_(capacity), threads_(threads == 0 ? defaultThreads() : threads), faults_(faults) {}
@@ -230,14 +230,8 @@ class HostSimBackend final : public DeviceBackend {
   // Zeroes on a lane's stream like the device does. A lost simulated device reports "not zeroed"
   // as a real one must; being host memory, the bytes are still wiped before they go back.
   bool zeroAndFree(void* base, uint64_t size) override {
-    bool zeroed = false;
-    try {
-      auto lane = take();
-      laneZero(*lane, static_cast<uint8_t*>(base), size);
-      zeroed = true;
-    } catch (...) {
-      explicit_bzero(base, static_cast<size_t>(size));
-    }
+    const bool zeroed = zeroOnLane(base, size);
+    if (!zeroed) explicit_bzero(base, static_cast<size_t>(size));
     std::free(base);
     std::lock_guard<std::mutex> lock(mutex_);
     used_ -= size;
@@ -249,29 +243,14 @@ class HostSimBackend final : public DeviceBackend {
 
   bool isDeviceMemory(const void*) override { return false; }
 
-  void copyIn(void* base, uint64_t offset, const uint8_t* src, uint64_t length) override {
-    laneCopyIn(*take(), static_cast<uint8_t*>(base) + offset, src, length);
-  }
-  void leafHashes(const void* base, uint64_t size, uint32_t leafSize, uint64_t firstLeaf, uint64_t count,
-                  const std::vector<uint64_t>* indices, uint8_t* out) override {
-    laneLeafHashes(*take(), static_cast<const uint8_t*>(base), size, leafSize, firstLeaf, count, indices, out);
-  }
-  void root(const void* base, uint64_t size, uint32_t leafSize, uint8_t out[32]) override {
-    laneRoot(*take(), static_cast<const uint8_t*>(base), size, leafSize, out);
-  }
-  void uploadFile(void* base, const UploadFileRequest& request, UploadFileResult& result,
-                  const ProgressFn& progress) override {
-    laneUploadFile(*take(), static_cast<uint8_t*>(base), request, result, progress);
-  }
-  void xorByte(void* base, uint64_t offset, uint8_t mask) override {
-    laneXorByte(*take(), static_cast<uint8_t*>(base) + offset, mask);
+ protected:
+  void withLane(const std::function<void(Lane&)>& body) override {
+    checkUsable();
+    auto lane = lanes_.take([&] { return std::make_unique<HostSimLane>(threads_, faults_, lost_); });
+    body(*lane);
   }
 
  private:
-  LanePool<HostSimLane>::Lease take() {
-    checkUsable();
-    return lanes_.take([&] { return std::make_unique<HostSimLane>(threads_, faults_, lost_); });
-  }
   void checkUsable() const {
     if (lost_.load()) failDeviceLost("host-sim", index_);
   }
