@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { DeviceError, type ErrorCode } from '../errors.js';
+import { driverRequirement, nvidiaDriverVersion } from './driver.js';
 import type { DeviceProperties, NativeStatus } from './types.js';
 
 /** Limits the addon enforces (csrc/leaf_limits.h); lib/native checks the same numbers first. */
@@ -82,7 +83,11 @@ export function nativeStatus(): NativeStatus {
   }
   try {
     const s = addon.status();
-    const cuda = s.withCuda ? { driverCudaVersion: s.driverCudaVersion ?? null, runtimeVersion: s.runtimeVersion, minimumDriverBranch: s.minimumDriverBranch } : {};
+    const driver = nvidiaDriverVersion();
+    const cuda = s.withCuda
+      ? { driverCudaVersion: s.driverCudaVersion ?? null, runtimeVersion: s.runtimeVersion, minimumDriverBranch: s.minimumDriverBranch,
+          nvidiaDriver: driver, driverRequirement: driverRequirement(s, driver) }
+      : {};
     return { loaded: true, withCuda: s.withCuda, reason: s.reason, cudaDeviceCount: s.cudaDeviceCount, sha256Accelerated: s.sha256Accelerated, ...cuda };
   } catch (error) {
     return { loaded: true, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };

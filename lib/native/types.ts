@@ -28,6 +28,10 @@ export interface NativeStatus {
   runtimeVersion?: number;
   /** CUDA builds: the oldest NVIDIA driver branch the runtime runs on (580 for CUDA 13). */
   minimumDriverBranch?: number;
+  /** The NVIDIA kernel driver's version ("580.65.06") from /proc, null when none is loaded. */
+  nvidiaDriver?: string | null;
+  /** CUDA builds: the driver against what the addon needs, in one sentence (doctor prints it). */
+  driverRequirement?: string | null;
   /** The addon was built with the CUDA backend (nvcc was found at install time). */
   withCuda: boolean;
   /** Why no CUDA device is usable: "built without CUDA", "no CUDA driver: …", "no device: …", a load error; null when usable. */
