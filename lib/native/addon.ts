@@ -1,10 +1,10 @@
-// Loads the compiled addon (build/Release/vram_residency.node via `bindings`) and maps its coded
-// errors to DeviceError. The raw addon surface is internal: use openDevice / cpuEngine.
-import bindings from 'bindings';
+// Loads the addon (a prebuilt binary or a local build: ./binary.ts) and maps its coded errors to
+// DeviceError. The raw addon surface is internal: use openDevice / cpuEngine.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { DeviceError, type ErrorCode } from '../errors.js';
+import { type LoadedBinary, loadAddonBinary } from './binary.js';
 import { driverRequirement, nvidiaDriverVersion } from './driver.js';
 import type { DeviceProperties, NativeStatus } from './types.js';
 
@@ -53,14 +53,15 @@ export interface NativeAddon {
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let cached: NativeAddon | undefined;
+let loadedBinary: LoadedBinary | undefined;
 let loadError: Error | undefined;
 
-/** The addon, loaded once; throws DeviceError E_NO_ADDON saying how to build it. */
+/** The addon, loaded once; throws DeviceError E_NO_ADDON saying what was tried and how to build it. */
 export function loadNative(): NativeAddon {
   if (cached) return cached;
   if (loadError === undefined) {
     try {
-      cached = bindings({ bindings: 'vram_residency', module_root: packageRoot }) as NativeAddon;
+      ({ addon: cached, binary: loadedBinary } = loadAddonBinary<NativeAddon>(packageRoot));
       return cached;
     } catch (error) {
       loadError = error instanceof Error ? error : new Error(String(error));
@@ -68,7 +69,7 @@ export function loadNative(): NativeAddon {
   }
   throw new DeviceError(
     'E_NO_ADDON',
-    `the native addon could not be loaded (${firstLine(loadError.message)}); run \`npm run build:addon\` (needs a C++17 compiler; CUDA optional)`,
+    `the native addon could not be loaded (${loadError.message}); verification uses WASM. To build it: \`npm run build:addon\` (needs a C++17 compiler; CUDA optional)`,
     { cause: loadError },
   );
 }
@@ -79,8 +80,9 @@ export function nativeStatus(): NativeStatus {
   try {
     addon = loadNative();
   } catch (error) {
-    return { loaded: false, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
+    return { loaded: false, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0, binary: null };
   }
+  const binary = loadedBinary ?? null;
   try {
     const s = addon.status();
     const driver = nvidiaDriverVersion();
@@ -88,9 +90,9 @@ export function nativeStatus(): NativeStatus {
       ? { driverCudaVersion: s.driverCudaVersion ?? null, runtimeVersion: s.runtimeVersion, minimumDriverBranch: s.minimumDriverBranch,
           nvidiaDriver: driver, driverRequirement: driverRequirement(s, driver) }
       : {};
-    return { loaded: true, withCuda: s.withCuda, reason: s.reason, cudaDeviceCount: s.cudaDeviceCount, sha256Accelerated: s.sha256Accelerated, ...cuda };
+    return { loaded: true, binary, withCuda: s.withCuda, reason: s.reason, cudaDeviceCount: s.cudaDeviceCount, sha256Accelerated: s.sha256Accelerated, ...cuda };
   } catch (error) {
-    return { loaded: true, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
+    return { loaded: true, binary, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
   }
 }
 
@@ -133,8 +135,4 @@ export function callNativeSync<T>(call: () => T): T {
   } catch (error) {
     throw toDeviceError(error);
   }
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }

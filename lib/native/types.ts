@@ -22,6 +22,8 @@ export interface DeviceProperties {
 export interface NativeStatus {
   /** The addon binary loaded. */
   loaded: boolean;
+  /** Which binary: the package's prebuilt addon or a local build (null when none loaded). */
+  binary?: { kind: 'prebuild' | 'local-build'; path: string } | null;
   /** CUDA builds: the CUDA version the installed driver supports (e.g. 13000 = 13.0); null when no driver answered. */
   driverCudaVersion?: number | null;
   /** CUDA builds: the statically linked CUDA runtime version (e.g. 13000). */
