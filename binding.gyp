@@ -42,7 +42,7 @@
             {
               "rule_name": "nvcc",
               "extension": "cu",
-              "inputs": ["csrc/sha256_core.cuh", "csrc/mth_core.cuh", "csrc/leaf_kernel_body.cuh", "csrc/cuda_kernels.h"],
+              "inputs": ["csrc/sha256_core.cuh", "csrc/mth_core.cuh", "csrc/leaf_kernel_body.cuh", "csrc/leaf_limits.h", "csrc/cuda_kernels.h"],
               "outputs": ["<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).cu.o"],
               "action": [
                 "<(cuda_home)/bin/nvcc", "-c", "<(RULE_INPUT_PATH)", "-o", "<@(_outputs)",

@@ -59,6 +59,8 @@ class DeviceBackend {
   virtual bool lost() const = 0;
   // Tests: make the device lost as a sticky error would (host-sim with fault injection only).
   virtual void loseForTest() = 0;
+  // The device was closed: let go of cached resources (idle lanes: threads, streams, buffers).
+  virtual void trim() {}
   virtual bool isDeviceMemory(const void* base) = 0;
   virtual void copyIn(void* base, uint64_t offset, const uint8_t* src, uint64_t length) = 0;
   // Leaf hashes over the whole allocation [0, size): leaves first..first+count, or `indices`.

@@ -238,6 +238,7 @@ class HostSimBackend final : public LaneBackend {
     return zeroed;
   }
 
+  void trim() override { lanes_.clear(); }
   bool lost() const override { return lost_.load(); }
   void loseForTest() override { lost_.store(true); }
 

@@ -72,6 +72,15 @@ class LanePool {
     std::unique_ptr<LaneT> lane_;
   };
 
+  // Drops the idle lanes (their streams, events and buffers); lanes in use return later.
+  void clear() {
+    std::vector<std::unique_ptr<LaneT>> idle;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      idle.swap(idle_);
+    }
+  }
+
   template <typename Make>
   Lease take(Make make) {
     {
