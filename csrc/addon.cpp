@@ -1,13 +1,36 @@
-// N-API entry point of the addon: registers the binding groups. JS only ever sees integer
-// handles, never addresses; every call takes one options object (js_args.h).
+// N-API entry point of the addon: registers the bindings. JS only ever sees integer handles,
+// never addresses; every call takes one options object (js_args.h).
 #include <napi.h>
 
 #include "bindings.h"
 
 static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
-  vrr::registerCpuBindings(env, exports);
-  vrr::registerDeviceBindings(env, exports);
-  vrr::registerAllocationBindings(env, exports);
+  struct Entry {
+    const char* name;
+    Napi::Value (*function)(const Napi::CallbackInfo&);
+  };
+  static const Entry entries[] = {
+      {"status", vrr::Status},
+      {"coreSha256", vrr::CoreSha256},
+      {"cpuMth", vrr::CpuMth},
+      {"cpuSha256", vrr::CpuSha256},
+      {"cpuMthFile", vrr::CpuMthFile},
+      {"openDevice", vrr::OpenDevice},
+      {"loseDevice", vrr::LoseDevice},
+      {"deviceProperties", vrr::DeviceProps},
+      {"deviceMemInfo", vrr::DeviceMemInfo},
+      {"deviceClose", vrr::DeviceClose},
+      {"allocate", vrr::Allocate},
+      {"free", vrr::Free},
+      {"upload", vrr::Upload},
+      {"uploadFile", vrr::UploadFile},
+      {"leafHashes", vrr::LeafHashes},
+      {"chosenLeafHashes", vrr::ChosenLeafHashes},
+      {"root", vrr::Root},
+      {"flipBits", vrr::FlipBits},
+      {"isDeviceMemory", vrr::IsDeviceMemory},
+  };
+  for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.function, e.name));
   return exports;
 }
 

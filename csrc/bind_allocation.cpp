@@ -31,6 +31,8 @@ Napi::Value hashesPromise(Napi::Env env, PromiseWorker::Run run, std::shared_ptr
   return worker->queue();
 }
 
+}  // namespace
+
 Napi::Value Upload(const Napi::CallbackInfo& info) {
   return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
     const JsOptions args(info);
@@ -50,6 +52,8 @@ Napi::Value Upload(const Napi::CallbackInfo& info) {
     return worker->queue();
   });
 }
+
+namespace {
 
 // Progress from the worker thread to a JS callback; the thread-safe function is released when
 // the upload ends, however it ends.
@@ -85,6 +89,8 @@ class ProgressSink {
  private:
   std::shared_ptr<Napi::ThreadSafeFunction> tsfn_;
 };
+
+}  // namespace
 
 Napi::Value UploadFile(const Napi::CallbackInfo& info) {
   return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
@@ -129,11 +135,22 @@ Napi::Value UploadFile(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value LeafHashes(const Napi::CallbackInfo& info) {
+namespace {
+
+// The shared preamble of the hashing calls: options, a Use of the allocation, the leaf size.
+template <typename Body>
+Napi::Value hashingOp(const Napi::CallbackInfo& info, Body body) {
   return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
     const JsOptions args(info);
-    UsePtr use = useOf(args);
-    const uint32_t leafSize = args.leafSize();
+    const UsePtr use = useOf(args);
+    return body(env, args, use, args.leafSize());
+  });
+}
+
+}  // namespace
+
+Napi::Value LeafHashes(const Napi::CallbackInfo& info) {
+  return hashingOp(info, [](Napi::Env env, const JsOptions& args, UsePtr use, uint32_t leafSize) {
     const uint64_t first = args.integer("firstLeaf");
     const uint64_t count = args.integer("count");
     const uint64_t leaves = leafCountFor(use->size(), leafSize);
@@ -149,10 +166,7 @@ Napi::Value LeafHashes(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ChosenLeafHashes(const Napi::CallbackInfo& info) {
-  return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
-    const JsOptions args(info);
-    UsePtr use = useOf(args);
-    const uint32_t leafSize = args.leafSize();
+  return hashingOp(info, [](Napi::Env env, const JsOptions& args, UsePtr use, uint32_t leafSize) {
     auto indices = std::make_shared<std::vector<uint64_t>>(args.integers("indices"));
     const uint64_t leaves = leafCountFor(use->size(), leafSize);
     for (const uint64_t index : *indices) {
@@ -172,10 +186,7 @@ Napi::Value ChosenLeafHashes(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Root(const Napi::CallbackInfo& info) {
-  return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
-    const JsOptions args(info);
-    UsePtr use = useOf(args);
-    const uint32_t leafSize = args.leafSize();
+  return hashingOp(info, [](Napi::Env env, const JsOptions&, UsePtr use, uint32_t leafSize) {
     auto out = std::make_shared<std::vector<uint8_t>>(32);
     return hashesPromise(
         env, [=] { use->backend().root(use->base(), use->size(), leafSize, out->data()); }, out);
@@ -204,18 +215,6 @@ Napi::Value IsDeviceMemory(const Napi::CallbackInfo& info) {
     UsePtr use = useOf(JsOptions(info));
     return Napi::Boolean::New(info.Env(), use->backend().isDeviceMemory(use->base()));
   });
-}
-
-}  // namespace
-
-void registerAllocationBindings(Napi::Env env, Napi::Object exports) {
-  exports.Set("isDeviceMemory", Napi::Function::New(env, IsDeviceMemory));
-  exports.Set("upload", Napi::Function::New(env, Upload));
-  exports.Set("uploadFile", Napi::Function::New(env, UploadFile));
-  exports.Set("leafHashes", Napi::Function::New(env, LeafHashes));
-  exports.Set("chosenLeafHashes", Napi::Function::New(env, ChosenLeafHashes));
-  exports.Set("root", Napi::Function::New(env, Root));
-  exports.Set("flipBits", Napi::Function::New(env, FlipBits));
 }
 
 }  // namespace vrr

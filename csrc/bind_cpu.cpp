@@ -27,6 +27,8 @@ Napi::Value digestPromise(Napi::Env env, PromiseWorker::Run run, std::shared_ptr
   return worker->queue();
 }
 
+}  // namespace
+
 Napi::Value Status(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
@@ -111,16 +113,6 @@ Napi::Value CpuMthFile(const Napi::CallbackInfo& info) {
         });
     return worker->queue();
   });
-}
-
-}  // namespace
-
-void registerCpuBindings(Napi::Env env, Napi::Object exports) {
-  exports.Set("status", Napi::Function::New(env, Status));
-  exports.Set("coreSha256", Napi::Function::New(env, CoreSha256));
-  exports.Set("cpuMth", Napi::Function::New(env, CpuMth));
-  exports.Set("cpuMthFile", Napi::Function::New(env, CpuMthFile));
-  exports.Set("cpuSha256", Napi::Function::New(env, CpuSha256));
 }
 
 }  // namespace vrr

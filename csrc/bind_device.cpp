@@ -15,8 +15,6 @@
 
 namespace vrr {
 
-namespace {
-
 // Opening a CUDA device initialises the driver (100 ms and more): done on the worker pool.
 Napi::Value OpenDevice(const Napi::CallbackInfo& info) {
   return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
@@ -149,18 +147,6 @@ Napi::Value Free(const Napi::CallbackInfo& info) {
         });
     return worker->queue();
   });
-}
-
-}  // namespace
-
-void registerDeviceBindings(Napi::Env env, Napi::Object exports) {
-  exports.Set("openDevice", Napi::Function::New(env, OpenDevice));
-  exports.Set("loseDevice", Napi::Function::New(env, LoseDevice));
-  exports.Set("deviceProperties", Napi::Function::New(env, DeviceProps));
-  exports.Set("deviceMemInfo", Napi::Function::New(env, DeviceMemInfo));
-  exports.Set("deviceClose", Napi::Function::New(env, DeviceClose));
-  exports.Set("allocate", Napi::Function::New(env, Allocate));
-  exports.Set("free", Napi::Function::New(env, Free));
 }
 
 }  // namespace vrr
