@@ -3,7 +3,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { DeviceError, type ErrorCode } from '../errors.js';
+import { DeviceError, DeviceLostError, type ErrorCode } from '../errors.js';
 import { type LoadedBinary, loadAddonBinary } from './binary.js';
 import { driverRequirement, nvidiaDriverVersion } from './driver.js';
 import type { DeviceProperties, NativeStatus } from './types.js';
@@ -99,16 +99,6 @@ export function nativeStatus(): NativeStatus {
 const knownCodes = new Set<ErrorCode>([
   'E_ARG', 'E_NO_DEVICE', 'E_CUDA', 'E_DEVICE_LOST', 'E_OUT_OF_MEMORY', 'E_BOUNDS', 'E_FREED', 'E_IO', 'E_CLOSED', 'E_POLICY',
 ]);
-
-/**
- * A sticky device failure (illegal address, launch failure, uncorrectable ECC): the device refuses
- * all further work, and memory freed from now on cannot be zeroed (free() reports `zeroed: false`).
- */
-export class DeviceLostError extends DeviceError {
-  constructor(message: string) {
-    super('E_DEVICE_LOST', message);
-  }
-}
 
 /** Turns an addon error (an Error with a string `code`) into a DeviceError; anything else passes through. */
 export function toDeviceError(error: unknown): unknown {

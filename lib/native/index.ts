@@ -8,6 +8,7 @@ export type {
   UploadFileOptions,
   UploadFileResult,
 } from './types.js';
-export { DeviceLostError, loadNative, nativeStatus, type NativeAddon } from './addon.js';
+export { loadNative, nativeStatus, type NativeAddon } from './addon.js';
+export { DeviceLostError } from '../errors.js';
 export { openDevice, type Allocation, type Device, type FreeResult } from './device.js';
 export { cpuEngine, type CpuEngine } from './cpu-engine.js';
