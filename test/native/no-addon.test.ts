@@ -17,6 +17,7 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 t.test('no addon: status explains, loaders throw E_NO_ADDON', async (t) => {
   mkdirSync(join(dir, 'dist'));
   cpSync(join(repoRoot, 'dist', 'native'), join(dir, 'dist', 'native'), { recursive: true });
+  cpSync(join(repoRoot, 'dist', 'formats'), join(dir, 'dist', 'formats'), { recursive: true });
   cpSync(join(repoRoot, 'dist', 'errors.js'), join(dir, 'dist', 'errors.js'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'probe', type: 'module' }));
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
