@@ -24,7 +24,7 @@ writeFileSync(file, data);
 readFileSync(file); // into the page cache
 const simBytes = data.subarray(0, simSize);
 
-const device = openDevice({ backend: 'host-sim', capacityBytes: 2 * simSize + MiB });
+const device = await openDevice({ backend: 'host-sim', capacityBytes: 2 * simSize + MiB });
 const simUpload = await device.allocate(simSize);
 const simRoot = await device.allocate(simSize);
 await simRoot.upload(0, simBytes);

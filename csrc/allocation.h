@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "device_backend.h"
+#include "mth_core.cuh"
 #include "native_error.h"
 
 namespace vrr {
@@ -53,11 +54,12 @@ class Allocation {
     freeRequested_ = true;
   }
 
-  void waitAndRelease() {
+  // True when the memory was zeroed before it was released (false: the device was lost).
+  bool waitAndRelease() {
     std::unique_lock<std::mutex> lock(mutex_);
     idle_.wait(lock, [&] { return inFlight_ == 0; });
     lock.unlock();
-    releaseNow();
+    return releaseNow();
   }
 
  private:
@@ -67,12 +69,12 @@ class Allocation {
     if (inFlight_ == 0) idle_.notify_all();
   }
 
-  void releaseNow() {
+  bool releaseNow() {
     std::lock_guard<std::mutex> lock(releaseMutex_);
-    if (base_ != nullptr && backend_) {
-      backend_->zeroAndFree(base_, size_);
-      base_ = nullptr;
-    }
+    if (base_ == nullptr || !backend_) return zeroed_;
+    zeroed_ = backend_->zeroAndFree(base_, size_);
+    base_ = nullptr;
+    return zeroed_;
   }
 
   const uint32_t deviceId_;
@@ -84,6 +86,7 @@ class Allocation {
   std::condition_variable idle_;
   int inFlight_ = 0;
   bool freeRequested_ = false;
+  bool zeroed_ = false;
 };
 
 // Overflow-safe range check used by every op.
@@ -95,8 +98,9 @@ inline void checkRange(uint64_t offset, uint64_t length, uint64_t size, const ch
 }
 
 inline void checkLeafSize(uint64_t leafSize) {
-  if (leafSize < 4096 || leafSize > 16777216 || (leafSize & (leafSize - 1)) != 0) {
-    fail("E_ARG", "leafSize must be a power of two between 4096 and 16777216, got " + std::to_string(leafSize));
+  if (!isValidLeafSize(leafSize)) {
+    fail("E_ARG", "leafSize must be a power of two between " + std::to_string(kMinLeafSize) + " and " +
+                      std::to_string(kMaxLeafSize) + ", got " + std::to_string(leafSize));
   }
 }
 

@@ -35,7 +35,7 @@ std::vector<LeafRun> splitLeaves(uint64_t leaves, unsigned threads) {
   return runs;
 }
 
-unsigned clampThreads(unsigned threads) { return threads == 0 ? defaultThreads() : std::min(threads, 256u); }
+unsigned clampThreads(unsigned threads) { return threads == 0 ? defaultThreads() : std::min(threads, kMaxThreads); }
 
 }  // namespace
 

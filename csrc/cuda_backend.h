@@ -8,9 +8,14 @@
 
 namespace vrr {
 
+// The static CUDA 13 runtime needs a driver that supports CUDA 13.0: branch R580 or newer.
+constexpr const char* kMinimumDriverText = "CUDA 13 needs NVIDIA driver R580 or newer";
+constexpr int kMinimumDriverBranch = 580;
+
 struct CudaProbe {
   int deviceCount = 0;
-  std::string reason;  // empty when at least one device is usable
+  int driverCudaVersion = 0;  // cudaDriverGetVersion: 0 = no driver
+  std::string reason;         // empty when at least one device is usable
 };
 
 CudaProbe probeCuda();

@@ -51,7 +51,16 @@ class DeviceBackend {
   virtual MemInfo memInfo() = 0;
   // Returns an opaque base; throws E_OUT_OF_MEMORY when the device cannot hold `size` bytes.
   virtual void* allocateRaw(uint64_t size) = 0;
-  virtual void zeroAndFree(void* base, uint64_t size) = 0;
+  // Never throws (runs from destructors too). False when the bytes could not be zeroed (the device
+  // was lost): the caller reports it, the memory is released either way.
+  virtual bool zeroAndFree(void* base, uint64_t size) = 0;
+  // A sticky failure (illegal address, launch failure, uncorrectable ECC, ...) left the device
+  // unusable: every later operation is E_DEVICE_LOST.
+  virtual bool lost() const = 0;
+  // Tests: make the device lost as a sticky error would (host-sim with fault injection only).
+  virtual void loseForTest() = 0;
+  // The device was closed: let go of cached resources (idle lanes: threads, streams, buffers).
+  virtual void trim() {}
   virtual bool isDeviceMemory(const void* base) = 0;
   virtual void copyIn(void* base, uint64_t offset, const uint8_t* src, uint64_t length) = 0;
   // Leaf hashes over the whole allocation [0, size): leaves first..first+count, or `indices`.

@@ -61,15 +61,20 @@ uint64_t resolveFileRange(const ReadOnlyFile& file, uint64_t offset, int64_t len
   return static_cast<uint64_t>(length);
 }
 
-DoubleBufferedReader::DoubleBufferedReader(const ReadOnlyFile& file, uint64_t fileOffset, uint64_t length,
-                                           uint64_t chunkBytes, uint8_t* buffers[2])
-    : file_(file), fileOffset_(fileOffset), length_(length), chunkBytes_(chunkBytes) {
-  buffers_[0] = buffers[0];
-  buffers_[1] = buffers[1];
+StagingReader::StagingReader(const ReadOnlyFile& file, uint64_t fileOffset, uint64_t length, uint64_t chunkBytes,
+                             std::vector<uint8_t*> buffers)
+    : file_(file),
+      fileOffset_(fileOffset),
+      length_(length),
+      chunkBytes_(chunkBytes),
+      buffers_(std::move(buffers)),
+      filled_(buffers_.size(), false),
+      filledLength_(buffers_.size(), 0),
+      filledOffset_(buffers_.size(), 0) {
   thread_ = std::thread([this] { run(); });
 }
 
-DoubleBufferedReader::~DoubleBufferedReader() {
+StagingReader::~StagingReader() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
@@ -78,11 +83,11 @@ DoubleBufferedReader::~DoubleBufferedReader() {
   thread_.join();
 }
 
-void DoubleBufferedReader::run() {
+void StagingReader::run() {
   try {
     uint64_t index = 0;
     for (uint64_t offset = 0; offset < length_; offset += chunkBytes_, index++) {
-      const int slot = static_cast<int>(index % 2);
+      const int slot = static_cast<int>(index % buffers_.size());
       {
         std::unique_lock<std::mutex> lock(mutex_);
         changed_.wait(lock, [&] { return stop_ || !filled_[slot]; });
@@ -105,9 +110,9 @@ void DoubleBufferedReader::run() {
   }
 }
 
-bool DoubleBufferedReader::next(Chunk& chunk) {
+bool StagingReader::next(Chunk& chunk) {
   if (nextToConsume_ * chunkBytes_ >= length_) return false;
-  const int slot = static_cast<int>(nextToConsume_ % 2);
+  const int slot = static_cast<int>(nextToConsume_ % buffers_.size());
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [&] { return filled_[slot] || error_; });
   if (!filled_[slot] && error_) std::rethrow_exception(error_);
@@ -116,7 +121,7 @@ bool DoubleBufferedReader::next(Chunk& chunk) {
   return true;
 }
 
-void DoubleBufferedReader::release(int slot) {
+void StagingReader::release(int slot) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     filled_[slot] = false;

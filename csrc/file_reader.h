@@ -1,6 +1,6 @@
 // File access for uploads and the CPU engine: positional reads (no shared file offset, so several
-// threads can read one descriptor) and a double-buffered reader thread that fills the next
-// staging buffer while the consumer copies and hashes the previous one.
+// threads can read one descriptor) and a reader thread that fills staging slots ahead of the
+// consumer that copies and hashes them.
 #pragma once
 #include <condition_variable>
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace vrr {
 
@@ -30,7 +31,9 @@ class ReadOnlyFile {
 // Resolves {offset, length (-1 = to end)} against the file size; out of range is E_BOUNDS.
 uint64_t resolveFileRange(const ReadOnlyFile& file, uint64_t offset, int64_t length);
 
-class DoubleBufferedReader {
+// A reader thread that fills staging slots in turn (pinned memory on CUDA) while the consumer
+// copies earlier slots to the device; a slot is refilled only after the consumer released it.
+class StagingReader {
  public:
   struct Chunk {
     int slot;
@@ -39,10 +42,10 @@ class DoubleBufferedReader {
     uint8_t* data;
   };
 
-  // `buffers` are two caller-owned buffers of chunkBytes each (pinned memory on CUDA).
-  DoubleBufferedReader(const ReadOnlyFile& file, uint64_t fileOffset, uint64_t length, uint64_t chunkBytes,
-                       uint8_t* buffers[2]);
-  ~DoubleBufferedReader();
+  // `buffers` are caller-owned buffers of chunkBytes each, used round-robin.
+  StagingReader(const ReadOnlyFile& file, uint64_t fileOffset, uint64_t length, uint64_t chunkBytes,
+                std::vector<uint8_t*> buffers);
+  ~StagingReader();
   // Waits for the next chunk; false at the end. Rethrows a read error.
   bool next(Chunk& chunk);
   // The consumer is done with the slot's bytes; the reader may refill it.
@@ -53,12 +56,12 @@ class DoubleBufferedReader {
 
   const ReadOnlyFile& file_;
   uint64_t fileOffset_, length_, chunkBytes_;
-  uint8_t* buffers_[2];
+  std::vector<uint8_t*> buffers_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  bool filled_[2] = {false, false};
-  uint64_t filledLength_[2] = {0, 0};
-  uint64_t filledOffset_[2] = {0, 0};
+  std::vector<bool> filled_;
+  std::vector<uint64_t> filledLength_;
+  std::vector<uint64_t> filledOffset_;
   uint64_t nextToConsume_ = 0;
   bool stop_ = false;
   std::exception_ptr error_;

@@ -9,22 +9,28 @@ namespace vrr {
 
 void hostRunLeafHashes(const LeafJob& job, unsigned threads) {
   if (job.jobCount == 0) return;
-  const uint32_t blockDim = kLeafBlockThreads;
+  const uint32_t blockDim = leafBlockThreadsFor(job.jobCount, threads);
   const uint32_t gridDim = gridBlocksFor(job.jobCount, blockDim);
   parallelFor(gridDim, threads, [&](uint64_t block) {
-    // Per-block "shared memory" and per-thread "registers".
-    std::vector<uint32_t> tile(leafTileWords(blockDim));
-    std::vector<uint32_t> states(static_cast<size_t>(blockDim) * 8);
+    // Per-block "shared memory" (two tile halves, spans) and per-thread "registers".
+    std::vector<uint32_t> tile(2 * leafTileWords(blockDim));
+    uint32_t* halves[2] = {tile.data(), tile.data() + leafTileWords(blockDim)};
     std::vector<RowSpan> spans(blockDim);
+    std::vector<uint32_t> states(static_cast<size_t>(blockDim) * 8);
+    std::vector<uint32_t> carried(blockDim);
     auto index = [&](uint32_t t) { return GridIndex{static_cast<uint32_t>(block), blockDim, t}; };
-    for (uint32_t t = 0; t < blockDim; t++) leafBeginPhase(job, index(t), tile.data(), spans.data(), &states[t * 8]);
+    for (uint32_t t = 0; t < blockDim; t++) leafBeginPhase(job, index(t), spans.data(), &states[t * 8], carried[t]);
     // __syncthreads()
     const uint64_t blocks = leafLoopBlocks(job);
+    if (blocks > 0) {
+      for (uint32_t t = 0; t < blockDim; t++) leafCopyPhase(job, index(t), halves[0], spans.data(), 0);
+    }
     for (uint64_t k = 0; k < blocks; k++) {
-      for (uint32_t t = 0; t < blockDim; t++) leafLoadPhase(job, index(t), tile.data(), spans.data(), k);
-      // __syncthreads()
-      for (uint32_t t = 0; t < blockDim; t++) leafCompressPhase(index(t), tile.data(), spans.data(), k, &states[t * 8]);
-      // __syncthreads()
+      // leafAwaitCopies(); __syncthreads()
+      for (uint32_t t = 0; t < blockDim; t++) {
+        if (k + 1 < blocks) leafCopyPhase(job, index(t), halves[(k + 1) & 1], spans.data(), k + 1);
+        leafCompressPhase(index(t), halves[k & 1], spans.data(), k, &states[t * 8], carried[t]);
+      }
     }
     for (uint32_t t = 0; t < blockDim; t++) leafFinishPhase(job, index(t), &states[t * 8]);
   });
@@ -35,7 +41,8 @@ void hostRunNodeLevel(const uint8_t* level, uint64_t count, uint8_t* next, unsig
   const uint64_t nodes = nextLevelCount(count);
   const uint32_t gridDim = gridBlocksFor(nodes, blockDim);
   parallelFor(gridDim, threads, [&](uint64_t block) {
-    for (uint32_t t = 0; t < blockDim; t++) nodeLevelThread(GridIndex{static_cast<uint32_t>(block), blockDim, t}, level, count, next);
+    for (uint32_t t = 0; t < blockDim; t++)
+      nodeLevelThread(GridIndex{static_cast<uint32_t>(block), blockDim, t}, level, count, next);
   });
 }
 

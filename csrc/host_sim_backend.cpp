@@ -1,27 +1,193 @@
 #include "host_sim_backend.h"
 
-#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <future>
+#include <exception>
+#include <functional>
 #include <new>
-#include <vector>
+#include <thread>
 
 #include "allocation.h"
-#include "file_reader.h"
 #include "host_grid.h"
-#include "openssl_sha256.h"
+#include "lane_ops.h"
 #include "parallel.h"
 
 namespace vrr {
 
 namespace {
 
-class HostSimBackend final : public DeviceBackend {
+// An in-order queue run by its own thread, like a CUDA stream: work is queued and returns at
+// once; a failure is kept and rethrown by the next synchronisation.
+class SimStream {
  public:
-  HostSimBackend(int index, uint64_t capacity, unsigned threads)
-      : index_(index), capacity_(capacity), threads_(threads == 0 ? defaultThreads() : threads) {}
+  SimStream() : thread_([this] { run(); }) {}
+  ~SimStream() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  void enqueue(std::function<void()> task) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_.push_back(std::move(task));
+      queued_++;
+    }
+    changed_.notify_all();
+  }
+  void sync() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const uint64_t target = queued_;
+    changed_.wait(lock, [&] { return done_ >= target; });
+    if (error_) {
+      std::exception_ptr e = error_;
+      error_ = nullptr;
+      std::rethrow_exception(e);
+    }
+  }
+
+ private:
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      std::function<void()> task = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      std::exception_ptr failure;
+      try {
+        task();
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      lock.lock();
+      if (failure && !error_) error_ = failure;
+      done_++;
+      changed_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::function<void()>> queue_;
+  uint64_t queued_ = 0, done_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+// Events with CUDA's semantics: record marks the work queued so far; waits capture the newest
+// record at the time they are made.
+class SimEvents {
+ public:
+  uint64_t recordTicket(int e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return ++recorded_[e];
+  }
+  uint64_t newestTicket(int e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return recorded_[e];
+  }
+  void complete(int e, uint64_t ticket) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      completed_[e] = std::max(completed_[e], ticket);
+    }
+    changed_.notify_all();
+  }
+  void await(int e, uint64_t ticket) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return completed_[e] >= ticket; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  uint64_t recorded_[kLaneEvents] = {0};
+  uint64_t completed_[kLaneEvents] = {0};
+};
+
+class HostSimLane final : public Lane {
+ public:
+  HostSimLane(unsigned threads, LaneFaults faults, const std::atomic<bool>& lost)
+      : threads_(threads), faults_(faults), lost_(lost) {}
+
+  void copyToDevice(StreamId s, uint8_t* dst, const uint8_t* src, uint64_t n) override {
+    const uint32_t delay = faults_.copyDelayMicros;
+    stream(s).enqueue([=] {
+      if (delay > 0) std::this_thread::sleep_for(std::chrono::microseconds(delay));
+      std::memcpy(dst, src, static_cast<size_t>(n));
+    });
+  }
+  void copyToHost(StreamId s, uint8_t* dst, const uint8_t* src, uint64_t n) override {
+    stream(s).enqueue([=] { std::memcpy(dst, src, static_cast<size_t>(n)); });
+  }
+  void zeroDevice(StreamId s, uint8_t* dst, uint64_t n) override {
+    stream(s).enqueue([=] { explicit_bzero(dst, static_cast<size_t>(n)); });
+  }
+  void launchLeafHashes(StreamId s, const LeafJob& job) override {
+    const unsigned threads = threads_;
+    stream(s).enqueue([=] { hostRunLeafHashes(job, threads); });
+  }
+  void launchNodeLevel(StreamId s, const uint8_t* level, uint64_t count, uint8_t* next) override {
+    const unsigned threads = threads_;
+    stream(s).enqueue([=] { hostRunNodeLevel(level, count, next, threads); });
+  }
+  void record(int event, StreamId s) override {
+    const uint64_t ticket = events_.recordTicket(event);
+    stream(s).enqueue([=] { events_.complete(event, ticket); });
+  }
+  void waitEvent(StreamId s, int event) override {
+    const uint64_t ticket = events_.newestTicket(event);
+    stream(s).enqueue([=] { events_.await(event, ticket); });
+  }
+  void syncEvent(int event) override {
+    events_.await(event, events_.newestTicket(event));
+    checkLost();
+  }
+  void syncStream(StreamId s) override {
+    stream(s).sync();
+    checkLost();
+  }
+  uint8_t* staging(int slot, uint64_t bytes) override { return grow(staging_[slot], bytes); }
+  uint8_t* scratch(uint64_t bytes) override { return grow(scratch_, bytes); }
+  uint8_t* hostOut(uint64_t bytes) override { return grow(hostOut_, bytes); }
+  const LaneFaults& faults() const override { return faults_; }
+  uint64_t fillLeaves() const override { return static_cast<uint64_t>(threads_) * kLeafMinBlockThreads; }
+
+ private:
+  SimStream& stream(StreamId s) {
+    checkLost();
+    return s == StreamId::Copy ? copy_ : hash_;
+  }
+  void checkLost() const {
+    if (lost_.load()) failDeviceLost("host-sim", 0);
+  }
+  static uint8_t* grow(std::vector<uint8_t>& buffer, uint64_t bytes) {
+    if (buffer.size() < bytes) buffer.assign(static_cast<size_t>(bytes), 0);
+    return buffer.data();
+  }
+
+  const unsigned threads_;
+  const LaneFaults faults_;
+  const std::atomic<bool>& lost_;
+  SimEvents events_;
+  std::vector<uint8_t> staging_[kStagingSlots], scratch_, hostOut_;
+  // Declared last: destroyed first, so no queued task outlives the buffers and events it uses.
+  SimStream copy_, hash_;
+};
+
+class HostSimBackend final : public LaneBackend {
+ public:
+  HostSimBackend(int index, uint64_t capacity, unsigned threads, LaneFaults faults)
+      : index_(index), capacity_(capacity), threads_(threads == 0 ? defaultThreads() : threads), faults_(faults) {}
 
   const char* backendName() const override { return "host-sim"; }
   int index() const override { return index_; }
@@ -41,6 +207,7 @@ class HostSimBackend final : public DeviceBackend {
   }
 
   void* allocateRaw(uint64_t size) override {
+    checkUsable();
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (size > capacity_ - used_) {
@@ -60,100 +227,50 @@ class HostSimBackend final : public DeviceBackend {
     return base;
   }
 
-  void zeroAndFree(void* base, uint64_t size) override {
-    explicit_bzero(base, static_cast<size_t>(size));
+  // Zeroes on a lane's stream like the device does. A lost simulated device reports "not zeroed"
+  // as a real one must; being host memory, the bytes are still wiped before they go back.
+  bool zeroAndFree(void* base, uint64_t size) override {
+    const bool zeroed = zeroOnLane(base, size);
+    if (!zeroed) explicit_bzero(base, static_cast<size_t>(size));
     std::free(base);
     std::lock_guard<std::mutex> lock(mutex_);
     used_ -= size;
+    return zeroed;
   }
+
+  void trim() override { lanes_.clear(); }
+  bool lost() const override { return lost_.load(); }
+  void loseForTest() override { lost_.store(true); }
 
   bool isDeviceMemory(const void*) override { return false; }
 
-  void copyIn(void* base, uint64_t offset, const uint8_t* src, uint64_t length) override {
-    std::memcpy(static_cast<uint8_t*>(base) + offset, src, static_cast<size_t>(length));
+ protected:
+  void withLane(const std::function<void(Lane&)>& body) override {
+    checkUsable();
+    auto lane = lanes_.take([&] { return std::make_unique<HostSimLane>(threads_, faults_, lost_); });
+    body(*lane);
   }
-
-  void leafHashes(const void* base, uint64_t size, uint32_t leafSize, uint64_t firstLeaf, uint64_t count,
-                  const std::vector<uint64_t>* indices, uint8_t* out) override {
-    LeafJob job{static_cast<const uint8_t*>(base), size, leafSize, firstLeaf,
-                indices != nullptr ? indices->data() : nullptr, count, out, isAligned(base)};
-    hostRunLeafHashes(job, threads_);
-  }
-
-  void root(const void* base, uint64_t size, uint32_t leafSize, uint8_t out[32]) override {
-    const uint64_t leaves = leafCountFor(size, leafSize);
-    std::vector<uint8_t> hashes(32 * leaves);
-    leafHashes(base, size, leafSize, 0, leaves, nullptr, hashes.data());
-    hostReduceToRoot(hashes.data(), leaves, out, threads_);
-  }
-
-  void uploadFile(void* base, const UploadFileRequest& request, UploadFileResult& result,
-                  const ProgressFn& progress) override {
-    ReadOnlyFile file(request.path);
-    resolveFileRange(file, request.fileOffset, static_cast<int64_t>(request.length));
-    uint8_t* target = static_cast<uint8_t*>(base) + request.deviceOffset;
-    const uint64_t chunk = std::min(request.chunkBytes, std::max<uint64_t>(request.length, 1));
-    std::vector<uint8_t> staging0(chunk), staging1(chunk);
-    uint8_t* buffers[2] = {staging0.data(), staging1.data()};
-    result.leafHashes.assign(32 * leafCountFor(request.length, request.leafSize), 0);
-    Sha256Stream content;
-    // Like kernels queued on a stream, each chunk's leaf grid runs while the next chunk is read
-    // and copied; at most `threads_` grids are in flight. Progress is reported in chunk order as
-    // their hashes complete.
-    struct InFlight {
-      std::future<void> hashed;
-      uint64_t doneBytes;
-    };
-    std::deque<InFlight> inFlight;
-    auto retireOldest = [&] {
-      inFlight.front().hashed.get();
-      const uint64_t done = inFlight.front().doneBytes;
-      inFlight.pop_front();
-      if (progress) progress(done);
-    };
-    try {
-      DoubleBufferedReader reader(file, request.fileOffset, request.length, chunk, buffers);
-      DoubleBufferedReader::Chunk c{};
-      while (reader.next(c)) {
-        // "Upload", then hash the chunk's leaves from device memory, not from the staging copy.
-        std::memcpy(target + c.rangeOffset, c.data, static_cast<size_t>(c.length));
-        if (request.sha256) content.update(c.data, static_cast<size_t>(c.length));
-        reader.release(c.slot);
-        const uint64_t firstLeaf = c.rangeOffset / request.leafSize;
-        // Job j hashes leaf firstLeaf + j into out[j]: point out at this chunk's first leaf.
-        const LeafJob job{target, request.length, request.leafSize, firstLeaf, nullptr,
-                          leafCountFor(c.length, request.leafSize), result.leafHashes.data() + 32 * firstLeaf,
-                          isAligned(target)};
-        while (inFlight.size() >= threads_) retireOldest();
-        inFlight.push_back({std::async(std::launch::async, [job] { hostRunLeafHashes(job, 1); }), c.rangeOffset + c.length});
-      }
-      while (!inFlight.empty()) retireOldest();
-    } catch (...) {
-      for (auto& f : inFlight) f.hashed.wait();  // never leave a grid running on freed buffers
-      throw;
-    }
-    if (request.sha256) {
-      content.finish(result.sha256);
-      result.hasSha256 = true;
-    }
-  }
-
-  void xorByte(void* base, uint64_t offset, uint8_t mask) override { static_cast<uint8_t*>(base)[offset] ^= mask; }
 
  private:
-  static int isAligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % 4 == 0 ? 1 : 0; }
+  void checkUsable() const {
+    if (lost_.load()) failDeviceLost("host-sim", index_);
+  }
 
   const int index_;
   const uint64_t capacity_;
   const unsigned threads_;
+  const LaneFaults faults_;
+  std::atomic<bool> lost_{false};
   std::mutex mutex_;
   uint64_t used_ = 0;
+  LanePool<HostSimLane> lanes_;
 };
 
 }  // namespace
 
-std::shared_ptr<DeviceBackend> openHostSimDevice(int index, uint64_t capacityBytes, unsigned threads) {
-  return std::make_shared<HostSimBackend>(index, capacityBytes, threads);
+std::shared_ptr<DeviceBackend> openHostSimDevice(int index, uint64_t capacityBytes, unsigned threads,
+                                                 const LaneFaults& faults) {
+  return std::make_shared<HostSimBackend>(index, capacityBytes, threads, faults);
 }
 
 }  // namespace vrr

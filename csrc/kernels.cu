@@ -4,19 +4,23 @@
 
 namespace vrr {
 
-__global__ void __launch_bounds__(kLeafBlockThreads) leafHashKernel(LeafJob job) {
-  __shared__ uint32_t tile[kLeafBlockThreads * kTileStride];
+// 128 threads × 8 blocks = 1,024 threads per SM, i.e. at most 64 registers per thread on sm_90;
+// ptxas must fit them without spilling (`node scripts/ptxas-report.mjs` prints its verdict).
+__global__ void __launch_bounds__(kLeafBlockThreads, 8) leafHashKernel(LeafJob job) {
+  __shared__ __align__(16) uint32_t tile[2][kLeafBlockThreads * kTileStride];
   __shared__ RowSpan spans[kLeafBlockThreads];
   const GridIndex g{blockIdx.x, blockDim.x, threadIdx.x};
   uint32_t state[8];
-  leafBeginPhase(job, g, tile, spans, state);
+  uint32_t carried;
+  leafBeginPhase(job, g, spans, state, carried);
   __syncthreads();
   const uint64_t blocks = leafLoopBlocks(job);
+  if (blocks > 0) leafCopyPhase(job, g, tile[0], spans, 0);
   for (uint64_t k = 0; k < blocks; k++) {
-    leafLoadPhase(job, g, tile, spans, k);
-    __syncthreads();
-    leafCompressPhase(g, tile, spans, k, state);
-    __syncthreads();
+    leafAwaitCopies();
+    __syncthreads();  // block k staged; everyone is done reading block k-1's half
+    if (k + 1 < blocks) leafCopyPhase(job, g, tile[(k + 1) & 1], spans, k + 1);  // in flight meanwhile
+    leafCompressPhase(g, tile[k & 1], spans, k, state, carried);
   }
   leafFinishPhase(job, g, state);
 }
@@ -26,10 +30,10 @@ __global__ void nodeLevelKernel(const uint8_t* level, uint64_t count, uint8_t* n
   nodeLevelThread(g, level, count, next);
 }
 
-cudaError_t launchLeafHashes(const LeafJob& job, cudaStream_t stream) {
+cudaError_t launchLeafHashes(const LeafJob& job, uint32_t multiprocessors, cudaStream_t stream) {
   if (job.jobCount == 0) return cudaSuccess;
-  const uint32_t grid = gridBlocksFor(job.jobCount, kLeafBlockThreads);
-  leafHashKernel<<<grid, kLeafBlockThreads, 0, stream>>>(job);
+  const uint32_t threads = leafBlockThreadsFor(job.jobCount, multiprocessors);
+  leafHashKernel<<<gridBlocksFor(job.jobCount, threads), threads, 0, stream>>>(job);
   return cudaGetLastError();
 }
 

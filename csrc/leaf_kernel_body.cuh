@@ -3,11 +3,15 @@
 // functions with the same block/thread index math. On the GPU a barrier is __syncthreads();
 // the host walker runs each phase for every thread of a block before starting the next.
 //
-// Layout: one thread owns one leaf's SHA-256 state. For each 64-byte message block k the whole
-// thread block first stages the k-th block of every leaf it owns into shared memory with
-// coalesced 32-bit loads (16 consecutive threads read one leaf's 64 contiguous bytes), then each
-// thread compresses its own row. The 0x00 leaf prefix shifts every message word one byte against
-// the aligned loads, so words are rebuilt with bytePerm(previous, current, 0x3456).
+// Layout: one thread owns one leaf's SHA-256 state (SPEC §1 makes a leaf one sequential hash).
+// For each 64-byte message block k the thread block stages block k of every leaf it owns into
+// shared memory with coalesced loads (4 consecutive threads copy one leaf's 64 contiguous bytes
+// as 16-byte vectors when the range is 16-byte aligned), then each thread compresses its own row.
+// The tile is double-buffered: block k+1 is copied into one half while block k is compressed
+// from the other, with cp.async on sm_80+ so the copy holds no registers and its latency hides
+// behind the ~1,500 instructions of a compression. The 0x00 leaf prefix shifts every message
+// word one byte against the aligned loads, so words are rebuilt with
+// bytePerm(previous, current, 0x3456); `previous` is carried in a register from block to block.
 #pragma once
 #include "mth_core.cuh"
 
@@ -21,20 +25,37 @@ struct GridIndex {
 
 // Everything a launch needs; all pointers are device memory (host memory on host-sim).
 struct LeafJob {
-  const uint8_t* data;     // start of the hashed range (leaf 0 starts here)
-  uint64_t dataSize;       // bytes in the hashed range
-  uint32_t leafSize;       // SPEC §1 L
-  uint64_t firstLeaf;      // job j hashes leaf firstLeaf + j ...
-  const uint64_t* indices; // ... or leaf indices[j] when not null
+  const uint8_t* data;      // start of the hashed range (leaf 0 starts here)
+  uint64_t dataSize;        // bytes in the hashed range
+  uint32_t leafSize;        // SPEC §1 L
+  uint64_t firstLeaf;       // job j hashes leaf firstLeaf + j ...
+  const uint64_t* indices;  // ... or leaf indices[j] when not null
   uint64_t jobCount;
-  uint8_t* out;            // jobCount × 32 bytes
-  int aligned;             // data is 4-byte aligned: word loads allowed
+  uint8_t* out;  // jobCount × 32 bytes
+  int aligned;   // data is 16-byte aligned: vector copies allowed
 };
 
-constexpr uint32_t kLeafBlockThreads = 128;
-constexpr uint32_t kTileStride = 17;  // slot 0 = carried word, 1..16 = staged block; odd stride avoids bank conflicts
+constexpr uint32_t kLeafBlockThreads = 128;  // the largest block; __launch_bounds__ and shared arrays use it
+constexpr uint32_t kLeafMinBlockThreads = 32;
+// A staged row: 16 message words + 4 padding words, so rows start 16-byte aligned (vector copies)
+// and 8 consecutive rows read as 16-byte vectors hit disjoint banks.
+constexpr uint32_t kTileStride = 20;
+constexpr uint32_t kQuadsPerThread = 4;  // 16-byte pieces each thread copies per message block
 
-HD uint32_t leafTileWords(uint32_t blockDim) { return blockDim * kTileStride; }
+HD uint32_t leafTileWords(uint32_t blockDim) { return blockDim * kTileStride; }  // one half of the tile
+
+HD uint32_t gridBlocksFor(uint64_t jobs, uint32_t blockDim) {
+  return static_cast<uint32_t>((jobs + blockDim - 1) / blockDim);
+}
+
+// Threads per block for `jobs` leaves on a device with `multiprocessors` SMs (host-sim: its CPU
+// threads): the largest of 128/64/32 that still gives every SM a block, so a small launch (one
+// 8 MiB chunk of 64 KiB leaves = 128 leaves) spreads over 4 SMs instead of queueing on one.
+HD uint32_t leafBlockThreadsFor(uint64_t jobs, uint32_t multiprocessors) {
+  uint32_t threads = kLeafBlockThreads;
+  while (threads > kLeafMinBlockThreads && gridBlocksFor(jobs, threads) < multiprocessors) threads /= 2;
+  return threads;
+}
 
 struct LeafSpan {
   const uint8_t* bytes;
@@ -66,55 +87,84 @@ struct RowSpan {
   uint32_t fullBlocks;  // see LeafSpan
 };
 
-// Before the block loop: record this row's span, and put the 0x00 prefix in the top byte of the
-// row's carried word.
-HD void leafBeginPhase(const LeafJob& job, const GridIndex& g, uint32_t* tile, RowSpan* spans, uint32_t state[8]) {
+// Before the block loop: record this row's span; the carried word starts as the 0x00 prefix.
+HD void leafBeginPhase(const LeafJob& job, const GridIndex& g, RowSpan* spans, uint32_t state[8], uint32_t& carried) {
   const LeafSpan span = leafSpanForRow(job, g, g.threadIdx);
   RowSpan& row = spans[g.threadIdx];
   row.start = span.active ? static_cast<uint64_t>(span.bytes - job.data) : 0;
   row.length = static_cast<uint32_t>(span.length);
   row.fullBlocks = static_cast<uint32_t>(span.fullBlocks);
-  tile[g.threadIdx * kTileStride] = 0;
+  carried = 0;
   sha256Init(state);
 }
 
-// Cooperative, coalesced staging of message block k of every leaf in this thread block.
-HD void leafLoadPhase(const LeafJob& job, const GridIndex& g, uint32_t* tile, const RowSpan* spans, uint64_t k) {
-  const uint32_t wordsPerBlock = 16;
-  for (uint32_t r = 0; r < wordsPerBlock; r++) {
-    const uint32_t idx = r * g.blockDim + g.threadIdx;
-    const uint32_t row = idx / wordsPerBlock;
-    const uint32_t col = idx % wordsPerBlock;
-    const RowSpan span = spans[row];
-    if (k >= span.fullBlocks) continue;
-    const uint64_t offset = 64 * k + 4 * col;
-    const uint8_t* p = job.data + span.start + offset;
-    uint32_t word;
-    if (job.aligned && offset + 4 <= span.length) {
-      word = *reinterpret_cast<const uint32_t*>(p);
-    } else {  // unaligned destination, or the word reaches past the leaf: bytes, zero past the end
-      word = 0;
-      for (uint32_t b = 0; b < 4; b++) {
-        if (offset + b < span.length) word |= static_cast<uint32_t>(p[b]) << (8 * b);
-      }
-    }
-    tile[row * kTileStride + 1 + col] = word;
+// 16 bytes from global to shared memory: cp.async (sm_80+, completes at leafAwaitCopies), a
+// vector load and store (older GPUs), a memcpy on the host.
+HD void copy16(uint32_t* dst, const uint8_t* src) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  const unsigned address = static_cast<unsigned>(__cvta_generic_to_shared(dst));
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(address), "l"(src));
+#elif defined(__CUDA_ARCH__)
+  *reinterpret_cast<uint4*>(dst) = __ldg(reinterpret_cast<const uint4*>(src));
+#else
+  for (int w = 0; w < 4; w++) {
+    dst[w] = static_cast<uint32_t>(src[4 * w]) | (static_cast<uint32_t>(src[4 * w + 1]) << 8) |
+             (static_cast<uint32_t>(src[4 * w + 2]) << 16) | (static_cast<uint32_t>(src[4 * w + 3]) << 24);
   }
+#endif
 }
 
-// Each thread compresses its own leaf's block k from the staged row.
-HD void leafCompressPhase(const GridIndex& g, uint32_t* tile, const RowSpan* spans, uint64_t k, uint32_t state[8]) {
+// Cooperative, coalesced staging of message block k of every row into `half` of the tile. Each
+// thread copies 4 pieces of 16 bytes, 4 consecutive threads per row; a piece that is unaligned or
+// reaches past the leaf is assembled from bytes, zero past the end.
+HD void leafCopyPhase(const LeafJob& job, const GridIndex& g, uint32_t* half, const RowSpan* spans, uint64_t k) {
+  for (uint32_t q = 0; q < kQuadsPerThread; q++) {
+    const uint32_t idx = q * g.blockDim + g.threadIdx;
+    const uint32_t row = idx / 4;
+    const uint32_t part = idx % 4;
+    const RowSpan span = spans[row];
+    if (k >= span.fullBlocks) continue;
+    const uint64_t offset = 64 * k + 16 * part;
+    const uint8_t* src = job.data + span.start + offset;
+    uint32_t* dst = half + row * kTileStride + 4 * part;
+    if (job.aligned && offset + 16 <= span.length) {
+      copy16(dst, src);
+      continue;
+    }
+    for (uint32_t w = 0; w < 4; w++) {
+      uint32_t word = 0;
+      for (uint32_t b = 0; b < 4; b++) {
+        if (offset + 4 * w + b < span.length) word |= static_cast<uint32_t>(src[4 * w + b]) << (8 * b);
+      }
+      dst[w] = word;
+    }
+  }
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.commit_group;\n" ::);
+#endif
+}
+
+// This thread's copies have landed (the barrier after it publishes them to the block).
+HD void leafAwaitCopies() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.wait_all;\n" ::);
+#endif
+}
+
+// Each thread compresses its own leaf's block k from its staged row in `half`.
+HD void leafCompressPhase(const GridIndex& g, const uint32_t* half, const RowSpan* spans, uint64_t k, uint32_t state[8],
+                          uint32_t& carried) {
   if (k >= spans[g.threadIdx].fullBlocks) return;
-  uint32_t* row = tile + g.threadIdx * kTileStride;
+  const uint32_t* row = half + g.threadIdx * kTileStride;
   uint32_t words[16];
-  uint32_t previous = row[0];
-VRR_UNROLL
+  uint32_t previous = carried;
+  VRR_UNROLL
   for (int j = 0; j < 16; j++) {
-    const uint32_t current = row[1 + j];
+    const uint32_t current = row[j];
     words[j] = bytePerm(previous, current, 0x3456);
     previous = current;
   }
-  row[0] = previous;  // its top byte is the first message byte of block k+1
+  carried = previous;  // its top byte is the first message byte of block k+1
   sha256Compress(state, words);
 }
 
@@ -145,10 +195,6 @@ HD void leafFinishPhase(const LeafJob& job, const GridIndex& g, uint32_t state[8
 
 // The number of message blocks the block-wide loop must cover: every leaf is at most leafSize.
 HD uint64_t leafLoopBlocks(const LeafJob& job) { return (static_cast<uint64_t>(job.leafSize) + 1) / 64; }
-
-HD uint32_t gridBlocksFor(uint64_t jobs, uint32_t blockDim) {
-  return static_cast<uint32_t>((jobs + blockDim - 1) / blockDim);
-}
 
 // Node reduction: one thread per node of the next level.
 HD void nodeLevelThread(const GridIndex& g, const uint8_t* level, uint64_t count, uint8_t* next) {

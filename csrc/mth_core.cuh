@@ -3,12 +3,10 @@
 //   nodeHash(a, b) = SHA-256(0x01 ‖ a ‖ b)
 // Compiled by nvcc (kernels) and g++ (host-simulated device, CPU-side tree reduction).
 #pragma once
+#include "leaf_limits.h"
 #include "sha256_core.cuh"
 
 namespace vrr {
-
-constexpr uint32_t kMinLeafSize = 4096;
-constexpr uint32_t kMaxLeafSize = 16777216;
 
 HD bool isValidLeafSize(uint64_t leafSize) {
   return leafSize >= kMinLeafSize && leafSize <= kMaxLeafSize && (leafSize & (leafSize - 1)) == 0;

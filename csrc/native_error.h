@@ -17,4 +17,10 @@ class NativeError : public std::runtime_error {
 
 [[noreturn]] inline void fail(const char* code, const std::string& message) { throw NativeError(code, message); }
 
+[[noreturn]] inline void failDeviceLost(const std::string& backend, int index) {
+  fail("E_DEVICE_LOST", backend + " device " + std::to_string(index) +
+                            " was lost after a sticky error (illegal address, launch failure or uncorrectable ECC); "
+                            "it refuses further work: restart the process and check the GPU (nvidia-smi, dmesg)");
+}
+
 }  // namespace vrr

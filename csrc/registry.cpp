@@ -16,14 +16,20 @@ DeviceEntry Registry::device(uint32_t deviceId) {
   const auto it = devices_.find(deviceId);
   if (it == devices_.end()) fail("E_ARG", "not a device handle of this addon");
   if (it->second.closed) fail("E_CLOSED", "the device was closed; open it again");
+  if (it->second.backend->lost()) failDeviceLost(it->second.backend->backendName(), it->second.backend->index());
   return it->second;
 }
 
 void Registry::closeDevice(uint32_t deviceId) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const auto it = devices_.find(deviceId);
-  if (it == devices_.end()) fail("E_ARG", "not a device handle of this addon");
-  it->second.closed = true;
+  std::shared_ptr<DeviceBackend> backend;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = devices_.find(deviceId);
+    if (it == devices_.end()) fail("E_ARG", "not a device handle of this addon");
+    it->second.closed = true;
+    backend = it->second.backend;
+  }
+  backend->trim();
 }
 
 uint32_t Registry::addAllocation(std::shared_ptr<Allocation> allocation) {

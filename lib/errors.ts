@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'E_NO_DEVICE',
   'E_NO_ADDON',
   'E_CUDA',
+  'E_DEVICE_LOST',
   'E_BOUNDS',
   'E_FREED',
   'E_IO',
@@ -153,6 +154,16 @@ export class PolicyViolationError extends VramResidencyError {
 
 /** Errors raised by the native addon and the device layer (E_NO_DEVICE, E_CUDA, E_BOUNDS, E_FREED, …). */
 export class DeviceError extends VramResidencyError {}
+
+/**
+ * A sticky device failure (illegal address, launch failure, uncorrectable ECC): the device refuses
+ * all further work, and memory freed from then on cannot be zeroed (free() reports `zeroed: false`).
+ */
+export class DeviceLostError extends DeviceError {
+  constructor(message: string) {
+    super('E_DEVICE_LOST', message);
+  }
+}
 
 /** A manager, logger, device or seal key used after close()/dispose() (E_CLOSED). */
 export class ClosedError extends VramResidencyError {

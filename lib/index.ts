@@ -76,5 +76,5 @@ export { parseSealRecord, serializeSealRecord, validateSealRecord, SEAL_FORMAT, 
 // File digests (SPEC §1) and engines.
 export { digestFile, type DigestFileOptions, type FileDigest } from './engines/digest-file.js';
 export { digestFileWith, ENGINES, defaultEngine, type Engine } from './engines/file-digest.js';
-export { nativeStatus, openDevice, cpuEngine, type Backend, type DeviceProperties, type NativeStatus } from './native/index.js';
+export { DeviceLostError, nativeStatus, openDevice, cpuEngine, type Backend, type DeviceProperties, type FreeResult, type NativeStatus } from './native/index.js';
 export { loadWasm, type WasmCrypto, type SealKey } from './wasm/index.js';

@@ -68,6 +68,20 @@ export class ManagerAuditTrail {
     });
   }
 
+  /** The device was lost (E_DEVICE_LOST): a released shard's memory could not be zeroed. */
+  notZeroed(shardId: string, bytes: number): Promise<void> {
+    this.#audit.emit({
+      type: 'security.policy_violation',
+      severity: 'critical',
+      data: {
+        timestamp: now(), policy: 'zero_on_release', violation: 'memory_not_zeroed', severity: 'critical', worker_id: this.#workerId,
+        details: `the device was lost: ${bytes} bytes of shard ${shardId} on gpu device ${this.#device} were released without being zeroed`,
+        action_taken: 'memory released unzeroed; the device refuses further work',
+      },
+    });
+    return this.#audit.flush();
+  }
+
   policyViolation(findings: PolicyFinding[], action: string): Promise<void> {
     return reportPolicyViolation(this.#audit, this.#workerId, findings, action);
   }

@@ -65,7 +65,7 @@ export class VramManager {
     const key = wasm.sealKey(opts.token); // validates the token; the token itself is not kept
     let device: Device | undefined;
     try {
-      device = openDevice({
+      device = await openDevice({
         backend: resolveBackend(opts.backend ?? 'auto'),
         index: opts.device ?? 0,
         capacityBytes: opts.simulatedCapacityBytes ?? DEFAULT_SIM_CAPACITY,
@@ -280,11 +280,13 @@ export class VramManager {
 
   async #releaseEntry(entry: ShardEntry): Promise<void> {
     this.#shards.remove(entry);
+    let zeroed = true;
     try {
-      await entry.allocation.free();
+      ({ zeroed } = await entry.allocation.free());
     } finally {
       this.#ledger.released(entry.record.size);
     }
+    if (!zeroed) await this.#trail.notZeroed(entry.record.shardId, entry.record.size);
     this.#trail.deallocated(entry.record.shardId, entry.record.size, this.#ledger.used);
   }
 

@@ -1,48 +1,67 @@
-// Loads the compiled addon (build/Release/vram_residency.node via `bindings`) and maps its coded
-// errors to DeviceError. The raw addon surface is internal: use openDevice / cpuEngine.
-import bindings from 'bindings';
+// Loads the addon (a prebuilt binary or a local build: ./binary.ts) and maps its coded errors to
+// DeviceError. The raw addon surface is internal: use openDevice / cpuEngine.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { DeviceError, type ErrorCode } from '../errors.js';
+import { DeviceError, DeviceLostError, type ErrorCode } from '../errors.js';
+import { type LoadedBinary, loadAddonBinary } from './binary.js';
+import { driverRequirement, nvidiaDriverVersion } from './driver.js';
 import type { DeviceProperties, NativeStatus } from './types.js';
 
-/** The addon's raw functions (handles are small integers; no pointer ever reaches JS). */
+/** Limits the addon enforces (csrc/leaf_limits.h); lib/native checks the same numbers first. */
+export interface NativeLimits { minLeafSize: number; maxLeafSize: number; maxChunkBytes: number; maxThreads: number; maxDeviceIndex: number }
+
+/** Handles of one allocation: every allocation call names its device too (a foreign pair is E_ARG). */
+export interface AllocationRef { device: number; allocation: number }
+
+/**
+ * The addon's raw functions. Each takes one options object read by name (csrc/js_args.h); handles
+ * are small integers, no pointer ever reaches JS.
+ */
 export interface NativeAddon {
-  status(): { withCuda: boolean; cudaDeviceCount: number; reason: string | null; sha256Accelerated: boolean };
-  coreSha256(bytes: Uint8Array): Uint8Array;
-  cpuMth(data: Uint8Array, leafSize: number, threads: number): Promise<Uint8Array>;
-  cpuMthFile(path: string, leafSize: number, offset: number, length: number, threads: number, sha256: boolean):
+  status(): {
+    withCuda: boolean; cudaDeviceCount: number; reason: string | null; sha256Accelerated: boolean; limits: NativeLimits;
+    /** CUDA builds: the CUDA version the driver supports (e.g. 13000), null without a driver. */
+    driverCudaVersion?: number | null;
+    /** CUDA builds: the statically linked runtime (CUDART_VERSION) and the oldest driver branch it runs on. */
+    runtimeVersion?: number; minimumDriverBranch?: number;
+  };
+  coreSha256(o: { bytes: Uint8Array }): Uint8Array;
+  cpuMth(o: { data: Uint8Array; leafSize: number; threads?: number }): Promise<Uint8Array>;
+  cpuMthFile(o: { path: string; leafSize: number; offset: number; length?: number; threads?: number; sha256?: boolean }):
     Promise<{ digest: Uint8Array; size: number; sha256: Uint8Array | null }>;
-  cpuSha256(data: Uint8Array): Promise<Uint8Array>;
-  openDevice(backend: string, index: number, capacityBytes: number, faultInjection: boolean, threads: number): number;
-  deviceProperties(device: number): DeviceProperties;
-  deviceMemInfo(device: number): { free: number; total: number };
-  deviceClose(device: number): void;
-  allocate(device: number, size: number): Promise<number>;
-  isDeviceMemory(device: number, allocation: number): boolean;
-  upload(device: number, allocation: number, deviceOffset: number, bytes: Uint8Array): Promise<void>;
-  uploadFile(device: number, allocation: number, path: string, fileOffset: number, length: number, deviceOffset: number,
-    leafSize: number, sha256: boolean, chunkBytes: number, onProgress: ((bytesDone: number) => void) | undefined):
+  cpuSha256(o: { data: Uint8Array }): Promise<Uint8Array>;
+  openDevice(o: { backend: string; index: number; capacityBytes: number; faultInjection?: boolean; threads?: number;
+    simulatedCopyDelayMicros?: number; simulatedOrderingBug?: boolean }): Promise<number>;
+  loseDevice(o: { device: number }): void;
+  deviceProperties(o: { device: number }): DeviceProperties;
+  deviceMemInfo(o: { device: number }): { free: number; total: number };
+  deviceClose(o: { device: number }): void;
+  allocate(o: { device: number; size: number }): Promise<number>;
+  isDeviceMemory(o: AllocationRef): boolean;
+  upload(o: AllocationRef & { deviceOffset: number; bytes: Uint8Array }): Promise<void>;
+  uploadFile(o: AllocationRef & { path: string; fileOffset: number; length?: number; deviceOffset: number;
+    leafSize: number; sha256?: boolean; chunkBytes: number; onProgress?: (bytesDone: number) => void }):
     Promise<{ leafHashes: Uint8Array; sha256: Uint8Array | null; length: number }>;
-  leafHashes(device: number, allocation: number, leafSize: number, firstLeaf: number, count: number): Promise<Uint8Array>;
-  chosenLeafHashes(device: number, allocation: number, leafSize: number, indices: readonly number[]): Promise<Uint8Array>;
-  root(device: number, allocation: number, leafSize: number): Promise<Uint8Array>;
-  flipBits(device: number, allocation: number, offset: number, mask: number): Promise<void>;
-  free(device: number, allocation: number): Promise<void>;
+  leafHashes(o: AllocationRef & { leafSize: number; firstLeaf: number; count: number }): Promise<Uint8Array>;
+  chosenLeafHashes(o: AllocationRef & { leafSize: number; indices: readonly number[] }): Promise<Uint8Array>;
+  root(o: AllocationRef & { leafSize: number }): Promise<Uint8Array>;
+  flipBits(o: AllocationRef & { offset: number; mask: number }): Promise<void>;
+  free(o: AllocationRef): Promise<{ zeroed: boolean }>;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let cached: NativeAddon | undefined;
+let loadedBinary: LoadedBinary | undefined;
 let loadError: Error | undefined;
 
-/** The addon, loaded once; throws DeviceError E_NO_ADDON saying how to build it. */
+/** The addon, loaded once; throws DeviceError E_NO_ADDON saying what was tried and how to build it. */
 export function loadNative(): NativeAddon {
   if (cached) return cached;
   if (loadError === undefined) {
     try {
-      cached = bindings({ bindings: 'vram_residency', module_root: packageRoot }) as NativeAddon;
+      ({ addon: cached, binary: loadedBinary } = loadAddonBinary<NativeAddon>(packageRoot));
       return cached;
     } catch (error) {
       loadError = error instanceof Error ? error : new Error(String(error));
@@ -50,7 +69,7 @@ export function loadNative(): NativeAddon {
   }
   throw new DeviceError(
     'E_NO_ADDON',
-    `the native addon could not be loaded (${firstLine(loadError.message)}); run \`npm run build:addon\` (needs a C++17 compiler; CUDA optional)`,
+    `the native addon could not be loaded (${loadError.message}); verification uses WASM. To build it: \`npm run build:addon\` (needs a C++17 compiler; CUDA optional)`,
     { cause: loadError },
   );
 }
@@ -61,18 +80,24 @@ export function nativeStatus(): NativeStatus {
   try {
     addon = loadNative();
   } catch (error) {
-    return { loaded: false, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
+    return { loaded: false, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0, binary: null };
   }
+  const binary = loadedBinary ?? null;
   try {
     const s = addon.status();
-    return { loaded: true, withCuda: s.withCuda, reason: s.reason, cudaDeviceCount: s.cudaDeviceCount, sha256Accelerated: s.sha256Accelerated };
+    const driver = nvidiaDriverVersion();
+    const cuda = s.withCuda
+      ? { driverCudaVersion: s.driverCudaVersion ?? null, runtimeVersion: s.runtimeVersion, minimumDriverBranch: s.minimumDriverBranch,
+          nvidiaDriver: driver, driverRequirement: driverRequirement(s, driver) }
+      : {};
+    return { loaded: true, binary, withCuda: s.withCuda, reason: s.reason, cudaDeviceCount: s.cudaDeviceCount, sha256Accelerated: s.sha256Accelerated, ...cuda };
   } catch (error) {
-    return { loaded: true, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
+    return { loaded: true, binary, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
   }
 }
 
 const knownCodes = new Set<ErrorCode>([
-  'E_ARG', 'E_NO_DEVICE', 'E_CUDA', 'E_OUT_OF_MEMORY', 'E_BOUNDS', 'E_FREED', 'E_IO', 'E_CLOSED', 'E_POLICY',
+  'E_ARG', 'E_NO_DEVICE', 'E_CUDA', 'E_DEVICE_LOST', 'E_OUT_OF_MEMORY', 'E_BOUNDS', 'E_FREED', 'E_IO', 'E_CLOSED', 'E_POLICY',
 ]);
 
 /** Turns an addon error (an Error with a string `code`) into a DeviceError; anything else passes through. */
@@ -81,6 +106,7 @@ export function toDeviceError(error: unknown): unknown {
   const code = (error as Error & { code?: unknown }).code;
   if (typeof code !== 'string') return error;
   const mapped: ErrorCode = knownCodes.has(code as ErrorCode) ? (code as ErrorCode) : 'E_CUDA';
+  if (mapped === 'E_DEVICE_LOST') return new DeviceLostError(error.message);
   return new DeviceError(mapped, error.message, { retriable: mapped === 'E_OUT_OF_MEMORY' });
 }
 
@@ -99,8 +125,4 @@ export function callNativeSync<T>(call: () => T): T {
   } catch (error) {
     throw toDeviceError(error);
   }
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }

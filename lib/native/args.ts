@@ -1,25 +1,32 @@
 // Argument checks done before anything reaches the addon (which checks again): E_ARG with the
 // argument's name, never a native crash.
 import { InvalidArgumentError } from '../errors.js';
+import { assertBytes, assertInteger } from '../formats/args.js';
+import { MAX_LEAF_SIZE, MIN_LEAF_SIZE, assertLeafSize } from '../formats/leaf-size.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export function checkInteger(name: string, value: unknown, min = 0, max = MAX_SAFE): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidArgumentError(name, `must be an integer between ${min} and ${max}, got ${describe(value)}`);
-  }
+  assertInteger(value, name, min, max);
   return value;
 }
 
+/** The addon's limits (csrc/leaf_limits.h), checked here first; test/native/errors holds them equal. */
+export const NATIVE_LIMITS = {
+  minLeafSize: MIN_LEAF_SIZE,
+  maxLeafSize: MAX_LEAF_SIZE,
+  maxChunkBytes: 2 ** 30,
+  maxThreads: 256,
+  maxDeviceIndex: 1023,
+} as const;
+
 export function checkLeafSize(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 4096 || value > 16777216 || (value & (value - 1)) !== 0) {
-    throw new InvalidArgumentError('leafSize', `must be a power of two between 4096 and 16777216, got ${describe(value)}`);
-  }
-  return value;
+  assertLeafSize(value as number);
+  return value as number;
 }
 
 export function checkBytes(name: string, value: unknown): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new InvalidArgumentError(name, 'must be a Uint8Array');
+  assertBytes(value, name);
   return value;
 }
 
@@ -40,8 +47,4 @@ export function checkPath(name: string, value: unknown): string {
     throw new InvalidArgumentError(name, 'must be a non-empty file path');
   }
   return value;
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'number' ? String(value) : typeof value;
 }

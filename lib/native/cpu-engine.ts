@@ -1,7 +1,7 @@
 // The native CPU engine: SPEC §1 digests on Node's own OpenSSL (SHA-NI where the CPU has it),
 // leaves split across threads, off the event loop.
 import { callNative, loadNative } from './addon.js';
-import { checkInteger, checkLeafSize, checkPath, ownedBytes } from './args.js';
+import { NATIVE_LIMITS, checkInteger, checkLeafSize, checkPath, ownedBytes } from './args.js';
 import type { MthFileOptions } from './types.js';
 
 export interface CpuEngine {
@@ -16,23 +16,23 @@ export interface CpuEngine {
 export const cpuEngine: CpuEngine = {
   async mth(data, leafSize, threads = 0) {
     checkLeafSize(leafSize);
-    checkInteger('threads', threads, 0, 256);
+    checkInteger('threads', threads, 0, NATIVE_LIMITS.maxThreads);
     const owned = ownedBytes('data', data);
-    return new Uint8Array(await callNative(() => loadNative().cpuMth(owned, leafSize, threads)));
+    return new Uint8Array(await callNative(() => loadNative().cpuMth({ data: owned, leafSize, threads })));
   },
 
   async mthFile(path, opts) {
     checkPath('path', path);
     const leafSize = checkLeafSize(opts?.leafSize);
     const offset = checkInteger('offset', opts.offset ?? 0);
-    const length = opts.length === undefined ? -1 : checkInteger('length', opts.length);
-    const threads = checkInteger('threads', opts.threads ?? 0, 0, 256);
-    const r = await callNative(() => loadNative().cpuMthFile(path, leafSize, offset, length, threads, opts.sha256 === true));
+    const length = opts.length === undefined ? undefined : checkInteger('length', opts.length);
+    const threads = checkInteger('threads', opts.threads ?? 0, 0, NATIVE_LIMITS.maxThreads);
+    const r = await callNative(() => loadNative().cpuMthFile({ path, leafSize, offset, length, threads, sha256: opts.sha256 === true }));
     return { digest: new Uint8Array(r.digest), size: r.size, sha256: r.sha256 === null ? null : new Uint8Array(r.sha256) };
   },
 
   async sha256(data) {
     const owned = ownedBytes('data', data);
-    return new Uint8Array(await callNative(() => loadNative().cpuSha256(owned)));
+    return new Uint8Array(await callNative(() => loadNative().cpuSha256({ data: owned })));
   },
 };

@@ -1,8 +1,8 @@
 // Devices and allocations over the addon's handles. One interface, two backends (cuda, host-sim).
 // An Allocation is an opaque handle: the device address stays inside the addon.
 import { DeviceError } from '../errors.js';
-import { callNative, callNativeSync, loadNative, type NativeAddon } from './addon.js';
-import { checkInteger, checkLeafSize, checkPath, ownedBytes } from './args.js';
+import { type AllocationRef, callNative, callNativeSync, loadNative, type NativeAddon } from './addon.js';
+import { NATIVE_LIMITS, checkInteger, checkLeafSize, checkPath, ownedBytes } from './args.js';
 import type { Backend, DeviceProperties, OpenDeviceOptions, UploadFileOptions, UploadFileResult } from './types.js';
 
 const DEFAULT_HOST_SIM_CAPACITY = 1024 ** 3;
@@ -18,9 +18,16 @@ export interface Device {
   /** True when `allocation` is a live-or-freed Allocation made by this device. */
   owns(allocation: unknown): boolean;
   /** Frees an allocation of this device; a foreign or fake handle is E_ARG. */
-  release(allocation: Allocation): Promise<void>;
+  release(allocation: Allocation): Promise<FreeResult>;
   /** No further allocations; live allocations stay usable until freed. */
   close(): void;
+  /** Tests and drills: behave as after a sticky CUDA error (host-sim opened with faultInjection only). */
+  simulateLoss(): void;
+}
+
+/** What free() did: `zeroed: false` when the device was lost and the bytes could not be zeroed. */
+export interface FreeResult {
+  zeroed: boolean;
 }
 
 export interface Allocation {
@@ -33,20 +40,28 @@ export interface Allocation {
   root(leafSize: number): Promise<Uint8Array>;
   chosenLeafHashes(leafSize: number, indices: readonly number[]): Promise<Uint8Array>;
   flipBits(offset: number, mask: number): Promise<void>;
-  free(): Promise<void>;
+  /** Zeroes, then frees. Resolves `{ zeroed: false }` when the device was lost (the memory could not be zeroed). */
+  free(): Promise<FreeResult>;
 }
 
-/** Opens a device. cuda without a driver → DeviceError E_NO_DEVICE carrying the CUDA error text. */
-export function openDevice(opts: OpenDeviceOptions): Device {
+/**
+ * Opens a device off the event loop (the first CUDA call initialises the driver). cuda without a
+ * driver → DeviceError E_NO_DEVICE carrying the CUDA error text.
+ */
+export async function openDevice(opts: OpenDeviceOptions): Promise<Device> {
   if (opts === null || typeof opts !== 'object') throw new DeviceError('E_ARG', 'openDevice: options object required');
   if (opts.backend !== 'cuda' && opts.backend !== 'host-sim') {
     throw new DeviceError('E_ARG', "openDevice: backend must be 'cuda' or 'host-sim'");
   }
-  const index = checkInteger('index', opts.index ?? 0, 0, 1023);
+  const index = checkInteger('index', opts.index ?? 0, 0, NATIVE_LIMITS.maxDeviceIndex);
   const capacity = checkInteger('capacityBytes', opts.capacityBytes ?? DEFAULT_HOST_SIM_CAPACITY);
-  const threads = checkInteger('threads', opts.threads ?? 0, 0, 256);
+  const threads = checkInteger('threads', opts.threads ?? 0, 0, NATIVE_LIMITS.maxThreads);
   const addon = loadNative();
-  const handle = callNativeSync(() => addon.openDevice(opts.backend, index, capacity, opts.faultInjection === true, threads));
+  const delay = checkInteger('simulatedCopyDelayMicros', opts.simulatedCopyDelayMicros ?? 0, 0, 1_000_000);
+  const handle = await callNative(() => addon.openDevice({
+    backend: opts.backend, index, capacityBytes: capacity, faultInjection: opts.faultInjection === true, threads,
+    simulatedCopyDelayMicros: delay, simulatedOrderingBug: opts.simulatedOrderingBug === true,
+  }));
   return new NativeDevice(addon, handle, opts.backend, index);
 }
 
@@ -64,16 +79,16 @@ class NativeDevice implements Device {
   }
 
   properties(): DeviceProperties {
-    return callNativeSync(() => this.#addon.deviceProperties(this.#handle));
+    return callNativeSync(() => this.#addon.deviceProperties({ device: this.#handle }));
   }
 
   memInfo(): { free: number; total: number } {
-    return callNativeSync(() => this.#addon.deviceMemInfo(this.#handle));
+    return callNativeSync(() => this.#addon.deviceMemInfo({ device: this.#handle }));
   }
 
   async allocate(size: number): Promise<Allocation> {
     checkInteger('size', size, 1);
-    const handle = await callNative(() => this.#addon.allocate(this.#handle, size));
+    const handle = await callNative(() => this.#addon.allocate({ device: this.#handle, size }));
     return new NativeAllocation(this.#addon, this.#handle, handle, size, this.backend);
   }
 
@@ -81,13 +96,17 @@ class NativeDevice implements Device {
     return allocation instanceof NativeAllocation && allocation.deviceHandle === this.#handle;
   }
 
-  async release(allocation: Allocation): Promise<void> {
+  async release(allocation: Allocation): Promise<FreeResult> {
     if (!this.owns(allocation)) throw new DeviceError('E_ARG', 'release: not an allocation of this device');
-    await allocation.free();
+    return allocation.free();
   }
 
   close(): void {
-    callNativeSync(() => this.#addon.deviceClose(this.#handle));
+    callNativeSync(() => this.#addon.deviceClose({ device: this.#handle }));
+  }
+
+  simulateLoss(): void {
+    callNativeSync(() => this.#addon.loseDevice({ device: this.#handle }));
   }
 
   toJSON(): { backend: Backend; index: number } {
@@ -100,7 +119,7 @@ class NativeDevice implements Device {
 // the contract: collection time is unpredictable.
 interface FreeTicket { addon: NativeAddon; device: number; handle: number }
 const leakedAllocations = new FinalizationRegistry<FreeTicket>(({ addon, device, handle }) => {
-  addon.free(device, handle).catch(() => undefined);
+  addon.free({ device, allocation: handle }).catch(() => undefined);
 });
 
 class NativeAllocation implements Allocation {
@@ -119,20 +138,24 @@ class NativeAllocation implements Allocation {
     leakedAllocations.register(this, { addon, device, handle }, this);
   }
 
+  get #ref(): AllocationRef {
+    return { device: this.#device, allocation: this.#handle };
+  }
+
   get deviceHandle(): number {
     return this.#device;
   }
 
   isDeviceMemory(): boolean {
     const self = brand(this);
-    return callNativeSync(() => self.#addon.isDeviceMemory(self.#device, self.#handle));
+    return callNativeSync(() => self.#addon.isDeviceMemory(self.#ref));
   }
 
   async upload(deviceOffset: number, bytes: Uint8Array): Promise<void> {
     const self = brand(this);
     checkInteger('deviceOffset', deviceOffset);
     const owned = ownedBytes('bytes', bytes);
-    await callNative(() => self.#addon.upload(self.#device, self.#handle, deviceOffset, owned));
+    await callNative(() => self.#addon.upload({ ...self.#ref, deviceOffset, bytes: owned }));
   }
 
   async uploadFile(path: string, opts: UploadFileOptions): Promise<UploadFileResult> {
@@ -140,9 +163,9 @@ class NativeAllocation implements Allocation {
     checkPath('path', path);
     const leafSize = checkLeafSize(opts?.leafSize);
     const fileOffset = checkInteger('fileOffset', opts.fileOffset ?? 0);
-    const length = opts.length === undefined ? -1 : checkInteger('length', opts.length);
+    const length = opts.length === undefined ? undefined : checkInteger('length', opts.length);
     const deviceOffset = checkInteger('deviceOffset', opts.deviceOffset ?? 0);
-    const chunkBytes = checkInteger('chunkBytes', opts.chunkBytes ?? Math.ceil(DEFAULT_CHUNK_BYTES / leafSize) * leafSize, leafSize, 2 ** 30);
+    const chunkBytes = checkInteger('chunkBytes', opts.chunkBytes ?? Math.ceil(DEFAULT_CHUNK_BYTES / leafSize) * leafSize, leafSize, NATIVE_LIMITS.maxChunkBytes);
     if (chunkBytes % leafSize !== 0) throw new DeviceError('E_ARG', 'chunkBytes must be a multiple of leafSize');
     const report = opts.onProgress;
     if (report !== undefined && typeof report !== 'function') throw new DeviceError('E_ARG', 'onProgress must be a function');
@@ -162,8 +185,8 @@ class NativeAllocation implements Allocation {
       }
     };
     const result = await callNative(() =>
-      self.#addon.uploadFile(self.#device, self.#handle, path, fileOffset, length, deviceOffset, leafSize, opts.sha256 === true,
-        chunkBytes, report === undefined ? undefined : deliver),
+      self.#addon.uploadFile({ ...self.#ref, path, fileOffset, length, deviceOffset, leafSize, sha256: opts.sha256 === true,
+        chunkBytes, onProgress: report === undefined ? undefined : deliver }),
     );
     if (reported < result.length) deliver(result.length);
     done = true;
@@ -176,13 +199,13 @@ class NativeAllocation implements Allocation {
     checkLeafSize(leafSize);
     checkInteger('firstLeaf', firstLeaf);
     checkInteger('count', count);
-    return new Uint8Array(await callNative(() => self.#addon.leafHashes(self.#device, self.#handle, leafSize, firstLeaf, count)));
+    return new Uint8Array(await callNative(() => self.#addon.leafHashes({ ...self.#ref, leafSize, firstLeaf, count })));
   }
 
   async root(leafSize: number): Promise<Uint8Array> {
     const self = brand(this);
     checkLeafSize(leafSize);
-    return new Uint8Array(await callNative(() => self.#addon.root(self.#device, self.#handle, leafSize)));
+    return new Uint8Array(await callNative(() => self.#addon.root({ ...self.#ref, leafSize })));
   }
 
   async chosenLeafHashes(leafSize: number, indices: readonly number[]): Promise<Uint8Array> {
@@ -190,20 +213,21 @@ class NativeAllocation implements Allocation {
     checkLeafSize(leafSize);
     if (!Array.isArray(indices)) throw new DeviceError('E_ARG', 'indices must be an array of leaf indices');
     indices.forEach((index, i) => checkInteger(`indices[${i}]`, index));
-    return new Uint8Array(await callNative(() => self.#addon.chosenLeafHashes(self.#device, self.#handle, leafSize, [...indices])));
+    return new Uint8Array(await callNative(() => self.#addon.chosenLeafHashes({ ...self.#ref, leafSize, indices: [...indices] })));
   }
 
   async flipBits(offset: number, mask: number): Promise<void> {
     const self = brand(this);
     checkInteger('offset', offset);
     checkInteger('mask', mask, 1, 255);
-    await callNative(() => self.#addon.flipBits(self.#device, self.#handle, offset, mask));
+    await callNative(() => self.#addon.flipBits({ ...self.#ref, offset, mask }));
   }
 
-  async free(): Promise<void> {
+  async free(): Promise<FreeResult> {
     const self = brand(this);
-    await callNative(() => self.#addon.free(self.#device, self.#handle));
+    const result = await callNative(() => self.#addon.free(self.#ref));
     leakedAllocations.unregister(self);
+    return { zeroed: result.zeroed };
   }
 
   toJSON(): { size: number; backend: Backend } {

@@ -9,5 +9,6 @@ export type {
   UploadFileResult,
 } from './types.js';
 export { loadNative, nativeStatus, type NativeAddon } from './addon.js';
-export { openDevice, type Allocation, type Device } from './device.js';
+export { DeviceLostError } from '../errors.js';
+export { openDevice, type Allocation, type Device, type FreeResult } from './device.js';
 export { cpuEngine, type CpuEngine } from './cpu-engine.js';

@@ -22,6 +22,18 @@ export interface DeviceProperties {
 export interface NativeStatus {
   /** The addon binary loaded. */
   loaded: boolean;
+  /** Which binary: the package's prebuilt addon or a local build (null when none loaded). */
+  binary?: { kind: 'prebuild' | 'local-build'; path: string } | null;
+  /** CUDA builds: the CUDA version the installed driver supports (e.g. 13000 = 13.0); null when no driver answered. */
+  driverCudaVersion?: number | null;
+  /** CUDA builds: the statically linked CUDA runtime version (e.g. 13000). */
+  runtimeVersion?: number;
+  /** CUDA builds: the oldest NVIDIA driver branch the runtime runs on (580 for CUDA 13). */
+  minimumDriverBranch?: number;
+  /** The NVIDIA kernel driver's version ("580.65.06") from /proc, null when none is loaded. */
+  nvidiaDriver?: string | null;
+  /** CUDA builds: the driver against what the addon needs, in one sentence (doctor prints it). */
+  driverRequirement?: string | null;
   /** The addon was built with the CUDA backend (nvcc was found at install time). */
   withCuda: boolean;
   /** Why no CUDA device is usable: "built without CUDA", "no CUDA driver: …", "no device: …", a load error; null when usable. */
@@ -41,6 +53,10 @@ export interface OpenDeviceOptions {
   faultInjection?: boolean;
   /** host-sim only: CPU threads that run the simulated grid; default: all cores. */
   threads?: number;
+  /** Tests (host-sim + faultInjection only): every host→device copy lands this many µs late. */
+  simulatedCopyDelayMicros?: number;
+  /** Tests (host-sim + faultInjection only): plant the ordering bug the pipeline guards against. */
+  simulatedOrderingBug?: boolean;
 }
 
 export interface UploadFileOptions {
@@ -56,7 +72,7 @@ export interface UploadFileOptions {
   sha256?: boolean;
   /** Staging chunk (a multiple of leafSize); default: 8 MiB rounded up to a whole leaf. */
   chunkBytes?: number;
-  /** Called with the number of bytes uploaded and hashed so far (monotonic, ends at length). */
+  /** Called with the number of bytes copied to the device so far (monotonic); the last call, with length, comes after every leaf is hashed. */
   onProgress?: (bytesDone: number) => void;
 }
 

@@ -11,7 +11,7 @@ const native = pathToFileURL(join(repoRoot, 'dist', 'native', 'index.js')).href;
 
 const cases: Record<string, string> = {
   'upload, buffer transferred away and collected': `
-    const d = openDevice({ backend: 'host-sim', capacityBytes: 1 << 27 });
+    const d = await openDevice({ backend: 'host-sim', capacityBytes: 1 << 27 });
     const a = await d.allocate(64 << 20);
     const u = new Uint8Array(64 << 20).fill(7);
     const p = a.upload(0, u);

@@ -10,7 +10,7 @@ import { randomBytes } from '../helpers/random-bytes.js';
 
 t.test('native CPU engine, host-sim device and WASM agree', async (t) => {
   const wasm = await loadWasm();
-  const device = openDevice({ backend: 'host-sim', capacityBytes: 64 * 1024 * 1024, threads: 2 });
+  const device = await openDevice({ backend: 'host-sim', capacityBytes: 64 * 1024 * 1024, threads: 2 });
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 1, max: 2 * 1024 * 1024 }),

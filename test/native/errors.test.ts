@@ -9,13 +9,14 @@ import { runInNewContext } from 'node:vm';
 
 import { DeviceError } from '../../lib/errors.js';
 import { loadNative, openDevice, type Allocation } from '../../lib/native/index.js';
+import { NATIVE_LIMITS } from '../../lib/native/args.js';
 import { hex, oracleMth } from '../helpers/oracle.js';
 import { randomBytes } from '../helpers/random-bytes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vrr-errors-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-const device = openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024, faultInjection: true });
+const device = await openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024, faultInjection: true });
 
 t.test('out-of-range offsets and leaves are E_BOUNDS and leave memory untouched', async (t) => {
   const data = randomBytes(10_000, 1);
@@ -45,17 +46,22 @@ t.test('bad arguments are E_ARG', async (t) => {
   await t.rejects(a.flipBits(0, 256), { code: 'E_ARG' });
   await t.rejects(a.uploadFile(join(dir, 'x'), { leafSize: 4096, chunkBytes: 5000 }), { code: 'E_ARG' });
   await t.rejects(device.allocate(0), { code: 'E_ARG' });
-  t.throws(() => openDevice({ backend: 'tpu' as 'cuda' }), { code: 'E_ARG' });
-  t.throws(() => openDevice({ backend: 'host-sim', index: 1024 }), { code: 'E_ARG' });
+  await t.rejects(openDevice({ backend: 'tpu' as 'cuda' }), { code: 'E_ARG' });
+  await t.rejects(openDevice({ backend: 'host-sim', index: 1024 }), { code: 'E_ARG' });
   await a.free();
 });
 
 t.test('the raw addon checks arguments too', async (t) => {
   const addon = loadNative();
-  t.throws(() => addon.openDevice('host-sim', -1, 0, false, 0), { code: 'E_ARG' });
-  await t.rejects(addon.upload(999_999, 1, 0, new Uint8Array(1)), { code: 'E_ARG' });
-  await t.rejects(addon.root(1, 999_999, 4096), { code: 'E_ARG' });
-  await t.rejects(addon.cpuMth(new Uint8Array(1), 3, 0), { code: 'E_ARG' });
+  t.same(addon.status().limits, NATIVE_LIMITS, 'lib/native checks the limits of csrc/leaf_limits.h');
+  await t.rejects(addon.openDevice({ backend: 'host-sim', index: -1, capacityBytes: 0 }), { code: 'E_ARG', message: /index/ });
+  await t.rejects(addon.upload({ device: 999_999, allocation: 1, deviceOffset: 0, bytes: new Uint8Array(1) }), { code: 'E_ARG' });
+  await t.rejects(addon.root({ device: 1, allocation: 999_999, leafSize: 4096 }), { code: 'E_ARG' });
+  await t.rejects(addon.cpuMth({ data: new Uint8Array(1), leafSize: 3 }), { code: 'E_ARG', message: /leafSize/ });
+  await t.rejects(addon.cpuMth({ data: 'x' as unknown as Uint8Array, leafSize: 4096 }), { code: 'E_ARG', message: /data must be a Uint8Array/ });
+  // positional arguments (the old calling convention) are refused, not misread
+  await t.rejects((addon.openDevice as unknown as (...a: unknown[]) => Promise<number>)('host-sim', 0, 0, false, 0), { code: 'E_ARG', message: /options object/ });
+  await t.rejects((addon.root as unknown as (...a: unknown[]) => Promise<Uint8Array>)(1, 2, 4096), { code: 'E_ARG', message: /options object/ });
 });
 
 t.test('double free, use after free', async (t) => {
@@ -88,7 +94,7 @@ t.test('out of memory on host-sim is E_OUT_OF_MEMORY (retriable) and frees make 
 });
 
 t.test('foreign handles: another device, plain objects, wrong `this`', async (t) => {
-  const other = openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024 });
+  const other = await openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024 });
   const mine = await device.allocate(100);
   const theirs = await other.allocate(100);
   t.equal(device.owns(mine), true);
@@ -104,14 +110,14 @@ t.test('foreign handles: another device, plain objects, wrong `this`', async (t)
   t.throws(() => Object.getPrototypeOf(mine).isDeviceMemory.call(copy), { code: 'E_ARG' });
   // Raw handles: an allocation handle used with the wrong device handle is refused.
   const addon = loadNative();
-  await t.rejects(addon.root(1_000_000, 1, 4096), { code: 'E_ARG' });
+  await t.rejects(addon.root({ device: 1_000_000, allocation: 1, leafSize: 4096 }), { code: 'E_ARG' });
   await device.release(mine);
   await theirs.free();
   other.close();
 });
 
 t.test('fault injection is refused unless the device was opened for it', async (t) => {
-  const plain = openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024 });
+  const plain = await openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024 });
   const a = await plain.allocate(10);
   await t.rejects(a.flipBits(0, 1), { code: 'E_POLICY' });
   await a.free();
@@ -119,7 +125,7 @@ t.test('fault injection is refused unless the device was opened for it', async (
 });
 
 t.test('a closed device refuses new allocations but its allocations can still be freed', async (t) => {
-  const d = openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024 });
+  const d = await openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024 });
   const a = await d.allocate(10);
   d.close();
   await t.rejects(d.allocate(10), { code: 'E_CLOSED' });
@@ -169,7 +175,7 @@ t.test('error messages and JSON never carry addresses', async (t) => {
 t.test('an allocation dropped without free() is freed when collected', async (t) => {
   v8.setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const d = openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024 });
+  const d = await openDevice({ backend: 'host-sim', capacityBytes: 1024 * 1024 });
   await (async () => {
     await d.allocate(512 * 1024);
   })();

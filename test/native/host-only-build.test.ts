@@ -32,14 +32,14 @@ t.test('VRAM_RESIDENCY_CUDA=0 builds a host-only addon that works', async (t) =>
   const status = addon.status();
   t.equal(status.withCuda, false);
   t.equal(status.reason, 'built without CUDA');
-  t.throws(() => addon.openDevice('cuda', 0, 0, false, 0), { code: 'E_NO_DEVICE', message: /without CUDA/ });
+  await t.rejects(addon.openDevice({ backend: 'cuda', index: 0, capacityBytes: 0 }), { code: 'E_NO_DEVICE', message: /without CUDA/ });
 
   const data = randomBytes(300_001, 17);
   const expected = hex(oracleMth(data, 4096));
-  t.equal(hex(await addon.cpuMth(data, 4096, 2)), expected, 'CPU engine');
-  const device = addon.openDevice('host-sim', 0, 1 << 20, false, 2);
-  const allocation = await addon.allocate(device, data.length);
-  await addon.upload(device, allocation, 0, data);
-  t.equal(hex(await addon.root(device, allocation, 4096)), expected, 'host-sim root');
-  await addon.free(device, allocation);
+  t.equal(hex(await addon.cpuMth({ data, leafSize: 4096, threads: 2 })), expected, 'CPU engine');
+  const device = await addon.openDevice({ backend: 'host-sim', index: 0, capacityBytes: 1 << 20, threads: 2 });
+  const allocation = await addon.allocate({ device, size: data.length });
+  await addon.upload({ device, allocation, deviceOffset: 0, bytes: data });
+  t.equal(hex(await addon.root({ device, allocation, leafSize: 4096 })), expected, 'host-sim root');
+  await addon.free({ device, allocation });
 });

@@ -15,7 +15,7 @@ import { patternBytes, readVectorJson, vectorSources } from '../helpers/vectors.
 const dir = mkdtempSync(join(tmpdir(), 'vrr-hostsim-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-const device = openDevice({ backend: 'host-sim', capacityBytes: 256 * 1024 * 1024, faultInjection: true, threads: 2 });
+const device = await openDevice({ backend: 'host-sim', capacityBytes: 256 * 1024 * 1024, faultInjection: true, threads: 2 });
 const leafSizeArb = fc.integer({ min: 12, max: 20 }).map((e) => 2 ** e);
 
 t.test('the device says what it is', async (t) => {

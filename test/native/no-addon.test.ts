@@ -17,6 +17,7 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 t.test('no addon: status explains, loaders throw E_NO_ADDON', async (t) => {
   mkdirSync(join(dir, 'dist'));
   cpSync(join(repoRoot, 'dist', 'native'), join(dir, 'dist', 'native'), { recursive: true });
+  cpSync(join(repoRoot, 'dist', 'formats'), join(dir, 'dist', 'formats'), { recursive: true });
   cpSync(join(repoRoot, 'dist', 'errors.js'), join(dir, 'dist', 'errors.js'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'probe', type: 'module' }));
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
@@ -25,7 +26,7 @@ t.test('no addon: status explains, loaders throw E_NO_ADDON', async (t) => {
     const status = m.nativeStatus();
     const errors = [];
     for (const call of [() => m.loadNative(), () => m.openDevice({ backend: 'host-sim' })]) {
-      try { call(); errors.push(null); } catch (e) { errors.push({ name: e.name, code: e.code, message: e.message }); }
+      try { await call(); errors.push(null); } catch (e) { errors.push({ name: e.name, code: e.code, message: e.message }); }
     }
     let cpu = null;
     try { await m.cpuEngine.sha256(new Uint8Array(1)); } catch (e) { cpu = e.code; }

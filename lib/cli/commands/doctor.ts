@@ -24,7 +24,7 @@ export function registerDoctor(program: Command): void {
       const status = nativeStatus();
       const devices: { properties: DeviceProperties; policy: { accepted: boolean; findings: string[] } }[] = [];
       for (let index = 0; index < status.cudaDeviceCount; index++) {
-        const device = openDevice({ backend: 'cuda', index });
+        const device = await openDevice({ backend: 'cuda', index });
         try {
           const properties = device.properties();
           const findings = checkDevicePolicy(properties);
@@ -49,6 +49,7 @@ export function registerDoctor(program: Command): void {
       reporter.result({ addon: status, devices, shaNi: cpuHasShaNi(), wasmSimd, wasmError, verdict, ready: usable > 0 });
       reporter.line(`addon:        ${status.loaded ? `loaded (${status.withCuda ? 'built with CUDA' : 'built without CUDA'})` : `not loaded: ${status.reason}`}`);
       if (status.loaded) reporter.line(`CUDA:         ${status.cudaDeviceCount} device(s)${status.reason ? ` — ${status.reason}` : ''}`);
+      if (status.driverRequirement) reporter.line(`driver:       ${status.driverRequirement}`);
       for (const d of devices) {
         const p = d.properties;
         reporter.line(
