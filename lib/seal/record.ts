@@ -5,6 +5,7 @@ import { MAX_LEAF_SIZE, MIN_LEAF_SIZE, isLeafSize } from '../formats/leaf-size.j
 import { HEX16_PATTERN as HEX16, HEX64_PATTERN as HEX64, SHARD_ID_PATTERN, WORKER_ID_PATTERN, patternRule } from '../formats/patterns.js';
 import { DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS, type SealRecord } from '../formats/seal-record.js';
 import { isUtcMillis } from '../formats/utc-time.js';
+import { isWellFormedText } from '../formats/well-formed.js';
 
 export { isUtcMillis, SHARD_ID_PATTERN, WORKER_ID_PATTERN, DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS };
 export type { SealBackend, SealRecord } from '../formats/seal-record.js';
@@ -12,13 +13,12 @@ export type { SealBackend, SealRecord } from '../formats/seal-record.js';
 const PRINTABLE_ASCII_1_64 = /^[\x20-\x7e]{1,64}$/;
 // C0, DEL + C1, and the bidi embedding/override/isolate controls that can disguise text.
 const FORBIDDEN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** SPEC §3 modelRef rule; returns a reason, or null when the text is acceptable. */
 export function modelRefProblem(text: string): string | null {
   const codePoints = [...text].length;
   if (codePoints < 1 || codePoints > 512) return 'must be 1 to 512 Unicode code points';
-  if (LONE_SURROGATE.test(text)) return 'must not contain lone surrogates';
+  if (!isWellFormedText(text)) return 'must not contain lone surrogates';
   if (FORBIDDEN_TEXT.test(text)) return 'must not contain control or bidi control characters';
   return null;
 }
