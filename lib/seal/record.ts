@@ -16,7 +16,9 @@ const FORBIDDEN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** SPEC §3 modelRef rule; returns a reason, or null when the text is acceptable. */
 export function modelRefProblem(text: string): string | null {
-  const codePoints = [...text].length;
+  // 512 code points are at most 1024 UTF-16 units: refuse longer text before counting (a 100 MiB
+  // modelRef spread into code points took gigabytes).
+  const codePoints = text.length > 1024 ? Infinity : [...text].length;
   if (codePoints < 1 || codePoints > 512) return 'must be 1 to 512 Unicode code points';
   if (!isWellFormedText(text)) return 'must not contain lone surrogates';
   if (FORBIDDEN_TEXT.test(text)) return 'must not contain control or bidi control characters';
@@ -83,8 +85,16 @@ export function validateSealRecord(input: unknown): SealRecord {
   return r as unknown as SealRecord;
 }
 
+/**
+ * No valid record comes near this: the longest modelRef, fully \u-escaped, is about 6 KiB. Readers
+ * cap what they read here, before parsing.
+ */
+export const MAX_SEAL_RECORD_BYTES = 64 * 1024;
+
 /** Parses seal record JSON text; JSON syntax errors become MalformedSealError too. */
 export function parseSealRecord(text: string): SealRecord {
+  if (typeof text !== 'string') throw new MalformedSealError('a seal record must be JSON text');
+  if (text.length > MAX_SEAL_RECORD_BYTES) throw new MalformedSealError(`larger than any seal record (over ${MAX_SEAL_RECORD_BYTES} bytes)`);
   let value: unknown;
   try {
     value = JSON.parse(text);
