@@ -25,3 +25,30 @@ t.test('#2: a record with a 100 MiB modelRef is malformed (status 1), not a heap
   t.equal(r.status, 1, r.stderr.slice(0, 300));
   t.match(r.json, { ok: false, error: { code: 'E_MALFORMED', message: /larger than any seal record/ } });
 });
+
+t.test('#8: --seal and --token-file must be small regular files: no endless read, no blocking on a FIFO', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const fifo = join(work, 'pipe');
+  execFileSync('mkfifo', [fifo]);
+  const bigToken = join(work, 'big.token');
+  writeFileSync(bigToken, 'x'.repeat(1 << 20));
+  const cases: [string[], RegExp][] = [
+    [['--seal', '/dev/zero'], /--seal: \/dev\/zero is not a regular file/],
+    [['--seal', fifo], /--seal: .*pipe is not a regular file/],
+    [['--seal', work], /--seal: .* is not a regular file/],
+    [['--seal', recordPath, '--token-file', '/dev/zero'], /--token-file: \/dev\/zero is not a regular file/],
+    [['--seal', recordPath, '--token-file', fifo], /--token-file: .*pipe is not a regular file/],
+    [['--seal', recordPath, '--token-file', bigToken], /--token-file: .*larger than 4098 bytes/],
+  ];
+  for (const [args, message] of cases) {
+    const r = runCli(work, ['verify', model, ...args, '--json'], { timeoutMs: 20_000 });
+    t.equal(r.signal, null, `${args.join(' ')}: ends by itself`);
+    t.equal(r.status, 2, args.join(' '));
+    t.match(r.json, { ok: false, error: { code: 'E_ARG', message } });
+  }
+  for (const input of ['/dev/zero', fifo]) {
+    const r = runCli(work, ['seal', input, '--simulate', '--audit-dir', join(work, 'audit-8'), '--out', join(work, 'x.seal.json'), '--json'], { timeoutMs: 20_000 });
+    t.equal(r.status, 2, `seal ${input}`);
+    t.match(r.json, { ok: false, error: { code: 'E_ARG', message: /not a regular file/ } });
+  }
+});
