@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { digestFile } from './digest-file.js';
 import { type FileDigest, statDigestible } from './file-stat.js';
 import { cpuEngine, nativeStatus } from '../native/index.js';
+import { assertFileUnchanged, fileIdentity } from './file-identity.js';
 import { NodeMth } from './node-mth.js';
 
 export type Engine = 'wasm' | 'native' | 'node';
@@ -34,8 +35,15 @@ export { statDigestible, statRegularFile, type FileDigest } from './file-stat.js
 
 export async function digestFileWith(engine: Engine, path: string, opts: FileDigestOptions): Promise<FileDigest> {
   parseEngine(engine);
-  if (engine === 'wasm') return digestFile(path, opts); // it checks the file itself (and the opened one)
-  const totalBytes = await statDigestible(path);
+  const totalBytes = engine === 'wasm' ? 0 : await statDigestible(path); // wasm checks the file itself
+  const before = await fileIdentity(path);
+  const result = engine === 'wasm' ? await digestFile(path, opts) : await digestWith(engine, path, totalBytes, opts);
+  // Every engine, one verdict: a file that changed while it was hashed has no digest.
+  await assertFileUnchanged(path, before, result.size, 'its digest describes no version of it; try again when nothing writes to it');
+  return result;
+}
+
+async function digestWith(engine: 'native' | 'node', path: string, totalBytes: number, opts: FileDigestOptions): Promise<FileDigest> {
   switch (engine) {
     case 'native': {
       const r = await cpuEngine.mthFile(path, { leafSize: opts.leafSize, sha256: opts.sha256 ?? false, threads: opts.threads });
