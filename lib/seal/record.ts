@@ -6,6 +6,7 @@ import { HEX16_PATTERN as HEX16, HEX64_PATTERN as HEX64, SHARD_ID_PATTERN, WORKE
 import { DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS, type SealRecord } from '../formats/seal-record.js';
 import { isUtcMillis } from '../formats/utc-time.js';
 import { isWellFormedText } from '../formats/well-formed.js';
+import { strictJsonProblem } from '../audit/strict-json.js';
 
 export { isUtcMillis, SHARD_ID_PATTERN, WORKER_ID_PATTERN, DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS };
 export type { SealBackend, SealRecord } from '../formats/seal-record.js';
@@ -101,6 +102,9 @@ export function parseSealRecord(text: string): SealRecord {
   } catch (error) {
     throw new MalformedSealError(`not valid JSON (${(error as Error).message})`);
   }
+  // What JSON.parse forgives (a member twice, 1e6, 9000.0, -0) is refused, as in the audit log.
+  const problem = strictJsonProblem(text);
+  if (problem !== null) throw new MalformedSealError(problem);
   return validateSealRecord(value);
 }
 

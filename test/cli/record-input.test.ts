@@ -52,3 +52,24 @@ t.test('#8: --seal and --token-file must be small regular files: no endless read
     t.match(r.json, { ok: false, error: { code: 'E_ARG', message: /not a regular file/ } });
   }
 });
+
+t.test('#10: records that JSON.parse forgives but a strict reader does not are malformed', async (t) => {
+  const record = JSON.parse(recordText);
+  const variants: Record<string, string> = {
+    'a member twice (the last one wins in JSON.parse)': recordText.replace('"size": 9000', '"size": 1,\n  "size": 9000'),
+    'size as 9e3': recordText.replace('"size": 9000', '"size": 9e3'),
+    'size as 9000.0': recordText.replace('"size": 9000', '"size": 9000.0'),
+    'device as -0': recordText.replace('"device": 0', '"device": -0'),
+  };
+  t.equal(record.size, 9000);
+  for (const [what, text] of Object.entries(variants)) {
+    t.not(text, recordText, `${what}: the variant differs from the record`);
+    t.same(JSON.parse(text), record, `${what}: JSON.parse reads the same record`);
+    const path = join(work, 'variant.seal.json');
+    writeFileSync(path, text);
+    const r = runCli(work, ['verify', model, '--seal', path, '--json']);
+    t.equal(r.status, 1, what);
+    t.match(r.json, { ok: false, error: { code: 'E_MALFORMED' } }, what);
+  }
+  t.equal(runCli(work, ['verify', model, '--seal', recordPath]).status, 0, 'the record as written still verifies');
+});

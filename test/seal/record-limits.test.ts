@@ -37,3 +37,17 @@ t.test('seal record text over the cap is malformed before it is parsed', async (
   t.throws(() => parseSealRecord(padded), { message: /larger than any seal record/ });
   t.same(parseSealRecord(JSON.stringify(record, null, 2)), record);
 });
+
+t.test('parseSealRecord reads strictly: a member twice, 1e6, 1000000.0 and -0 are malformed', async (t) => {
+  const text = JSON.stringify(record, null, 2);
+  const size = `"size": ${record.size}`;
+  t.ok(text.includes(size));
+  for (const bad of [
+    text.replace(size, `"size": 1,\n  ${size}`),
+    text.replace(size, `"size": ${record.size.toExponential()}`),
+    text.replace(size, `"size": ${record.size}.0`),
+    text.replace(`"device": ${record.device}`, '"device": -0'),
+  ]) {
+    t.throws(() => parseSealRecord(bad), MalformedSealError);
+  }
+});

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { verifyAuditLog } from '../../audit/index.js';
 import { InvalidArgumentError, SealVerificationError } from '../../errors.js';
 import { verifySealedFile } from '../../seal/offline.js';
+import { parseSealRecord } from '../../seal/record.js';
 import { type Reporter, formatBytes } from '../reporter.js';
 import { parseSizeArg, runCommand } from '../run.js';
 import { cudaAvailable, openWorker } from '../worker-setup.js';
@@ -131,7 +132,7 @@ export function registerDemo(program: Command): void {
         return r.summary;
       });
       await step('verify the file offline (WASM)', async () => {
-        const record = await verifySealedFile(modelPath, JSON.parse(readFileSync(recordPath, 'utf8')), { token, engine: 'wasm' });
+        const record = await verifySealedFile(modelPath, parseSealRecord(readFileSync(recordPath, 'utf8')), { token, engine: 'wasm' });
         return `file matches seal ${record.shardId}`;
       });
       reporter.line('');
