@@ -1,8 +1,10 @@
 // Where `seal` writes its records, decided and checked before anything is sealed: a record never
-// replaces one of the inputs, never lands in the audit directory, and no two records share a path.
-import { mkdirSync, realpathSync, statSync } from 'node:fs';
+// replaces one of the inputs, never lands in the audit directory, and no two records share a path;
+// the directories they go to exist (or, for an --out directory, are made) and can take them.
+import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { InvalidArgumentError } from '../errors.js';
+import { FileIoError, InvalidArgumentError } from '../errors.js';
+import { ioReason, prepareWritableDir } from './writable-dir.js';
 
 /** The path with every existing part resolved through symlinks, so two spellings compare equal. */
 function canonical(path: string): string {
@@ -46,6 +48,18 @@ export function recordPaths(files: string[], out: string | undefined, auditDir: 
       throw new InvalidArgumentError(flag, `${files[twin]} and ${files[i]} would both write their seal record to ${path}; seal them separately or give each its own --out`);
     }
   });
-  if (isDir) mkdirSync(out, { recursive: true });
+  for (const dir of new Set(paths.map((p) => dirname(p)))) prepareWritableDir(dir, '--out', { create: isDir });
   return paths;
+}
+
+/** Writes a record whole or not at all (temp file, then rename), so a full disk leaves no torn record. */
+export function writeRecordFile(path: string, text: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, text, { mode: 0o644, flag: 'w' });
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new FileIoError(`the shard was sealed but its record could not be written to ${path} (${ioReason(error)})`, error);
+  }
 }

@@ -1,13 +1,14 @@
 // `vram-residency seal FILE…`: load shard files into device memory, seal them, write their seal
 // records; with --hold, stay resident and re-verify on a schedule (a worker in miniature).
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
-import { recordPaths } from '../record-paths.js';
+import { recordPaths, writeRecordFile } from '../record-paths.js';
+import { prepareWritableDir } from '../writable-dir.js';
 import { parseIntArg, parseLeafSize, runCommand } from '../run.js';
 import { readToken } from '../token.js';
 import { defaultWorkerId, openWorker } from '../worker-setup.js';
@@ -38,6 +39,7 @@ export function registerSeal(program: Command): void {
       if (opts.expectSha256 && files.length !== 1) throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
       const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
       const outFor = recordPaths(files, opts.out, opts.auditDir);
+      prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
       const { audit, manager } = await openWorker(reporter, {
         token,
         workerId: opts.workerId ?? defaultWorkerId(),
@@ -60,7 +62,7 @@ export function registerSeal(program: Command): void {
             onProgress: (p) => bar.update(p.bytes),
           });
           bar.stop();
-          writeFileSync(outFor[i]!, shard.recordJson());
+          writeRecordFile(outFor[i]!, shard.recordJson());
           sealed.push(shard);
           reporter.line(`sealed ${file} → ${outFor[i]} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`);
         }
