@@ -23,7 +23,17 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A reader that went away (`… | head`) is not an error: stop quietly, without a stack trace. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 async function main(): Promise<void> {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
