@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `vram-residency` command. Exit status: 0 ok, 1 a check failed, 2 usage or environment error.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerBench } from './commands/bench.js';
@@ -10,9 +11,15 @@ import { registerSeal } from './commands/seal.js';
 import { registerVerify } from './commands/verify.js';
 import { EXIT_USAGE } from './exit.js';
 
+/** The installed package's version (package.json sits two levels above lib/cli and dist/cli). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('vram-residency')
     .description('Sealed VRAM residency for inference workers: seal, verify and audit model shards in device memory')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'show stack traces on errors')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
-import { digestFile } from './digest-file.js';
+import { assertInteger } from '../formats/args.js';
+import { MAX_THREADS, digestFile } from './digest-file.js';
 import { type FileDigest, statDigestible } from './file-stat.js';
 import { cpuEngine, nativeStatus } from '../native/index.js';
 import { assertFileUnchanged, fileIdentity } from './file-identity.js';
@@ -12,9 +13,13 @@ import { NodeMth } from './node-mth.js';
 export type Engine = 'wasm' | 'native' | 'node';
 export const ENGINES: readonly Engine[] = ['wasm', 'native', 'node'];
 
+/** One thread limit for every engine (the wasm pool's; native would take more, node uses one). */
+export const MAX_DIGEST_THREADS = MAX_THREADS;
+
 export interface FileDigestOptions {
   leafSize: number;
   sha256?: boolean;
+  /** 1 … MAX_DIGEST_THREADS, for every engine. */
   threads?: number;
   onProgress?: (p: { bytes: number; totalBytes: number }) => void;
 }
@@ -35,6 +40,7 @@ export { statDigestible, statRegularFile, type FileDigest } from './file-stat.js
 
 export async function digestFileWith(engine: Engine, path: string, opts: FileDigestOptions): Promise<FileDigest> {
   parseEngine(engine);
+  if (opts.threads !== undefined) assertInteger(opts.threads, 'threads', 1, MAX_DIGEST_THREADS);
   const totalBytes = engine === 'wasm' ? 0 : await statDigestible(path); // wasm checks the file itself
   const before = await fileIdentity(path);
   const result = engine === 'wasm' ? await digestFile(path, opts) : await digestWith(engine, path, totalBytes, opts);
