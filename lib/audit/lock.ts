@@ -4,7 +4,7 @@
 // renamed away (atomic, so of two processes recovering at once only one gets it) and its content
 // re-checked, so a live lock that appeared in between is put back instead of stolen.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AuditIoError, AuditLockedError } from '../errors.js';
@@ -69,7 +69,7 @@ export class DirectoryLock {
       writeSync(fd, JSON.stringify(content) + '\n');
       fsyncSync(fd);
     } catch (err) {
-      unlinkSync(tmp); // a failed acquire (e.g. a full disk) leaves no audit.lock.* file behind
+      rmSync(tmp, { force: true }); // a failed acquire (e.g. a full disk) leaves no audit.lock.* file behind
       throw lockIoError(dir, err);
     } finally {
       closeSync(fd);
