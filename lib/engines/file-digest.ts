@@ -7,7 +7,7 @@ import { assertInteger } from '../formats/args.js';
 import { MAX_THREADS, digestFile } from './digest-file.js';
 import { type FileDigest, statDigestible } from './file-stat.js';
 import { cpuEngine, nativeStatus } from '../native/index.js';
-import { assertFileUnchanged, fileIdentity } from './file-identity.js';
+import { readUnchanged } from './file-identity.js';
 import { NodeMth } from './node-mth.js';
 
 export type Engine = 'wasm' | 'native' | 'node';
@@ -42,11 +42,13 @@ export async function digestFileWith(engine: Engine, path: string, opts: FileDig
   parseEngine(engine);
   if (opts.threads !== undefined) assertInteger(opts.threads, 'threads', 1, MAX_DIGEST_THREADS);
   const totalBytes = engine === 'wasm' ? 0 : await statDigestible(path); // wasm checks the file itself
-  const before = await fileIdentity(path);
-  const result = engine === 'wasm' ? await digestFile(path, opts) : await digestWith(engine, path, totalBytes, opts);
   // Every engine, one verdict: a file that changed while it was hashed has no digest.
-  await assertFileUnchanged(path, before, result.size, 'its digest describes no version of it; try again when nothing writes to it');
-  return result;
+  return readUnchanged(
+    path,
+    () => (engine === 'wasm' ? digestFile(path, opts) : digestWith(engine, path, totalBytes, opts)),
+    (r) => r.size,
+    'its digest describes no version of it; try again when nothing writes to it',
+  );
 }
 
 async function digestWith(engine: 'native' | 'node', path: string, totalBytes: number, opts: FileDigestOptions): Promise<FileDigest> {

@@ -6,9 +6,9 @@ import { stat } from 'node:fs/promises';
 import { FileChangedError } from '../errors.js';
 import { fileOpError } from './file-stat.js';
 
-export type FileIdentity = Pick<BigIntStats, 'dev' | 'ino' | 'size' | 'mtimeNs'>;
+type FileIdentity = Pick<BigIntStats, 'dev' | 'ino' | 'size' | 'mtimeNs'>;
 
-export async function fileIdentity(path: string): Promise<FileIdentity> {
+async function fileIdentity(path: string): Promise<FileIdentity> {
   try {
     const { dev, ino, size, mtimeNs } = await stat(path, { bigint: true });
     return { dev, ino, size, mtimeNs };
@@ -18,10 +18,18 @@ export async function fileIdentity(path: string): Promise<FileIdentity> {
 }
 
 /**
- * Throws E_FILE_CHANGED unless `path` is still the file `before` described and `bytesRead` (when
- * given) is its whole size. `what` finishes the sentence: what this means for the caller.
+ * Runs `read` over `path` and returns its result only if the file is still the one it was when
+ * reading began and `bytesRead(result)` is its whole size; else E_FILE_CHANGED. `what` finishes
+ * the sentence: what this means for the caller.
  */
-export async function assertFileUnchanged(path: string, before: FileIdentity, bytesRead: number | undefined, what: string): Promise<void> {
+export async function readUnchanged<T>(path: string, read: () => Promise<T>, bytesRead: (result: T) => number, what: string): Promise<T> {
+  const before = await fileIdentity(path);
+  const result = await read();
+  await assertFileUnchanged(path, before, bytesRead(result), what);
+  return result;
+}
+
+async function assertFileUnchanged(path: string, before: FileIdentity, bytesRead: number, what: string): Promise<void> {
   const after = await fileIdentity(path).catch(() => null);
   const same =
     after !== null &&
@@ -29,7 +37,7 @@ export async function assertFileUnchanged(path: string, before: FileIdentity, by
     after.ino === before.ino &&
     after.size === before.size &&
     after.mtimeNs === before.mtimeNs &&
-    (bytesRead === undefined || BigInt(bytesRead) === before.size);
+    BigInt(bytesRead) === before.size;
   if (!same) {
     throw new FileChangedError(path, `${path} changed while it was being read (${after === null ? 'it is gone' : describe(before, after)}); ${what}`);
   }
