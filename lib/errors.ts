@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'E_AUDIT_INVALID_EVENT',
   'E_AUDIT_IO',
   'E_AUDIT_CORRUPT',
+  // hardening (issue 10)
+  'E_FILE_CHANGED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -224,5 +226,16 @@ export class InvalidAuditEventError extends AuditError {
   constructor(field: string, message: string) {
     super('E_AUDIT_INVALID_EVENT', `${field}: ${message}`);
     this.field = field;
+  }
+}
+
+// ---- Hardening (issue 10): codes added by the CLI/SDK hardening pass. ----
+
+/** A file changed (size, inode or mtime) while it was read: no verdict on it; retry when it is still. */
+export class FileChangedError extends VramResidencyError {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super('E_FILE_CHANGED', message, { retriable: true });
+    this.path = path;
   }
 }

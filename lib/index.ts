@@ -23,6 +23,7 @@ export {
   DeviceError,
   ClosedError,
   FileIoError,
+  FileChangedError,
   WasmError,
   AuditError,
   AuditBufferFullError,

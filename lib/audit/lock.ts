@@ -4,10 +4,10 @@
 // renamed away (atomic, so of two processes recovering at once only one gets it) and its content
 // re-checked, so a live lock that appeared in between is put back instead of stolen.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AuditLockedError } from '../errors.js';
+import { AuditIoError, AuditLockedError } from '../errors.js';
 import { LOCK_FILE } from './segments.js';
 
 interface LockContent {
@@ -37,6 +37,10 @@ function readLock(path: string): LockContent | null {
   }
 }
 
+function lockIoError(dir: string, err: unknown): AuditIoError {
+  return new AuditIoError(`cannot create the lock file in audit directory ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, err);
+}
+
 export interface StaleLockInfo {
   pid: number | null;
 }
@@ -55,10 +59,18 @@ export class DirectoryLock {
     if (heldHere.has(key)) throw new AuditLockedError(dir, process.pid);
     const content: LockContent = { pid: process.pid, host: hostname(), token: randomBytes(8).toString('hex') };
     const tmp = join(dir, `${LOCK_FILE}.${process.pid}.${content.token}`);
-    const fd = openSync(tmp, 'wx', 0o600);
+    let fd: number;
+    try {
+      fd = openSync(tmp, 'wx', 0o600);
+    } catch (err) {
+      throw lockIoError(dir, err);
+    }
     try {
       writeSync(fd, JSON.stringify(content) + '\n');
       fsyncSync(fd);
+    } catch (err) {
+      rmSync(tmp, { force: true }); // a failed acquire (e.g. a full disk) leaves no audit.lock.* file behind
+      throw lockIoError(dir, err);
     } finally {
       closeSync(fd);
     }

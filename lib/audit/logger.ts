@@ -3,7 +3,8 @@
 // The record queue (record-queue.ts) and the segment writer (segment-writer.ts) do the work;
 // this file holds the public API, the options and the scheduling of writes and retries.
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { Logger, type ILogObj } from 'tslog';
+import { formatWithOptions } from 'node:util';
+import { Logger, type ILogObj, type ISettings } from 'tslog';
 import { AuditError, AuditIoError, InvalidArgumentError } from '../errors.js';
 import { AUDIT_FORMAT, type AuditEvent } from './events.js';
 import { nodeFileLayer, type FileLayer } from './file-layer.js';
@@ -109,7 +110,15 @@ export class AuditLogger {
     this.#retryDelay = this.#backoff.initial;
     const log = (this.#log =
       opts.operationalLog ??
-      new Logger<ILogObj>({ name: 'vram-residency.audit', minLevel: 4, maskValuesOfKeys: MASKED_KEYS, maskValuesOfKeysCaseInsensitive: true }));
+      new Logger<ILogObj>({
+        name: 'vram-residency.audit',
+        minLevel: 4,
+        maskValuesOfKeys: MASKED_KEYS,
+        maskValuesOfKeysCaseInsensitive: true,
+        stylePrettyLogs: process.stderr.isTTY === true && !process.env.NO_COLOR,
+        // stderr, never stdout: stdout belongs to the program (a CLI's one --json document).
+        overwrite: { transportFormatted: toStderr },
+      }));
 
     if (!existsSync(this.dir)) {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -293,4 +302,10 @@ export class AuditLogger {
     }
     this.#retryDelay = this.#backoff.initial;
   }
+}
+
+/** tslog's own Node transport, writing to stderr instead of console.log. */
+function toStderr(meta: string, args: unknown[], errors: string[], settings: ISettings<ILogObj>): void {
+  const errorText = (errors.length > 0 && args.length > 0 ? '\n' : '') + errors.join('\n');
+  process.stderr.write(meta + formatWithOptions({ ...settings.prettyInspectOptions, colors: settings.stylePrettyLogs }, ...args) + errorText + '\n');
 }

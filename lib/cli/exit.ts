@@ -21,6 +21,11 @@ export function exitCodeFor(error: unknown): number {
   return EXIT_USAGE;
 }
 
+/** An error from the operating system (a failed read, write, open…): a known condition, E_IO. */
+export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string' && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
 /** Machine-readable error: code, reason and message; never a stack unless asked. */
 export function errorJson(error: unknown, debug: boolean): Record<string, unknown> {
   const base: Record<string, unknown> =
@@ -28,7 +33,9 @@ export function errorJson(error: unknown, debug: boolean): Record<string, unknow
       ? { code: error.code, message: error.message, ...('reason' in error ? { reason: (error as { reason: string }).reason } : {}) }
       : error instanceof CheckFailed
         ? { code: 'E_CHECK_FAILED', message: error.message, ...error.details }
-        : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+        : isSystemError(error)
+          ? { code: 'E_IO', message: error.message }
+          : { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
   if (debug && error instanceof Error) base.stack = error.stack;
   return base;
 }

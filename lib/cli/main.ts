@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `vram-residency` command. Exit status: 0 ok, 1 a check failed, 2 usage or environment error.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerBench } from './commands/bench.js';
@@ -11,9 +12,15 @@ import { registerVerifier } from './commands/verifier.js';
 import { registerVerify } from './commands/verify.js';
 import { EXIT_USAGE } from './exit.js';
 
+/** The installed package's version (package.json sits two levels above lib/cli and dist/cli). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('vram-residency')
     .description('Sealed VRAM residency for inference workers: seal, verify and audit model shards in device memory')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'show stack traces on errors')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
@@ -24,7 +31,17 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A reader that went away (`… | head`) is not an error: stop quietly, without a stack trace. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 async function main(): Promise<void> {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {

@@ -23,9 +23,39 @@ export class Reporter {
     if (!this.json) this.out.write(text + '\n');
   }
 
-  /** The one JSON document of a --json run. */
+  /**
+   * The one JSON document of a --json run. An error after a streamed array began cannot become a
+   * second document: it goes to stderr, and the unterminated array tells a parser it is incomplete.
+   */
   result(value: unknown): void {
-    if (this.json) this.out.write(JSON.stringify(value, null, 2) + '\n');
+    if (!this.json) return;
+    if (this.#streaming) this.err.write(`error: ${JSON.stringify(value)}\n`);
+    else this.out.write(JSON.stringify(value, null, 2) + '\n');
+  }
+
+  #streaming = false;
+
+  /**
+   * The one JSON document as an array written item by item (what `JSON.stringify(items, null, 2)`
+   * would print), so a result of any size never sits in memory. Nothing is written without --json.
+   */
+  jsonArray(): { push(item: unknown): void; end(): void } {
+    let count = 0;
+    if (this.json) {
+      this.out.write('[');
+      this.#streaming = true;
+    }
+    return {
+      push: (item) => {
+        if (!this.json) return;
+        this.out.write((count++ === 0 ? '\n  ' : ',\n  ') + JSON.stringify(item, null, 2).replace(/\n/g, '\n  '));
+      },
+      end: () => {
+        if (!this.json) return;
+        this.out.write(count === 0 ? ']\n' : '\n]\n');
+        this.#streaming = false;
+      },
+    };
   }
 
   /** A warning or error sentence on stderr. */

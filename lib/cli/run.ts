@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, SealCheckError, SealVerificationError, VramResidencyError } from '../errors.js';
 import { assertLeafSize } from '../formats/leaf-size.js';
-import { CheckFailed, EXIT_CHECK_FAILED, errorJson, exitCodeFor } from './exit.js';
+import { CheckFailed, EXIT_CHECK_FAILED, errorJson, exitCodeFor, isSystemError } from './exit.js';
 import { Reporter, parseSize } from './reporter.js';
 
 type Action = (reporter: Reporter, ...args: any[]) => Promise<number>;
@@ -28,7 +28,7 @@ export function runCommand(action: Action): (...args: any[]) => Promise<void> {
           reporter.warn(`reason: ${error.reason}`);
         }
         if (debug && error instanceof Error && error.stack) reporter.warn(error.stack);
-        else if (!(error instanceof VramResidencyError) && !(error instanceof CheckFailed)) reporter.warn('(an unexpected error: run with --debug for details)');
+        else if (!(error instanceof VramResidencyError) && !(error instanceof CheckFailed) && !isSystemError(error)) reporter.warn('(an unexpected error: run with --debug for details)');
       }
       process.exitCode = code;
     }

@@ -35,7 +35,7 @@ export interface DigestFileOptions {
 const MIN_CHUNK_BYTES = 4 * 1024 * 1024;
 /** Jobs in flight per worker: one being hashed, one queued behind it. */
 const JOBS_PER_WORKER = 2;
-const MAX_THREADS = 64;
+export const MAX_THREADS = 64;
 
 /** Reads exactly buffer.length bytes at `position`, or fails if the file ends first. */
 async function readExactly(file: FileHandle, buffer: Uint8Array, position: number, path: string): Promise<void> {

@@ -3,17 +3,23 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
-import { digestFile } from './digest-file.js';
+import { assertInteger } from '../formats/args.js';
+import { MAX_THREADS, digestFile } from './digest-file.js';
 import { type FileDigest, statDigestible } from './file-stat.js';
 import { cpuEngine, nativeStatus } from '../native/index.js';
+import { readUnchanged } from './file-identity.js';
 import { NodeMth } from './node-mth.js';
 
 export type Engine = 'wasm' | 'native' | 'node';
 export const ENGINES: readonly Engine[] = ['wasm', 'native', 'node'];
 
+/** One thread limit for every engine (the wasm pool's; native would take more, node uses one). */
+export const MAX_DIGEST_THREADS = MAX_THREADS;
+
 export interface FileDigestOptions {
   leafSize: number;
   sha256?: boolean;
+  /** 1 … MAX_DIGEST_THREADS, for every engine. */
   threads?: number;
   onProgress?: (p: { bytes: number; totalBytes: number }) => void;
 }
@@ -34,8 +40,18 @@ export { statDigestible, statRegularFile, type FileDigest } from './file-stat.js
 
 export async function digestFileWith(engine: Engine, path: string, opts: FileDigestOptions): Promise<FileDigest> {
   parseEngine(engine);
-  if (engine === 'wasm') return digestFile(path, opts); // it checks the file itself (and the opened one)
-  const totalBytes = await statDigestible(path);
+  if (opts.threads !== undefined) assertInteger(opts.threads, 'threads', 1, MAX_DIGEST_THREADS);
+  const totalBytes = engine === 'wasm' ? 0 : await statDigestible(path); // wasm checks the file itself
+  // Every engine, one verdict: a file that changed while it was hashed has no digest.
+  return readUnchanged(
+    path,
+    () => (engine === 'wasm' ? digestFile(path, opts) : digestWith(engine, path, totalBytes, opts)),
+    (r) => r.size,
+    'its digest describes no version of it; try again when nothing writes to it',
+  );
+}
+
+async function digestWith(engine: 'native' | 'node', path: string, totalBytes: number, opts: FileDigestOptions): Promise<FileDigest> {
   switch (engine) {
     case 'native': {
       const r = await cpuEngine.mthFile(path, { leafSize: opts.leafSize, sha256: opts.sha256 ?? false, threads: opts.threads });

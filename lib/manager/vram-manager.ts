@@ -8,6 +8,7 @@ import { type Allocation, type Backend, type Device, type DeviceProperties, open
 import { type SealKey, type WasmCrypto, loadWasm } from '../wasm/index.js';
 import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
 import { statDigestible } from '../engines/file-digest.js';
+import { readUnchanged } from '../engines/file-identity.js';
 import { DIGEST_ALG, SEAL_FORMAT, type SealRecord } from '../formats/seal-record.js';
 import { CapacityLedger, type Capacity, allocateWithin } from './capacity-ledger.js';
 import { type VramPolicy, allocationFinding, checkDevicePolicy, enforce, resolveBackend } from './policy.js';
@@ -110,9 +111,10 @@ export class VramManager {
   sealFile(path: string, opts: SealOptions = {}): Promise<SealedShard> {
     return this.#operation(async () => {
       const size = await statDigestible(path);
-      // Exactly the bytes that were sized and reserved: a file that changes meanwhile fails the upload.
+      // Exactly the bytes that were sized and reserved; a file that changes meanwhile is not sealed.
       return this.#seal(size, opts, (allocation, onBytes, wantSha) =>
-        allocation.uploadFile(path, { length: size, leafSize: this.leafSize, sha256: wantSha, onProgress: onBytes }),
+        readUnchanged(path, () => allocation.uploadFile(path, { length: size, leafSize: this.leafSize, sha256: wantSha, onProgress: onBytes }),
+          (r) => r.length, 'nothing was sealed; seal it when nothing writes to it'),
       );
     });
   }

@@ -5,6 +5,8 @@ import { MAX_LEAF_SIZE, MIN_LEAF_SIZE, isLeafSize } from '../formats/leaf-size.j
 import { HEX16_PATTERN as HEX16, HEX64_PATTERN as HEX64, SHARD_ID_PATTERN, WORKER_ID_PATTERN, patternRule } from '../formats/patterns.js';
 import { DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS, type SealRecord } from '../formats/seal-record.js';
 import { isUtcMillis } from '../formats/utc-time.js';
+import { isWellFormedText } from '../formats/well-formed.js';
+import { strictJsonProblem } from '../audit/strict-json.js';
 
 export { isUtcMillis, SHARD_ID_PATTERN, WORKER_ID_PATTERN, DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS };
 export type { SealBackend, SealRecord } from '../formats/seal-record.js';
@@ -12,13 +14,14 @@ export type { SealBackend, SealRecord } from '../formats/seal-record.js';
 const PRINTABLE_ASCII_1_64 = /^[\x20-\x7e]{1,64}$/;
 // C0, DEL + C1, and the bidi embedding/override/isolate controls that can disguise text.
 const FORBIDDEN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** SPEC §3 modelRef rule; returns a reason, or null when the text is acceptable. */
 export function modelRefProblem(text: string): string | null {
-  const codePoints = [...text].length;
+  // 512 code points are at most 1024 UTF-16 units: refuse longer text before counting (a 100 MiB
+  // modelRef spread into code points took gigabytes).
+  const codePoints = text.length > 1024 ? Infinity : [...text].length;
   if (codePoints < 1 || codePoints > 512) return 'must be 1 to 512 Unicode code points';
-  if (LONE_SURROGATE.test(text)) return 'must not contain lone surrogates';
+  if (!isWellFormedText(text)) return 'must not contain lone surrogates';
   if (FORBIDDEN_TEXT.test(text)) return 'must not contain control or bidi control characters';
   return null;
 }
@@ -83,14 +86,25 @@ export function validateSealRecord(input: unknown): SealRecord {
   return r as unknown as SealRecord;
 }
 
+/**
+ * No valid record comes near this: the longest modelRef, fully \u-escaped, is about 6 KiB. Readers
+ * cap what they read here, before parsing.
+ */
+export const MAX_SEAL_RECORD_BYTES = 64 * 1024;
+
 /** Parses seal record JSON text; JSON syntax errors become MalformedSealError too. */
 export function parseSealRecord(text: string): SealRecord {
+  if (typeof text !== 'string') throw new MalformedSealError('a seal record must be JSON text');
+  if (text.length > MAX_SEAL_RECORD_BYTES) throw new MalformedSealError(`larger than any seal record (over ${MAX_SEAL_RECORD_BYTES} bytes)`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new MalformedSealError(`not valid JSON (${(error as Error).message})`);
   }
+  // What JSON.parse forgives (a member twice, 1e6, 9000.0, -0) is refused, as in the audit log.
+  const problem = strictJsonProblem(text);
+  if (problem !== null) throw new MalformedSealError(problem);
   return validateSealRecord(value);
 }
 

@@ -4,6 +4,7 @@ import { ClosedError, InvalidArgumentError } from '../errors.js';
 import { toHex } from '../formats/hex.js';
 import type { Core } from './core.js';
 import { stageSealFields, type SealRecordFields } from './seal-fields.js';
+import { isWellFormedText } from '../formats/well-formed.js';
 
 export interface SealKey {
   /** 16 hex: names the key without revealing it. */
@@ -31,6 +32,8 @@ export class WasmSealKey implements SealKey {
   /** Derives the key for `token` (UTF-8, 16 … 4096 bytes). The token is never stored or echoed. */
   constructor(core: Core, token: string) {
     if (typeof token !== 'string') throw new InvalidArgumentError('token', 'must be a string');
+    // A lone surrogate would be encoded as U+FFFD: another token would then derive the same key.
+    if (!isWellFormedText(token)) throw new InvalidArgumentError('token', 'must be well-formed Unicode text (it has a lone surrogate)');
     const tokenBytes = encoder.encode(token);
     try {
       if (tokenBytes.length < MIN_TOKEN_BYTES || tokenBytes.length > MAX_TOKEN_BYTES) {

@@ -15,7 +15,7 @@ import { verifySealRecord, createSealedStreamVerifier } from '/dist/browser/inde
 const post = (body) => fetch('/result', { method: 'POST', body: JSON.stringify(body) });
 try {
   const v = await (await fetch('/vectors')).json();
-  const out = { recordShardId: null, streamShardId: null, tampered: null, wrongKey: null };
+  const out = { recordShardId: null, streamShardId: null, tampered: null, wrongKey: null, loneSurrogate: null };
   out.recordShardId = (await verifySealRecord(v.good[0].record, { token: v.token })).shardId;
   const verifier = await createSealedStreamVerifier(v.good[0].record, { token: v.token });
   const reader = (await fetch('/data')).body.getReader();
@@ -27,6 +27,7 @@ try {
   bad.update(bytes);
   try { bad.finish(); } catch (e) { out.tampered = e.reason; }
   try { await verifySealRecord(v.good[0].record, { token: v.wrongToken.token }); } catch (e) { out.wrongKey = e.reason; }
+  try { await verifySealRecord(v.good[0].record, { token: v.token + '\\ud800' }); } catch (e) { out.loneSurrogate = e.code; }
   await post({ ok: true, ...out });
 } catch (e) {
   await post({ ok: false, error: String(e && e.stack || e) });
@@ -80,5 +81,6 @@ t.test('verifies a seal record and a byte stream in headless Chromium', {
     streamShardId: vectors.good[0].record.shardId,
     tampered: 'digest mismatch',
     wrongKey: 'wrong key',
+    loneSurrogate: 'E_ARG', // issue 10 #1: would collide with U+FFFD
   });
 });

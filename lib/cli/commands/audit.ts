@@ -54,12 +54,13 @@ export function registerAudit(program: Command): void {
         throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
       }
       assertAuditDir(dir);
-      const records = [];
+      // Streamed: a log of any size in constant memory, as JSON or as lines.
+      const records = reporter.jsonArray();
       for await (const record of queryAuditLog(dir, filter)) {
-        if (reporter.json) records.push(record);
-        else reporter.line(`${record.seq}\t${record.ts}\t${record.severity}\t${record.type}\t${JSON.stringify(record.data)}`);
+        records.push(record);
+        reporter.line(`${record.seq}\t${record.ts}\t${record.severity}\t${record.type}\t${JSON.stringify(record.data)}`);
       }
-      reporter.result(records);
+      records.end();
       return 0;
     }));
 }

@@ -1,13 +1,14 @@
 // `vram-residency demo`: the whole story on this machine in one command — seal, verify in full and
 // by samples, catch an injected bit flip, release, check the audit log, verify the file offline.
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { verifyAuditLog } from '../../audit/index.js';
 import { InvalidArgumentError, SealVerificationError } from '../../errors.js';
 import { verifySealedFile } from '../../seal/offline.js';
+import { parseSealRecord } from '../../seal/record.js';
 import { type Reporter, formatBytes } from '../reporter.js';
 import { parseSizeArg, runCommand } from '../run.js';
 import { cudaAvailable, openWorker } from '../worker-setup.js';
@@ -46,7 +47,8 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('seal, verify, catch a bit flip, release and audit a model-like file on this machine')
-    .option('--dir <dir>', 'where to put the demo files (default: a new temp directory)')
+    .option('--dir <dir>', 'where to put the demo files (default: a new temp directory, removed at the end)')
+    .option('--keep', 'keep the temp directory (with --dir the files are always kept)')
     .option('--size <size>', 'model file size', '256MiB')
     .option('--json', 'print one JSON document')
     .action(runCommand(async (reporter: Reporter, opts: Record<string, any>) => {
@@ -54,91 +56,111 @@ export function registerDemo(program: Command): void {
       if (size < 1024) throw new InvalidArgumentError('--size', 'must be at least 1 KiB');
       const dir = resolve(opts.dir ?? mkdtempSync(join(tmpdir(), 'vram-residency-demo-')));
       mkdirSync(dir, { recursive: true });
-      const modelPath = join(dir, 'model.safetensors');
-      const recordPath = join(dir, 'model.safetensors.seal.json');
-      const auditDir = join(dir, 'audit');
-      const token = randomBytes(24).toString('base64url'); // a fresh demo token; never printed
-      const simulate = !cudaAvailable();
-      const steps: Step[] = [];
-      const step = async (name: string, fn: () => Promise<string>, expectFailure = false): Promise<void> => {
-        const started = performance.now();
-        let ok = true;
-        let result: string;
-        try {
-          result = await fn();
-        } catch (error) {
-          ok = false;
-          result = (error as Error).message;
-        }
-        const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
-        const good = expectFailure ? !ok : ok;
-        steps.push({ step: name, ok: good, seconds, result });
-        reporter.line(`${good ? '✓' : '✗'} ${name.padEnd(34)} ${seconds.toFixed(3).padStart(7)} s  ${result}`);
-        if (!good) throw new CheckFailed(`demo step "${name}" did not go as expected: ${result}`, { steps });
+      // A temp directory of our own making holds a model-sized file: it goes unless asked to stay.
+      const keep = opts.dir !== undefined || Boolean(opts.keep);
+      const removeOnSignal = (signal: NodeJS.Signals) => {
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(signal === 'SIGINT' ? 130 : 143);
       };
-
-      reporter.line(simulate
-        ? 'No usable CUDA device here: this demo uses the host-simulated device (host memory standing in for VRAM).'
-        : 'Using CUDA device 0.');
-      await step('create model file', async () => {
-        writeModelFile(modelPath, size);
-        return `${formatBytes(size)} at ${modelPath}`;
-      });
-      const { audit, manager } = await openWorker(reporter, {
-        token, workerId: 'demo-worker', auditDir, device: 0, simulate, leafSize: 65536,
-        simulatedCapacityBytes: Math.max(size * 2, 1 << 26), faultInjection: true,
-      });
-      let shard!: import('../../manager/sealed-shard.js').SealedShard;
+      if (!keep) ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, removeOnSignal));
       try {
-        await step('seal into device memory', async () => {
-          const bar = reporter.progress('seal', size);
-          shard = await manager.sealFile(modelPath, { modelRef: 'demo/model.safetensors', computeContentSha256: true, onProgress: (p) => bar.update(p.bytes) });
-          bar.stop();
-          writeFileSync(recordPath, shard.recordJson());
-          return `${shard.id}, ${shard.leafCount} leaves, mth-sha256 ${shard.digest.slice(0, 16)}…`;
-        });
-        await step('verify in full (device re-hash)', async () => {
-          const r = await manager.verify(shard, { mode: 'full' });
-          return `ok, ${r.leavesChecked} leaves`;
-        });
-        await step('verify by 16 sampled leaves', async () => {
-          const r = await manager.verify(shard, { mode: 'sample', samples: 16 });
-          return `ok, ${r.leavesChecked} leaves`;
-        });
-        await step('inject a bit flip in device memory', async () => {
-          const offset = Math.floor(size / 2) + (size >> 4); // somewhere past the middle, inside the file
-          await manager.injectFaultForTesting(shard, offset, 0x01);
-          return `flipped bit 0 of byte ${offset} (leaf ${Math.floor(offset / shard.leafSize)})`;
-        });
-        await step('verify in full catches it', async () => {
-          await manager.verify(shard, { mode: 'full' }).catch((e) => {
-            if (e instanceof SealVerificationError) throw new Error(`refused: ${e.reason}`);
-            throw e;
-          });
-          return 'not detected';
-        }, true);
-        await step('release (zero + free)', async () => {
-          await manager.release(shard);
-          return `freed ${formatBytes(shard.size)}`;
-        });
+        return await runDemo(reporter, dir, size, keep);
       } finally {
-        await manager.close();
-        await audit.close();
+        ['SIGINT', 'SIGTERM'].forEach((s) => process.off(s, removeOnSignal));
+        if (!keep) rmSync(dir, { recursive: true, force: true });
       }
-      await step('verify the audit log', async () => {
-        const r = await verifyAuditLog(auditDir);
-        if (!r.intact) throw new Error(r.summary);
-        return r.summary;
-      });
-      await step('verify the file offline (WASM)', async () => {
-        const record = await verifySealedFile(modelPath, JSON.parse(readFileSync(recordPath, 'utf8')), { token, engine: 'wasm' });
-        return `file matches seal ${record.shardId}`;
-      });
-      reporter.line('');
-      reporter.line(`files: model ${modelPath}`);
-      reporter.line(`       seal record ${recordPath}`);
-      reporter.line(`       audit log ${auditDir}  (try: vram-residency audit verify ${auditDir})`);
-      reporter.result({ ok: true, simulated: simulate, dir, files: { model: modelPath, sealRecord: recordPath, auditDir }, steps });
-      return 0;
     }));
+}
+
+async function runDemo(reporter: Reporter, dir: string, size: number, keep: boolean): Promise<number> {
+  const modelPath = join(dir, 'model.safetensors');
+  const recordPath = join(dir, 'model.safetensors.seal.json');
+  const auditDir = join(dir, 'audit');
+  const token = randomBytes(24).toString('base64url'); // a fresh demo token; never printed
+  const simulate = !cudaAvailable();
+  const steps: Step[] = [];
+  const step = async (name: string, fn: () => Promise<string>, expectFailure = false): Promise<void> => {
+    const started = performance.now();
+    let ok = true;
+    let result: string;
+    try {
+      result = await fn();
+    } catch (error) {
+      ok = false;
+      result = (error as Error).message;
+    }
+    const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+    const good = expectFailure ? !ok : ok;
+    steps.push({ step: name, ok: good, seconds, result });
+    reporter.line(`${good ? '✓' : '✗'} ${name.padEnd(34)} ${seconds.toFixed(3).padStart(7)} s  ${result}`);
+    if (!good) throw new CheckFailed(`demo step "${name}" did not go as expected: ${result}`, { steps });
+  };
+
+  reporter.line(simulate
+    ? 'No usable CUDA device here: this demo uses the host-simulated device (host memory standing in for VRAM).'
+    : 'Using CUDA device 0.');
+  await step('create model file', async () => {
+    writeModelFile(modelPath, size);
+    return `${formatBytes(size)} at ${modelPath}`;
+  });
+  const { audit, manager } = await openWorker(reporter, {
+    token, workerId: 'demo-worker', auditDir, device: 0, simulate, leafSize: 65536,
+    simulatedCapacityBytes: Math.max(size * 2, 1 << 26), faultInjection: true,
+  });
+  let shard!: import('../../manager/sealed-shard.js').SealedShard;
+  try {
+    await step('seal into device memory', async () => {
+      const bar = reporter.progress('seal', size);
+      shard = await manager.sealFile(modelPath, { modelRef: 'demo/model.safetensors', computeContentSha256: true, onProgress: (p) => bar.update(p.bytes) });
+      bar.stop();
+      writeFileSync(recordPath, shard.recordJson());
+      return `${shard.id}, ${shard.leafCount} leaves, mth-sha256 ${shard.digest.slice(0, 16)}…`;
+    });
+    await step('verify in full (device re-hash)', async () => {
+      const r = await manager.verify(shard, { mode: 'full' });
+      return `ok, ${r.leavesChecked} leaves`;
+    });
+    await step('verify by 16 sampled leaves', async () => {
+      const r = await manager.verify(shard, { mode: 'sample', samples: 16 });
+      return `ok, ${r.leavesChecked} leaves`;
+    });
+    await step('inject a bit flip in device memory', async () => {
+      const offset = Math.floor(size / 2) + (size >> 4); // somewhere past the middle, inside the file
+      await manager.injectFaultForTesting(shard, offset, 0x01);
+      return `flipped bit 0 of byte ${offset} (leaf ${Math.floor(offset / shard.leafSize)})`;
+    });
+    await step('verify in full catches it', async () => {
+      await manager.verify(shard, { mode: 'full' }).catch((e) => {
+        if (e instanceof SealVerificationError) throw new Error(`refused: ${e.reason}`);
+        throw e;
+      });
+      return 'not detected';
+    }, true);
+    await step('release (zero + free)', async () => {
+      await manager.release(shard);
+      return `freed ${formatBytes(shard.size)}`;
+    });
+  } finally {
+    await manager.close();
+    await audit.close();
+  }
+  await step('verify the audit log', async () => {
+    const r = await verifyAuditLog(auditDir);
+    if (!r.intact) throw new Error(r.summary);
+    return r.summary;
+  });
+  await step('verify the file offline (WASM)', async () => {
+    const record = await verifySealedFile(modelPath, parseSealRecord(readFileSync(recordPath, 'utf8')), { token, engine: 'wasm' });
+    return `file matches seal ${record.shardId}`;
+  });
+  reporter.line('');
+  if (keep) {
+    reporter.line(`files: model ${modelPath}`);
+    reporter.line(`       seal record ${recordPath}`);
+    reporter.line(`       audit log ${auditDir}  (try: vram-residency audit verify ${auditDir})`);
+  } else {
+    reporter.line(`files: removed with their temp directory (add --keep or --dir DIR to keep them)`);
+  }
+  reporter.result({ ok: true, simulated: simulate, dir, kept: keep, files: { model: modelPath, sealRecord: recordPath, auditDir }, steps });
+  return 0;
 }

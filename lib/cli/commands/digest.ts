@@ -1,6 +1,6 @@
 // `vram-residency digest FILE`: the tree digest (and plain SHA-256) of a file, with any engine.
 import type { Command } from 'commander';
-import { defaultEngine, digestFileWith, parseEngine, statDigestible } from '../../engines/file-digest.js';
+import { MAX_DIGEST_THREADS, defaultEngine, digestFileWith, parseEngine, statDigestible } from '../../engines/file-digest.js';
 import { toHex } from '../../seal/check.js';
 import { DEFAULT_LEAF_SIZE } from '../../wasm/index.js';
 import { type Reporter, formatBytes } from '../reporter.js';
@@ -14,7 +14,7 @@ export function registerDigest(program: Command): void {
     .option('--leaf-size <bytes>', 'leaf size: a power of two from 4096 to 16777216', String(DEFAULT_LEAF_SIZE))
     .option('--engine <engine>', 'wasm, native or node (default: native when the addon loaded, else wasm)')
     .option('--sha256', 'also compute the plain SHA-256')
-    .option('--threads <n>', 'worker threads for the wasm and native engines')
+    .option('--threads <n>', `worker threads for the wasm and native engines (1 to ${MAX_DIGEST_THREADS})`)
     .option('--json', 'print one JSON document')
     .action(runCommand(async (reporter: Reporter, file: string, opts: Record<string, string | boolean>) => {
       const leafSize = parseLeafSize(String(opts.leafSize));
@@ -25,7 +25,7 @@ export function registerDigest(program: Command): void {
       const r = await digestFileWith(engine, file, {
         leafSize,
         sha256: opts.sha256 === true,
-        threads: opts.threads ? parseIntArg('--threads', String(opts.threads), 1, 256) : undefined,
+        threads: opts.threads ? parseIntArg('--threads', String(opts.threads), 1, MAX_DIGEST_THREADS) : undefined,
         onProgress: (p) => bar.update(p.bytes),
       });
       bar.stop();

@@ -1,12 +1,14 @@
 // `vram-residency seal FILE…`: load shard files into device memory, seal them, write their seal
 // records; with --hold, stay resident and re-verify on a schedule (a worker in miniature).
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
+import { recordPaths, writeRecordFile } from '../record-paths.js';
+import { prepareWritableDir } from '../writable-dir.js';
 import { parseIntArg, parseLeafSize, runCommand } from '../run.js';
 import { readToken } from '../token.js';
 import { defaultWorkerId, openWorker } from '../worker-setup.js';
@@ -36,7 +38,8 @@ export function registerSeal(program: Command): void {
       const device = parseIntArg('--device', opts.device, 0, 1023);
       if (opts.expectSha256 && files.length !== 1) throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
       const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
-      const outFor = recordPaths(files, opts.out);
+      const outFor = recordPaths(files, opts.out, opts.auditDir);
+      prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
       const { audit, manager } = await openWorker(reporter, {
         token,
         workerId: opts.workerId ?? defaultWorkerId(),
@@ -59,7 +62,7 @@ export function registerSeal(program: Command): void {
             onProgress: (p) => bar.update(p.bytes),
           });
           bar.stop();
-          writeFileSync(outFor[i]!, shard.recordJson());
+          writeRecordFile(outFor[i]!, shard.recordJson());
           sealed.push(shard);
           reporter.line(`sealed ${file} → ${outFor[i]} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`);
         }
@@ -73,14 +76,6 @@ export function registerSeal(program: Command): void {
         await audit.close();
       }
     }));
-}
-
-function recordPaths(files: string[], out: string | undefined): string[] {
-  if (out === undefined) return files.map((f) => `${f}.seal.json`);
-  const isDir = files.length > 1 || statSync(out, { throwIfNoEntry: false })?.isDirectory() === true;
-  if (!isDir) return [out];
-  mkdirSync(out, { recursive: true });
-  return files.map((f) => join(out, `${basename(f)}.seal.json`));
 }
 
 /** Resolves true after `ms`, or false as soon as the signal aborts (the timer does not hold the process). */

@@ -1,13 +1,14 @@
 // `vram-residency verify FILE --seal RECORD`: offline verification of a file against its seal record.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultEngine, parseEngine, statRegularFile } from '../../engines/file-digest.js';
-import { InvalidArgumentError } from '../../errors.js';
-import { parseSealRecord } from '../../seal/record.js';
+import { MalformedSealError } from '../../errors.js';
+import { MAX_SEAL_RECORD_BYTES, parseSealRecord } from '../../seal/record.js';
 import { verifySealedFile } from '../../seal/offline.js';
 import type { Reporter } from '../reporter.js';
 import { runCommand } from '../run.js';
+import { readSmallFile } from '../small-file.js';
 import { readToken } from '../token.js';
+import { decodeStrictUtf8 } from '../../formats/well-formed.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -21,12 +22,7 @@ export function registerVerify(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(runCommand(async (reporter: Reporter, file: string, opts: Record<string, string>) => {
       const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
-      let text: string;
-      try {
-        text = readFileSync(opts.seal!, 'utf8');
-      } catch (error) {
-        throw new InvalidArgumentError('--seal', `cannot read ${opts.seal} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
+      const text = readSealRecordFile(opts.seal!);
       const engine = opts.engine ? parseEngine(opts.engine) : defaultEngine();
       const size = await statRegularFile(file);
       const bar = reporter.progress('verify', size);
@@ -38,4 +34,15 @@ export function registerVerify(program: Command): void {
       reporter.line(`OK ${file}: matches seal ${record.shardId} (${record.size} bytes, mth-sha256 ${record.digest}), engine ${engine}, ${seconds.toFixed(2)} s`);
       return 0;
     }));
+}
+
+/**
+ * A seal record file: a regular file no larger than any record can be, in well-formed UTF-8
+ * (replacing bad bytes would let two different files verify as one record).
+ */
+export function readSealRecordFile(path: string): string {
+  const tooLarge = () => new MalformedSealError(`${path} is larger than any seal record (over ${MAX_SEAL_RECORD_BYTES} bytes)`);
+  const text = decodeStrictUtf8(readSmallFile(path, { flag: '--seal', maxBytes: MAX_SEAL_RECORD_BYTES, tooLarge }));
+  if (text === null) throw new MalformedSealError(`${path} is not well-formed UTF-8 text`);
+  return text;
 }
