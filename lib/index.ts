@@ -56,8 +56,13 @@ export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './au
 export { canonicalJson, CanonicalJsonError } from './audit/canonical-json.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/uuid7.js';
 export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './audit/record.js';
-export { verifyAuditLog, recordShapeProblem } from './audit/verify.js';
-export type { AuditFailureReason, AuditVerifyError, AuditVerifyOptions, AuditVerifyResult } from './audit/verify.js';
+export { directoryRecordLines, verifyAuditLog } from './audit/verify.js';
+export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify.js';
+export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify-core.js';
+export type {
+  AuditFailureReason, AuditVerifyError, ChainVerifyResult, RecordCheck, RecordLine, RecordPosition, SourceProblem,
+  VerifyCoreOptions, VerifyItem, VerifyItems,
+} from './audit/verify-core.js';
 export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/query.js';
 
 // Residency manager.

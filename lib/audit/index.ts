@@ -9,6 +9,11 @@ export { nodeFileLayer, type FileLayer } from './file-layer.js';
 export { listSegments, segmentName, sidecarName, LOCK_FILE, type SegmentEntry } from './segments.js';
 export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './logger.js';
 export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './logger.js';
-export { verifyAuditLog, recordShapeProblem } from './verify.js';
-export type { AuditFailureReason, AuditVerifyError, AuditVerifyOptions, AuditVerifyResult } from './verify.js';
+export { directoryRecordLines, verifyAuditLog } from './verify.js';
+export type { AuditVerifyOptions, AuditVerifyResult } from './verify.js';
+export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './verify-core.js';
+export type {
+  AuditFailureReason, AuditVerifyError, ChainVerifyResult, RecordCheck, RecordLine, RecordPosition, SourceProblem,
+  VerifyCoreOptions, VerifyItem, VerifyItems,
+} from './verify-core.js';
 export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './query.js';
