@@ -5,26 +5,18 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLines } from './line-reader.js';
-import { sha256Hex } from './record.js';
 import { listSegments, SEGMENT_PATTERN, sidecarName, type SegmentEntry } from './segments.js';
-import { verifyRecordLines, type AuditVerifyError, type RecordCheck, type VerifyItem } from './verify-core.js';
+import { nodeSealingCrypto } from './sealing/node-crypto.js';
+import { verifySealedRecordLines, type SealedVerifyOptions, type SealedVerifyResult } from './sealing/sealed-verify.js';
+import type { VerifyItem } from './verify-core.js';
 
-export interface AuditVerifyResult {
-  intact: boolean;
-  records: number;
+export interface AuditVerifyResult extends SealedVerifyResult {
   segments: number;
-  /** Seq and hash of the last record checked: an anchor to keep elsewhere (tail truncation at a record boundary is only detectable against one). */
-  head: { seq: number; hash: string } | null;
-  firstError?: AuditVerifyError;
   summary: string;
 }
 
-export interface AuditVerifyOptions {
-  /** A (seq, hash) pair known from elsewhere, e.g. a previous verify's `head` or an emit result: the log must contain it. */
-  anchor?: { seq: number; hash: string };
-  /** Extra checks over the chain (SPEC §6). */
-  checks?: RecordCheck[];
-}
+/** anchor, and the SPEC §6 keys: verificationKey, checkpoint (note text) with publicKey, now. */
+export type AuditVerifyOptions = SealedVerifyOptions;
 
 const SIDECAR_PATTERN = /^(audit-\d{12}\.jsonl)\.sha256$/;
 
@@ -78,12 +70,7 @@ function* strayFiles(dir: string, segments: SegmentEntry[]): Generator<VerifyIte
 
 export async function verifyAuditLog(dir: string, opts: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
   const segments = listSegments(dir).length;
-  const result = await verifyRecordLines(directoryRecordLines(dir), {
-    sha256Hex,
-    anchor: opts.anchor,
-    checks: opts.checks,
-    rescan: () => directoryRecordLines(dir),
-  });
+  const result = await verifySealedRecordLines(directoryRecordLines(dir), { ...opts, rescan: () => directoryRecordLines(dir) }, nodeSealingCrypto);
   const e = result.firstError;
   return {
     ...result,
