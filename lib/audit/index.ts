@@ -17,3 +17,15 @@ export type {
   VerifyCoreOptions, VerifyItem, VerifyItems,
 } from './verify-core.js';
 export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './query.js';
+// SPEC §6: epoch sealing and checkpoints (writer options, verification from any source).
+export type { SealingOptions } from './sealing/epoch-sealer.js';
+export type { CheckpointOptions } from './sealing/checkpoint-writer.js';
+export { VerificationKey, parseVerificationKey, VKEY_FORMAT } from './sealing/verification-key.js';
+export { verifySealedRecordLines, prepareSealedChecks } from './sealing/sealed-verify.js';
+export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './sealing/sealed-verify.js';
+export type { SealingReport } from './sealing/seal-check.js';
+export type { CheckpointReport } from './sealing/checkpoint-check.js';
+export { checkpointBody, parseCheckpointNote, parseNotePublicKey, webCryptoEd25519, type CheckpointNote, type NotePublicKey } from './sealing/checkpoint-note.js';
+export { nodeSealingCrypto } from './sealing/node-crypto.js';
+export { STATE_FILE as SEALING_STATE_FILE } from './sealing/state-file.js';
+export { CHECKPOINT_DIR } from './sealing/checkpoint-writer.js';

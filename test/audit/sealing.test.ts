@@ -4,7 +4,7 @@
 // kept off the host, names what they did. Also: idle epochs sealed on restart and by the timer,
 // a SIGKILL between ratchet and state write, and state files that cannot be trusted.
 import t from 'tap';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -115,6 +115,24 @@ t.test('a log written through the API verifies with its verification key and its
   const seals = readLog(origin.dir).filter((r) => r.type === 'audit.epoch_sealed').map((r) => r.data.epoch);
   t.same(seals, [0, 1, 2]);
   t.notOk(JSON.stringify(v).includes(JSON.parse(vkeyOf(origin)).k0), 'K0 appears nowhere in the result');
+});
+
+const python = spawnSync('python3', ['-c', 'import cryptography'], { encoding: 'utf8' });
+const noPython = python.error || python.status !== 0 ? 'python3 with the cryptography package is not installed: the independent checker cannot run' : false;
+
+t.test('the log verifies with an independent checker (Python, written from the SPEC alone)', { skip: noPython }, async (t) => {
+  const check = (dir: string, ...more: string[]) =>
+    JSON.parse(spawnSync('python3', [join(here, 'fixtures', 'independent_check.py'), dir, origin.vkeyOut, ...more], { encoding: 'utf8' }).stdout);
+  const pubFile = join(origin.base, 'checkpoint.pub');
+  writeFileSync(pubFile, pubPem);
+  const note = join(origin.dir, 'checkpoints', checkpointsOf(origin.dir).at(-1)!);
+  const ours = await verifyAuditLog(origin.dir, { verificationKey: vkeyOf(origin), now: afterLog });
+  t.same(check(origin.dir, note, pubFile), { ok: true, records: ours.records, epochsSealed: 3, tail: ours.sealing!.unsealedTail, checkpoint: true, error: null });
+  const w = copyOrigin();
+  const recs = readLog(w.dir);
+  recs[1]!.data = { ...recs[1]!.data, shard_id: 'forged' };
+  forge(w.dir, recs);
+  t.match(check(w.dir), { ok: false, error: /bad seal/ }, 'and it can fail: a re-chained edit is refused there too');
 });
 
 t.test('an attacker with the current epoch key who edits an earlier epoch and re-chains is caught', async (t) => {
