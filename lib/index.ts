@@ -30,6 +30,8 @@ export {
   AuditIoError,
   AuditLogCorruptError,
   InvalidAuditEventError,
+  AuditSealingStateError,
+  KeyError,
   type ErrorCode,
   type SealFailureReason,
 } from './errors.js';
@@ -64,6 +66,17 @@ export type {
   VerifyCoreOptions, VerifyItem, VerifyItems,
 } from './audit/verify-core.js';
 export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/query.js';
+
+// Audit sealing and checkpoints (SPEC §6).
+export type { SealingOptions } from './audit/sealing/epoch-sealer.js';
+export type { CheckpointOptions } from './audit/sealing/checkpoint-writer.js';
+export { VerificationKey, parseVerificationKey } from './audit/sealing/verification-key.js';
+export { verifySealedRecordLines } from './audit/sealing/sealed-verify.js';
+export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './audit/sealing/sealed-verify.js';
+export type { SealingReport } from './audit/sealing/seal-check.js';
+export type { CheckpointReport } from './audit/sealing/checkpoint-check.js';
+export { parseCheckpointNote, parseNotePublicKey, type CheckpointNote, type NotePublicKey } from './audit/sealing/checkpoint-note.js';
+export { nodeSealingCrypto } from './audit/sealing/node-crypto.js';
 
 // Residency manager.
 export { VramManager, type VramManagerOptions, type VerifyResult } from './manager/vram-manager.js';

@@ -9,7 +9,7 @@ const POOL_SIZE = 16 * 512;
 const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export class Uuid7Generator {
-  #pool = Buffer.alloc(POOL_SIZE);
+  #pool = new Uint8Array(POOL_SIZE);
   #poolPos = POOL_SIZE;
   #lastMs = -1;
   #counter = 0;

@@ -104,8 +104,9 @@ export function parseNotePublicKey(text: string, sha256: Sha256, argument = 'pub
 /** Ed25519 through Web Crypto (globalThis.crypto.subtle: Node ≥ 20 and current browsers). */
 export const webCryptoEd25519: VerifyEd25519 = async (publicKey, message, signature) => {
   const subtle = globalThis.crypto.subtle;
-  const key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
-  return subtle.verify({ name: 'Ed25519' }, key, signature, message);
+  // Copies typed as plain ArrayBuffer views, as the DOM signatures want.
+  const key = await subtle.importKey('raw', new Uint8Array(publicKey), { name: 'Ed25519' }, false, ['verify']);
+  return subtle.verify({ name: 'Ed25519' }, key, new Uint8Array(signature), new Uint8Array(message));
 };
 
 /** Null when one signature line is by `key` and verifies over the body, else why not. */

@@ -5,6 +5,7 @@
 import type { AuditRecord } from '../events.js';
 import type { AuditVerifyError, RecordCheck, RecordPosition } from '../verify-core.js';
 import { constantTimeEqual } from '../../seal/check.js';
+import { HEX64_PATTERN as HEX64 } from '../../formats/patterns.js';
 import { EPOCH_SEALED, epochOf, epochTag, ratchet, type HmacSha256 } from './epochs.js';
 import type { VerificationKey } from './verification-key.js';
 
@@ -26,7 +27,6 @@ export interface EpochSealCheck extends RecordCheck {
   report(): SealingReport;
 }
 
-import { HEX64_PATTERN as HEX64 } from '../../formats/patterns.js';
 
 export function epochSealCheck(vkey: VerificationKey, hmac: HmacSha256, nowMs: number): EpochSealCheck {
   let key = vkey.k0();
