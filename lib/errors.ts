@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'E_AUDIT_INVALID_EVENT',
   'E_AUDIT_IO',
   'E_AUDIT_CORRUPT',
+  'E_AUDIT_SEALING_STATE',
+  'E_KEY',
   // hardening (issue 10)
   'E_FILE_CHANGED',
 ] as const;
@@ -226,6 +228,22 @@ export class InvalidAuditEventError extends AuditError {
   constructor(field: string, message: string) {
     super('E_AUDIT_INVALID_EVENT', `${field}: ${message}`);
     this.field = field;
+  }
+}
+
+/** The sealing state file (SPEC §6) is missing, unreadable, or disagrees with the log: never reset silently. */
+export class AuditSealingStateError extends AuditError {
+  constructor(message: string) {
+    super('E_AUDIT_SEALING_STATE', message);
+  }
+}
+
+/** A key or key file (verification key, checkpoint signing or public key) cannot be used. Never carries key bytes. */
+export class KeyError extends VramResidencyError {
+  readonly argument: string;
+  constructor(argument: string, message: string) {
+    super('E_KEY', `${argument}: ${message}`);
+    this.argument = argument;
   }
 }
 

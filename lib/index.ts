@@ -31,6 +31,8 @@ export {
   AuditIoError,
   AuditLogCorruptError,
   InvalidAuditEventError,
+  AuditSealingStateError,
+  KeyError,
   type ErrorCode,
   type SealFailureReason,
 } from './errors.js';
@@ -57,9 +59,25 @@ export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './au
 export { canonicalJson, CanonicalJsonError } from './audit/canonical-json.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/uuid7.js';
 export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './audit/record.js';
-export { verifyAuditLog, recordShapeProblem } from './audit/verify.js';
-export type { AuditFailureReason, AuditVerifyError, AuditVerifyOptions, AuditVerifyResult } from './audit/verify.js';
+export { directoryRecordLines, verifyAuditLog } from './audit/verify.js';
+export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify.js';
+export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify-core.js';
+export type {
+  AuditFailureReason, AuditVerifyError, ChainVerifyResult, RecordCheck, RecordLine, RecordPosition, SourceProblem,
+  VerifyCoreOptions, VerifyItem, VerifyItems,
+} from './audit/verify-core.js';
 export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/query.js';
+
+// Audit sealing and checkpoints (SPEC §6).
+export type { SealingOptions } from './audit/sealing/epoch-sealer.js';
+export type { CheckpointOptions } from './audit/sealing/checkpoint-writer.js';
+export { VerificationKey, parseVerificationKey } from './audit/sealing/verification-key.js';
+export { verifySealedRecordLines } from './audit/sealing/sealed-verify.js';
+export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './audit/sealing/sealed-verify.js';
+export type { SealingReport } from './audit/sealing/seal-check.js';
+export type { CheckpointReport } from './audit/sealing/checkpoint-check.js';
+export { parseCheckpointNote, parseNotePublicKey, type CheckpointNote, type NotePublicKey } from './audit/sealing/checkpoint-note.js';
+export { nodeSealingCrypto } from './audit/sealing/node-crypto.js';
 
 // Residency manager.
 export { VramManager, type VramManagerOptions, type VerifyResult } from './manager/vram-manager.js';

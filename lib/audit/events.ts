@@ -122,6 +122,7 @@ export const EVENT_CATALOGUE = {
   'audit.recovered': { severity: 'warning', fields: { segment: 'id', bytes_dropped: 'count' } },
   'audit.gap': { severity: 'warning', fields: { count: 'count', first_dropped_at: 'timestamp', last_dropped_at: 'timestamp' } },
   'audit.log_closed': { severity: 'info', fields: { records_written: 'count' } },
+  'audit.epoch_sealed': { severity: 'info', fields: { epoch: 'count', tag: 'digest' } },
 } as const satisfies Record<string, EventSpec>;
 
 export type BuiltinEventType = keyof typeof EVENT_CATALOGUE;

@@ -9,6 +9,23 @@ export { nodeFileLayer, type FileLayer } from './file-layer.js';
 export { listSegments, segmentName, sidecarName, LOCK_FILE, type SegmentEntry } from './segments.js';
 export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './logger.js';
 export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './logger.js';
-export { verifyAuditLog, recordShapeProblem } from './verify.js';
-export type { AuditFailureReason, AuditVerifyError, AuditVerifyOptions, AuditVerifyResult } from './verify.js';
+export { directoryRecordLines, verifyAuditLog } from './verify.js';
+export type { AuditVerifyOptions, AuditVerifyResult } from './verify.js';
+export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './verify-core.js';
+export type {
+  AuditFailureReason, AuditVerifyError, ChainVerifyResult, RecordCheck, RecordLine, RecordPosition, SourceProblem,
+  VerifyCoreOptions, VerifyItem, VerifyItems,
+} from './verify-core.js';
 export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './query.js';
+// SPEC §6: epoch sealing and checkpoints (writer options, verification from any source).
+export type { SealingOptions } from './sealing/epoch-sealer.js';
+export type { CheckpointOptions } from './sealing/checkpoint-writer.js';
+export { VerificationKey, parseVerificationKey, VKEY_FORMAT } from './sealing/verification-key.js';
+export { verifySealedRecordLines, prepareSealedChecks } from './sealing/sealed-verify.js';
+export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './sealing/sealed-verify.js';
+export type { SealingReport } from './sealing/seal-check.js';
+export type { CheckpointReport } from './sealing/checkpoint-check.js';
+export { checkpointBody, parseCheckpointNote, parseNotePublicKey, webCryptoEd25519, type CheckpointNote, type NotePublicKey } from './sealing/checkpoint-note.js';
+export { nodeSealingCrypto } from './sealing/node-crypto.js';
+export { STATE_FILE as SEALING_STATE_FILE } from './sealing/state-file.js';
+export { CHECKPOINT_DIR } from './sealing/checkpoint-writer.js';

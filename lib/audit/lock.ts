@@ -1,10 +1,12 @@
 // One writer per directory. The lock file is created atomically (write a private temp file,
 // then link(2) it into place, which fails if a lock exists) and names its holder's pid and host.
-// A lock whose holder on this host is no longer alive is stale and is taken over: it is first
-// renamed away (atomic, so of two processes recovering at once only one gets it) and its content
-// re-checked, so a live lock that appeared in between is put back instead of stolen.
+// A lock whose holder on this host is no longer alive — or names this very process without being
+// held here (a restarted container reuses its pid) — is stale and is taken over. Of several
+// processes taking over one stale lock at once only the one that creates its claim file
+// (`audit.lock.claim-<token>`, O_EXCL) may remove it; the others report the directory locked. Nobody
+// ever moves a lock away, so a live holder's lock cannot vanish under it.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AuditIoError, AuditLockedError } from '../errors.js';
@@ -39,6 +41,46 @@ function readLock(path: string): LockContent | null {
 
 function lockIoError(dir: string, err: unknown): AuditIoError {
   return new AuditIoError(`cannot create the lock file in audit directory ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, err);
+}
+
+/**
+ * Remove the stale lock `holder` if this process wins its claim ('removed'); 'busy' when another
+ * live process is taking it over (it will hold the directory); 'retry' when the lock changed
+ * meanwhile or a claim left by a claimer that died was cleared (a crash mid-takeover cannot
+ * wedge the directory).
+ */
+function takeOver(dir: string, path: string, holder: LockContent, me: LockContent): 'removed' | 'busy' | 'retry' {
+  const claim = join(dir, `${LOCK_FILE}.claim-${String(holder.token).replace(/[^0-9a-f]/g, '')}`);
+  let fd: number;
+  try {
+    fd = openSync(claim, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const claimer = readLock(claim);
+    if (claimer && claimer.host === me.host && !isAlive(claimer.pid)) {
+      unlinkIfPresent(claim); // its claimer died
+      return 'retry';
+    }
+    return 'busy';
+  }
+  try {
+    writeSync(fd, JSON.stringify(me) + '\n');
+    closeSync(fd);
+    // Still the lock we judged stale? (It may have been taken over and released meanwhile.)
+    if (readLock(path)?.token !== holder.token) return 'retry';
+    unlinkIfPresent(path);
+    return 'removed';
+  } finally {
+    unlinkIfPresent(claim);
+  }
+}
+
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 export interface StaleLockInfo {
@@ -84,31 +126,14 @@ export class DirectoryLock {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         }
         const holder = readLock(path);
-        const stale = holder === null ? false : holder.host === content.host && !isAlive(holder.pid);
+        const stale = holder !== null && holder.host === content.host && (holder.pid === process.pid || !isAlive(holder.pid));
         if (!stale) {
           // An unreadable lock may be one being written right now: treat it as held.
           throw new AuditLockedError(dir, holder?.pid ?? null);
         }
-        const aside = join(dir, `${LOCK_FILE}.stale.${content.token}`);
-        try {
-          renameSync(path, aside);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // someone else moved it
-          throw err;
-        }
-        const moved = readLock(aside);
-        if (moved === null || moved.token !== holder!.token) {
-          // We moved a lock that is not the stale one we inspected: give it back.
-          try {
-            linkSync(aside, path);
-          } catch {
-            /* the rightful holder re-created it meanwhile */
-          }
-          unlinkSync(aside);
-          throw new AuditLockedError(dir, moved?.pid ?? null);
-        }
-        unlinkSync(aside);
-        onStale?.({ pid: holder!.pid });
+        const outcome = takeOver(dir, path, holder, content);
+        if (outcome === 'busy') throw new AuditLockedError(dir, null);
+        if (outcome === 'removed') onStale?.({ pid: holder.pid });
       }
       throw new AuditLockedError(dir, null);
     } finally {

@@ -14,6 +14,8 @@ import { type EmitResult, MAX_RECORD_BYTES, RecordQueue } from './record-queue.j
 
 export type { EmitResult } from './record-queue.js';
 import { SegmentWriter, WRITE_CAPS, errInfo } from './segment-writer.js';
+import { CheckpointWriter, type CheckpointOptions } from './sealing/checkpoint-writer.js';
+import { EpochSealer, type SealingOptions } from './sealing/epoch-sealer.js';
 import { SERVICE_PATTERN, validateEvent } from './validate.js';
 import { assertPattern, positiveInteger } from '../formats/args.js';
 
@@ -33,6 +35,10 @@ export interface AuditLoggerOptions {
   operationalLog?: Logger<ILogObj>;
   /** First and maximum delay between retries of a failed write. */
   retryBackoffMs?: { initial: number; max: number };
+  /** SPEC §6 epoch sealing (forward integrity); see docs/audit.md. */
+  sealing?: SealingOptions;
+  /** SPEC §6 signed checkpoints of the log head in DIR/checkpoints/. */
+  checkpoints?: CheckpointOptions;
 }
 
 export type AuditLoggerState = 'open' | 'retrying' | 'closing' | 'closed';
@@ -91,6 +97,11 @@ export class AuditLogger {
   #lastError: AuditHealth['lastError'] = null;
   #state: AuditLoggerState = 'open';
   #closing: Promise<void> | null = null;
+  readonly #clock: () => number;
+  #sealer: EpochSealer | null = null;
+  #epochTimer: NodeJS.Timeout | null = null;
+  #checkpointer: CheckpointWriter | null = null;
+  #checkpointTimer: NodeJS.Timeout | null = null;
 
   private constructor(opts: AuditLoggerOptions) {
     if (typeof opts?.dir !== 'string' || opts.dir.length === 0) throw new InvalidArgumentError('dir', 'must be a directory path');
@@ -107,6 +118,7 @@ export class AuditLogger {
     const rotateBytes = positiveInteger(opts.rotateBytes, 'rotateBytes', DEFAULTS.rotateBytes);
     const layer = opts.fileLayer ?? nodeFileLayer;
     this.#backoff = opts.retryBackoffMs ?? { initial: 10, max: 5000 };
+    this.#clock = opts.clock ?? Date.now;
     this.#retryDelay = this.#backoff.initial;
     const log = (this.#log =
       opts.operationalLog ??
@@ -130,7 +142,7 @@ export class AuditLogger {
       const rec = recoverLog(this.dir, layer);
       const queue = new RecordQueue({
         service: this.service,
-        clock: opts.clock ?? Date.now,
+        clock: this.#clock,
         maxQueueEvents,
         maxQueueBytes,
         log,
@@ -147,13 +159,18 @@ export class AuditLogger {
         queue,
         durableSeq: rec.nextSeq - 1,
         appendTo: rec.appendTo,
-        onDurable: (seq) => this.#resolveWaiters(seq),
+        onDurable: (seq) => this.#durable(seq),
         onError: (err, what) => this.#noteError(err, what),
         onSuccess: () => this.#noteSuccess(),
       });
       this.#queue = queue;
       this.#writer = writer;
       if (rec.sidecarsWritten.length > 0) log.warn('wrote missing sidecars after a crash during rotation', { segments: rec.sidecarsWritten });
+      if (opts.checkpoints) this.#checkpointer = CheckpointWriter.open(this.dir, this.service, opts.checkpoints, layer);
+      if (opts.sealing) {
+        this.#sealer = EpochSealer.open(this.dir, this.service, opts.sealing, layer, rec.nextSeq > 0, this.#clock());
+        this.#sealEndedEpochs(); // missed epochs first, before anything else is written (SPEC §6)
+      }
       const resumed = rec.nextSeq > 0;
       queue.appendInternal('audit.log_opened', resumed ? { format: AUDIT_FORMAT, resumed_at_seq: rec.nextSeq } : { format: AUDIT_FORMAT });
       if (rec.bytesDropped > 0) {
@@ -163,10 +180,16 @@ export class AuditLogger {
     } catch (err) {
       this.#lock.release();
       this.#lock = null;
+      this.#sealer?.close();
       writer?.abandon();
       throw err;
     }
     this.#schedule(false);
+    this.#scheduleEpochTimer();
+    if (this.#checkpointer) {
+      this.#checkpointTimer = setInterval(() => void this.#writeCheckpoint(), this.#checkpointer.everySeconds * 1000);
+      this.#checkpointTimer.unref();
+    }
   }
 
   /** Open (or resume) the log in `dir`: takes the directory lock and recovers a torn tail. */
@@ -181,6 +204,7 @@ export class AuditLogger {
   emit(event: AuditEvent): EmitResult {
     if (this.#state === 'closing' || this.#state === 'closed') throw new AuditError('E_CLOSED', 'the audit logger is closed');
     const v = validateEvent(event);
+    if (this.#sealer && this.#clock() >= this.#sealer.boundary) this.#sealEndedEpochs();
     const result = this.#queue.accept(v);
     if (v.severity === 'critical' && this.#mode !== 'batched') {
       this.#writeThroughSync();
@@ -203,12 +227,18 @@ export class AuditLogger {
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#closing = (async () => {
+      if (this.#sealer && this.#clock() >= this.#sealer.boundary) this.#sealEndedEpochs();
       this.#queue.appendOwedGap();
       this.#queue.appendInternal('audit.log_closed', { records_written: this.#writer.recordsWritten + this.#queue.pending().count + 1 });
       this.#state = 'closing';
+      if (this.#epochTimer) clearTimeout(this.#epochTimer);
+      if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
+      const head = { size: this.#queue.nextSeq, hash: this.#queue.prev };
       await this.flush();
       if (this.#timer) clearTimeout(this.#timer);
       this.#timer = null;
+      this.#writeCheckpointOf(head.size, head.hash);
+      this.#sealer?.close();
       this.#writer.close();
       this.#lock?.release();
       this.#lock = null;
@@ -230,6 +260,67 @@ export class AuditLogger {
       durableSeq: this.#writer.durableSeq,
       segment: this.#writer.segmentName,
     };
+  }
+
+  // ---- SPEC §6: epoch seals and checkpoints -------------------------------------------------
+
+  /**
+   * Seal every epoch that is over, oldest first, each written through (fsync) so that the state
+   * file can move on (in #durable) before the next. From the epoch timer, from emit when a record
+   * would be the first of a later epoch, and on open.
+   */
+  #sealEndedEpochs(): void {
+    const sealer = this.#sealer!;
+    while (this.#clock() >= sealer.boundary) {
+      this.#queue.appendInternal('audit.epoch_sealed', sealer.tag(this.#queue.prev));
+      sealer.advance(this.#queue.nextSeq - 1);
+      try {
+        this.#writer.writeThroughSync();
+      } catch (err) {
+        this.#noteError(err, 'epoch seal write');
+        this.#schedule(true);
+        return; // the seal stays queued; the state file waits until it is durable
+      }
+    }
+  }
+
+  #scheduleEpochTimer(): void {
+    if (!this.#sealer || this.#state === 'closing' || this.#state === 'closed') return;
+    const wait = Math.min(Math.max(this.#sealer.boundary - this.#clock(), 0) + 1, 2 ** 31 - 1);
+    this.#epochTimer = setTimeout(() => {
+      this.#epochTimer = null;
+      if (this.#state === 'closing' || this.#state === 'closed') return;
+      this.#sealEndedEpochs();
+      this.#scheduleEpochTimer();
+    }, wait);
+    this.#epochTimer.unref(); // an idle process may exit; the next open seals what it missed
+  }
+
+  #durable(seq: number): void {
+    this.#resolveWaiters(seq);
+    if (!this.#sealer) return;
+    try {
+      this.#sealer.stateDurable(seq);
+    } catch (err) {
+      this.#log.error('could not write the audit sealing state; retried after the next durable write', errInfo(err));
+    }
+  }
+
+  async #writeCheckpoint(): Promise<void> {
+    const size = this.#queue.nextSeq;
+    const hash = this.#queue.prev;
+    await this.flush();
+    this.#writeCheckpointOf(size, hash);
+  }
+
+  /** Sign and write the head (size, hash) once it is durable. */
+  #writeCheckpointOf(size: number, hash: string): void {
+    if (!this.#checkpointer || this.#writer.durableSeq < size - 1) return;
+    try {
+      this.#checkpointer.write(size, hash);
+    } catch (err) {
+      this.#log.error('could not write an audit checkpoint; the next one will cover its records', errInfo(err));
+    }
   }
 
   // ---- scheduling -------------------------------------------------------------------------

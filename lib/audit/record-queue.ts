@@ -67,6 +67,10 @@ export class RecordQueue {
   get nextSeq(): number {
     return this.#nextSeq;
   }
+  /** The hash of the newest accepted record (the chain head a seal's tag covers). */
+  get prev(): string {
+    return this.#prev;
+  }
   get length(): number {
     return this.#queue.length - this.#head;
   }

@@ -2,14 +2,14 @@
 // generator ids are strictly increasing (method 3 of §6.2: the 12-bit rand_a field is a counter
 // seeded randomly each millisecond), so the log's ids sort in emission order and never repeat
 // even when thousands are drawn in the same millisecond. Random bytes come from a pooled
-// crypto.randomFillSync buffer so an id costs no system call on the hot path.
-import { randomFillSync } from 'node:crypto';
+// Web Crypto getRandomValues buffer so an id costs no system call on the hot path (and the module
+// stays importable in browsers, where the verifier uses UUID7_PATTERN).
 
 const POOL_SIZE = 16 * 512;
 const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export class Uuid7Generator {
-  #pool = Buffer.alloc(POOL_SIZE);
+  #pool = new Uint8Array(POOL_SIZE);
   #poolPos = POOL_SIZE;
   #lastMs = -1;
   #counter = 0;
@@ -17,7 +17,7 @@ export class Uuid7Generator {
   /** Offset of n fresh random bytes in the pool (no subarray: creating Buffer views is slow). */
   #random(n: number): number {
     if (this.#poolPos + n > POOL_SIZE) {
-      randomFillSync(this.#pool);
+      globalThis.crypto.getRandomValues(this.#pool);
       this.#poolPos = 0;
     }
     const at = this.#poolPos;

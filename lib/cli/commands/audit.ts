@@ -1,8 +1,9 @@
 // `vram-residency audit verify DIR` and `audit query DIR`: offline checks and searches of an audit log.
 import type { Command } from 'commander';
 import { queryAuditLog, verifyAuditLog } from '../../audit/index.js';
-import { readdirSync } from 'node:fs';
-import { FileIoError, InvalidArgumentError } from '../../errors.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { FileIoError, InvalidArgumentError, KeyError } from '../../errors.js';
 import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
@@ -11,21 +12,36 @@ export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('check and search audit logs offline');
   audit
     .command('verify')
-    .description('check an audit log directory: hashes, chain links, seq, ids, timestamps, sidecars')
+    .description('check an audit log directory: hashes, chain links, seq, ids, timestamps, sidecars; with keys, epoch seals and checkpoints')
     .argument('<dir>', 'the audit log directory')
+    .option('--vkey <file>', 'the verification key (SPEC §6) written when the log began: checks every epoch seal')
+    .option('--checkpoint <note>', 'a signed checkpoint note (kept off the host): the log must still hold what it signed')
+    .option('--pubkey <file>', 'the checkpoint signer\'s Ed25519 public key (SPKI PEM or C2SP verifier key)')
     .option('--anchor <seq:hash>', 'a record kept elsewhere (e.g. the head from an earlier run): catches deletions at the tail')
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, dir: string, opts: { anchor?: string }) => {
+    .action(runCommand(async (reporter: Reporter, dir: string, opts: { anchor?: string; vkey?: string; checkpoint?: string; pubkey?: string }) => {
+      if ((opts.checkpoint === undefined) !== (opts.pubkey === undefined)) {
+        throw new InvalidArgumentError(opts.checkpoint ? '--pubkey' : '--checkpoint', '--checkpoint and --pubkey go together (a note is checked against the key that signed it)');
+      }
       assertAuditDir(dir);
-      const result = await verifyAuditLog(dir, opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {});
+      const result = await verifyAuditLog(dir, {
+        ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
+        ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
+        ...(opts.checkpoint ? { checkpoint: { name: basename(opts.checkpoint), text: readKeyFile('--checkpoint', opts.checkpoint) } } : {}),
+        ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
+      });
       reporter.result(result);
       if (!result.intact) {
-        const where = result.firstError ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason}` : result.summary;
+        const where = result.firstError ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason} (${result.firstError.detail})` : result.summary;
         if (reporter.json) return 1;
         throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
       }
       reporter.line(result.summary);
+      const s = result.sealing;
+      if (s) reporter.line(`sealed: ${s.epochsSealed} epochs (0..${s.epochsSealed - 1}) with valid tags; ${s.unsealedTail} records after the last seal`);
+      if (result.checkpoint) reporter.line(`consistent with checkpoint ${result.checkpoint.note}: ${result.checkpoint.size} records signed by ${result.checkpoint.signer}`);
       if (result.head) reporter.line(`head: ${result.head.seq}:${result.head.hash} (keep it elsewhere; pass it as --anchor next time)`);
+      for (const limit of result.limits) reporter.line(`${limit.startsWith('stale') ? 'warning' : 'note'}: ${limit}`);
       return 0;
     }));
   audit
@@ -90,4 +106,14 @@ function parseTime(flag: string, text: string): string {
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(flag, `"${text}" is not a date/time (use ISO 8601, e.g. 2026-11-24T10:00:00Z)`);
   return d.toISOString();
+}
+
+/** A small key or note file's text; a missing or unreadable one is a usage error naming the flag. */
+function readKeyFile(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new KeyError(flag, `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code}`);
+  }
 }

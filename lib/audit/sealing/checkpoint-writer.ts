@@ -1,0 +1,98 @@
+// The writer's side of SPEC §6 checkpoints: signs the log head as a C2SP note with an Ed25519
+// key and writes DIR/checkpoints/<12-digit size>.note atomically. The private key stays in a
+// KeyObject: it is never printed, logged or serialised.
+import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError, KeyError } from '../../errors.js';
+import type { FileLayer } from '../file-layer.js';
+import { checkpointBody, noteKeyId } from './checkpoint-note.js';
+import { nodeSealingCrypto } from './node-crypto.js';
+
+export interface CheckpointOptions {
+  /** Ed25519 PKCS#8 private key: PEM text, or the path of a PEM file. */
+  privateKey: string;
+  /** The signer's name in the note (no spaces or '+'), e.g. `worker-9.audit`. */
+  keyName: string;
+  /** How often a checkpoint is written while the log is open (one is also written at close). */
+  everySeconds: number;
+}
+
+export const CHECKPOINT_DIR = 'checkpoints';
+
+export function checkpointFileName(size: number): string {
+  return `${String(size).padStart(12, '0')}.note`;
+}
+
+export class CheckpointWriter {
+  readonly everySeconds: number;
+  readonly keyName: string;
+  readonly #key: KeyObject;
+  readonly #keyId: Buffer;
+  #lastSize = -1;
+
+  private constructor(private readonly dir: string, private readonly service: string, private readonly layer: FileLayer, opts: CheckpointOptions) {
+    if (typeof opts?.keyName !== 'string' || !/^[^\s+]{1,256}$/.test(opts.keyName)) throw new InvalidArgumentError('checkpoints.keyName', 'must be 1-256 characters without spaces or "+"');
+    if (!Number.isSafeInteger(opts.everySeconds) || opts.everySeconds < 1) throw new InvalidArgumentError('checkpoints.everySeconds', 'must be a positive integer');
+    this.everySeconds = opts.everySeconds;
+    this.keyName = opts.keyName;
+    this.#key = loadEd25519PrivateKey(opts.privateKey, 'checkpoints.privateKey');
+    const raw = createPublicKey(this.#key).export({ format: 'der', type: 'spki' }).subarray(12);
+    this.#keyId = Buffer.from(noteKeyId(nodeSealingCrypto.sha256, opts.keyName, raw));
+  }
+
+  static open(dir: string, service: string, opts: CheckpointOptions, layer: FileLayer): CheckpointWriter {
+    const w = new CheckpointWriter(dir, service, layer, opts);
+    const cdir = join(dir, CHECKPOINT_DIR);
+    if (!existsSync(cdir)) {
+      mkdirSync(cdir, { mode: 0o700 });
+      layer.fsyncDirSync(dir);
+    }
+    return w;
+  }
+
+  /** The signed note for a head (the text a file holds). */
+  note(size: number, hashHex: string): string {
+    const body = checkpointBody(this.service, size, hashHex);
+    const sig = sign(null, Buffer.from(body, 'utf8'), this.#key);
+    return `${body}\n\u2014 ${this.keyName} ${Buffer.concat([this.#keyId, sig]).toString('base64')}\n`;
+  }
+
+  /** Write the checkpoint of a durable head; nothing when the size has not moved. Returns the file name. */
+  write(size: number, hashHex: string): string | null {
+    if (size <= this.#lastSize || size === 0) return null;
+    const cdir = join(this.dir, CHECKPOINT_DIR);
+    const name = checkpointFileName(size);
+    const tmp = join(cdir, name + '.tmp');
+    this.layer.writeFileSync(tmp, this.note(size, hashHex), 0o600);
+    this.layer.renameSync(tmp, join(cdir, name));
+    this.layer.fsyncDirSync(cdir);
+    this.#lastSize = size;
+    return name;
+  }
+
+  toJSON(): object {
+    return { keyName: this.keyName, everySeconds: this.everySeconds };
+  }
+}
+
+/** An Ed25519 private key from PEM text or a PEM file path; E_KEY (never echoing the key) otherwise. */
+export function loadEd25519PrivateKey(input: string, argument: string): KeyObject {
+  if (typeof input !== 'string' || input.length === 0) throw new KeyError(argument, 'must be PEM text or the path of a PEM file');
+  let pem = input;
+  if (!input.includes('-----BEGIN')) {
+    try {
+      pem = readFileSync(input, 'utf8');
+    } catch (err) {
+      throw new KeyError(argument, `cannot read the key file ${input}: ${(err as NodeJS.ErrnoException).code}`);
+    }
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw new KeyError(argument, 'is not a readable PKCS#8 PEM private key');
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new KeyError(argument, `is a ${key.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
+  return key;
+}

@@ -1,0 +1,97 @@
+// SPEC §4 + §6 verification from any source of record lines (a directory, a JetStream subject,
+// files dropped on a page): the chain, then with a verification key the epoch seals, with a
+// checkpoint and its public key the signed head. Browser-safe: all crypto is injected.
+import { InvalidArgumentError } from '../../errors.js';
+import { verifyRecordLines, type AuditVerifyError, type ChainVerifyResult, type RecordCheck, type VerifyItems } from '../verify-core.js';
+import { checkpointCheck, type CheckpointReport } from './checkpoint-check.js';
+import {
+  checkpointSignatureProblem, parseCheckpointNote, parseNotePublicKey, webCryptoEd25519, type Sha256, type VerifyEd25519,
+} from './checkpoint-note.js';
+import type { HmacSha256 } from './epochs.js';
+import { epochSealCheck, type SealingReport } from './seal-check.js';
+import { parseVerificationKey, type VerificationKey } from './verification-key.js';
+
+export interface SealingCrypto {
+  /** Hex SHA-256 of a string's UTF-8 (record hashes). */
+  sha256Hex: (text: string) => string;
+  sha256: Sha256;
+  hmacSha256: HmacSha256;
+  /** Defaults to Web Crypto. */
+  verifyEd25519?: VerifyEd25519;
+}
+
+export interface SealedVerifyOptions {
+  /** SPEC §6 verification key: its JSON text, the parsed object, or a VerificationKey. */
+  verificationKey?: string | object | VerificationKey;
+  /** A checkpoint note's text, optionally with a name for messages (e.g. its file name). */
+  checkpoint?: string | { name: string; text: string };
+  /** The checkpoint signer's Ed25519 public key: SPKI PEM or a C2SP verifier key. */
+  publicKey?: string;
+  /** The verifier's clock (ms since the Unix epoch) for staleness; defaults to now. */
+  now?: number;
+  /** A (seq, hash) pair known from elsewhere: the log must contain it. */
+  anchor?: { seq: number; hash: string };
+}
+
+export interface SealedVerifyResult extends ChainVerifyResult {
+  sealing?: SealingReport;
+  checkpoint?: CheckpointReport;
+  /** What this run could not detect, in plain words (keys not given, unsealed tail, staleness). */
+  limits: string[];
+}
+
+/** The checks the options ask for, or the failure that stops verification before any line is read. */
+export async function prepareSealedChecks(opts: SealedVerifyOptions, crypto: SealingCrypto) {
+  const checks: RecordCheck[] = [];
+  const seals = opts.verificationKey === undefined ? null : epochSealCheck(parseVerificationKey(opts.verificationKey), crypto.hmacSha256, opts.now ?? Date.now());
+  if (seals) checks.push(seals);
+  if ((opts.checkpoint === undefined) !== (opts.publicKey === undefined)) {
+    throw new InvalidArgumentError(opts.checkpoint === undefined ? 'publicKey' : 'checkpoint', 'a checkpoint is checked only together with the public key that signed it: give both');
+  }
+  let checkpoint: ReturnType<typeof checkpointCheck> | null = null;
+  let preFailure: AuditVerifyError | null = null;
+  if (opts.checkpoint !== undefined && opts.publicKey !== undefined) {
+    const { name, text } = typeof opts.checkpoint === 'string' ? { name: 'checkpoint', text: opts.checkpoint } : opts.checkpoint;
+    const key = parseNotePublicKey(opts.publicKey, crypto.sha256);
+    let problem: string | null;
+    let note: ReturnType<typeof parseCheckpointNote> | null = null;
+    try {
+      note = parseCheckpointNote(text);
+      problem = await checkpointSignatureProblem(note, key, crypto.sha256, crypto.verifyEd25519 ?? webCryptoEd25519);
+    } catch (err) {
+      problem = `the note is malformed: ${(err as Error).message}`;
+    }
+    if (problem || !note) preFailure = { file: name, line: 0, reason: 'checkpoint signature invalid', detail: problem ?? 'unreadable' };
+    else checks.push((checkpoint = checkpointCheck(note, name, key.name ?? note.signatures[0]!.name)));
+  }
+  return { checks, preFailure, seals, checkpoint };
+}
+
+/** Verify any source of record lines against the chain rules and the given keys. */
+export async function verifySealedRecordLines(items: VerifyItems, opts: SealedVerifyOptions & { rescan?: () => VerifyItems }, crypto: SealingCrypto): Promise<SealedVerifyResult> {
+  const prepared = await prepareSealedChecks(opts, crypto);
+  if (prepared.preFailure) return { intact: false, records: 0, head: null, firstError: prepared.preFailure, limits: limitsOf(opts, undefined) };
+  const result = await verifyRecordLines(items, { sha256Hex: crypto.sha256Hex, anchor: opts.anchor, checks: prepared.checks, rescan: opts.rescan });
+  const sealing = prepared.seals?.report();
+  return {
+    ...result,
+    ...(sealing ? { sealing } : {}),
+    ...(prepared.checkpoint ? { checkpoint: prepared.checkpoint.report() } : {}),
+    limits: limitsOf(opts, sealing),
+  };
+}
+
+function limitsOf(opts: SealedVerifyOptions, sealing: SealingReport | undefined): string[] {
+  const out: string[] = [];
+  if (opts.verificationKey === undefined) {
+    out.push('no verification key: the chain is checked on its own, so anyone who can write the log directory could have rewritten it from seq 0 undetected (give --vkey)');
+  }
+  if (opts.checkpoint === undefined && opts.anchor === undefined) {
+    out.push('no checkpoint or anchor: records removed from the end of the log are not detected (give --checkpoint with --pubkey)');
+  }
+  if (sealing && sealing.unsealedTail > 0) out.push(`the last ${sealing.unsealedTail} records are in an epoch not sealed yet: until it is, only the chain covers them`);
+  if (sealing?.stale) {
+    out.push(`stale: the last seal (epoch ${sealing.lastSealedEpoch ?? 'none'}) is ${sealing.currentEpoch - (sealing.lastSealedEpoch ?? -1)} epochs behind the clock: the writer stopped, or the log's end was cut (a checkpoint kept elsewhere tells)`);
+  }
+  return out;
+}
