@@ -62,7 +62,11 @@ export class PipelinedPublisher {
     });
     this.timer = setInterval(() => {
       const oldest = this.waiting.values().next().value;
-      if (oldest && performance.now() - oldest.sentAt > ackTimeoutMs) onTimeout(new Error(`no acknowledgement from the stream within ${ackTimeoutMs} ms`));
+      if (oldest && performance.now() - oldest.sentAt > ackTimeoutMs) {
+        const error = new Error(`no acknowledgement from the stream within ${ackTimeoutMs} ms`);
+        this.failAll(error);
+        onTimeout(error);
+      }
     }, Math.min(250, ackTimeoutMs));
   }
 
@@ -78,6 +82,13 @@ export class PipelinedPublisher {
     const id = this.token++;
     this.waiting.set(id, { settle, sentAt: performance.now() });
     this.nc.publish(subject, data, { reply: `${this.inbox}.${id}`, headers: h });
+  }
+
+  /** Settle every waiting publish as failed (the connection is gone or too slow). */
+  failAll(error: Error): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of waiting) w.settle(null, { errCode: null, error });
   }
 
   /** Stop listening; publishes still waiting are abandoned (their outcome is read back from the stream). */

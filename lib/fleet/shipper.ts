@@ -3,6 +3,7 @@
 // shipper trusts: every (re)connection starts by reading the subject's last record and comparing
 // it with the local record at that seq, then ships from the next one. So a restart, a server
 // crash that lost unflushed messages, a network cut or a resend neither loses nor repeats.
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
 import type { JetStreamManager } from '@nats-io/jetstream';
@@ -12,7 +13,8 @@ import { openNats, parseNatsUrls } from './connect.js';
 import { ForeignRecordMismatch, LogFollower, type FollowedRecord } from './follower.js';
 import { PipelinedPublisher, type PubAck, type PublishFailure } from './publisher.js';
 import { ensureAuditStream, openManager, subjectCounts } from './stream.js';
-import { assertStreamName, auditSubject, DEFAULT_STREAM } from './subjects.js';
+import { assertStreamName, auditSubject, checkpointSubject, DEFAULT_STREAM } from './subjects.js';
+import { checkpointClaim, pendingCheckpoints } from './checkpoint.js';
 import { recordAt } from './stored-record.js';
 
 export interface AuditShipperOptions {
@@ -50,6 +52,8 @@ export interface ShipperHealth {
   /** Records acknowledged in this run (new in the stream), and those the stream already held. */
   published: number;
   duplicates: number;
+  /** Checkpoint notes published in this run. */
+  checkpoints: number;
   /** Connections opened (1 + reconnections). */
   sessions: number;
   lastError: { code: string; message: string; at: string } | null;
@@ -90,9 +94,13 @@ export class AuditShipper extends EventEmitter {
   private kick: (() => void) | null = null;
   private wakeSleeper: (() => void) | null = null;
   private current: Session | null = null;
+  private pub: PipelinedPublisher | null = null;
   private watcher: FSWatcher | null = null;
   private poller: NodeJS.Timeout | null = null;
   private lastTailCheck = 0;
+  /** Size of the newest checkpoint known to be in the stream (null: not read yet this session). */
+  private checkpointSize: number | null = null;
+  private checkpointsPublished = 0;
 
   private constructor(private readonly opts: AuditShipperOptions, first: Session) {
     super();
@@ -130,6 +138,7 @@ export class AuditShipper extends EventEmitter {
       inFlight: this.sent.length,
       published: this.published,
       duplicates: this.duplicates,
+      checkpoints: this.checkpointsPublished,
       sessions: this.sessions,
       lastError: this.lastError,
     };
@@ -193,9 +202,11 @@ export class AuditShipper extends EventEmitter {
   private async ship(s: Session): Promise<boolean> {
     this.failure = null;
     this.sent = [];
+    this.checkpointSize = null;
     if (!(await this.resync(s.jsm))) return this.opts.once === true || this.stopping;
     this.current = s;
     const pub = new PipelinedPublisher(s.nc, this.opts.ackTimeoutMs ?? 5000, (e) => this.fail(e));
+    this.pub = pub;
     void s.nc.closed().then((e) => {
       if (this.current === s) this.fail(e ?? new Error('the NATS connection closed'));
     });
@@ -205,6 +216,7 @@ export class AuditShipper extends EventEmitter {
         const wake = new Promise<void>((r) => (this.kick = r));
         this.fillWindow(pub);
         if (this.sent.length === 0) {
+          await this.shipCheckpoints(s.jsm, pub);
           if (this.opts.once || this.stopping) {
             await this.checkTail(s.jsm, true);
             return true;
@@ -219,6 +231,7 @@ export class AuditShipper extends EventEmitter {
       }
     } finally {
       this.current = null;
+      this.pub = null;
       pub.close();
     }
   }
@@ -277,8 +290,29 @@ export class AuditShipper extends EventEmitter {
     }
   }
 
+  /**
+   * Checkpoint notes the writer left in DIR/checkpoints/ (SPEC §6), in size order, each once the
+   * records it covers are in the stream; resumes after the last note already on the subject.
+   */
+  private async shipCheckpoints(jsm: JetStreamManager, pub: PipelinedPublisher): Promise<void> {
+    if (this.checkpointSize === null) {
+      const last = await jsm.streams.getMessage(this.stream, { last_by_subj: checkpointSubject(this.service!) });
+      const claim = last ? checkpointClaim(Buffer.from(last.data).toString('utf8'), this.service!) : null;
+      this.checkpointSize = claim && typeof claim !== 'string' ? claim.size : 0;
+    }
+    for (const note of pendingCheckpoints(this.opts.dir, this.checkpointSize, this.shippedSeq + 1)) {
+      const ack = await new Promise<PubAck>((resolve, reject) =>
+        pub.send(checkpointSubject(this.service!), note.bytes, createHash('sha256').update(note.bytes).digest('hex'), null, (a, f) => (a ? resolve(a) : reject(f!.error))),
+      );
+      if (!ack.duplicate) this.checkpointsPublished++;
+      this.checkpointSize = note.size;
+    }
+  }
+
   private fail(error: Error): void {
-    this.failure ??= error;
+    if (this.failure) return;
+    this.failure = error;
+    this.pub?.failAll(error);
     this.kick?.();
   }
 
