@@ -12,7 +12,7 @@ export interface StreamMessage {
 
 export async function* subjectMessages(nc: NatsConnection, stream: string, subject: string, count: number, idleMs = 15_000): AsyncGenerator<StreamMessage> {
   if (count <= 0) return;
-  const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: subject });
+  const consumer = await orderedConsumer(nc, stream, subject);
   const messages = await consumer.consume({ max_messages: 4096 });
   let seen = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -31,5 +31,20 @@ export async function* subjectMessages(nc: NatsConnection, stream: string, subje
   } finally {
     if (timer) clearTimeout(timer);
     await messages.close().catch(() => {});
+  }
+}
+
+/**
+ * An ordered consumer on one subject. nats-server 2.9 may place this R1 consumer on a peer of the
+ * stream that is down, and then never answers: each new attempt is placed afresh.
+ */
+async function orderedConsumer(nc: NatsConnection, stream: string, subject: string, attempts = 6) {
+  const js = jetstream(nc, { timeout: 4000 });
+  for (let i = 1; ; i++) {
+    try {
+      return await js.consumers.get(stream, { filter_subjects: subject });
+    } catch (err) {
+      if (i >= attempts || (err as Error).name !== 'TimeoutError') throw err;
+    }
   }
 }
