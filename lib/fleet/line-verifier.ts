@@ -1,58 +1,44 @@
-// Adapter from a stream's messages to the directory verifier: the messages are written, one
-// line each, into a segment in a private temporary directory named for the first record's seq,
-// and verifyAuditLog checks them exactly as it checks a log on disk. Failures are reported with
-// the stream sequence of the message they are in. (Interim: helper S's verifier over async
-// iterables of record lines replaces the temporary file once it lands on main.)
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
-import { segmentName } from '../audit/segments.js';
-import { verifyAuditLog, type AuditFailureReason } from '../audit/verify.js';
-import type { StreamMessage } from './stream-records.js';
-import { recordAt } from './stored-record.js';
+// A service's subject as a source for the one verifier (SPEC §4, and §6 with keys): each message
+// is one record line, numbered in stream order; failures also name the message's stream sequence.
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { RecordLine } from '../audit/verify-core.js';
+import { nodeSealingCrypto } from '../audit/sealing/node-crypto.js';
+import { verifySealedRecordLines, type SealedVerifyOptions, type SealedVerifyResult } from '../audit/sealing/sealed-verify.js';
+import { subjectMessages, type StreamMessage } from './stream-records.js';
 
-export interface LineVerdict {
-  intact: boolean;
-  records: number;
-  head: { seq: number; hash: string } | null;
-  firstError?: { streamSeq: number; message: number; reason: AuditFailureReason | 'no records' | 'service mismatch'; detail: string };
+export interface SubjectVerdict extends SealedVerifyResult {
+  /** Stream sequence of the message holding the first failure (0 when it is the end of the subject). */
+  firstErrorStreamSeq?: number;
   summary: string;
 }
 
-export async function verifyStreamLines(work: string, subject: string, messages: AsyncIterable<StreamMessage>): Promise<LineVerdict> {
+export interface SubjectSource {
+  nc: NatsConnection;
+  stream: string;
+  subject: string;
+  /** Messages on the subject when verification began; later ones are left for the next run. */
+  count: number;
+  /** Sees every message of the first pass, in order (gaps, service names, checkpoint claims). */
+  look?: (m: StreamMessage, n: number) => void;
+}
+
+export async function verifySubject(src: SubjectSource, opts: SealedVerifyOptions): Promise<SubjectVerdict> {
   const streamSeqs: number[] = [];
-  let file: Awaited<ReturnType<typeof open>> | null = null;
-  let chunk: Buffer[] = [];
-  let size = 0;
-  const flush = async () => {
-    if (file && size > 0) await file.write(Buffer.concat(chunk));
-    chunk = [];
-    size = 0;
-  };
-  try {
-    for await (const m of messages) {
-      if (!file) file = await open(join(work, segmentName(recordAt(m.data)?.seq ?? 0)), 'wx', 0o600);
-      streamSeqs.push(m.streamSeq);
-      const line = Buffer.concat([m.data, Buffer.from('\n')]);
-      chunk.push(line);
-      size += line.length;
-      if (size >= 1 << 20) await flush();
+  async function* lines(first: boolean): AsyncGenerator<RecordLine> {
+    let n = 0;
+    for await (const m of subjectMessages(src.nc, src.stream, src.subject, src.count)) {
+      n++;
+      if (first) {
+        streamSeqs.push(m.streamSeq);
+        src.look?.(m, n);
+      }
+      yield { source: src.subject, line: n, text: m.data };
     }
-    await flush();
-  } finally {
-    await file?.close();
   }
-  if (streamSeqs.length === 0) {
-    return { intact: false, records: 0, head: null, firstError: { streamSeq: 0, message: 0, reason: 'no records', detail: `nothing on ${subject}` }, summary: `no records on ${subject}` };
-  }
-  const r = await verifyAuditLog(work);
-  if (!r.firstError) return { intact: true, records: r.records, head: r.head, summary: `${r.records} records intact on ${subject}` };
-  const n = Math.max(1, r.firstError.line);
-  const streamSeq = streamSeqs[n - 1] ?? 0;
-  return {
-    intact: false,
-    records: r.records,
-    head: r.head,
-    firstError: { streamSeq, message: n, reason: r.firstError.reason, detail: r.firstError.detail },
-    summary: `broken at message ${n} of ${subject} (stream sequence ${streamSeq}): ${r.firstError.reason} (${r.firstError.detail})`,
-  };
+  // The second pass (only when the id screen reports possible repeats) reads the subject again.
+  const result = await verifySealedRecordLines(lines(true), { ...opts, rescan: () => lines(false) }, nodeSealingCrypto);
+  const e = result.firstError;
+  if (!e) return { ...result, summary: `${result.records} records intact on ${src.subject}` };
+  const streamSeq = e.line > 0 ? (streamSeqs[e.line - 1] ?? 0) : 0;
+  return { ...result, firstErrorStreamSeq: streamSeq, summary: `broken at message ${e.line} of ${src.subject} (stream sequence ${streamSeq}): ${e.reason} (${e.detail})` };
 }

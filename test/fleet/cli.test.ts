@@ -101,6 +101,19 @@ t.test('verify --nats finds an altered record and a gap, and checks the checkpoi
   t.match(by.gappy, { intact: false, gaps: [{ from: 3, to: 5 }] });
   t.match(by.edited, { intact: false, firstError: { message: 5, reason: 'hash mismatch' } });
   t.match(by.copied, { intact: false, firstError: { message: 1, reason: 'service mismatch' } });
+  // With the keys: the seals of worker-9 and the signature of the newest checkpoint in the stream.
+  const keys = freshDir('keys');
+  mkdirSync(keys);
+  const pub = Buffer.concat([Buffer.from([1]), Buffer.from(vector.publicKeyRawBase64, 'base64')]).toString('base64');
+  writeFileSync(`${keys}/pub`, `${vector.keyName}+${vector.keyId4Hex}+${pub}\n`);
+  const keyed = cli('audit', 'verify', '--nats', srv.url, '--service', 'worker-9', '--vkey', `${VECTORS}audit-sealed.vkey.json`, '--pubkey', `${keys}/pub`, '--json');
+  t.equal(keyed.status, 0, keyed.stdout + keyed.stderr);
+  t.match(keyed.json().services[0], { intact: true, sealing: { epochsSealed: Number }, checkpoint: { consistent: true, size: 9 } });
+  t.ok(keyed.json().services[0].sealing.epochsSealed > 0, 'epoch seals checked from the stream');
+  const wrongKey = cli('audit', 'verify', '--nats', srv.url, '--service', 'gappy', '--vkey', `${VECTORS}audit-sealed.vkey.json`, '--json');
+  t.equal(wrongKey.status, 2);
+  t.match(wrongKey.json().error, { code: 'E_ARG', message: /worker-9/ });
+
   const human = cli('audit', 'verify', '--nats', srv.url, '--service', 'edited');
   t.equal(human.status, 1);
   t.match(human.stderr, /FAILED: stream VRAM_AUDIT: 1 of 1 services broken \(edited\)/);

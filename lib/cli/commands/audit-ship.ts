@@ -79,12 +79,18 @@ export function addFleetVerifyOptions(verify: Command): void {
 }
 
 /** `audit verify --nats URL`: one result per service; exit 1 when any chain is broken. */
-export async function runFleetVerify(reporter: Reporter, opts: { nats: string; stream: string; service?: string[]; vkey?: string }): Promise<number> {
-  const result: FleetVerifyResult = await verifyFleet({ nats: opts.nats, stream: opts.stream, services: opts.service });
+export async function runFleetVerify(
+  reporter: Reporter,
+  opts: { nats: string; stream: string; service?: string[]; verificationKey?: string; publicKey?: string },
+): Promise<number> {
+  const result: FleetVerifyResult = await verifyFleet({ ...opts, services: opts.service });
   reporter.result(result);
   for (const s of result.services) {
     const head = s.head ? `head ${s.head.seq}:${s.head.hash}` : 'no records';
-    reporter.line(`${s.intact ? 'ok' : 'BROKEN'}  ${s.service}: ${s.records} records, ${head}${s.firstError ? ` — ${s.summary}` : ''}`);
+    const gaps = s.gaps.length > 0 ? `, missing seq ${s.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}` : '';
+    reporter.line(`${s.intact ? 'ok' : 'BROKEN'}  ${s.service}: ${s.records} records, ${head}${gaps}${s.firstError || s.records === 0 ? ` — ${s.summary}` : ''}`);
+    if (s.sealing) reporter.line(`    sealed: ${s.sealing.epochsSealed} epochs with valid tags; ${s.sealing.unsealedTail} records after the last seal`);
+    if (s.checkpoints.count > 0) reporter.line(`    checkpoints: ${s.checkpoints.consistent} of ${s.checkpoints.count} consistent${s.checkpoints.firstProblem ? ` — ${s.checkpoints.firstProblem}` : ''}${s.checkpoint ? `; newest signed by ${s.checkpoint.signer}` : ''}`);
   }
   if (result.intact) {
     reporter.line(`${result.services.length} services intact in stream ${result.stream}`);
