@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AuditLogCorruptError } from '../errors.js';
 import { GENESIS_PREV } from '../audit/record.js';
 import { listSegments } from '../audit/segments.js';
+import { recordAt } from './stored-record.js';
 
 export interface FollowedRecord {
   seq: number;
@@ -25,7 +26,6 @@ export class LogFollower {
   private nextSeq = 0;
   private prev = GENESIS_PREV;
   private pending: FollowedRecord[] = [];
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
   /** Seq + 1 of the newest complete record seen so far (for lag). */
   newestSeen = 0;
 
@@ -123,17 +123,19 @@ export class LogFollower {
   private readAvailable(): number {
     let produced = 0;
     for (;;) {
-      const n = readSync(this.fd!, this.buf, 0, CHUNK, this.offset);
+      // A fresh buffer per read: lines are handed out as views of it, not copies.
+      const buf = Buffer.allocUnsafe(CHUNK);
+      const n = readSync(this.fd!, buf, 0, CHUNK, this.offset);
       if (n === 0) return produced;
-      const lastLf = this.buf.lastIndexOf(0x0a, n - 1);
+      const lastLf = buf.lastIndexOf(0x0a, n - 1);
       if (lastLf < 0) {
         if (n === CHUNK) throw new AuditLogCorruptError(`${this.segment}: a line longer than ${CHUNK} bytes at offset ${this.offset}; run audit verify`);
         return produced; // only a partial line so far
       }
       let start = 0;
       while (start <= lastLf) {
-        const end = this.buf.indexOf(0x0a, start);
-        this.pending.push(this.parse(Buffer.from(this.buf.subarray(start, end))));
+        const end = buf.indexOf(0x0a, start);
+        this.pending.push(this.parse(buf.subarray(start, end)));
         start = end + 1;
         produced++;
       }
@@ -144,19 +146,14 @@ export class LogFollower {
 
   /** Only what shipping needs: seq continuity and the prev link; full checks are verify's job. */
   private parse(line: Buffer): FollowedRecord {
-    let rec: { seq?: unknown; hash?: unknown; prev?: unknown; ts?: unknown; service?: unknown };
-    try {
-      rec = JSON.parse(line.toString('utf8'));
-    } catch {
-      throw this.broken('a line is not JSON');
-    }
-    if (rec.seq !== this.nextSeq) throw this.broken(`expected seq ${this.nextSeq}, found ${String(rec.seq)}`);
-    if (typeof rec.hash !== 'string' || !/^[0-9a-f]{64}$/.test(rec.hash)) throw this.broken(`seq ${this.nextSeq} has no valid hash`);
+    const rec = recordAt(line);
+    if (!rec) throw this.broken('a line is not an audit record');
+    if (rec.seq !== this.nextSeq) throw this.broken(`expected seq ${this.nextSeq}, found ${rec.seq}`);
     if (this.prev !== '' && rec.prev !== this.prev) throw this.broken(`seq ${this.nextSeq}: prev does not link to the record before it`);
     this.prev = rec.hash;
     this.nextSeq++;
     if (this.nextSeq > this.newestSeen) this.newestSeen = this.nextSeq;
-    return { seq: rec.seq as number, hash: rec.hash, ts: String(rec.ts), service: String(rec.service), line };
+    return { seq: rec.seq, hash: rec.hash, ts: rec.ts, service: rec.service, line };
   }
 
   private broken(what: string): AuditLogCorruptError {

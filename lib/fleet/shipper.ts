@@ -274,7 +274,8 @@ export class AuditShipper extends EventEmitter {
       this.shippedSeq = rec.seq;
       if (this.listenerCount('acked') > 0) this.emit('acked', rec.seq);
     }
-    this.kick?.();
+    // Refill in batches (one socket write for many publishes), not one publish per ack.
+    if (this.sent.length <= this.maxInFlight / 2 || this.pendingDuplicates.length > 0) this.kick?.();
   }
 
   private pendingDuplicates: { rec: FollowedRecord; streamSeq: number }[] = [];
