@@ -9,55 +9,16 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FleetForeignRecordError, InvalidArgumentError, VramResidencyError } from '../errors.js';
+import { checkCount, confirmDuplicate, lastCheckpointSize, resumePoint, type StreamCopy } from './stream-copy.js';
 import { openNats, parseNatsUrls } from './connect.js';
-import { ForeignRecordMismatch, LogFollower, type FollowedRecord } from './follower.js';
+import { LogFollower, type FollowedRecord } from './follower.js';
 import { PipelinedPublisher, type PubAck, type PublishFailure } from './publisher.js';
-import { ensureAuditStream, openManager, subjectCounts } from './stream.js';
+import { ensureAuditStream, openManager } from './stream.js';
 import { assertStreamName, auditSubject, checkpointSubject, DEFAULT_STREAM } from './subjects.js';
-import { checkpointClaim, pendingCheckpoints } from './checkpoint.js';
-import { recordAt } from './stored-record.js';
+import { pendingCheckpoints } from './checkpoint.js';
+import type { AuditShipperOptions, ShipperHealth, ShipperState } from './shipper-options.js';
 
-export interface AuditShipperOptions {
-  dir: string;
-  /** nats://host:port, or several comma-separated (a cluster). */
-  nats: string;
-  stream?: string;
-  /** Replicas when the stream is created (3 in a three-node cluster). */
-  replicas?: number;
-  /** Ship what the log holds now, then stop (the promise `done` resolves). */
-  once?: boolean;
-  /** Publishes awaiting their ack at most (default 1024). */
-  maxInFlight?: number;
-  /** How often to look for new records when no file event arrives (default 200 ms). */
-  pollMs?: number;
-  ackTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  backoffMs?: { initial: number; max: number };
-}
-
-export type ShipperState = 'starting' | 'shipping' | 'idle' | 'retrying' | 'stopping' | 'stopped' | 'failed';
-
-export interface ShipperHealth {
-  state: ShipperState;
-  service: string | null;
-  stream: string;
-  /** Seq of the newest record known to be in the stream (−1: none). */
-  shippedSeq: number;
-  /** Seq of the newest complete local record read so far (−1: none). */
-  localSeq: number;
-  lagRecords: number;
-  /** Age of the oldest local record not yet acknowledged by the stream (0 when caught up). */
-  lagMs: number;
-  inFlight: number;
-  /** Records acknowledged in this run (new in the stream), and those the stream already held. */
-  published: number;
-  duplicates: number;
-  /** Checkpoint notes published in this run. */
-  checkpoints: number;
-  /** Connections opened (1 + reconnections). */
-  sessions: number;
-  lastError: { code: string; message: string; at: string } | null;
-}
+export type { AuditShipperOptions, ShipperHealth, ShipperState };
 
 const DRAIN_EVERY = 8192; // publishes between checks that nobody else wrote on the subject
 
@@ -203,7 +164,8 @@ export class AuditShipper extends EventEmitter {
     this.failure = null;
     this.sent = [];
     this.checkpointSize = null;
-    if (!(await this.resync(s.jsm))) return this.opts.once === true || this.stopping;
+    const copy = await this.resync(s.jsm);
+    if (!copy) return this.opts.once === true || this.stopping;
     this.current = s;
     const pub = new PipelinedPublisher(s.nc, this.opts.ackTimeoutMs ?? 5000, (e) => this.fail(e));
     this.pub = pub;
@@ -216,18 +178,18 @@ export class AuditShipper extends EventEmitter {
         const wake = new Promise<void>((r) => (this.kick = r));
         this.fillWindow(pub);
         if (this.sent.length === 0) {
-          await this.shipCheckpoints(s.jsm, pub);
+          await this.shipCheckpoints(copy, pub);
           if (this.opts.once || this.stopping) {
-            await this.checkTail(s.jsm, true);
+            await this.checkTail(copy, true);
             return true;
           }
           this.setState('idle');
-          await this.checkTail(s.jsm, false);
+          await this.checkTail(copy, false);
         } else {
           this.setState('shipping');
         }
         await wake;
-        await this.confirmDuplicates(s.jsm);
+        await this.confirmDuplicates(copy);
       }
     } finally {
       this.current = null;
@@ -280,14 +242,10 @@ export class AuditShipper extends EventEmitter {
 
   private pendingDuplicates: { rec: FollowedRecord; streamSeq: number }[] = [];
 
-  /** A duplicate ack means the stream already held a message with this hash as its id: it must be this very line. */
-  private async confirmDuplicates(jsm: JetStreamManager): Promise<void> {
+  private async confirmDuplicates(copy: StreamCopy): Promise<void> {
     while (this.pendingDuplicates.length > 0) {
       const { rec, streamSeq } = this.pendingDuplicates.shift()!;
-      const stored = await jsm.streams.getMessage(this.stream, { seq: streamSeq });
-      if (!stored || stored.subject !== this.subject || !Buffer.from(stored.data).equals(rec.line)) {
-        throw new FleetForeignRecordError(this.service!, rec.seq, `the stream answered that record ${rec.seq} was already there, but its message ${streamSeq} is not this record: someone else publishes with this service's message ids`);
-      }
+      await confirmDuplicate(copy, rec, streamSeq);
     }
   }
 
@@ -295,12 +253,8 @@ export class AuditShipper extends EventEmitter {
    * Checkpoint notes the writer left in DIR/checkpoints/ (SPEC §6), in size order, each once the
    * records it covers are in the stream; resumes after the last note already on the subject.
    */
-  private async shipCheckpoints(jsm: JetStreamManager, pub: PipelinedPublisher): Promise<void> {
-    if (this.checkpointSize === null) {
-      const last = await jsm.streams.getMessage(this.stream, { last_by_subj: checkpointSubject(this.service!) });
-      const claim = last ? checkpointClaim(Buffer.from(last.data).toString('utf8'), this.service!) : null;
-      this.checkpointSize = claim && typeof claim !== 'string' ? claim.size : 0;
-    }
+  private async shipCheckpoints(copy: StreamCopy, pub: PipelinedPublisher): Promise<void> {
+    this.checkpointSize ??= await lastCheckpointSize(copy);
     for (const note of pendingCheckpoints(this.opts.dir, this.checkpointSize, this.shippedSeq + 1)) {
       const ack = await new Promise<PubAck>((resolve, reject) =>
         pub.send(checkpointSubject(this.service!), note.bytes, createHash('sha256').update(note.bytes).digest('hex'), null, (a, f) => (a ? resolve(a) : reject(f!.error))),
@@ -317,41 +271,18 @@ export class AuditShipper extends EventEmitter {
     this.kick?.();
   }
 
-  /**
-   * Where to continue: after the subject's last record, which must be the local record at its
-   * seq. Returns false when the log has no record yet and there is nothing to ship.
-   */
-  private async resync(jsm: JetStreamManager): Promise<boolean> {
+  /** Where to continue (see resumePoint); null when the log has no record yet. */
+  private async resync(jsm: JetStreamManager): Promise<StreamCopy | null> {
     if (!this.service) {
       const first = await this.firstRecord();
-      if (!first) return false;
+      if (!first) return null;
       this.service = first.service;
       this.subject = auditSubject(first.service);
     }
-    const last = await jsm.streams.getMessage(this.stream, { last_by_subj: this.subject });
+    const copy: StreamCopy = { jsm, stream: this.stream, service: this.service, subject: this.subject, dir: this.opts.dir };
     this.pendingDuplicates = [];
-    if (!last) {
-      const first = this.follower.firstSeq() ?? 0;
-      await this.follower.seek(first, null);
-      this.lastStreamSeq = 0;
-      this.shippedSeq = first - 1;
-      return true;
-    }
-    const line = Buffer.from(last.data);
-    const rec = recordAt(line);
-    const where = `stream ${this.stream} holds on ${this.subject}`;
-    if (!rec) throw new FleetForeignRecordError(this.service, -1, `${where} a message (sequence ${last.seq}) that is not an audit record: someone else publishes on the subject`);
-    try {
-      if ((await this.follower.seek(rec.seq + 1, { seq: rec.seq, line })) === 'behind') {
-        throw new FleetForeignRecordError(this.service, rec.seq, `${where} record ${rec.seq}, but the local log ${this.opts.dir} has not reached it: another writer ships as "${this.service}", or the local log lost records after they were shipped`);
-      }
-    } catch (err) {
-      if (!(err instanceof ForeignRecordMismatch)) throw err;
-      throw new FleetForeignRecordError(this.service, rec.seq, `${where} a record ${rec.seq} that differs from the local one: another writer ships as "${this.service}", or the local log was replaced; nothing was changed`);
-    }
-    this.lastStreamSeq = last.seq;
-    this.shippedSeq = rec.seq;
-    return true;
+    ({ shippedSeq: this.shippedSeq, lastStreamSeq: this.lastStreamSeq } = await resumePoint(copy, this.follower));
+    return copy;
   }
 
   /** The log's first record (it names the service), waiting for one unless shipping once. */
@@ -367,15 +298,10 @@ export class AuditShipper extends EventEmitter {
     }
   }
 
-  /** The subject holds exactly the records shipped from the log's first one: nobody else added any. */
-  private async checkTail(jsm: JetStreamManager, force: boolean): Promise<void> {
+  private async checkTail(copy: StreamCopy, force: boolean): Promise<void> {
     if (!force && Date.now() - this.lastTailCheck < 5000) return;
     this.lastTailCheck = Date.now();
-    const count = (await subjectCounts(jsm, this.stream, this.subject))[this.subject] ?? 0;
-    const expected = this.shippedSeq + 1 - (this.follower.firstSeq() ?? 0);
-    if (count !== expected) {
-      throw new FleetForeignRecordError(this.service!, this.shippedSeq, `${this.subject} holds ${count} messages where the local log has ${expected} records up to seq ${this.shippedSeq}: someone else publishes on the subject`);
-    }
+    await checkCount(copy, this.shippedSeq, this.follower.firstSeq() ?? 0);
   }
 
   private watchDir(): void {
