@@ -7,8 +7,8 @@
 //     follows; lag = stream acknowledgement − emit, per record (so it includes the writer's own
 //     batching delay).
 // Run `npm run build` first.   node bench/fleet.mjs [--quick]   (100k backlog, 10 s steady; --quick: 20k, 3 s)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -16,7 +16,6 @@ import { Logger } from 'tslog';
 import { AuditLogger, listSegments } from '../dist/audit/index.js';
 import { AuditShipper } from '../dist/fleet/index.js';
 import { findNatsServer, NatsServer } from '../test/fleet/nats-server.mjs';
-import { readFileSync } from 'node:fs';
 
 const quick = process.argv.includes('--quick');
 const BACKLOG = quick ? 20_000 : 100_000;
@@ -35,6 +34,11 @@ const event = (i) => ({
   data: { timestamp: '2026-11-23T19:01:45.100Z', requested_bytes: 200000 + i, allocated_bytes: 200000 + i, available_bytes: 80000000000, used_bytes: 200000 * i, gpu_device: 0, worker_id: 'worker-1' },
 });
 const turn = () => new Promise((r) => setImmediate(r));
+/** CPU milliseconds (user + system) a process has used so far, from /proc (Linux). */
+const cpuMsOf = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+};
 const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 const server = await NatsServer.start({ storeDir: join(root, 'store') });
@@ -59,11 +63,17 @@ try {
   await log.close();
   const lines = listSegments(dir).flatMap((s) => readFileSync(join(dir, s.name), 'utf8').split('\n').filter((l) => l !== ''));
 
-  // 2a. Backlog through the shipper.
+  // 2a. Backlog through the shipper, with the CPU both sides used (the machine is shared, so
+  // CPU per record is the steadier figure: wall-clock rate is bounded by it on an idle machine).
+  const cpu0 = process.cpuUsage();
+  const srv0 = cpuMsOf(server.proc.pid);
   t0 = performance.now();
   const shipper = await AuditShipper.start({ dir, nats: server.url, once: true, maxInFlight: WINDOW });
   const shipped = await shipper.done;
   const shipRate = shipped.published / ((performance.now() - t0) / 1000);
+  const cpu1 = process.cpuUsage(cpu0);
+  const shipperUs = (cpu1.user + cpu1.system) / shipped.published;
+  const serverUs = ((cpuMsOf(server.proc.pid) - srv0) * 1000) / shipped.published;
 
   // 2b. The same lines through the client's js.publish (msgID set, WINDOW in flight), another subject.
   const nc = await connect({ servers: server.url });
@@ -119,6 +129,10 @@ try {
   console.log(`| AuditShipper backlog (--once, ${WINDOW} in flight) | ${Math.round(shipRate).toLocaleString('en-US')} | ${(shipRate / writeRate).toFixed(2)} |`);
   console.log(`| peer: js.publish, msgID, ${WINDOW} in flight | ${Math.round(peerRate).toLocaleString('en-US')} | ${(peerRate / writeRate).toFixed(2)} |`);
   console.log(`AuditShipper vs js.publish: ${(shipRate / peerRate).toFixed(2)}x`);
+  console.log(
+    `backlog CPU per record: shipper ${shipperUs.toFixed(1)} µs, nats-server ${serverUs.toFixed(1)} µs ` +
+      `(one core each: at most ${Math.round(1e6 / Math.max(shipperUs, serverUs)).toLocaleString('en-US')} records/s on an otherwise idle 2-core machine); load average ${loadavg()[0].toFixed(1)}`,
+  );
   console.log('');
   console.log(`| steady state | events/s emitted | lag p50 ms | lag p99 ms | lag max ms | records acked | shipped to seq |`);
   console.log('|---|---:|---:|---:|---:|---:|---:|');

@@ -7,7 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { AuditLogger } from '../../lib/audit/index.js';
 import { AuditShipper } from '../../lib/fleet/shipper.js';
 import { verifyFleet } from '../../lib/fleet/verify.js';
-import { event, freshDir, localLines, noServer, quietLog, streamLines, waitFor } from './helpers.js';
+import { freshDir, liveWriter, localLines, noServer, quietLog, streamLines, waitFor } from './helpers.js';
 import { startCluster } from './nats-server.mjs';
 
 t.test('replicas 3: one node killed, the cluster keeps accepting and nothing is lost or repeated', { skip: noServer, timeout: 120_000 }, async (t) => {
@@ -32,14 +32,7 @@ t.test('replicas 3: one node killed, the cluster keeps accepting and nothing is 
   const info = await jsm.streams.info('VRAM_AUDIT');
   t.equal(info.config.num_replicas, 3, 'the stream was created with 3 replicas');
 
-  let i = 0;
-  let writing = true;
-  const writer = (async () => {
-    while (writing) {
-      for (let k = 0; k < 20; k++) log.emit(event(i++));
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
+  const writer = liveWriter(log, 20);
   await waitFor(() => s.health().shippedSeq > 500, 30_000, 'records shipped before the kill');
   const leader = (await jsm.streams.info('VRAM_AUDIT')).cluster?.leader;
   const victim = nodes.find((n) => `n${nodes.indexOf(n) + 1}` === leader) ?? nodes[0]!;
@@ -48,9 +41,7 @@ t.test('replicas 3: one node killed, the cluster keeps accepting and nothing is 
   await waitFor(() => s.health().shippedSeq > atKill + 1000, 60_000, 'shipping to go on with two nodes');
   t.pass(`stream leader ${leader} killed at seq ${atKill}; shipping went on to ${s.health().shippedSeq}`);
 
-  writing = false;
-  await writer;
-  await log.close();
+  await writer.stop();
   const local = localLines(dir);
   await waitFor(() => s.health().shippedSeq === local.length - 1, 60_000, 'the shipper to catch up');
   await s.stop();

@@ -65,6 +65,25 @@ export async function streamLines(url: string, subject: string, stream = 'VRAM_A
   }
 }
 
+/** A writer emitting `perTick` events every 5 ms until stopped; stop() closes the log. */
+export function liveWriter(log: AuditLogger, perTick: number): { stop(): Promise<void> } {
+  let i = 0;
+  let writing = true;
+  const loop = (async () => {
+    while (writing) {
+      for (let k = 0; k < perTick; k++) log.emit(event(i++));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return {
+    async stop() {
+      writing = false;
+      await loop;
+      await log.close();
+    },
+  };
+}
+
 export async function waitFor(pred: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {

@@ -14,6 +14,7 @@ export declare class NatsServer {
   readonly port: number;
   readonly storeDir: string;
   output: string;
+  proc: import("node:child_process").ChildProcess | null;
   start(timeoutMs?: number): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
   restart(): Promise<void>;

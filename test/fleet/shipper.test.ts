@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { AuditLogger, listSegments } from '../../lib/audit/index.js';
 import { AuditShipper } from '../../lib/fleet/shipper.js';
-import { event, freshDir, localLines, noServer, quietLog, server, streamLines, waitFor, writeLog } from './helpers.js';
+import { freshDir, liveWriter, localLines, noServer, quietLog, server, streamLines, waitFor, writeLog } from './helpers.js';
 import { freePort } from './nats-server.mjs';
 
 t.test('a rotated log ships once, unchanged and in order; a second run repeats nothing', { skip: noServer }, async (t) => {
@@ -37,14 +37,7 @@ t.test('a live writer ships while the server is SIGKILLed and restarted: every r
   const shipper = await AuditShipper.start({ dir, nats: srv.url, pollMs: 20, ackTimeoutMs: 2000, backoffMs: { initial: 50, max: 400 } });
   const retries: string[] = [];
   shipper.on('retry', (r: { error: { message: string } }) => retries.push(r.error.message));
-  let i = 0;
-  let writing = true;
-  const writer = (async () => {
-    while (writing) {
-      for (let k = 0; k < 50; k++) log.emit(event(i++));
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
+  const writer = liveWriter(log, 50);
   for (let crash = 0; crash < 3; crash++) {
     const before = shipper.health().shippedSeq;
     await waitFor(() => shipper.health().shippedSeq > before + 500, 20_000, 'records shipped before the crash');
@@ -52,9 +45,7 @@ t.test('a live writer ships while the server is SIGKILLed and restarted: every r
     await new Promise((r) => setTimeout(r, 300)); // the writer keeps writing meanwhile
     await srv.start();
   }
-  writing = false;
-  await writer;
-  await log.close();
+  await writer.stop();
   const local = localLines(dir);
   await waitFor(() => shipper.health().shippedSeq === local.length - 1, 30_000, 'the shipper to catch up');
   const h = await shipper.stop();
