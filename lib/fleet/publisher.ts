@@ -6,7 +6,6 @@ import { createInbox, headers, type NatsConnection, type Subscription } from '@n
 import { FleetPublishError } from '../errors.js';
 
 export interface PubAck {
-  stream: string;
   seq: number;
   duplicate: boolean;
 }
@@ -20,12 +19,22 @@ export interface PublishFailure {
 type Settle = (ack: PubAck | null, failure: PublishFailure | null) => void;
 
 const dec = new TextDecoder();
+const PLAIN_ACK = /^\{"stream":"[A-Za-z0-9_-]+","seq":(\d+)(,"duplicate":true)?\}$/;
+
+/** The usual ack read with one regular expression; anything else (errors, domains) through JSON.parse. */
+function parseAck(data: Uint8Array): { seq?: number; duplicate?: boolean; error?: { err_code?: number; description?: string } } {
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+  const m = PLAIN_ACK.exec(text);
+  if (m) return { seq: Number(m[1]), duplicate: m[2] !== undefined };
+  return JSON.parse(dec.decode(data));
+}
 
 export class PipelinedPublisher {
   private readonly inbox = createInbox();
   private readonly sub: Subscription;
   private readonly waiting = new Map<number, { settle: Settle; sentAt: number }>();
   private token = 0;
+  private readonly headers = headers();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -47,7 +56,7 @@ export class PipelinedPublisher {
         }
         let body: { stream?: string; seq?: number; duplicate?: boolean; error?: { err_code?: number; description?: string } };
         try {
-          body = JSON.parse(dec.decode(msg.data));
+          body = parseAck(msg.data);
         } catch {
           w.settle(null, { errCode: null, error: new FleetPublishError('the server sent an acknowledgement that is not JSON') });
           return;
@@ -57,7 +66,7 @@ export class PipelinedPublisher {
           w.settle(null, { errCode: code, error: new FleetPublishError(`the stream refused a record: ${body.error?.description ?? 'no sequence in the acknowledgement'}`) });
           return;
         }
-        w.settle({ stream: body.stream ?? '', seq: body.seq, duplicate: body.duplicate === true }, null);
+        w.settle({ seq: body.seq, duplicate: body.duplicate === true }, null);
       },
     });
     this.timer = setInterval(() => {
@@ -76,9 +85,11 @@ export class PipelinedPublisher {
 
   /** Publish one record; `settle` runs once with the ack or the failure. */
   send(subject: string, data: Uint8Array, msgId: string, expectLastSubjectSeq: number | null, settle: Settle): void {
-    const h = headers();
+    // One header object for every publish: publish() encodes it before returning.
+    const h = this.headers;
     h.set('Nats-Msg-Id', msgId);
     if (expectLastSubjectSeq !== null) h.set('Nats-Expected-Last-Subject-Sequence', String(expectLastSubjectSeq));
+    else h.delete('Nats-Expected-Last-Subject-Sequence');
     const id = this.token++;
     this.waiting.set(id, { settle, sentAt: performance.now() });
     this.nc.publish(subject, data, { reply: `${this.inbox}.${id}`, headers: h });

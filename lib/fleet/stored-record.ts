@@ -19,6 +19,15 @@ const ID = Buffer.from(',"id":"');
 const TS = Buffer.from('","ts":"');
 const SERVICE = Buffer.from('","service":"');
 
+/** 64 lowercase hex digits at line[pos…pos+64). */
+function hex64At(line: Buffer, pos: number): boolean {
+  for (let i = pos; i < pos + 64; i++) {
+    const c = line[i]!;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
 function at(line: Buffer, pos: number, marker: Buffer): boolean {
   return pos >= 0 && line.compare(marker, 0, marker.length, pos, pos + marker.length) === 0;
 }
@@ -43,7 +52,7 @@ function fastPlace(line: Buffer): RecordPlace | null {
   const hash = line.toString('latin1', hashAt + TAIL_HASH.length, n - 2);
   const prev = line.toString('latin1', prevAt + TAIL_PREV.length, hashAt - 1);
   // prev is not screened here: the follower compares it with the previous record's (screened) hash.
-  if (!Number.isSafeInteger(seq) || !HEX64.test(hash)) return null;
+  if (!Number.isSafeInteger(seq) || !hex64At(line, hashAt + TAIL_HASH.length)) return null;
   return { seq, hash, prev, service: line.toString('latin1', serviceStart, serviceEnd), ts: line.toString('latin1', tsAt + TS.length, serviceAt) };
 }
 
