@@ -60,3 +60,12 @@ t.test('the follower hands out complete lines only, follows rotation and seeks b
   f.close();
   g.close();
 });
+
+t.test('the vram-residency/fleet entry exports the shipper and the stream verifier', async (t) => {
+  const fleet = await import('vram-residency/fleet');
+  t.type(fleet.AuditShipper.start, 'function');
+  t.type(fleet.verifyFleet, 'function');
+  t.equal(fleet.DEFAULT_STREAM, 'VRAM_AUDIT');
+  const main = await import('vram-residency');
+  t.notOk('AuditShipper' in main, 'the main entry does not load the NATS client');
+});
