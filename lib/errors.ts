@@ -32,6 +32,11 @@ export const ERROR_CODES = [
   'E_KEY',
   // hardening (issue 10)
   'E_FILE_CHANGED',
+  // fleet shipping (lib/fleet)
+  'E_FLEET_UNREACHABLE',
+  'E_FLEET_STREAM_CONFIG',
+  'E_FLEET_FOREIGN_RECORD',
+  'E_FLEET_PUBLISH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -255,5 +260,46 @@ export class FileChangedError extends VramResidencyError {
   constructor(path: string, message: string) {
     super('E_FILE_CHANGED', message, { retriable: true });
     this.path = path;
+  }
+}
+
+// ---- Fleet shipping (NATS JetStream, SPEC §7): lib/fleet ------------------------------------
+
+/** Errors of the JetStream shipper and the stream verifier (E_FLEET_*). */
+export class FleetError extends VramResidencyError {}
+
+/** No NATS server answered at the URL (down, wrong host or port, not NATS, or JetStream off). */
+export class FleetUnreachableError extends FleetError {
+  readonly url: string;
+  constructor(url: string, message: string, cause?: unknown) {
+    super('E_FLEET_UNREACHABLE', message, { retriable: true, cause });
+    this.url = url;
+  }
+}
+
+/** The stream is missing (when it may not be created) or has settings that could lose or alter records. */
+export class FleetStreamConfigError extends FleetError {
+  readonly stream: string;
+  constructor(stream: string, message: string) {
+    super('E_FLEET_STREAM_CONFIG', message);
+    this.stream = stream;
+  }
+}
+
+/** The stream holds, on a service's subject, a record that is not the local log's record (or not in its place). */
+export class FleetForeignRecordError extends FleetError {
+  readonly service: string;
+  readonly seq: number;
+  constructor(service: string, seq: number, message: string) {
+    super('E_FLEET_FOREIGN_RECORD', message);
+    this.service = service;
+    this.seq = seq;
+  }
+}
+
+/** The server refused a publish for a reason retrying will not fix by itself (e.g. the stream is full). */
+export class FleetPublishError extends FleetError {
+  constructor(message: string) {
+    super('E_FLEET_PUBLISH', message, { retriable: true });
   }
 }

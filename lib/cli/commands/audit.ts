@@ -7,22 +7,38 @@ import { FileIoError, InvalidArgumentError, KeyError } from '../../errors.js';
 import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
+import { addFleetVerifyOptions, registerAuditShip, runFleetVerify } from './audit-ship.js';
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('check and search audit logs offline');
-  audit
+  const verify = audit
     .command('verify')
-    .description('check an audit log directory: hashes, chain links, seq, ids, timestamps, sidecars; with keys, epoch seals and checkpoints')
-    .argument('<dir>', 'the audit log directory')
+    .description('check an audit log directory (or, with --nats, every chain in a JetStream stream): hashes, chain links, seq, ids, timestamps, sidecars; with keys, epoch seals and checkpoints')
+    .argument('[dir]', 'the audit log directory (not with --nats)')
     .option('--vkey <file>', 'the verification key (SPEC §6) written when the log began: checks every epoch seal')
     .option('--checkpoint <note>', 'a signed checkpoint note (kept off the host): the log must still hold what it signed')
     .option('--pubkey <file>', 'the checkpoint signer\'s Ed25519 public key (SPKI PEM or C2SP verifier key)')
     .option('--anchor <seq:hash>', 'a record kept elsewhere (e.g. the head from an earlier run): catches deletions at the tail')
-    .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, dir: string, opts: { anchor?: string; vkey?: string; checkpoint?: string; pubkey?: string }) => {
-      if ((opts.checkpoint === undefined) !== (opts.pubkey === undefined)) {
+    .option('--json', 'print one JSON document');
+  addFleetVerifyOptions(verify);
+  verify
+    .action(runCommand(async (reporter: Reporter, dir: string | undefined, opts: { anchor?: string; vkey?: string; checkpoint?: string; pubkey?: string; nats?: string; stream: string; service?: string[] }) => {
+      if (!opts.nats && (opts.checkpoint === undefined) !== (opts.pubkey === undefined)) {
         throw new InvalidArgumentError(opts.checkpoint ? '--pubkey' : '--checkpoint', '--checkpoint and --pubkey go together (a note is checked against the key that signed it)');
       }
+      if (opts.nats) {
+        if (dir !== undefined || opts.anchor || opts.checkpoint) {
+          throw new InvalidArgumentError('--nats', 'verifies from the stream (with the checkpoints published there): give no directory, --anchor or --checkpoint with it');
+        }
+        return runFleetVerify(reporter, {
+          nats: opts.nats,
+          stream: opts.stream,
+          service: opts.service,
+          ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
+          ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
+        });
+      }
+      if (dir === undefined) throw new InvalidArgumentError('dir', 'missing: give the audit log directory, or --nats URL to verify from a stream');
       assertAuditDir(dir);
       const result = await verifyAuditLog(dir, {
         ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
@@ -44,6 +60,7 @@ export function registerAudit(program: Command): void {
       for (const limit of result.limits) reporter.line(`${limit.startsWith('stale') ? 'warning' : 'note'}: ${limit}`);
       return 0;
     }));
+  registerAuditShip(audit);
   audit
     .command('query')
     .description('list audit records matching filters, oldest first')

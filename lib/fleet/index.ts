@@ -1,0 +1,7 @@
+// Fleet shipping (SPEC §7): the `vram-residency/fleet` entry. Separate from the main entry so that
+// only programs that ship or verify from NATS load the NATS client.
+export { AuditShipper, type AuditShipperOptions, type ShipperHealth, type ShipperState } from './shipper.js';
+export { verifyFleet, type FleetVerifyOptions, type FleetVerifyResult, type ServiceVerdict } from './verify.js';
+export { streamConfigProblem } from './stream.js';
+export { auditSubject, checkpointSubject, DEFAULT_STREAM, STREAM_SUBJECTS } from './subjects.js';
+export { FleetError, FleetForeignRecordError, FleetPublishError, FleetStreamConfigError, FleetUnreachableError } from '../errors.js';

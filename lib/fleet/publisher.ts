@@ -1,0 +1,111 @@
+// Pipelined JetStream publishes: each record goes out as a plain publish with a reply subject
+// under one inbox subscription, and the stream's acks come back there. No per-message request
+// object or timer (the client's js.publish managed ~18k/s here, this ~60k/s); one timer checks
+// the oldest unacknowledged publish instead.
+import { createInbox, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { FleetPublishError } from '../errors.js';
+
+export interface PubAck {
+  seq: number;
+  duplicate: boolean;
+}
+
+export interface PublishFailure {
+  /** JetStream's err_code when the stream refused the message (10071: wrong last subject sequence). */
+  errCode: number | null;
+  error: Error;
+}
+
+type Settle = (ack: PubAck | null, failure: PublishFailure | null) => void;
+
+const dec = new TextDecoder();
+const PLAIN_ACK = /^\{"stream":"[A-Za-z0-9_-]+","seq":(\d+)(,"duplicate":true)?\}$/;
+
+/** The usual ack read with one regular expression; anything else (errors, domains) through JSON.parse. */
+function parseAck(data: Uint8Array): { seq?: number; duplicate?: boolean; error?: { err_code?: number; description?: string } } {
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+  const m = PLAIN_ACK.exec(text);
+  if (m) return { seq: Number(m[1]), duplicate: m[2] !== undefined };
+  return JSON.parse(dec.decode(data));
+}
+
+export class PipelinedPublisher {
+  private readonly inbox = createInbox();
+  private readonly sub: Subscription;
+  private readonly waiting = new Map<number, { settle: Settle; sentAt: number }>();
+  private token = 0;
+  private readonly headers = headers();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    ackTimeoutMs: number,
+    onTimeout: (error: Error) => void,
+  ) {
+    this.sub = nc.subscribe(`${this.inbox}.*`, {
+      callback: (err, msg) => {
+        if (err) return;
+        const id = Number(msg.subject.slice(this.inbox.length + 1));
+        const w = this.waiting.get(id);
+        if (!w) return; // an ack for a publish already given up on
+        this.waiting.delete(id);
+        if (msg.headers?.hasError) {
+          // 503 = no responders: no stream listens on the subject (it was deleted?)
+          w.settle(null, { errCode: null, error: new FleetPublishError(`the server answered ${msg.headers.code} ${msg.headers.description}: no stream takes the subject`) });
+          return;
+        }
+        let body: { stream?: string; seq?: number; duplicate?: boolean; error?: { err_code?: number; description?: string } };
+        try {
+          body = parseAck(msg.data);
+        } catch {
+          w.settle(null, { errCode: null, error: new FleetPublishError('the server sent an acknowledgement that is not JSON') });
+          return;
+        }
+        if (body.error || typeof body.seq !== 'number') {
+          const code = body.error?.err_code ?? null;
+          w.settle(null, { errCode: code, error: new FleetPublishError(`the stream refused a record: ${body.error?.description ?? 'no sequence in the acknowledgement'}`) });
+          return;
+        }
+        w.settle({ seq: body.seq, duplicate: body.duplicate === true }, null);
+      },
+    });
+    this.timer = setInterval(() => {
+      const oldest = this.waiting.values().next().value;
+      if (oldest && performance.now() - oldest.sentAt > ackTimeoutMs) {
+        const error = new Error(`no acknowledgement from the stream within ${ackTimeoutMs} ms`);
+        this.failAll(error);
+        onTimeout(error);
+      }
+    }, Math.min(250, ackTimeoutMs));
+  }
+
+  get inFlight(): number {
+    return this.waiting.size;
+  }
+
+  /** Publish one record; `settle` runs once with the ack or the failure. */
+  send(subject: string, data: Uint8Array, msgId: string, expectLastSubjectSeq: number | null, settle: Settle): void {
+    // One header object for every publish: publish() encodes it before returning.
+    const h = this.headers;
+    h.set('Nats-Msg-Id', msgId);
+    if (expectLastSubjectSeq !== null) h.set('Nats-Expected-Last-Subject-Sequence', String(expectLastSubjectSeq));
+    else h.delete('Nats-Expected-Last-Subject-Sequence');
+    const id = this.token++;
+    this.waiting.set(id, { settle, sentAt: performance.now() });
+    this.nc.publish(subject, data, { reply: `${this.inbox}.${id}`, headers: h });
+  }
+
+  /** Settle every waiting publish as failed (the connection is gone or too slow). */
+  failAll(error: Error): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of waiting) w.settle(null, { errCode: null, error });
+  }
+
+  /** Stop listening; publishes still waiting are abandoned (their outcome is read back from the stream). */
+  close(): void {
+    clearInterval(this.timer);
+    this.waiting.clear();
+    this.sub.unsubscribe();
+  }
+}

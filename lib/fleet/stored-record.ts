@@ -1,0 +1,74 @@
+// What the fleet code needs to read from a record line: enough to place it in a chain (seq, prev,
+// hash, service, ts). Full SPEC §4 checks are the verifier's. Lines as this project's writer
+// lays them out (members in the order v, seq, id, ts, service, …, prev, hash) are read at fixed
+// places without parsing the whole line, which is most of the shipper's CPU otherwise; any other
+// layout goes through JSON.parse.
+export interface RecordPlace {
+  seq: number;
+  hash: string;
+  prev: string;
+  service: string;
+  ts: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEAD = Buffer.from('{"v":1,"seq":');
+const TAIL_HASH = Buffer.from(',"hash":"');
+const TAIL_PREV = Buffer.from(',"prev":"');
+const ID = Buffer.from(',"id":"');
+const TS = Buffer.from('","ts":"');
+const SERVICE = Buffer.from('","service":"');
+
+/** 64 lowercase hex digits at line[pos…pos+64). */
+function hex64At(line: Buffer, pos: number): boolean {
+  for (let i = pos; i < pos + 64; i++) {
+    const c = line[i]!;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+function at(line: Buffer, pos: number, marker: Buffer): boolean {
+  return pos >= 0 && line.compare(marker, 0, marker.length, pos, pos + marker.length) === 0;
+}
+
+/** The writer's layout read in place, or null when the line is laid out otherwise. */
+function fastPlace(line: Buffer): RecordPlace | null {
+  const n = line.length;
+  if (n < 180 || line[n - 1] !== 0x7d || line[n - 2] !== 0x22 || !at(line, 0, HEAD)) return null;
+  const hashAt = n - 2 - 64 - TAIL_HASH.length;
+  const prevAt = hashAt - 1 - 64 - TAIL_PREV.length;
+  if (!at(line, hashAt, TAIL_HASH) || !at(line, prevAt, TAIL_PREV) || line[hashAt - 1] !== 0x22) return null;
+  let i = HEAD.length;
+  let seq = 0;
+  for (; i < n && line[i]! >= 0x30 && line[i]! <= 0x39 && i < HEAD.length + 16; i++) seq = seq * 10 + line[i]! - 0x30;
+  if (i === HEAD.length || (line[HEAD.length] === 0x30 && i > HEAD.length + 1) || !at(line, i, ID)) return null;
+  const tsAt = i + ID.length + 36;
+  const serviceAt = tsAt + TS.length + 24;
+  if (!at(line, tsAt, TS) || !at(line, serviceAt, SERVICE)) return null;
+  const serviceStart = serviceAt + SERVICE.length;
+  const serviceEnd = line.indexOf(0x22, serviceStart);
+  if (serviceEnd < 0 || serviceEnd - serviceStart > 128) return null;
+  const hash = line.toString('latin1', hashAt + TAIL_HASH.length, n - 2);
+  const prev = line.toString('latin1', prevAt + TAIL_PREV.length, hashAt - 1);
+  // prev is not screened here: the follower compares it with the previous record's (screened) hash.
+  if (!Number.isSafeInteger(seq) || !hex64At(line, hashAt + TAIL_HASH.length)) return null;
+  return { seq, hash, prev, service: line.toString('latin1', serviceStart, serviceEnd), ts: line.toString('latin1', tsAt + TS.length, serviceAt) };
+}
+
+/** seq, prev, hash, service and ts of a record line, or null when the bytes are not an audit record. */
+export function recordAt(bytes: Uint8Array): RecordPlace | null {
+  const line = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fast = fastPlace(line);
+  if (fast) return fast;
+  let rec: { seq?: unknown; hash?: unknown; prev?: unknown; service?: unknown; ts?: unknown };
+  try {
+    rec = JSON.parse(line.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (rec === null || typeof rec !== 'object') return null;
+  if (!Number.isSafeInteger(rec.seq) || (rec.seq as number) < 0) return null;
+  if (typeof rec.hash !== 'string' || !HEX64.test(rec.hash) || typeof rec.service !== 'string') return null;
+  return { seq: rec.seq as number, hash: rec.hash, prev: typeof rec.prev === 'string' ? rec.prev : '', service: rec.service, ts: typeof rec.ts === 'string' ? rec.ts : '' };
+}
