@@ -15,18 +15,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(root, 'web');
 const outPath = join(root, 'dist', 'verifier.html');
 
-// Interim: lib/audit/verify.ts (its SPEC §4 record-shape rules) imports node:fs/crypto/path at the
-// top although the rules the page uses are pure. Node built-ins become modules whose functions
-// throw, so a call that reaches one fails loudly instead of the build failing; nothing the page
-// runs calls them (the browser test walks the audit path).
+// Some browser-safe SDK modules sit next to Node-only code in the same file (lib/audit/segments.ts
+// names segments and also lists directories with node:fs). Node built-ins resolve to side-effect-free
+// stubs, so esbuild drops every import the page does not use; the check after bundling fails the
+// build if any stub survived, i.e. if the page could reach Node-only code.
+const STUB_MARK = 'is-not-available-in-the-browser';
 const nodeStubs = {
   name: 'node-builtins-unavailable',
   setup(b) {
-    b.onResolve({ filter: /^node:|^(fs|path|crypto|os)$/ }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'node-stub' }));
+    b.onResolve({ filter: /^node:|^(fs|path|crypto|os)$/ }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'node-stub', sideEffects: false }));
     b.onLoad({ filter: /.*/, namespace: 'node-stub' }, async (args) => {
       if (!builtinModules.includes(args.path)) throw new Error(`unknown Node built-in ${args.path}`);
       const names = Object.keys(await import(`node:${args.path}`)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
-      const body = names.map((n) => `export const ${n} = () => { throw new Error('node:${args.path} ${n} is not available in the browser'); };`);
+      const body = names.map((n) => `export const ${n} = () => { throw new Error('node:${args.path}.${n} ${STUB_MARK}'); };`);
       return { contents: body.join('\n') + '\nexport default {};\n', loader: 'js' };
     });
   },
@@ -57,6 +58,10 @@ const page = await build({
 // and this check keeps it that way.
 const script = page.outputFiles[0].text;
 if (/<\/script/i.test(script)) throw new Error('the bundled script contains </script');
+for (const code of [script, worker.outputFiles[0].text]) {
+  const leak = new RegExp(`node:[\\w.]+ ${STUB_MARK}`).exec(code);
+  if (leak) throw new Error(`the page bundle reaches Node-only code (${leak[0].split(' ')[0]}): import it from a browser-safe module instead`);
+}
 const template = readFileSync(join(web, 'index.html'), 'utf8');
 const style = readFileSync(join(web, 'style.css'), 'utf8');
 const html = template

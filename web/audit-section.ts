@@ -1,6 +1,6 @@
 // The audit log section: segments chosen or dropped (a directory too), the chain's verdict, and
 // the timeline of what the intact part of the log says happened.
-import { verifyAuditFiles } from './audit-chain.js';
+import { verifyAuditFiles, type AuditChainResult } from './audit-chain.js';
 import { byId, el, showVerdict } from './dom.js';
 import { renderTimeline } from './timeline.js';
 
@@ -22,6 +22,21 @@ async function droppedFiles(items: DataTransferItemList): Promise<File[]> {
   const entries = Array.from(items).map((item) => item.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
   for (const entry of entries) await walk(entry);
   return files;
+}
+
+/** What this run checked and what it could not, in plain words. */
+function scopeNotes(r: AuditChainResult, vkeyName: string | null): string[] {
+  const notes = ['Checked: every record’s hash, the prev links across segments, seq without gaps, non-decreasing ts, unique ids, and the sidecars given.'];
+  const s = r.sealing;
+  if (!vkeyName) {
+    notes.push('No verification key: the chain is checked on its own, so whoever can write the log could have rewritten it from seq 0 undetected.');
+  } else if (s) {
+    notes.push(`Epoch seals checked with ${vkeyName}: ${s.epochsSealed} epoch${s.epochsSealed === 1 ? '' : 's'} sealed in order with valid tags${s.unsealedTail ? `; the last ${s.unsealedTail} record${s.unsealedTail === 1 ? ' is' : 's are'} in an epoch not sealed yet (only the chain covers them)` : ''}.`);
+    if (s.stale) notes.push(`Stale: the last seal is ${s.epochsBehind} epochs behind this computer's clock — the writer stopped, or the end of the log was cut.`);
+  }
+  notes.push('Not checked: records removed from the end of the log (compare the last hash with a checkpoint or anchor kept elsewhere).');
+  if (r.ignored.length) notes.push(`Ignored ${r.ignored.length} file(s) that are no part of a log: ${r.ignored.slice(0, 5).join(', ')}${r.ignored.length > 5 ? '…' : ''}.`);
+  return notes;
 }
 
 export function setUpAuditSection(): void {
@@ -58,15 +73,11 @@ export function setUpAuditSection(): void {
     button.disabled = true;
     byId('audit-scope').textContent = '';
     showVerdict(result, 'running', 'Verifying the audit log…');
-    verifyAuditFiles(files)
+    const vkeyFile = byId<HTMLInputElement>('vkey-file').files?.[0] ?? null;
+    (vkeyFile ? vkeyFile.text() : Promise.resolve(null))
+      .then((vkey) => verifyAuditFiles(files, vkey))
       .then((r) => {
-        const vkey = byId<HTMLInputElement>('vkey-file').files?.[0];
-        const notes = [
-          'Checked: every record’s hash, the prev links across segments, seq without gaps, non-decreasing ts, unique ids, and the sidecars given.',
-          'Not checked: records removed from the end (compare the last hash with one kept elsewhere).',
-        ];
-        if (vkey) notes.push(`Epoch seals were NOT checked: this build of the page cannot use ${vkey.name} yet.`);
-        if (r.ignored.length) notes.push(`Ignored ${r.ignored.length} file(s) that are not segments: ${r.ignored.slice(0, 5).join(', ')}${r.ignored.length > 5 ? '…' : ''}.`);
+        const notes = scopeNotes(r, vkeyFile?.name ?? null);
         if (r.intact) showVerdict(result, 'ok', `Intact: ${r.summary}.`);
         else showVerdict(result, 'failed', `Failed — ${r.summary}.`, r.firstError?.reason ?? null);
         byId('audit-scope').textContent = notes.join(' ');
@@ -83,7 +94,12 @@ export function setUpAuditSection(): void {
           caption.append(list);
         }
       })
-      .catch((error: unknown) => showVerdict(result, 'failed', `Cannot verify — unexpected error: ${String(error)}`, 'input'))
+      .catch((error: unknown) => {
+        // An unusable verification key is the user's to fix (E_ARG / E_KEY); anything else is a bug.
+        const code = (error as { code?: unknown } | null)?.code;
+        const text = error instanceof Error ? error.message : String(error);
+        showVerdict(result, 'failed', code === 'E_ARG' || code === 'E_KEY' ? `Cannot verify — the verification key: ${text}` : `Cannot verify — unexpected error: ${text}`, 'input');
+      })
       .finally(() => (button.disabled = false));
   });
 }

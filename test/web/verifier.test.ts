@@ -5,7 +5,7 @@
 // test/web/artifacts/ (git-ignored) for a person to look at.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -207,7 +207,6 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     await page.locator('#audit-figure').scrollIntoViewIfNeeded();
     await screenshot(page, 'audit-ok');
 
-    const { readFileSync } = await import('node:fs');
     const text = readFileSync(segs[2]!, 'utf8').replace('"reason":"digest_mismatch"', '"reason":"all_good_here"');
     const tampered = file('audit-000000000004.jsonl', text);
     await page.setInputFiles('#audit-files', [segs[0]!, segs[1]!, tampered]);
@@ -218,6 +217,34 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     t.match(bad.text, /broken at audit-000000000004\.jsonl:1: hash mismatch/);
     t.equal((await page.$$('#audit-timeline .break-line')).length, 1, 'the break is drawn');
     await screenshot(page, 'audit-tampered');
+    await page.close();
+  });
+
+  t.test('an epoch-sealed audit log with its verification key, and with another key', async (t) => {
+    const segment = join(source!.dir, 'audit-sealed', 'audit-000000000000.jsonl');
+    const vkeyText = readFileSync(join(source!.dir, 'audit-sealed.vkey.json'), 'utf8');
+    const page = await session.open(pageUrl);
+    await page.setInputFiles('#audit-files', segment);
+    await page.setInputFiles('#vkey-file', file('audit.vkey.json', vkeyText));
+    await page.click('#verify-audit');
+    const ok = await verdict(page, '#audit-result');
+    t.equal(ok.status, 'ok', ok.text);
+    t.match(await page.textContent('#audit-scope'), /Epoch seals checked with audit\.vkey\.json: 4 epochs sealed in order with valid tags; the last 1 record is in an epoch not sealed yet/);
+    t.match(await page.textContent('#audit-scope'), /Stale: the last seal is \d+ epochs behind/, 'the old vector log is reported stale against today\'s clock');
+    await page.locator('#audit-figure').scrollIntoViewIfNeeded();
+    await screenshot(page, 'audit-sealed-ok');
+
+    const other = { ...JSON.parse(vkeyText), k0: 'ab'.repeat(32) };
+    await page.setInputFiles('#vkey-file', file('other.vkey.json', JSON.stringify(other)));
+    await page.click('#verify-audit');
+    const bad = await verdict(page, '#audit-result');
+    t.equal(bad.status, 'failed');
+    t.equal(bad.reason, 'tag mismatch', bad.text);
+    await screenshot(page, 'audit-sealed-other-key');
+
+    await page.setInputFiles('#vkey-file', file('broken.vkey.json', '{"format":"nope"}'));
+    await page.click('#verify-audit');
+    t.match(await verdict(page, '#audit-result'), { status: 'failed', reason: 'input', text: /Cannot verify — the verification key/ });
     await page.close();
   });
 
