@@ -18,8 +18,24 @@ class FaultyLayer implements FileLayer {
   code = 'ENOSPC';
   injected = 0;
   /** Hold asynchronous writes this long before they touch the file (to overlap the critical path). */
-  delayWriteMs = 0;
   asyncWritesPending = 0;
+  /** While set, background writes wait here: the test decides when they land, whatever the machine's load. */
+  #gate: { promise: Promise<void>; open: () => void } | null = null;
+  #waiters: Array<() => void> = [];
+  holdWrites(): void {
+    let open!: () => void;
+    const promise = new Promise<void>((r) => (open = r));
+    this.#gate = { promise, open };
+  }
+  releaseWrites(): void {
+    this.#gate?.open();
+    this.#gate = null;
+  }
+  /** Resolves once a background write is held at the gate. */
+  heldWrite(): Promise<void> {
+    if (this.#gate && this.asyncWritesPending > 0) return Promise.resolve();
+    return new Promise((r) => this.#waiters.push(r));
+  }
   private take(op: keyof FaultyLayer['fail']): boolean {
     const n = this.fail[op] ?? 0;
     if (n <= 0) return false;
@@ -52,7 +68,10 @@ class FaultyLayer implements FileLayer {
   async write(fd: number, buf: Uint8Array, off: number, len: number, pos: number) {
     this.asyncWritesPending++;
     try {
-      if (this.delayWriteMs > 0) await new Promise((r) => setTimeout(r, this.delayWriteMs));
+      if (this.#gate) {
+        for (const wake of this.#waiters.splice(0)) wake();
+        await this.#gate.promise;
+      }
       if (this.take('write')) {
         await nodeFileLayer.write(fd, buf, off, Math.floor(len / 2), pos);
         throw ioError(this.code);
@@ -190,24 +209,26 @@ t.test('a critical emit while a background batch is in flight: same bytes at the
   const layer = new FaultyLayer();
   const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, flush: { mode: 'hybrid', maxEvents: 10, maxDelayMs: 1 }, operationalLog: quietLog });
   await log.flush();
-  layer.delayWriteMs = 30;
   let shard = 0;
   for (let round = 0; round < 3; round++) {
+    layer.holdWrites();
     for (let i = 0; i < 25; i++) log.emit(verifiedEvent(shard++));
-    await new Promise((r) => setTimeout(r, 5)); // a batch is now in flight, held by the delay
+    await layer.heldWrite(); // a batch is now in flight, held at the gate
     t.ok(layer.asyncWritesPending > 0, 'a background write is in flight');
     const r = log.emit(criticalEvent(shard++));
     t.equal(log.health().durableSeq, r.seq, 'the critical record and everything before it are durable on return');
+    layer.releaseWrites();
     for (let i = 0; i < 5; i++) log.emit(verifiedEvent(shard++));
   }
-  // One more overlap where the delayed write fails after the critical path covered it.
+  // One more overlap where the held write fails after the critical path covered it.
+  layer.holdWrites();
   for (let i = 0; i < 25; i++) log.emit(verifiedEvent(shard++));
   layer.fail.write = 1;
-  await new Promise((r) => setTimeout(r, 5));
+  await layer.heldWrite();
   t.ok(layer.asyncWritesPending > 0, 'a background write (doomed to fail) is in flight');
   log.emit(criticalEvent(shard++));
+  layer.releaseWrites();
   await log.flush();
-  layer.delayWriteMs = 0;
   await log.close();
   await expectComplete(t, dir, shard);
 });
