@@ -4,7 +4,7 @@
 // The browser twin of lib/audit/verify.ts's directoryRecordLines (File objects instead of paths).
 import { SEGMENT_PATTERN, sidecarName, sidecarText } from '../dist/audit/segments.js';
 import type { VerifyItem } from '../dist/audit/verify-core.js';
-import { toHex } from '../dist/wasm/bytes.js';
+import { toHex } from '../dist/formats/hex.js';
 
 const SIDECAR_PATTERN = /^(audit-\d{12}\.jsonl)\.sha256$/;
 
