@@ -31,3 +31,13 @@ export function criticalEvent(i: number): AuditEvent {
     },
   };
 }
+
+/** Polls `pred` every 10 ms for up to `ms`; the last answer. */
+export async function waitFor(pred: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (pred()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return pred();
+}
