@@ -3,7 +3,7 @@
 // The shard table (shard-table.ts), audit records (audit-trail.ts) and argument checks
 // (seal-options.ts) live next door; this file is the seal → verify → release → close flow.
 import { createHash } from 'node:crypto';
-import { ClosedError, ContentMismatchError, DeviceError, InvalidArgumentError, SealVerificationError } from '../errors.js';
+import { AuditIoError, ClosedError, ContentMismatchError, DeviceError, InvalidArgumentError, SealVerificationError, VramResidencyError } from '../errors.js';
 import { type Allocation, type Backend, type Device, type DeviceProperties, openDevice } from '../native/index.js';
 import { type SealKey, type WasmCrypto, loadWasm } from '../wasm/index.js';
 import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
@@ -253,8 +253,15 @@ export class VramManager {
 
   async #failVerification(shardId: string, entry: ShardEntry | null, reason: string, expected: string | null, actual: string | null): Promise<never> {
     if (entry) entry.state = 'failed';
-    await this.#trail.verificationFailed(shardId, reason, expected, actual); // on disk before anyone can act on the rejection
-    throw new SealVerificationError(shardId, reason, `shard ${shardId} failed verification: ${reason}. Do not run inference on it; release it and reload the model.`);
+    const advice = `shard ${shardId} failed verification: ${reason}. Do not run inference on it; release it and reload the model.`;
+    try {
+      await this.#trail.verificationFailed(shardId, reason, expected, actual); // on disk before anyone can act on the rejection
+    } catch (error) {
+      // The mismatch is the news, whatever the audit disk says: never a retriable audit error instead.
+      const audit = error instanceof VramResidencyError ? error : new AuditIoError(String(error), error);
+      throw new SealVerificationError(shardId, reason, `${advice} The audit record of this failure is not on disk yet (${audit.code}: ${audit.message}).`, audit);
+    }
+    throw new SealVerificationError(shardId, reason, advice);
   }
 
   /**
