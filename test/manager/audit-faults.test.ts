@@ -6,28 +6,19 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Logger, type ILogObj } from 'tslog';
 import { AuditLogger, queryAuditLogAll, verifyAuditLog } from '../../lib/audit/index.js';
-import { VramManager } from '../../lib/manager/vram-manager.js';
+import { openSimManager } from '../helpers/sim-manager.js';
 import { AuditIoError, SealVerificationError } from '../../lib/errors.js';
-import { mountTmpfs } from '../helpers/tmpfs.js';
+import { mountFillableTmpfs, tmpfsSkip } from '../helpers/tmpfs.js';
 
-const TOKEN = 'test-worker-token-0123456789abcdef';
+const skip = tmpfsSkip;
+
 const LEAF = 4096;
 const quiet = new Logger<ILogObj>({ type: 'hidden' });
 
-t.test('a mismatch found while the audit disk is full is SealVerificationError, every time', async (t) => {
-  const fs = mountTmpfs(t, 1024 * 1024);
-  if (typeof fs === 'string') return t.skip(fs);
+t.test('a mismatch found while the audit disk is full is SealVerificationError, every time', { skip }, async (t) => {
+  const fs = mountFillableTmpfs(t, 1024 * 1024);
   const audit = AuditLogger.open({ dir: join(fs.dir, 'audit'), service: 'worker-1', flush: { mode: 'hybrid' }, retryBackoffMs: { initial: 2, max: 20 }, operationalLog: quiet });
-  const manager = await VramManager.open({
-    token: TOKEN,
-    workerId: 'worker-1',
-    audit,
-    backend: 'host-sim',
-    policy: { allowSimulatedDevice: true },
-    leafSize: LEAF,
-    simulatedCapacityBytes: 1 << 20,
-    faultInjection: true,
-  });
+  const manager = await openSimManager(audit, { simulatedCapacityBytes: 1 << 20 });
   const shard = await manager.sealBytes(randomBytes(4 * LEAF));
   await manager.injectFaultForTesting(shard, 5, 0x01);
   await audit.flush();
