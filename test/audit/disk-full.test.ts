@@ -11,11 +11,9 @@ import { AuditLogger, queryAuditLogAll, verifyAuditLog } from '../../lib/audit/i
 import { mountFillableTmpfs, tmpfsSkip } from '../helpers/tmpfs.js';
 
 const skip = tmpfsSkip;
-import { freshDir, quietLog, verifiedEvent, waitFor } from './helpers.js';
+import { freshDir, quietLog, tsLoaderArgs, verifiedEvent, waitFor } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tsLoader = process.execArgv.filter((a) => a.includes('typescript'));
-const loaderArgs = tsLoader.length > 0 ? tsLoader : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
 
 function segmentText(dir: string): string {
   return readdirSync(dir)
@@ -64,7 +62,7 @@ t.test('a backlog larger than the free space drains as space returns', { skip },
 t.test('killed while draining onto a full disk: the log recovers, verifies and keeps every durable record', { skip }, async (t) => {
   const fs = mountFillableTmpfs(t, 2 * 1024 * 1024);
   const dir = join(fs.dir, 'log');
-  const child = spawn(process.execPath, [...loaderArgs, join(here, 'fixtures', 'disk-full-child.ts'), dir, '4000'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...tsLoaderArgs, join(here, 'fixtures', 'disk-full-child.ts'), dir, '4000'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -41,3 +41,9 @@ export async function waitFor(pred: () => boolean, ms: number): Promise<boolean>
   }
   return pred();
 }
+
+/** Node arguments that run a TypeScript child under the same loader tap gives this process. */
+export const tsLoaderArgs: string[] = (() => {
+  const own = process.execArgv.filter((a) => a.includes('typescript'));
+  return own.length > 0 ? own : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
+})();

@@ -2,10 +2,13 @@
 // count as durable that went into an unlinked file; flush() and close() report E_AUDIT_IO (never a
 // raw ENOENT), the records stay queued, and writing resumes if the directory comes back.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AuditLogger, queryAuditLogAll } from '../../lib/audit/index.js';
 import { AuditIoError } from '../../lib/errors.js';
-import { freshDir, quietLog, verifiedEvent, criticalEvent } from './helpers.js';
+import { criticalEvent, freshDir, quietLog, tsLoaderArgs, verifiedEvent } from './helpers.js';
 
 const fast = { initial: 1, max: 20 };
 
@@ -57,4 +60,13 @@ t.test('the directory comes back: the queued records are written, in order', asy
   await log.close();
   const got = (await queryAuditLogAll(dir, { types: ['seal.verified'] })).map((r) => r.data.shard_id);
   t.same(got, ['shard-1', 'shard-2', 'shard-3'], 'the records emitted after the deletion are in the new directory, once each');
+});
+
+t.test('a real process whose log directory is deleted closes with E_AUDIT_IO and exits by itself', async (t) => {
+  const dir = freshDir(t);
+  const here = dirname(fileURLToPath(import.meta.url));
+  const r = spawnSync(process.execPath, [...tsLoaderArgs, join(here, 'fixtures', 'lost-dir-child.ts'), dir], { encoding: 'utf8', timeout: 60_000 });
+  t.equal(r.signal, null, 'exited by itself (not killed by the timeout)');
+  t.equal(r.status, 0, r.stderr.slice(0, 500));
+  t.equal(r.stdout.trim(), 'closed AuditIoError E_AUDIT_IO');
 });
