@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'E_FREED',
   'E_IO',
   'E_CLOSED',
+  'E_ABORTED',
   'E_AUDIT_BUFFER_FULL',
   'E_AUDIT_LOCKED',
   'E_AUDIT_INVALID_EVENT',
@@ -127,10 +128,13 @@ export class ContentMismatchError extends SealCheckError {
 export class SealVerificationError extends VramResidencyError {
   readonly shardId: string;
   readonly reason: string;
-  constructor(shardId: string, reason: string, message: string) {
-    super('E_SEAL_VERIFICATION', message);
+  /** Set when the critical audit record could not be made durable before this was thrown (it stays queued). */
+  readonly auditError: VramResidencyError | undefined;
+  constructor(shardId: string, reason: string, message: string, auditError?: VramResidencyError) {
+    super('E_SEAL_VERIFICATION', message, auditError === undefined ? {} : { cause: auditError });
     this.shardId = shardId;
     this.reason = reason;
+    this.auditError = auditError;
   }
 }
 
@@ -178,6 +182,13 @@ export class DeviceLostError extends DeviceError {
 export class ClosedError extends VramResidencyError {
   constructor(message: string) {
     super('E_CLOSED', message);
+  }
+}
+
+/** The caller's AbortSignal stopped the operation; whatever it had reserved is released (E_ABORTED). */
+export class AbortError extends VramResidencyError {
+  constructor(message: string, cause?: unknown) {
+    super('E_ABORTED', message, cause === undefined ? {} : { cause });
   }
 }
 

@@ -22,6 +22,7 @@ export {
   PolicyViolationError,
   DeviceError,
   ClosedError,
+  AbortError,
   FileIoError,
   FileChangedError,
   WasmError,

@@ -57,7 +57,7 @@ export const EVENT_CATALOGUE = {
   },
   'vram.deallocated': {
     severity: 'info',
-    fields: { timestamp: 'timestamp', shard_id: 'id', freed_bytes: 'count', remaining_used: 'count', gpu_device: 'count', worker_id: 'id' },
+    fields: { timestamp: 'timestamp', shard_id: 'id', freed_bytes: 'count', remaining_used: 'count', gpu_device: 'count', worker_id: 'id', reason: 'text?' },
   },
   'security.policy_violation': {
     severity: 'critical',

@@ -16,6 +16,8 @@ export interface FileLayer {
   renameSync(from: string, to: string): void;
   /** Make a directory entry change (create, rename) durable. */
   fsyncDirSync(dir: string): void;
+  /** Hard links of an open file: 0 once it was deleted (e.g. with its directory). Optional for test layers. */
+  linkCountSync?(fd: number): number;
 }
 
 export const nodeFileLayer: FileLayer = {
@@ -37,6 +39,7 @@ export const nodeFileLayer: FileLayer = {
     }
   },
   renameSync: (from, to) => fs.renameSync(from, to),
+  linkCountSync: (fd) => fs.fstatSync(fd).nlink,
   fsyncDirSync: (dir) => {
     const fd = fs.openSync(dir, 'r');
     try {

@@ -74,7 +74,7 @@ export const DEFAULTS = {
   writeBytes: WRITE_CAPS.bytes,
 } as const;
 
-type Waiter = { seq: number; resolve: () => void };
+type Waiter = { seq: number; resolve: () => void; reject: (err: Error) => void };
 
 const MASKED_KEYS = ['token', 'secret', 'password', 'authorization', 'apiKey', 'api_key', 'key', 'cookie'];
 
@@ -102,6 +102,11 @@ export class AuditLogger {
   #epochTimer: NodeJS.Timeout | null = null;
   #checkpointer: CheckpointWriter | null = null;
   #checkpointTimer: NodeJS.Timeout | null = null;
+  /** The last write failed because the log directory no longer exists. */
+  #dirGone = false;
+  /** The running drain loop (close waits for it) and the wake-up of its backoff sleep. */
+  #drained: Promise<void> = Promise.resolve();
+  #wake: (() => void) | null = null;
 
   private constructor(opts: AuditLoggerOptions) {
     if (typeof opts?.dir !== 'string' || opts.dir.length === 0) throw new InvalidArgumentError('dir', 'must be a directory path');
@@ -214,12 +219,17 @@ export class AuditLogger {
     return result;
   }
 
-  /** Resolves when every record accepted before the call is written and fsynced. */
+  /**
+   * Resolves when every record accepted before the call is written and fsynced. Waits while the
+   * disk is full; rejects with AuditIoError (records stay queued) while the log directory is gone.
+   */
   flush(): Promise<void> {
     const target = this.#queue.nextSeq - 1;
     if (this.#writer.durableSeq >= target) return Promise.resolve();
-    const p = new Promise<void>((resolve) => this.#waiters.push({ seq: target, resolve }));
+    const p = new Promise<void>((resolve, reject) => this.#waiters.push({ seq: target, resolve, reject }));
+    if (this.#dirGone && !existsSync(this.dir)) this.#rejectWaiters();
     this.#schedule(true);
+    this.#wake?.();
     return p;
   }
 
@@ -234,15 +244,27 @@ export class AuditLogger {
       if (this.#epochTimer) clearTimeout(this.#epochTimer);
       if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
       const head = { size: this.#queue.nextSeq, hash: this.#queue.prev };
-      await this.flush();
+      let failure: unknown = null;
+      await this.flush().catch((err: unknown) => (failure = err));
       if (this.#timer) clearTimeout(this.#timer);
       this.#timer = null;
-      this.#writeCheckpointOf(head.size, head.hash);
+      this.#state = 'closed';
+      this.#wake?.();
+      await this.#drained;
+      this.#writeCheckpointOf(head.size, head.hash); // only if that head is durable
       this.#sealer?.close();
-      this.#writer.close();
+      try {
+        this.#writer.close();
+      } catch (err) {
+        failure ??= err;
+      }
       this.#lock?.release();
       this.#lock = null;
-      this.#state = 'closed';
+      if (failure) {
+        const lost = this.#queue.pending().count;
+        this.#log.error('audit log closed with records not written', { records: lost, dir: this.dir });
+        throw new AuditIoError(`the audit log in ${this.dir} closed, but ${lost} records were not written: ${errInfo(failure).message}`, failure);
+      }
     })();
     return this.#closing;
   }
@@ -346,19 +368,34 @@ export class AuditLogger {
     }
   }
 
-  async #drain(): Promise<void> {
+  #drain(): Promise<void> {
+    return (this.#drained = this.#drainLoop());
+  }
+
+  async #drainLoop(): Promise<void> {
     try {
-      while (this.#queue.length > 0 || this.#writer.owesFsync) {
+      while ((this.#queue.length > 0 || this.#writer.owesFsync) && !this.#isClosed()) {
         const ok = this.#queue.length > 0 ? await this.#writer.writeBatch() : await this.#writer.syncWritten();
-        if (!ok) {
-          await new Promise((r) => setTimeout(r, this.#retryDelay));
+        if (!ok && !this.#isClosed()) {
+          await new Promise<void>((r) => {
+            const timer = setTimeout(r, this.#retryDelay);
+            this.#wake = () => {
+              clearTimeout(timer);
+              r();
+            };
+          });
+          this.#wake = null;
           this.#retryDelay = Math.min(this.#retryDelay * 2, this.#backoff.max);
         }
       }
     } finally {
       this.#draining = false;
     }
-    this.#schedule(false);
+    if (!this.#isClosed()) this.#schedule(false);
+  }
+
+  #isClosed(): boolean {
+    return this.#state === 'closed';
   }
 
   /** The critical path: everything accepted is written and fsynced before emit() returns. */
@@ -372,6 +409,14 @@ export class AuditLogger {
     }
   }
 
+  /** The directory is gone: nobody waits for it to come back; the records stay queued. */
+  #rejectWaiters(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    const n = this.#queue.pending().count;
+    for (const w of waiters) w.reject(new AuditIoError(`the audit directory ${this.dir} no longer exists; ${n} records are queued and are written if it comes back`));
+  }
+
   #resolveWaiters(seq: number): void {
     if (this.#waiters.length === 0) return;
     const still: Waiter[] = [];
@@ -383,10 +428,13 @@ export class AuditLogger {
     const info = errInfo(err);
     this.#lastError = { ...info, at: new Date().toISOString() };
     if (this.#state === 'open') this.#state = 'retrying';
+    this.#dirGone = !existsSync(this.dir);
+    if (this.#dirGone) this.#rejectWaiters();
     this.#log.error(`audit ${what} failed; retrying with backoff`, { code: info.code, message: info.message, dir: this.dir });
   }
 
   #noteSuccess(): void {
+    this.#dirGone = false;
     if (this.#state === 'retrying') {
       this.#state = 'open';
       this.#log.info('audit writes recovered', { dir: this.dir });

@@ -142,9 +142,16 @@ export class RecordQueue {
     return out;
   }
 
-  /** Puts records whose write failed back at the head, in order. */
+  /**
+   * Puts records whose write failed (or whose file was deleted) back, in seq order: usually at the
+   * head, but records of an earlier write can come back after those of a later one.
+   */
   requeue(records: QueuedRecord[]): void {
-    this.#queue = records.concat(this.#queue.slice(this.#head));
+    if (records.length === 0) return;
+    const rest = this.#queue.slice(this.#head);
+    const merged = records.concat(rest);
+    if (rest.length > 0 && rest[0]!.seq < records[records.length - 1]!.seq) merged.sort((a, b) => a.seq - b.seq);
+    this.#queue = merged;
     this.#head = 0;
     for (const r of records) this.#bytes += r.bytes;
   }

@@ -1,24 +1,12 @@
 // The logger's segment writer: owns the open segment file, rotation (size or UTC day), sidecars,
 // the truncate-back of failed writes, and both write paths — the background group commit
 // (async write + fsync) and the synchronous write-through used for critical events.
-import { createHash, type Hash } from 'node:crypto';
-import { join } from 'node:path';
+import type { Hash } from 'node:crypto';
 import type { Logger, ILogObj } from 'tslog';
+import { AuditIoError } from '../errors.js';
 import type { FileLayer } from './file-layer.js';
 import type { QueuedRecord, RecordQueue } from './record-queue.js';
-import { segmentName, sidecarName, sidecarText } from './segments.js';
-
-interface Segment {
-  name: string;
-  fd: number;
-  firstSeq: number;
-  day: string;
-  /** Bytes confirmed written; the file is truncated back to this after a failed write. */
-  size: number;
-  sha: Hash;
-  /** A failed write may have left bytes past `size` that must be cut before the next write. */
-  dirty: boolean;
-}
+import { type Segment, createSegment, isLinked, joinLines, reopenSegment, wholeRecordPrefix, writeSidecarAndClose } from './segment-file.js';
 
 interface InFlight {
   seg: Segment;
@@ -52,12 +40,6 @@ export function errInfo(err: unknown): { code: string; message: string } {
   return { code: e?.code ?? 'E_AUDIT_IO', message: e?.message ?? String(err) };
 }
 
-function joinLines(records: QueuedRecord[]): Buffer {
-  let text = '';
-  for (const r of records) text += r.line;
-  return Buffer.from(text, 'utf8');
-}
-
 export class SegmentWriter {
   readonly #o: SegmentWriterOptions;
   #segment: Segment | null = null;
@@ -67,14 +49,13 @@ export class SegmentWriter {
   /** Last seq whose bytes are written (durable once fsynced). */
   #writtenSeq: number;
   #recordsWritten = 0;
+  /** fds of deleted segments, closed once no asynchronous operation can still use them. */
+  #retired: number[] = [];
 
   constructor(opts: SegmentWriterOptions) {
     this.#o = opts;
     this.#durableSeq = this.#writtenSeq = opts.durableSeq;
-    if (opts.appendTo) {
-      const fd = opts.layer.openSync(join(opts.dir, opts.appendTo.name), 'r+', 0o600);
-      this.#segment = { ...opts.appendTo, fd, dirty: false };
-    }
+    if (opts.appendTo) this.#segment = reopenSegment(opts.layer, opts.dir, opts.appendTo);
   }
 
   get durableSeq(): number {
@@ -95,16 +76,21 @@ export class SegmentWriter {
     return { count: this.#inflight?.records.length ?? 0, bytes: this.#inflight?.buf.length ?? 0 };
   }
 
-  /** fsync, sidecar and close the open segment (at close). */
+  /** fsync, sidecar and close the open segment (at close); the fd is closed even when sealing fails. */
   close(): void {
-    if (this.#segment) this.#sealSegment(this.#segment);
-    this.#segment = null;
+    const seg = this.#segment;
+    try {
+      if (seg && !seg.lost) this.#sealSegment(seg);
+    } finally {
+      this.abandon();
+    }
   }
 
-  /** Closes the file without a sidecar (the logger failed to open). */
+  /** Closes the files without a sidecar (the logger failed to open, or the segment is gone). */
   abandon(): void {
-    if (this.#segment) this.#o.layer.closeSync(this.#segment.fd);
+    if (this.#segment && this.#segment.fd >= 0) this.#retired.push(this.#segment.fd);
     this.#segment = null;
+    for (const fd of this.#retired.splice(0)) this.#o.layer.closeSync(fd);
   }
 
   /** One asynchronous write + fsync of the queue's head. Returns false when it failed and should be retried later. */
@@ -113,6 +99,7 @@ export class SegmentWriter {
     let seg: Segment;
     let records: QueuedRecord[];
     try {
+      this.#dropIfDeleted();
       this.#cutDirtyTail();
       seg = this.#segmentFor(queue.peek()!, true);
       const start = seg.size;
@@ -125,28 +112,54 @@ export class SegmentWriter {
     const offset = seg.size;
     const lastSeq = records[records.length - 1]!.seq;
     this.#inflight = { seg, offset, buf, records, lastSeq };
+    let done = 0;
     try {
-      let done = 0;
       while (done < buf.length) done += await layer.write(seg.fd, buf, done, buf.length - done, offset + done);
-      this.#commitWritten(seg, offset, buf, lastSeq, records.length);
+      this.#commitWritten(seg, offset, buf, records);
       if (seg.dirty) this.#truncateBack(seg); // a failed critical write beyond us
       const covered = this.#writtenSeq;
       await layer.fsync(seg.fd);
       this.#inflight = null;
+      this.#assertLinked(seg);
       this.#markDurable(covered);
       this.#o.onSuccess();
       return true;
     } catch (err) {
       this.#inflight = null;
       if (seg.size >= offset + buf.length && this.#durableSeq >= lastSeq) return true; // the sync path wrote and synced it meanwhile
-      // Not written: cut any partial bytes and retry the records. Written but not synced: the
+      // Not all written (disk full): keep the whole records that landed, cut the torn rest and
+      // retry those records, so a backlog drains as space returns. Written but not synced: the
       // drain loop retries the fsync.
       if (seg.size < offset + buf.length) {
+        const kept = seg.size === offset && !seg.lost ? this.#keepWholeRecords(seg, offset, buf, records, done) : 0;
         this.#truncateBack(seg);
-        queue.requeue(records);
+        queue.requeue(records.slice(kept));
+        if (kept > 0) await this.#syncKept(seg);
       }
       this.#o.onError(err, 'write');
       return false;
+    }
+  }
+
+  /** The records whose bytes all landed before a short write count as written (a record boundary). */
+  #keepWholeRecords(seg: Segment, offset: number, buf: Buffer, records: QueuedRecord[], landed: number): number {
+    const { count, bytes } = wholeRecordPrefix(records, landed);
+    if (count > 0) this.#commitWritten(seg, offset, buf.subarray(0, bytes), records.slice(0, count));
+    return count;
+  }
+
+  /** fsync of the records kept from a short write; if it fails the next write's fsync covers them. */
+  async #syncKept(seg: Segment): Promise<void> {
+    const covered = this.#writtenSeq;
+    this.#asyncFsync = true;
+    try {
+      await this.#o.layer.fsync(seg.fd);
+      if (this.#linked(seg)) this.#markDurable(covered);
+      else this.#lose(seg);
+    } catch {
+      // still owed: owesFsync stays true
+    } finally {
+      this.#asyncFsync = false;
     }
   }
 
@@ -155,7 +168,11 @@ export class SegmentWriter {
     const covered = this.#writtenSeq;
     this.#asyncFsync = true;
     try {
-      if (this.#segment) await this.#o.layer.fsync(this.#segment.fd);
+      const seg = this.#segment;
+      if (seg) {
+        await this.#o.layer.fsync(seg.fd);
+        this.#assertLinked(seg);
+      }
       this.#markDurable(covered);
       this.#o.onSuccess();
       return true;
@@ -175,8 +192,13 @@ export class SegmentWriter {
    */
   writeThroughSync(): void {
     const { queue } = this.#o;
-    if (!this.#inflight) this.#cutDirtyTail();
     const flight = this.#inflight && this.#inflight.seg.size < this.#inflight.offset + this.#inflight.buf.length ? this.#inflight : null;
+    // A batch in flight into a deleted file: its records come back when that write ends.
+    if (flight) this.#assertLinked(flight.seg);
+    else {
+      this.#dropIfDeleted();
+      if (!this.#inflight) this.#cutDirtyTail();
+    }
     let first = true;
     let lastSeg: Segment | null = null;
     let lastSeq = -1;
@@ -190,7 +212,10 @@ export class SegmentWriter {
       lastSeq = records.length > 0 ? records[records.length - 1]!.seq : flight!.lastSeq;
       first = false;
     }
-    if (lastSeg) this.#o.layer.fsyncSync(lastSeg.fd);
+    if (lastSeg) {
+      this.#o.layer.fsyncSync(lastSeg.fd);
+      this.#assertLinked(lastSeg);
+    }
     this.#markDurable(Math.max(lastSeq, this.#writtenSeq));
     this.#o.onSuccess();
   }
@@ -210,8 +235,7 @@ export class SegmentWriter {
       this.#o.queue.requeue(records);
       throw err;
     }
-    const lastSeq = records.length > 0 ? records[records.length - 1]!.seq : flight!.lastSeq;
-    this.#commitWritten(seg, offset, buf, lastSeq, records.length + (flight?.records.length ?? 0));
+    this.#commitWritten(seg, offset, buf, flight ? flight.records.concat(records) : records);
   }
 
   /** A record starts a new segment when the current one is full or a UTC day has passed. */
@@ -223,44 +247,65 @@ export class SegmentWriter {
   #segmentFor(rec: QueuedRecord, mayRotate: boolean): Segment {
     const { dir, layer } = this.#o;
     let seg = this.#segment;
+    if (seg?.lost) {
+      this.#retired.push(seg.fd);
+      this.#segment = seg = null;
+    }
+    if (!this.#asyncBusy()) for (const fd of this.#retired.splice(0)) layer.closeSync(fd);
     if (seg && mayRotate && this.#mustRotate(seg, seg.size, rec)) {
       this.#sealSegment(seg);
       this.#segment = seg = null;
     }
-    if (!seg) {
-      const name = segmentName(rec.seq);
-      const fd = layer.openSync(join(dir, name), 'wx', 0o600);
-      try {
-        layer.fsyncDirSync(dir);
-      } catch (err) {
-        layer.closeSync(fd);
-        throw err;
-      }
-      seg = this.#segment = { name, fd, firstSeq: rec.seq, day: rec.day, size: 0, sha: createHash('sha256'), dirty: false };
-    }
-    return seg;
+    return seg ?? (this.#segment = createSegment(layer, dir, rec));
   }
 
   /** fsync, sidecar, close. Synchronous: runs once per rotateBytes of log, and at close. */
   #sealSegment(seg: Segment): void {
     const { dir, layer } = this.#o;
     layer.fsyncSync(seg.fd);
-    const digest = seg.sha.copy().digest('hex');
-    const tmp = join(dir, sidecarName(seg.name) + '.tmp');
-    layer.writeFileSync(tmp, sidecarText(seg.name, digest), 0o600);
-    layer.renameSync(tmp, join(dir, sidecarName(seg.name)));
-    layer.closeSync(seg.fd);
-    layer.fsyncDirSync(dir);
+    this.#assertLinked(seg);
+    const last = seg.unsynced[seg.unsynced.length - 1];
+    if (last) this.#markDurable(last.seq);
+    writeSidecarAndClose(layer, dir, seg);
   }
 
-  /** Count bytes [offset, offset+buf.length) as written, hashing only what is new. */
-  #commitWritten(seg: Segment, offset: number, buf: Buffer, lastSeq: number, records: number): void {
+  /** Count bytes [offset, offset+buf.length) — exactly `records` — as written, hashing only what is new. */
+  #commitWritten(seg: Segment, offset: number, buf: Buffer, records: QueuedRecord[]): void {
     const end = offset + buf.length;
     if (end <= seg.size) return;
     seg.sha.update(buf.subarray(seg.size - offset));
     seg.size = end;
-    this.#recordsWritten += records;
+    this.#recordsWritten += records.length;
+    for (const r of records) seg.unsynced.push(r);
+    const lastSeq = records[records.length - 1]!.seq;
     if (lastSeq > this.#writtenSeq) this.#writtenSeq = lastSeq;
+  }
+
+  #linked(seg: Segment): boolean {
+    return isLinked(this.#o.layer, seg);
+  }
+
+  /** After an fsync: bytes in a deleted file are on no disk, so they must not count as durable. */
+  #assertLinked(seg: Segment): void {
+    if (!this.#linked(seg)) throw this.#lose(seg);
+  }
+
+  /** Before a write: a segment deleted meanwhile is replaced, and its unsynced records go back to the queue. */
+  #dropIfDeleted(): void {
+    const seg = this.#segment;
+    if (seg && !seg.lost && !this.#linked(seg)) this.#lose(seg);
+  }
+
+  /** The segment's file is gone: its records not yet fsynced are requeued; the file is never used again. */
+  #lose(seg: Segment): AuditIoError {
+    const back = seg.unsynced;
+    seg.unsynced = [];
+    if (!seg.lost) this.#o.log.error('an audit segment was deleted while open; records not yet durable are written again', { segment: seg.name, dir: this.#o.dir });
+    seg.lost = true;
+    this.#o.queue.requeue(back);
+    this.#recordsWritten -= back.length;
+    this.#writtenSeq = this.#durableSeq;
+    return new AuditIoError(`audit segment ${seg.name} in ${this.#o.dir} was deleted while open; ${back.length} records not yet durable are queued again`);
   }
 
   /** True while an asynchronous operation uses the current segment's fd: no rotation (it closes the fd). */
@@ -271,12 +316,14 @@ export class SegmentWriter {
   #markDurable(seq: number): void {
     if (seq <= this.#durableSeq) return;
     this.#durableSeq = seq;
+    const seg = this.#segment;
+    if (seg && seg.unsynced.length > 0) seg.unsynced = seg.unsynced[seg.unsynced.length - 1]!.seq <= seq ? [] : seg.unsynced.filter((r) => r.seq > seq);
     this.#o.onDurable(seq);
   }
 
   /** Before a write: cut what an earlier failed write left past the good length (throws if it cannot). */
   #cutDirtyTail(): void {
-    if (!this.#segment?.dirty) return;
+    if (!this.#segment?.dirty || this.#segment.lost) return;
     this.#o.layer.ftruncateSync(this.#segment.fd, this.#segment.size);
     this.#segment.dirty = false;
   }

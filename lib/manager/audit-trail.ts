@@ -1,6 +1,7 @@
 // The manager's audit records. Every vram.* and seal.* event carries the same timestamp,
 // gpu_device and worker_id; this is the one place that fills them in.
 import type { AuditLogger } from '../audit/index.js';
+import { AuditIoError, VramResidencyError } from '../errors.js';
 import { SHARD_ID_PATTERN } from '../seal/record.js';
 import type { PolicyFinding } from './policy.js';
 
@@ -29,16 +30,29 @@ export class ManagerAuditTrail {
     this.#emitDevice('vram.sealed', { shard_id: shardId, vram_bytes: size, digest });
   }
 
-  deallocated(shardId: string, freed: number, remainingUsed: number): void {
-    this.#emitDevice('vram.deallocated', { shard_id: shardId, freed_bytes: freed, remaining_used: remainingUsed });
+  /** `reason` only when a seal failed or was aborted after allocating (a release needs none). */
+  deallocated(shardId: string, freed: number, remainingUsed: number, reason?: string): void {
+    this.#emitDevice('vram.deallocated', { shard_id: shardId, freed_bytes: freed, remaining_used: remainingUsed, ...(reason === undefined ? {} : { reason }) });
   }
 
   verified(shardId: string): void {
     this.#audit.emit({ type: 'seal.verified', data: { timestamp: now(), shard_id: shardId, worker_id: this.#workerId } });
   }
 
-  /** Critical, and on disk before this resolves: nobody can act on the failure before it is logged. */
-  async verificationFailed(shardId: string, reason: string, expected: string | null, actual: string | null): Promise<void> {
+  /**
+   * Critical, and on disk before this resolves: nobody can act on the failure before it is logged.
+   * Resolves with the audit error instead when the log cannot make it durable now (it stays queued).
+   */
+  async verificationFailed(shardId: string, reason: string, expected: string | null, actual: string | null): Promise<VramResidencyError | undefined> {
+    try {
+      await this.#verificationFailed(shardId, reason, expected, actual);
+      return undefined;
+    } catch (e) {
+      return e instanceof VramResidencyError ? e : new AuditIoError(String(e), e);
+    }
+  }
+
+  async #verificationFailed(shardId: string, reason: string, expected: string | null, actual: string | null): Promise<void> {
     this.#audit.emit({
       type: 'seal.verification_failed',
       severity: 'critical',

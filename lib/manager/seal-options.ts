@@ -48,6 +48,8 @@ export interface SealOptions {
   /** Record the plain SHA-256 in the seal (contentSha256). Implied by expectedSha256. */
   computeContentSha256?: boolean;
   onProgress?: (p: SealProgress) => void;
+  /** Stops the seal: the upload ends at the next piece boundary, and the seal rejects with AbortError. */
+  signal?: AbortSignal;
 }
 
 export interface SealProgress {

@@ -2,13 +2,11 @@
 // holds, never the host copy), re-verifies them before inference, releases them, audits each step.
 // The shard table (shard-table.ts), audit records (audit-trail.ts) and argument checks
 // (seal-options.ts) live next door; this file is the seal → verify → release → close flow.
-import { createHash } from 'node:crypto';
 import { ClosedError, ContentMismatchError, DeviceError, InvalidArgumentError, SealVerificationError } from '../errors.js';
 import { type Allocation, type Backend, type Device, type DeviceProperties, openDevice } from '../native/index.js';
 import { type SealKey, type WasmCrypto, loadWasm } from '../wasm/index.js';
 import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
 import { statDigestible } from '../engines/file-digest.js';
-import { readUnchanged } from '../engines/file-identity.js';
 import { DIGEST_ALG, SEAL_FORMAT, type SealRecord } from '../formats/seal-record.js';
 import { CapacityLedger, type Capacity, allocateWithin } from './capacity-ledger.js';
 import { type VramPolicy, allocationFinding, checkDevicePolicy, enforce, resolveBackend } from './policy.js';
@@ -16,12 +14,11 @@ import { mismatchedLeaves, sampleLeafIndices } from './sampling.js';
 import { SealedShard } from './sealed-shard.js';
 import { ShardTable, type ShardEntry } from './shard-table.js';
 import { ManagerAuditTrail, reportPolicyViolation } from './audit-trail.js';
+import { type Fill, bytesFill, checkSignal, discardReason, fileFill, throwIfAborted } from './fill.js';
 import { type SealOptions, type ShardIdentity, type VerifyOptions, type VerifyResult, type VramManagerOptions, checkOpenOptions, checkSealOptions, checkVerifyOptions } from './seal-options.js';
 
 export type { SealOptions, SealProgress, VerifyOptions, VerifyResult, VramManagerOptions } from './seal-options.js';
 
-/** Puts bytes into the allocation; returns the leaf hashes and (if asked) the plain SHA-256. */
-type Fill = (a: Allocation, onBytes: (done: number) => void, wantSha: boolean) => Promise<{ leafHashes: Uint8Array; sha256: Uint8Array | null }>;
 
 const DEFAULT_SIM_CAPACITY = 1 << 30;
 
@@ -107,33 +104,32 @@ export class VramManager {
     await enforce(checkDevicePolicy(this.#device.properties(), this.#policy), (f) => this.#trail.policyViolation(f, 'operation_refused'));
   }
 
-  /** Streams a file into device memory and seals what the device holds. */
+  /**
+   * Streams a file into device memory and seals what the device holds. `opts.signal` stops the
+   * upload between pieces: the memory is freed, the bytes returned, and it rejects with AbortError.
+   */
   sealFile(path: string, opts: SealOptions = {}): Promise<SealedShard> {
     return this.#operation(async () => {
+      const signal = checkSignal(opts?.signal);
       const size = await statDigestible(path);
       // Exactly the bytes that were sized and reserved; a file that changes meanwhile is not sealed.
-      return this.#seal(size, opts, (allocation, onBytes, wantSha) =>
-        readUnchanged(path, () => allocation.uploadFile(path, { length: size, leafSize: this.leafSize, sha256: wantSha, onProgress: onBytes }),
-          (r) => r.length, 'nothing was sealed; seal it when nothing writes to it'),
-      );
+      return this.#seal(size, opts, (shardId) => fileFill(path, size, this.leafSize, shardId, signal));
     });
   }
 
-  /** Copies bytes into device memory and seals what the device holds. */
+  /** Copies bytes into device memory and seals what the device holds; `opts.signal` as in sealFile. */
   sealBytes(bytes: Uint8Array, opts: SealOptions = {}): Promise<SealedShard> {
     return this.#operation(async () => {
       if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError('bytes', 'must be a Uint8Array');
-      return this.#seal(bytes.length, opts, async (allocation, onBytes, wantSha) => {
-        await allocation.upload(0, bytes);
-        onBytes(bytes.length);
-        const leafList = await allocation.leafHashes(this.leafSize, 0, Math.ceil(bytes.length / this.leafSize));
-        return { leafHashes: leafList, sha256: wantSha ? createHash('sha256').update(bytes).digest() : null };
-      });
+      const signal = checkSignal(opts?.signal);
+      return this.#seal(bytes.length, opts, (shardId) => bytesFill(bytes, this.leafSize, shardId, signal));
     });
   }
 
-  async #seal(size: number, opts: SealOptions, fill: Fill): Promise<SealedShard> {
+  async #seal(size: number, opts: SealOptions, fillFor: (shardId: string) => Fill): Promise<SealedShard> {
     const shard = checkSealOptions(size, this.maxShardBytes, opts, (id) => this.#shards.taken(id));
+    throwIfAborted(opts.signal, shard.shardId); // before anything is reserved or audited
+    const fill = fillFor(shard.shardId);
     const unclaim = this.#shards.claim(shard.shardId); // claimed now: a concurrent seal cannot take the same id
     try {
       const allocation = await allocateWithin(this.#ledger, size, (n) => this.#device.allocate(n), (available, reason) =>
@@ -142,7 +138,7 @@ export class VramManager {
       try {
         return await this.#fillAndSeal(allocation, size, shard, opts, fill);
       } catch (error) {
-        await this.#discard(allocation, size, shard.shardId);
+        await this.#discard(allocation, size, shard.shardId, discardReason(error));
         throw error;
       }
     } finally {
@@ -160,7 +156,9 @@ export class VramManager {
       const seconds = (performance.now() - started) / 1000;
       opts.onProgress?.({ shardId: shard.shardId, bytes: done, totalBytes: size, bytesPerSecond: seconds > 0 ? done / seconds : 0 });
     };
+    throwIfAborted(opts.signal, shard.shardId, 0, size);
     const { leafHashes, sha256 } = await fill(allocation, onBytes, wantSha);
+    throwIfAborted(opts.signal, shard.shardId, size, size);
     const contentSha256 = sha256 ? toHex(sha256) : null;
     if (opts.expectedSha256 !== undefined && !constantTimeEqual(contentSha256 ?? '', opts.expectedSha256)) {
       throw new ContentMismatchError(`the bytes have SHA-256 ${contentSha256}, expected ${opts.expectedSha256}; nothing was sealed`);
@@ -193,14 +191,14 @@ export class VramManager {
    * A seal failed after allocating: free the memory and give the bytes back whatever else fails.
    * If the audit log refuses the record, the logger counts the loss and writes an audit.gap later.
    */
-  async #discard(allocation: Allocation, size: number, shardId: string): Promise<void> {
+  async #discard(allocation: Allocation, size: number, shardId: string, reason: string): Promise<void> {
     try {
       await allocation.free();
     } finally {
       this.#ledger.released(size);
     }
     try {
-      this.#trail.deallocated(shardId, size, this.#ledger.used);
+      this.#trail.deallocated(shardId, size, this.#ledger.used, reason);
     } catch {
       // The original error is the one to report; the logger has counted this record as a gap.
     }
@@ -253,8 +251,12 @@ export class VramManager {
 
   async #failVerification(shardId: string, entry: ShardEntry | null, reason: string, expected: string | null, actual: string | null): Promise<never> {
     if (entry) entry.state = 'failed';
-    await this.#trail.verificationFailed(shardId, reason, expected, actual); // on disk before anyone can act on the rejection
-    throw new SealVerificationError(shardId, reason, `shard ${shardId} failed verification: ${reason}. Do not run inference on it; release it and reload the model.`);
+    const advice = `shard ${shardId} failed verification: ${reason}. Do not run inference on it; release it and reload the model.`;
+    // On disk before anyone can act on the rejection. If the log cannot take it, the mismatch is
+    // still the news: never a retriable audit error instead.
+    const audit = await this.#trail.verificationFailed(shardId, reason, expected, actual);
+    const note = audit ? ` The audit record of this failure is not on disk yet (${audit.code}: ${audit.message}).` : '';
+    throw new SealVerificationError(shardId, reason, advice + note, audit);
   }
 
   /**

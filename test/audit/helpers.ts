@@ -31,3 +31,19 @@ export function criticalEvent(i: number): AuditEvent {
     },
   };
 }
+
+/** Polls `pred` every 10 ms for up to `ms`; the last answer. */
+export async function waitFor(pred: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (pred()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return pred();
+}
+
+/** Node arguments that run a TypeScript child under the same loader tap gives this process. */
+export const tsLoaderArgs: string[] = (() => {
+  const own = process.execArgv.filter((a) => a.includes('typescript'));
+  return own.length > 0 ? own : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
+})();

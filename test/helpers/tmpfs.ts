@@ -1,7 +1,7 @@
 // Small tmpfs mounts for disk-full and read-only tests. Needs root (mount(8)); tests skip with a
 // clear message where mounting is not allowed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmdirSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,6 +34,45 @@ export function mountTmpfs(sizeKiB: number, opts: { ro?: boolean; leaveFreeKiB?:
     unmount() {
       spawnSync('umount', [dir]);
       rmdirSync(dir);
+    },
+  };
+}
+
+/** A tmpfs whose free space a test takes away (fill) and gives back (free) while a writer runs. */
+export interface FillableTmpfs {
+  dir: string;
+  /** Writes a filler file until the filesystem is full. */
+  fill(): void;
+  /** Gives back `bytes` of the filler (or all of it). */
+  free(bytes?: number): void;
+}
+
+/** Mounts a tmpfs of `sizeBytes` for one test (unmounted, lazily, at teardown). */
+export function mountFillableTmpfs(t: { teardown(fn: () => void): void }, sizeBytes: number): FillableTmpfs {
+  const fs = mountTmpfs(Math.ceil(sizeBytes / 1024));
+  let filler: number | null = null;
+  t.teardown(() => {
+    if (filler !== null) closeSync(filler);
+    rmSync(join(fs.dir, 'filler'), { force: true });
+    fs.unmount();
+  });
+  return {
+    dir: fs.dir,
+    fill() {
+      filler ??= openSync(join(fs.dir, 'filler'), 'a');
+      const chunk = Buffer.alloc(4096, 0x5a);
+      for (;;) {
+        try {
+          if (writeSync(filler, chunk) < chunk.length) return;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return;
+          throw error;
+        }
+      }
+    },
+    free(bytes) {
+      if (filler === null) return;
+      ftruncateSync(filler, bytes === undefined ? 0 : Math.max(0, fstatSync(filler).size - bytes));
     },
   };
 }

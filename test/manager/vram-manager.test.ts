@@ -11,6 +11,7 @@ import { SealedShard } from '../../lib/manager/sealed-shard.js';
 import { validateSealRecord } from '../../lib/seal/record.js';
 import { verifySealRecord } from '../../lib/seal/offline.js';
 import { oracleMth } from '../helpers/oracle.js';
+import { openSimManager } from '../helpers/sim-manager.js';
 
 const TOKEN = 'test-worker-token-0123456789abcdef';
 const LEAF = 4096;
@@ -21,17 +22,7 @@ function tempDir(): string {
 
 async function openManager(dir: string, extra: Partial<Parameters<typeof VramManager.open>[0]> = {}) {
   const audit = AuditLogger.open({ dir: join(dir, 'audit'), service: 'worker-1', flush: { mode: 'hybrid' } });
-  const manager = await VramManager.open({
-    token: TOKEN,
-    workerId: 'worker-1',
-    audit,
-    backend: 'host-sim',
-    policy: { allowSimulatedDevice: true },
-    leafSize: LEAF,
-    simulatedCapacityBytes: 1 << 22,
-    faultInjection: true,
-    ...extra,
-  });
+  const manager = await openSimManager(audit, extra);
   return { audit, manager };
 }
 
