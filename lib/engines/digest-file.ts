@@ -4,9 +4,10 @@
 // own WASM instance and returns the chunk's leaf hashes; the main thread folds them into the tree
 // in file order. Reading in the workers keeps the main thread nearly idle and copies every byte
 // once (page cache → WASM memory) instead of three times (→ JS buffer → transfer → WASM memory).
-// Workers take tens of milliseconds to start; until the first one is up, the main thread reads
-// and hashes chunks itself rather than wait. The plain SHA-256, when asked for, is computed on the
-// main thread from its own sequential read, in file order.
+// The pool stays warm for a few seconds after a call (./digest-worker-pool), so the next file
+// starts hashing at once; when workers must be started, the main thread reads and hashes chunks
+// itself until the first one is up rather than wait. The plain SHA-256, when asked for, is
+// computed on the main thread from its own sequential read, in file order.
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -14,7 +15,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { assertInteger } from '../formats/args.js';
 import { DEFAULT_LEAF_SIZE, assertLeafSize } from '../formats/leaf-size.js';
 import { compileWasmModule, loadWasm } from '../wasm/load.js';
-import { LeafWorkerPool, type LeafResult } from './digest-worker-pool.js';
+import { acquireLeafPool, releaseLeafPool, type LeafResult } from './digest-worker-pool.js';
 import { type FileDigest, digestibleSize, fileIoError, fileOpError, statDigestible } from './file-stat.js';
 
 export type { FileDigest } from './file-stat.js';
@@ -82,7 +83,7 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
     await file.close();
     throw e instanceof InvalidArgumentError ? e : fileOpError(path, 'fstat', e);
   }
-  const pool = new LeafWorkerPool(threads, { fd: file.fd, module: compiled });
+  const pool = acquireLeafPool(threads, compiled);
   // Main-thread reads (for the content SHA-256, and for hashing while workers start) reuse one buffer.
   const mainBuffer = contentHash ? new Uint8Array(chunkBytes) : null;
   let startupBuffer = mainBuffer;
@@ -94,10 +95,10 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
     for (;;) {
       while (position < totalBytes && inFlight.length < threads * JOBS_PER_WORKER) {
         const length = Math.min(chunkBytes, totalBytes - position);
-        let result: Promise<LeafResult>;
         if (pool.anyReady) {
-          result = pool.hashLeaves(position, length, leafSize);
+          const result = pool.hashLeaves(file.fd, position, length, leafSize);
           result.catch(() => {}); // awaited in order below; avoid an unhandled rejection meanwhile
+          inFlight.push({ length, result }); // before any await: the finally block waits for it
           if (contentHash) {
             const bytes = mainBuffer!.subarray(0, length);
             await readExactly(file, bytes, position, path);
@@ -108,9 +109,8 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
           const bytes = startupBuffer.subarray(0, length);
           await readExactly(file, bytes, position, path);
           contentHash?.update(bytes);
-          result = Promise.resolve({ leafHashes: wasm.hashLeaves(bytes, leafSize) });
+          inFlight.push({ length, result: Promise.resolve({ leafHashes: wasm.hashLeaves(bytes, leafSize) }) });
         }
-        inFlight.push({ length, result });
         position += length;
       }
       const next = inFlight.shift();
@@ -123,7 +123,9 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
     const leafCount = combiner.leafCount();
     return { digest: combiner.digest(), size: combined, sha256: contentHash ? new Uint8Array(contentHash.digest()) : null, leafCount };
   } finally {
-    await pool.terminate();
+    // On failure or abort, let this call's queued jobs finish before the descriptor is closed.
+    await Promise.allSettled(inFlight.map((chunk) => chunk.result));
+    await releaseLeafPool(pool);
     await file.close();
   }
 }

@@ -5,14 +5,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { StagedLeafHasher } from '../wasm/staged-leaves.js';
 
 export interface LeafWorkerData {
-  /** A file descriptor opened by the main thread (shared by all threads of the process). */
-  fd: number;
   /** The WebAssembly.Module compiled by the parent: no decode/compile here, shared optimized code. */
   module?: object;
 }
 /** Hash the leaves of file bytes [position, position + length); position is on a leaf boundary. */
 export interface LeafJob {
   id: number;
+  /** A file descriptor opened by the main thread (shared by all threads of the process), open until the job is answered. */
+  fd: number;
   position: number;
   length: number;
   leafSize: number;
@@ -32,7 +32,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function hashRange(hasher: StagedLeafHasher, fd: number, job: LeafJob): Uint8Array {
+function hashRange(hasher: StagedLeafHasher, job: LeafJob): Uint8Array {
+  const { fd } = job;
   hasher.begin(job.leafSize);
   const parts: Uint8Array[] = [];
   for (let done = 0; done < job.length; ) {
@@ -52,14 +53,14 @@ function hashRange(hasher: StagedLeafHasher, fd: number, job: LeafJob): Uint8Arr
 
 const port = parentPort;
 if (port) {
-  const { fd, module } = workerData as LeafWorkerData;
+  const { module } = workerData as LeafWorkerData;
   // Jobs sent before this listener is attached wait in the port's queue.
   const hasher = await StagedLeafHasher.create(module);
   port.postMessage({ ready: true } satisfies LeafWorkerMessage);
   port.on('message', (job: LeafJob) => {
     let result: LeafWorkerMessage;
     try {
-      result = { id: job.id, leafHashes: hashRange(hasher, fd, job) };
+      result = { id: job.id, leafHashes: hashRange(hasher, job) };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       result = { id: job.id, error: code ? `read failed (${code})` : e instanceof Error ? e.message : String(e) };
