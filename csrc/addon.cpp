@@ -15,6 +15,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
       {"cpuMth", vrr::CpuMth},
       {"cpuSha256", vrr::CpuSha256},
       {"cpuMthFile", vrr::CpuMthFile},
+      {"cpuSha256File", vrr::CpuSha256File},
       {"openDevice", vrr::OpenDevice},
       {"loseDevice", vrr::LoseDevice},
       {"deviceProperties", vrr::DeviceProps},

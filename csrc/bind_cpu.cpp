@@ -115,4 +115,21 @@ Napi::Value CpuMthFile(const Napi::CallbackInfo& info) {
   });
 }
 
+// Plain SHA-256 of a whole file (model signatures hash many files, one stream each).
+Napi::Value CpuSha256File(const Napi::CallbackInfo& info) {
+  return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
+    const std::string path = JsOptions(info).string("path");
+    auto result = std::make_shared<CpuFileSha256>();
+    auto* worker = new PromiseWorker(
+        env, [=] { *result = cpuSha256File(path); },
+        [=](Napi::Env e) -> Napi::Value {
+          Napi::Object out = Napi::Object::New(e);
+          out.Set("sha256", copyToBuffer(e, result->sha256, 32));
+          out.Set("size", Napi::Number::New(e, static_cast<double>(result->size)));
+          return out;
+        });
+    return worker->queue();
+  });
+}
+
 }  // namespace vrr

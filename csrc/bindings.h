@@ -11,6 +11,7 @@ Napi::Value CoreSha256(const Napi::CallbackInfo& info);
 Napi::Value CpuMth(const Napi::CallbackInfo& info);
 Napi::Value CpuSha256(const Napi::CallbackInfo& info);
 Napi::Value CpuMthFile(const Napi::CallbackInfo& info);
+Napi::Value CpuSha256File(const Napi::CallbackInfo& info);
 
 // bind_device.cpp: devices and allocation lifetimes
 Napi::Value OpenDevice(const Napi::CallbackInfo& info);

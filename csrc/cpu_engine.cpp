@@ -146,6 +146,22 @@ CpuFileDigest cpuMthFile(const std::string& path, uint32_t leafSize, uint64_t of
   return result;
 }
 
+CpuFileSha256 cpuSha256File(const std::string& path) {
+  ReadOnlyFile file(path);
+  CpuFileSha256 result{};
+  result.size = resolveFileRange(file, 0, -1);
+  Sha256Stream sha;
+  std::vector<uint8_t> buffer(std::min<uint64_t>(std::max<uint64_t>(result.size, 1), 4u << 20));
+  for (uint64_t done = 0; done < result.size;) {
+    const uint64_t n = std::min<uint64_t>(buffer.size(), result.size - done);
+    file.readExactly(done, buffer.data(), n);
+    sha.update(buffer.data(), n);
+    done += n;
+  }
+  sha.finish(result.sha256);
+  return result;
+}
+
 bool cpuHasShaExtensions() {
 #if defined(__x86_64__) || defined(__i386__)
   unsigned a = 0, b = 0, c = 0, d = 0;

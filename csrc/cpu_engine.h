@@ -20,6 +20,13 @@ struct CpuFileDigest {
 CpuFileDigest cpuMthFile(const std::string& path, uint32_t leafSize, uint64_t offset, int64_t length, unsigned threads,
                          bool sha256);
 
+// Plain SHA-256 of a whole file, one sequential stream (callers hash many files in parallel).
+struct CpuFileSha256 {
+  uint8_t sha256[32];
+  uint64_t size;
+};
+CpuFileSha256 cpuSha256File(const std::string& path);
+
 // True when the CPU has the SHA extensions OpenSSL uses (SHA-NI on x86-64).
 bool cpuHasShaExtensions();
 

@@ -31,6 +31,7 @@ export interface NativeAddon {
   cpuMthFile(o: { path: string; leafSize: number; offset: number; length?: number; threads?: number; sha256?: boolean }):
     Promise<{ digest: Uint8Array; size: number; sha256: Uint8Array | null }>;
   cpuSha256(o: { data: Uint8Array }): Promise<Uint8Array>;
+  cpuSha256File(o: { path: string }): Promise<{ sha256: Uint8Array; size: number }>;
   openDevice(o: { backend: string; index: number; capacityBytes: number; faultInjection?: boolean; threads?: number;
     simulatedCopyDelayMicros?: number; simulatedOrderingBug?: boolean }): Promise<number>;
   loseDevice(o: { device: number }): void;

@@ -11,6 +11,8 @@ export interface CpuEngine {
   mthFile(path: string, opts: MthFileOptions): Promise<{ digest: Uint8Array; size: number; sha256: Uint8Array | null }>;
   /** Plain SHA-256. */
   sha256(data: Uint8Array): Promise<Uint8Array>;
+  /** Plain SHA-256 of a whole file, off the event loop (one stream; hash several files at once for parallelism). */
+  sha256File(path: string): Promise<{ sha256: Uint8Array; size: number }>;
 }
 
 export const cpuEngine: CpuEngine = {
@@ -34,5 +36,11 @@ export const cpuEngine: CpuEngine = {
   async sha256(data) {
     const owned = ownedBytes('data', data);
     return new Uint8Array(await callNative(() => loadNative().cpuSha256({ data: owned })));
+  },
+
+  async sha256File(path) {
+    checkPath('path', path);
+    const r = await callNative(() => loadNative().cpuSha256File({ path }));
+    return { sha256: new Uint8Array(r.sha256), size: r.size };
   },
 };
