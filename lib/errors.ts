@@ -11,6 +11,9 @@ export const ERROR_CODES = [
   'E_SIZE_MISMATCH',
   'E_DIGEST_MISMATCH',
   'E_CONTENT_MISMATCH',
+  'E_SIGNATURE_MISMATCH',
+  'E_MODEL_MISMATCH',
+  'E_KEY',
   'E_SEAL_VERIFICATION',
   'E_INSUFFICIENT_VRAM',
   'E_OUT_OF_MEMORY',
@@ -67,22 +70,31 @@ export class InvalidArgumentError extends VramResidencyError {
   }
 }
 
-/** SPEC §3 reasons, in checking order, spelled as in shared/vectors/seal.json. */
+/**
+ * SPEC §3 reasons, in checking order, spelled as in shared/vectors/seal.json; SPEC §5 adds
+ * `signature mismatch` (attestations) and `unlisted file` / `missing file` (model signatures).
+ */
 export type SealFailureReason =
   | 'malformed'
   | 'wrong key'
   | 'mac mismatch'
+  | 'signature mismatch'
   | 'size mismatch'
   | 'digest mismatch'
-  | 'content mismatch';
+  | 'content mismatch'
+  | 'unlisted file'
+  | 'missing file';
 
 const reasonCodes: Record<SealFailureReason, ErrorCode> = {
   malformed: 'E_MALFORMED',
   'wrong key': 'E_WRONG_KEY',
   'mac mismatch': 'E_MAC_MISMATCH',
+  'signature mismatch': 'E_SIGNATURE_MISMATCH',
   'size mismatch': 'E_SIZE_MISMATCH',
   'digest mismatch': 'E_DIGEST_MISMATCH',
   'content mismatch': 'E_CONTENT_MISMATCH',
+  'unlisted file': 'E_MODEL_MISMATCH',
+  'missing file': 'E_MODEL_MISMATCH',
 };
 
 /** A seal record or the bytes it covers failed a SPEC §3 check; `reason` is the SPEC wording. */
@@ -121,6 +133,33 @@ export class DigestMismatchError extends SealCheckError {
 export class ContentMismatchError extends SealCheckError {
   constructor(message: string) {
     super('content mismatch', message);
+  }
+}
+
+/** A DSSE signature (SPEC §5) does not verify under the given public key. */
+export class SignatureMismatchError extends SealCheckError {
+  constructor(message: string) {
+    super('signature mismatch', message);
+  }
+}
+
+/**
+ * A model directory disagrees with its signed manifest (SPEC §5 OMS): a file's SHA-256 differs
+ * (`digest mismatch`), a file is not in the manifest (`unlisted file`), or a listed one is gone
+ * (`missing file`). `path` is the file, relative to the model directory.
+ */
+export class ModelMismatchError extends SealCheckError {
+  readonly path: string;
+  constructor(reason: 'digest mismatch' | 'unlisted file' | 'missing file', path: string, message: string) {
+    super(reason, message);
+    this.path = path;
+  }
+}
+
+/** A key file that cannot be used: unreadable, not PEM, not the expected kind, an unsupported curve. */
+export class KeyError extends VramResidencyError {
+  constructor(message: string, cause?: unknown) {
+    super('E_KEY', message, { cause });
   }
 }
 

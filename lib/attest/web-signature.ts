@@ -1,0 +1,49 @@
+// Signature verification with WebCrypto (browsers and Node alike): Ed25519, and ECDSA with the
+// hash SPEC §5 pairs with each curve. DSSE carries ECDSA signatures in DER; WebCrypto wants r ‖ s.
+import { KeyError } from '../errors.js';
+import { EC_SIZE, ecdsaDerToRaw, type KeyAlgorithm } from './der.js';
+import type { PublicKeyInfo } from './public-key.js';
+
+/** Verifies one signature over `message`; false on any mismatch (never throws for bad signatures). */
+export type SignatureVerifier = (key: PublicKeyInfo, message: Uint8Array, signature: Uint8Array) => Promise<boolean>;
+
+export const EC_HASH: Record<Exclude<KeyAlgorithm, 'ed25519'>, 'SHA-256' | 'SHA-384' | 'SHA-512'> = {
+  p256: 'SHA-256',
+  p384: 'SHA-384',
+  p521: 'SHA-512',
+};
+const CURVE = { p256: 'P-256', p384: 'P-384', p521: 'P-521' } as const;
+
+// The slice of WebCrypto used here (the project builds without the DOM type library).
+interface Subtle {
+  importKey(format: 'spki', key: Uint8Array, algorithm: object, extractable: boolean, usages: string[]): Promise<unknown>;
+  verify(algorithm: object, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
+}
+
+function subtle(): Subtle {
+  const s = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
+  if (!s) throw new KeyError('WebCrypto (crypto.subtle) is not available here; browsers expose it only on secure (https or localhost) pages');
+  return s;
+}
+
+async function importKey(key: PublicKeyInfo): Promise<unknown> {
+  const algorithm = key.algorithm === 'ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', namedCurve: CURVE[key.algorithm] };
+  try {
+    return await subtle().importKey('spki', key.spki, algorithm, false, ['verify']);
+  } catch (error) {
+    throw new KeyError(
+      `this runtime's WebCrypto cannot verify ${key.algorithm} signatures (${(error as Error).name}); use a current browser or the Node entry`,
+    );
+  }
+}
+
+export const webCryptoVerifier: SignatureVerifier = async (key, message, signature) => {
+  const cryptoKey = await importKey(key);
+  if (key.algorithm === 'ed25519') {
+    if (signature.length !== 64) return false;
+    return subtle().verify({ name: 'Ed25519' }, cryptoKey, signature, message);
+  }
+  const raw = ecdsaDerToRaw(signature, EC_SIZE[key.algorithm]);
+  if (raw === null) return false;
+  return subtle().verify({ name: 'ECDSA', hash: EC_HASH[key.algorithm] }, cryptoKey, raw, message);
+};
