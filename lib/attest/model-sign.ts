@@ -16,7 +16,8 @@ export interface ModelHashOptions {
   onProgress?: (p: HashProgress) => void;
 }
 
-function requireEcdsa(algorithm: string, argument: string): void {
+/** OMS keys are ECDSA: an Ed25519 key is a usage error that says why (`argument` names the flag or option). */
+export function requireEcdsa(algorithm: string, argument: string): void {
   if (algorithm === 'ed25519') {
     throw new InvalidArgumentError(
       argument,

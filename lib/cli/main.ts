@@ -7,6 +7,8 @@ import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDigest } from './commands/digest.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerKeygen } from './commands/keygen.js';
+import { registerModelSigning } from './commands/model-signing.js';
 import { registerSeal } from './commands/seal.js';
 import { registerVerifier } from './commands/verifier.js';
 import { registerVerify } from './commands/verify.js';
@@ -24,7 +26,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces on errors')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const register of [registerDoctor, registerDemo, registerSeal, registerVerify, registerDigest, registerAudit, registerBench, registerVerifier]) {
+  for (const register of [registerDoctor, registerDemo, registerSeal, registerVerify, registerKeygen, registerModelSigning, registerDigest, registerAudit, registerBench, registerVerifier]) {
     register(program);
   }
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) command.exitOverride();

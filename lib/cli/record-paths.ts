@@ -34,10 +34,11 @@ function isInside(path: string, dir: string): boolean {
 /**
  * One record path per input: FILE.seal.json beside it, `out` itself for a single input (unless it
  * is a directory), or `out/BASENAME.seal.json`. Throws E_ARG (naming --out) before any sealing.
+ * `suffix` '.bundle.json' places seal attestations the same way (`--bundle-out`).
  */
-export function recordPaths(files: string[], out: string | undefined, auditDir: string): string[] {
+export function recordPaths(files: string[], out: string | undefined, auditDir: string, suffix = '.seal.json'): string[] {
   const isDir = out !== undefined && (files.length > 1 || statSync(out, { throwIfNoEntry: false })?.isDirectory() === true);
-  const paths = out === undefined ? files.map((f) => `${f}.seal.json`) : isDir ? files.map((f) => join(out, `${basename(f)}.seal.json`)) : [out];
+  const paths = out === undefined ? files.map((f) => `${f}${suffix}`) : isDir ? files.map((f) => join(out, `${basename(f)}${suffix}`)) : [out];
   const flag = out === undefined ? 'files' : '--out';
   paths.forEach((path, i) => {
     const input = files.find((f) => sameFile(path, f));

@@ -251,9 +251,10 @@ t.test('on a terminal: a progress bar, and emphasis unless NO_COLOR', { skip: ex
 });
 
 t.test('review findings: one JSON document, usage errors as usage errors', async (t) => {
-  const usage = cli(['verify', model, '--json']);
+  const usage = cli(['verify', '--json']);
   t.equal(usage.status, 2);
-  t.match(usage.json, { ok: false, error: { code: 'E_USAGE', message: /--seal/ } }, 'a commander usage error still prints JSON with --json');
+  t.match(usage.json, { ok: false, error: { code: 'E_USAGE', message: /file/ } }, 'a commander usage error still prints JSON with --json');
+  t.match(cli(['verify', model, '--json']).json, { ok: false, error: { code: 'E_ARG', message: /--seal.*--bundle/ } }, 'neither --seal nor --bundle');
   const hold = cli(['seal', model, '--simulate', '--audit-dir', join(work, 'audit-h2'), '--json', '--hold', '--interval', '0']);
   t.equal(hold.status, 2);
   t.match(hold.json, { ok: false, error: { code: 'E_ARG', message: /--interval/ } }, 'bad --interval is refused before sealing, one document');

@@ -3,6 +3,8 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { loadSigningKeyFile } from '../../attest/node-keys.js';
+import { serializeBundle, signSealRecord } from '../../attest/seal-node.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { Reporter } from '../reporter.js';
@@ -28,6 +30,8 @@ export function registerSeal(program: Command): void {
     .option('--leaf-size <bytes>', 'leaf size: a power of two from 4096 to 16777216', '65536')
     .option('--audit-dir <dir>', 'audit log directory', 'vram-residency-audit')
     .option('--out <path>', 'seal record file (one input) or directory (default: FILE.seal.json beside each file)')
+    .option('--sign-key <file>', 'also sign each seal (Sigstore bundle) with this private key (PKCS#8 PEM), checkable without the token')
+    .option('--bundle-out <path>', 'with --sign-key: bundle file (one input) or directory (default: FILE.bundle.json beside each file)')
     .option('--hold', 'stay resident and re-verify on a schedule until interrupted')
     .option('--interval <seconds>', 'with --hold: seconds between verifications', '30')
     .option('--samples <n>', 'with --hold: leaves per sampled verification (every 10th run is full)', '16')
@@ -40,6 +44,9 @@ export function registerSeal(program: Command): void {
       const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
       const outFor = recordPaths(files, opts.out, opts.auditDir);
       prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
+      if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
+      const signer = opts.signKey ? await loadSigningKeyFile(opts.signKey, '--sign-key') : null;
+      const bundleFor = signer ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
       const { audit, manager } = await openWorker(reporter, {
         token,
         workerId: opts.workerId ?? defaultWorkerId(),
@@ -63,10 +70,11 @@ export function registerSeal(program: Command): void {
           });
           bar.stop();
           writeRecordFile(outFor[i]!, shard.recordJson());
+          if (signer) writeRecordFile(bundleFor[i]!, serializeBundle(signSealRecord(shard.toRecord(), signer)));
           sealed.push(shard);
-          reporter.line(`sealed ${file} → ${outFor[i]} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`);
+          reporter.line(`sealed ${file} → ${outFor[i]}${signer ? ` + ${bundleFor[i]}` : ''} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`);
         }
-        const shards = sealed.map((s, i) => ({ file: files[i], record: outFor[i], ...s.toRecord() }));
+        const shards = sealed.map((s, i) => ({ file: files[i], record: outFor[i], ...(signer ? { bundle: bundleFor[i] } : {}), ...s.toRecord() }));
         // One JSON document per run: with --hold it comes at the end, with the rounds verified.
         const rounds = schedule ? await hold(reporter, manager, sealed, schedule) : undefined;
         reporter.result({ ok: true, shards, ...(rounds === undefined ? {} : { rounds }) });

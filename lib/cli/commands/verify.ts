@@ -1,7 +1,7 @@
 // `vram-residency verify FILE --seal RECORD`: offline verification of a file against its seal record.
 import type { Command } from 'commander';
 import { defaultEngine, parseEngine, statRegularFile } from '../../engines/file-digest.js';
-import { MalformedSealError } from '../../errors.js';
+import { InvalidArgumentError, MalformedSealError } from '../../errors.js';
 import { MAX_SEAL_RECORD_BYTES, parseSealRecord } from '../../seal/record.js';
 import { verifySealedFile } from '../../seal/offline.js';
 import type { Reporter } from '../reporter.js';
@@ -9,18 +9,27 @@ import { runCommand } from '../run.js';
 import { readSmallFile } from '../small-file.js';
 import { readToken } from '../token.js';
 import { decodeStrictUtf8 } from '../../formats/well-formed.js';
+import { verifyFileWithBundle } from './verify-bundle.js';
 
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('verify a file against its seal record, offline (shape, key, MAC, size, digest, SHA-256)')
+    .description('verify a file against its seal record (with the token) or its signed attestation (with a public key), offline')
     .argument('<file>', 'the model file or shard')
-    .requiredOption('--seal <record>', 'the seal record JSON file')
+    .option('--seal <record>', 'the seal record JSON file (needs the worker token)')
+    .option('--bundle <bundle>', 'the seal attestation (Sigstore bundle) instead of --seal: no token needed')
+    .option('--pubkey <file>', "with --bundle: the signer's public key (SPKI PEM)")
     .option('--token-env <var>', 'environment variable holding the worker token', 'VRAM_RESIDENCY_TOKEN')
     .option('--token-file <file>', 'file holding the worker token')
     .option('--engine <engine>', 'wasm, native or node (default: native when the addon loaded, else wasm)')
     .option('--json', 'print one JSON document')
     .action(runCommand(async (reporter: Reporter, file: string, opts: Record<string, string>) => {
+      if ((opts.seal === undefined) === (opts.bundle === undefined)) {
+        throw new InvalidArgumentError('--seal', 'give either --seal RECORD (with the worker token) or --bundle BUNDLE --pubkey KEY');
+      }
+      if (opts.bundle !== undefined) {
+        return verifyFileWithBundle(reporter, file, { bundle: opts.bundle, pubkey: opts.pubkey, engine: opts.engine ? parseEngine(opts.engine) : defaultEngine() });
+      }
       const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
       const text = readSealRecordFile(opts.seal!);
       const engine = opts.engine ? parseEngine(opts.engine) : defaultEngine();
