@@ -1,7 +1,7 @@
 // The browser entry, `vram-residency/wasm`: the WASM crypto core plus everything that verifies
 // seal records and sealed bytes with it. Compiled by tsconfig.browser.json (DOM libs, no Node
 // types), so nothing reachable from here can import a Node built-in. Browser-safe code of other
-// rooms (e.g. lib/attest verification, the audit verifier core) is re-exported here once it exists.
+// rooms (lib/attest verification here; e.g. the audit verifier core) is re-exported here once it exists.
 export * from '../wasm/index.js';
 export { createSealedStreamVerifier, verifySealRecord, verifySealedBytes, type SealedStreamVerifier, type TokenOption } from '../seal/verify-bytes.js';
 export { parseSealRecord, validateSealRecord, serializeSealRecord, type SealRecord } from '../seal/record.js';
@@ -18,3 +18,10 @@ export { VerificationKey, parseVerificationKey } from '../audit/sealing/verifica
 export { parseCheckpointNote, parseNotePublicKey, webCryptoEd25519, type CheckpointNote, type NotePublicKey } from '../audit/sealing/checkpoint-note.js';
 export type { SealingReport } from '../audit/sealing/seal-check.js';
 export type { CheckpointReport } from '../audit/sealing/checkpoint-check.js';
+
+// Seal attestations (SPEC §5) with only the signer's public key: WebCrypto signatures, WASM hashing.
+export {
+  createSealBundleStreamVerifier, verifySealBundle, verifySealBundleBytes, type BundleStreamVerifier, type PublicKeyOption,
+} from '../attest/seal-bundle.js';
+export { parsePublicKeyPem, type KeyAlgorithm, type PublicKeyInfo } from '../attest/public-key.js';
+export { pae, type SigstoreBundle } from '../attest/dsse.js';
