@@ -4,7 +4,8 @@
 //
 // Rooms: manager/ (VramManager, seal → verify → release), seal/ (records, offline checks),
 // audit/ (logger, verify, query), engines/ (file digests: wasm, native, node), native/ (addon),
-// wasm/ (WASM crypto core), formats/ (browser-safe shared formats), browser/ (browser entry),
+// attest/ (signatures: keys, seal attestations, model signatures), wasm/ (WASM crypto core),
+// formats/ (browser-safe shared formats), browser/ (browser entry),
 // cli/ (the vram-residency command).
 export {
   ERROR_CODES,
@@ -17,6 +18,9 @@ export {
   SizeMismatchError,
   DigestMismatchError,
   ContentMismatchError,
+  SignatureMismatchError,
+  ModelMismatchError,
+  KeyError,
   SealVerificationError,
   InsufficientVramError,
   PolicyViolationError,
@@ -98,3 +102,47 @@ export { digestFile, type DigestFileOptions, type FileDigest } from './engines/d
 export { digestFileWith, ENGINES, defaultEngine, type Engine } from './engines/file-digest.js';
 export { DeviceLostError, nativeStatus, openDevice, cpuEngine, type Backend, type DeviceProperties, type FreeResult, type NativeStatus } from './native/index.js';
 export { loadWasm, type WasmCrypto, type SealKey } from './wasm/index.js';
+
+// Public-key attestations (SPEC §5): keys, seal attestations, OpenSSF model signatures.
+export {
+  KEYGEN_ALGORITHMS,
+  generateKeyPair,
+  writeKeyPair,
+  loadSigningKey,
+  loadSigningKeyFile,
+  parsePublicKeyPem,
+  BUNDLE_MEDIA_TYPE,
+  IN_TOTO_PAYLOAD_TYPE,
+  SEAL_PREDICATE_TYPE,
+  MODEL_PREDICATE_TYPE,
+  pae,
+  sealStatement,
+  serializeBundle,
+  signSealRecord,
+  verifySealBundle,
+  verifySealBundleBytes,
+  verifySealBundleFile,
+  createSealBundleStreamVerifier,
+  listModelFiles,
+  hashModelFiles,
+  openSignedModel,
+  signModel,
+  verifyModel,
+} from './attest/index.js';
+export type {
+  SigningKey,
+  KeyAlgorithm,
+  PublicKeyInfo,
+  SigstoreBundle,
+  Statement,
+  BundleFileVerifyOptions,
+  BundleVerifyOptions,
+  BundleStreamVerifier,
+  PublicKeyOption,
+  ModelManifest,
+  HashProgress,
+  ModelFile,
+  ModelHashOptions,
+  ModelVerifyOptions,
+  SignedModel,
+} from './attest/index.js';
