@@ -12,3 +12,4 @@ export { createSealBundleStreamVerifier, type BundleStreamVerifier, type PublicK
 export { MODEL_PREDICATE_TYPE, type ModelManifest } from './model-statement.js';
 export { listModelFiles, hashModelFiles, type HashProgress, type ModelFile } from './model-files.js';
 export { openSignedModel, signModel, verifyModel, type ModelHashOptions, type ModelVerifyOptions, type SignedModel } from './model-sign.js';
+export { sealSignedModel, type ModelSealProgress, type ModelSealer, type SealModelOptions, type SealedModel } from './seal-model.js';

@@ -72,8 +72,9 @@ export interface SigningKey {
   sign(message: Uint8Array): Uint8Array;
 }
 
-/** A signing key from PKCS#8 PEM text (or bytes) or a node:crypto private KeyObject. Throws KeyError. */
-export async function loadSigningKey(input: string | Uint8Array | KeyObject): Promise<SigningKey> {
+/** A signing key from PKCS#8 PEM text (or bytes), a node:crypto private KeyObject, or one already loaded. Throws KeyError. */
+export async function loadSigningKey(input: string | Uint8Array | KeyObject | SigningKey): Promise<SigningKey> {
+  if (isSigningKey(input)) return input;
   let key: KeyObject;
   try {
     key = typeof input === 'string' || input instanceof Uint8Array ? createPrivateKey({ key: Buffer.from(input), format: 'pem' }) : input;
@@ -98,6 +99,10 @@ export async function loadSigningKey(input: string | Uint8Array | KeyObject): Pr
     toString: () => `[SigningKey ${algorithm} ${publicKey.hint.slice(0, 16)}…]`,
     toJSON: () => ({ algorithm, hint: publicKey.hint }),
   } as SigningKey;
+}
+
+function isSigningKey(value: unknown): value is SigningKey {
+  return typeof value === 'object' && value !== null && typeof (value as SigningKey).sign === 'function' && 'publicKey' in value;
 }
 
 /** Reads a key file as text; a missing or unreadable file is a usage error naming the flag. */

@@ -69,6 +69,16 @@ export class ManagerAuditTrail {
     await this.#audit.flush();
   }
 
+  /** A signed model refused (sealModel): critical, and on disk before this resolves. */
+  async integrityViolation(resource: string, reason: string, expected: string | null, actual: string | null): Promise<void> {
+    this.#audit.emit({
+      type: 'integrity.violation',
+      severity: 'critical',
+      data: { timestamp: now(), resource, reason, expected_digest: expected, actual_digest: actual, worker_id: this.#workerId },
+    });
+    await this.#audit.flush();
+  }
+
   droppedWithoutRelease(shardId: string): void {
     this.#audit.emit({
       type: 'security.suspicious_activity',

@@ -9,7 +9,8 @@ import { modelRefProblem } from '../seal/record.js';
 import type { AuditLogger } from '../audit/index.js';
 import type { Backend } from '../native/index.js';
 import type { VramPolicy } from './policy.js';
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
+import type { SigningKey } from '../attest/node-keys.js';
 
 /** What VramManager.open takes. */
 export interface VramManagerOptions {
@@ -29,6 +30,12 @@ export interface VramManagerOptions {
   simulatedCapacityBytes?: number;
   /** Allow flipBits() for fault-injection tests. Never in production. */
   faultInjection?: boolean;
+  /**
+   * Attestation key (PKCS#8 PEM text or bytes, a node:crypto private KeyObject, or a loaded
+   * SigningKey): every seal then also yields a signed Sigstore bundle (`shard.bundleJson()`,
+   * SPEC §5) and records contentSha256. Never logged or echoed.
+   */
+  signer?: string | Uint8Array | KeyObject | SigningKey;
 }
 
 export interface VerifyResult {

@@ -3,6 +3,7 @@
 import { inspect } from 'node:util';
 import type { SealRecord } from '../seal/record.js';
 import { serializeSealRecord } from '../seal/record.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export type ShardState = 'resident' | 'failed' | 'released';
 
@@ -18,11 +19,13 @@ export class SealedShard {
   readonly modelRef: string | null;
   readonly #record: Readonly<SealRecord>;
   readonly #state: () => ShardState;
+  readonly #bundle: string | null;
 
   /** @internal Created by VramManager only. */
-  constructor(record: SealRecord, state: () => ShardState) {
+  constructor(record: SealRecord, state: () => ShardState, bundle: string | null = null) {
     this.#record = Object.freeze({ ...record });
     this.#state = state;
+    this.#bundle = bundle;
     this.id = record.shardId;
     this.size = record.size;
     this.digest = record.digest;
@@ -48,6 +51,19 @@ export class SealedShard {
   /** The seal record as JSON text, members in SPEC order. */
   recordJson(): string {
     return serializeSealRecord(this.#record);
+  }
+
+  /** True when the manager was opened with a `signer`: bundleJson() then gives the attestation. */
+  get signed(): boolean {
+    return this.#bundle !== null;
+  }
+
+  /** The seal attestation (SPEC §5 Sigstore bundle JSON, one line); needs a manager opened with `signer`. */
+  bundleJson(): string {
+    if (this.#bundle === null) {
+      throw new InvalidArgumentError('signer', `shard ${this.id} has no attestation: open the VramManager with a signer key to sign seals`);
+    }
+    return this.#bundle;
   }
 
   toJSON(): { id: string; size: number; digest: string; leafSize: number; backend: string; device: number; state: ShardState } {

@@ -44,10 +44,10 @@ export class ShardTable {
     return () => this.#pendingIds.delete(shardId);
   }
 
-  /** Creates the public SealedShard and its entry. */
-  add(record: SealRecord, allocation: Allocation, leafList: Uint8Array): SealedShard {
+  /** Creates the public SealedShard (with its attestation bundle, when signed) and its entry. */
+  add(record: SealRecord, allocation: Allocation, leafList: Uint8Array, bundle: string | null = null): SealedShard {
     let entry: ShardEntry;
-    const shard = new SealedShard(record, () => entry.state);
+    const shard = new SealedShard(record, () => entry.state, bundle);
     entry = { record, allocation, leafList, state: 'resident', ref: new WeakRef(shard) };
     this.#entries.set(record.shardId, entry);
     this.#dropped.register(shard, record.shardId, shard);

@@ -15,6 +15,9 @@ import { SealedShard } from './sealed-shard.js';
 import { ShardTable, type ShardEntry } from './shard-table.js';
 import { ManagerAuditTrail, reportPolicyViolation } from './audit-trail.js';
 import { type Fill, bytesFill, checkSignal, discardReason, fileFill, throwIfAborted } from './fill.js';
+import { type SigningKey, loadSigningKey } from '../attest/node-keys.js';
+import { serializeBundle, signSealRecord } from '../attest/seal-node.js';
+import { type SealModelOptions, type SealedModel, sealSignedModel } from '../attest/seal-model.js';
 import { type SealOptions, type ShardIdentity, type VerifyOptions, type VerifyResult, type VramManagerOptions, checkOpenOptions, checkSealOptions, checkVerifyOptions } from './seal-options.js';
 
 export type { SealOptions, SealProgress, VerifyOptions, VerifyResult, VramManagerOptions } from './seal-options.js';
@@ -33,6 +36,7 @@ export class VramManager {
   readonly #properties: DeviceProperties;
   readonly #wasm: WasmCrypto;
   readonly #key: SealKey;
+  readonly #signer: SigningKey | null;
   readonly #ledger: CapacityLedger;
   readonly #shards: ShardTable;
   readonly #policy: VramPolicy;
@@ -40,7 +44,7 @@ export class VramManager {
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
-  private constructor(opts: VramManagerOptions, device: Device, properties: DeviceProperties, wasm: WasmCrypto, key: SealKey, leafSize: number) {
+  private constructor(opts: VramManagerOptions, device: Device, properties: DeviceProperties, wasm: WasmCrypto, key: SealKey, leafSize: number, signer: SigningKey | null) {
     this.workerId = opts.workerId;
     this.backend = device.backend;
     this.deviceIndex = device.index;
@@ -51,6 +55,7 @@ export class VramManager {
     this.#properties = properties;
     this.#wasm = wasm;
     this.#key = key;
+    this.#signer = signer;
     this.#policy = opts.policy ?? {};
     this.#ledger = new CapacityLedger(() => device.memInfo(), opts.maxTotalBytes ?? Number.MAX_SAFE_INTEGER);
     this.#shards = new ShardTable((entry) => void this.#releaseDropped(entry));
@@ -59,6 +64,7 @@ export class VramManager {
   /** Opens a device for one worker; refuses devices the VRAM-only policy rejects (audited). */
   static async open(opts: VramManagerOptions): Promise<VramManager> {
     const leafSize = checkOpenOptions(opts);
+    const signer = opts.signer === undefined ? null : await loadSigningKey(opts.signer);
     const wasm = await loadWasm();
     const key = wasm.sealKey(opts.token); // validates the token; the token itself is not kept
     let device: Device | undefined;
@@ -71,7 +77,7 @@ export class VramManager {
       });
       const properties = device.properties();
       await enforce(checkDevicePolicy(properties, opts.policy), (f) => reportPolicyViolation(opts.audit, opts.workerId, f, 'worker_startup_blocked'));
-      return new VramManager(opts, device, properties, wasm, key, leafSize);
+      return new VramManager(opts, device, properties, wasm, key, leafSize, signer);
     } catch (error) {
       device?.close();
       key.dispose();
@@ -150,7 +156,8 @@ export class VramManager {
     this.#trail.allocated(size, this.#ledger.available(), this.#ledger.used);
     const finding = allocationFinding(this.backend, allocation.isDeviceMemory());
     await enforce(finding ? [finding] : [], (f) => this.#trail.policyViolation(f, 'allocation_refused'));
-    const wantSha = opts.expectedSha256 !== undefined || opts.computeContentSha256 === true;
+    // An attestation names the content's SHA-256 (SPEC §5), so a signer always computes it.
+    const wantSha = opts.expectedSha256 !== undefined || opts.computeContentSha256 === true || this.#signer !== null;
     const started = performance.now();
     const onBytes = (done: number): void => {
       const seconds = (performance.now() - started) / 1000;
@@ -183,8 +190,9 @@ export class VramManager {
     };
     const record: SealRecord = { ...fields, mac: this.#key.mac(fields) };
     // The seal is audited first; only then does the shard exist (an audit refusal fails the seal).
+    const bundle = this.#signer ? serializeBundle(signSealRecord(record, this.#signer)) : null;
     this.#trail.sealed(record.shardId, record.size, record.digest);
-    return this.#shards.add(record, allocation, leafHashes);
+    return this.#shards.add(record, allocation, leafHashes, bundle);
   }
 
   /**
@@ -257,6 +265,16 @@ export class VramManager {
     const audit = await this.#trail.verificationFailed(shardId, reason, expected, actual);
     const note = audit ? ` The audit record of this failure is not on disk yet (${audit.code}: ${audit.message}).` : '';
     throw new SealVerificationError(shardId, reason, advice + note, audit);
+  }
+
+  /**
+   * Seals a model a publisher signed (SPEC §5 OMS; lib/attest/seal-model.ts): signature and file
+   * list first, then each file, its device-side SHA-256 checked against the signed manifest. Any
+   * failure releases the model's shards, puts a critical integrity.violation on disk, names the file.
+   */
+  sealModel(dir: string, opts: SealModelOptions): Promise<SealedModel<SealedShard>> {
+    const sealer = { sealFile: this.sealFile.bind(this), release: this.release.bind(this), reportIntegrityViolation: this.#trail.integrityViolation.bind(this.#trail) };
+    return this.#operation(() => sealSignedModel(sealer, dir, opts)); // close() waits until a failure has unwound
   }
 
   /**
