@@ -6,6 +6,7 @@ import { DeviceError, InvalidArgumentError, VramResidencyError } from '../errors
 import { WORKER_ID_PATTERN } from '../seal/record.js';
 import { VramManager } from '../manager/vram-manager.js';
 import { nativeStatus } from '../native/index.js';
+import type { SigningKey } from '../attest/node-keys.js';
 import type { Reporter } from './reporter.js';
 
 export function defaultWorkerId(): string {
@@ -21,7 +22,7 @@ export interface WorkerSetup {
 
 export async function openWorker(
   reporter: Reporter,
-  opts: { token: string; workerId: string; auditDir: string; device: number; simulate: boolean; leafSize: number; simulatedCapacityBytes?: number; faultInjection?: boolean },
+  opts: { token: string; workerId: string; auditDir: string; device: number; simulate: boolean; leafSize: number; simulatedCapacityBytes?: number; faultInjection?: boolean; signer?: SigningKey },
 ): Promise<WorkerSetup> {
   if (!WORKER_ID_PATTERN.test(opts.workerId)) throw new InvalidArgumentError('--worker-id', 'must match ^[A-Za-z0-9._:-]{1,128}$');
   const audit = AuditLogger.open({ dir: opts.auditDir, service: opts.workerId, flush: { mode: 'hybrid' } });
@@ -36,6 +37,7 @@ export async function openWorker(
       leafSize: opts.leafSize,
       simulatedCapacityBytes: opts.simulatedCapacityBytes,
       faultInjection: opts.faultInjection,
+      signer: opts.signer,
     });
     if (opts.simulate) reporter.warn('note: using the host-simulated device (host memory, not VRAM) — for tests and demos only');
     return { audit, manager, simulated: opts.simulate };

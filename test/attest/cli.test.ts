@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queryAuditLogAll } from '../../lib/audit/index.js';
 import { indepVerifyModel, indepVerifySeal } from '../helpers/independent-dsse.js';
 import { repoRoot } from '../helpers/vectors.js';
 
@@ -131,4 +132,31 @@ t.test('sign-model and verify-model', async (t) => {
   t.match(added.stderr, /extra\.txt.*not in the signed manifest/);
   t.equal(cli(['verify-model', model, '--sig', join(work, 'nope.sig'), '--pubkey', join(work, 'p256.pub')]).status, 2, 'missing signature file');
   t.equal(cli(['sign-model', model, '--key', join(work, 'p256.key'), '--ignore-paths', '/etc/passwd']).status, 2, 'ignore path outside the model');
+});
+
+t.test('seal a signed model: one record and bundle per file; a changed file refuses the model', async (t) => {
+  const model = join(work, 'signed-model');
+  mkdirSync(join(model, 'sub'), { recursive: true });
+  writeFileSync(join(model, 'weights-1.bin'), randomBytes(150_000));
+  writeFileSync(join(model, 'sub', 'weights-2.bin'), randomBytes(90_000));
+  t.equal(cli(['sign-model', model, '--key', join(work, 'p384.key')]).status, 0);
+  const audit = join(work, 'audit-model');
+  const args = ['seal', model, '--simulate', '--audit-dir', audit, '--model-sig', join(model, 'model.sig'), '--model-pubkey', join(work, 'p384.pub')];
+  const ok = cli([...args, '--sign-key', join(work, 'ed25519.key'), '--out', join(work, 'seals'), '--json']);
+  t.equal(ok.status, 0, ok.stderr);
+  t.same(ok.json.shards.map((s: any) => [s.file, s.modelRef, s.shardIndex, s.shardCount]), [['sub/weights-2.bin', 'signed-model/sub/weights-2.bin', 0, 2], ['weights-1.bin', 'signed-model/weights-1.bin', 1, 2]]);
+  const verified = cli(['verify', join(model, 'sub', 'weights-2.bin'), '--bundle', join(work, 'seals', 'sub', 'weights-2.bin.bundle.json'), '--pubkey', join(work, 'ed25519.pub')]);
+  t.equal(verified.status, 0, 'the per-file bundle verifies the file without the token');
+  t.ok(readFileSync(join(work, 'seals', 'weights-1.bin.seal.json'), 'utf8').includes('"modelRef": "signed-model/weights-1.bin"'));
+
+  const bytes = readFileSync(join(model, 'weights-1.bin'));
+  bytes[5] ^= 1;
+  writeFileSync(join(model, 'weights-1.bin'), bytes);
+  const bad = cli([...args, '--out', join(work, 'seals-2'), '--json']);
+  t.equal(bad.status, 1);
+  t.match(bad.json, { ok: false, error: { code: 'E_DIGEST_MISMATCH', reason: 'digest mismatch', message: /weights-1\.bin/ } }, 'exit 1 naming the file');
+  const critical = (await queryAuditLogAll(audit)).filter((r) => r.severity === 'critical');
+  t.match(critical, [{ type: 'integrity.violation', data: { resource: 'signed-model/weights-1.bin' } }], 'a critical record on disk');
+  t.equal(cli([...args]).status, 2, '--out is required');
+  t.equal(cli([...args, '--out', join(work, 'x'), '--model-pubkey', join(work, 'ed25519.pub')]).status, 2, 'an Ed25519 publisher key');
 });

@@ -4,7 +4,6 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { loadSigningKeyFile } from '../../attest/node-keys.js';
-import { serializeBundle, signSealRecord } from '../../attest/seal-node.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { Reporter } from '../reporter.js';
@@ -14,12 +13,13 @@ import { prepareWritableDir } from '../writable-dir.js';
 import { parseIntArg, parseLeafSize, runCommand } from '../run.js';
 import { readToken } from '../token.js';
 import { defaultWorkerId, openWorker } from '../worker-setup.js';
+import { prepareModelSeal, sealSignedModelFiles } from './seal-model.js';
 
 export function registerSeal(program: Command): void {
   program
     .command('seal')
-    .description('seal shard files into device memory and write their seal records')
-    .argument('<files...>', 'shard files, in shard order')
+    .description('seal shard files (or a signed model directory) into device memory and write their seal records')
+    .argument('<files...>', 'shard files, in shard order; or one model directory with --model-sig')
     .option('--device <n>', 'device index', '0')
     .option('--simulate', 'use the host-simulated device (not VRAM: tests and demos only)')
     .option('--token-env <var>', 'environment variable holding the worker token', 'VRAM_RESIDENCY_TOKEN')
@@ -32,6 +32,8 @@ export function registerSeal(program: Command): void {
     .option('--out <path>', 'seal record file (one input) or directory (default: FILE.seal.json beside each file)')
     .option('--sign-key <file>', 'also sign each seal (Sigstore bundle) with this private key (PKCS#8 PEM), checkable without the token')
     .option('--bundle-out <path>', 'with --sign-key: bundle file (one input) or directory (default: FILE.bundle.json beside each file)')
+    .option('--model-sig <file>', "seal a model the publisher signed (OpenSSF model signature): every listed file, each checked against it")
+    .option('--model-pubkey <file>', "with --model-sig: the publisher's ECDSA public key (SPKI PEM)")
     .option('--hold', 'stay resident and re-verify on a schedule until interrupted')
     .option('--interval <seconds>', 'with --hold: seconds between verifications', '30')
     .option('--samples <n>', 'with --hold: leaves per sampled verification (every 10th run is full)', '16')
@@ -42,11 +44,12 @@ export function registerSeal(program: Command): void {
       const device = parseIntArg('--device', opts.device, 0, 1023);
       if (opts.expectSha256 && files.length !== 1) throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
       const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
-      const outFor = recordPaths(files, opts.out, opts.auditDir);
+      const signedModel = opts.modelSig || opts.modelPubkey ? await prepareModelSeal(files, opts) : null;
+      const outFor = signedModel ? [] : recordPaths(files, opts.out, opts.auditDir);
       prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
       if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
-      const signer = opts.signKey ? await loadSigningKeyFile(opts.signKey, '--sign-key') : null;
-      const bundleFor = signer ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
+      const signer = opts.signKey ? await loadSigningKeyFile(opts.signKey, '--sign-key') : undefined;
+      const bundleFor = signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
       const { audit, manager } = await openWorker(reporter, {
         token,
         workerId: opts.workerId ?? defaultWorkerId(),
@@ -54,9 +57,16 @@ export function registerSeal(program: Command): void {
         device,
         simulate: Boolean(opts.simulate),
         leafSize,
+        signer,
       });
       const sealed: SealedShard[] = [];
       try {
+        if (signedModel) {
+          const { shards, listed } = await sealSignedModelFiles(reporter, manager, signedModel);
+          const rounds = schedule ? await hold(reporter, manager, shards, schedule) : undefined;
+          reporter.result({ ok: true, model: signedModel.model, shards: listed, ...(rounds === undefined ? {} : { rounds }) });
+          return 0;
+        }
         for (const [i, file] of files.entries()) {
           const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
           const bar = reporter.progress(`seal ${basename(file)}`, Math.max(size, 1));
@@ -70,7 +80,7 @@ export function registerSeal(program: Command): void {
           });
           bar.stop();
           writeRecordFile(outFor[i]!, shard.recordJson());
-          if (signer) writeRecordFile(bundleFor[i]!, serializeBundle(signSealRecord(shard.toRecord(), signer)));
+          if (signer) writeRecordFile(bundleFor[i]!, shard.bundleJson());
           sealed.push(shard);
           reporter.line(`sealed ${file} → ${outFor[i]}${signer ? ` + ${bundleFor[i]}` : ''} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`);
         }
