@@ -1,8 +1,8 @@
 // Seal attestations in Node: sign a seal record into a bundle, and verify a bundle (and a file
 // against it) with any engine: `wasm` takes the browser path (WebCrypto + WASM), `native` and
 // `node` check the signature with node:crypto and hash with the addon or node:crypto.
-import { type Engine, defaultEngine, digestFileWith, statRegularFile } from '../engines/file-digest.js';
-import { checkSealedDigests, checkSealedSize } from '../seal/check.js';
+import type { Engine } from '../engines/file-digest.js';
+import { checkFileAgainstRecord } from '../seal/offline.js';
 import { type SealRecord, serializeSealRecord, validateSealRecord } from '../seal/record.js';
 import type { SigstoreBundle } from './dsse.js';
 import { type SigningKey, nodeCryptoVerifier, signPayload } from './node-keys.js';
@@ -48,15 +48,5 @@ export interface BundleFileVerifyOptions extends BundleVerifyOptions {
 
 /** Everything SPEC §5 checks, on a file: resolves with the record when the file is what was attested. */
 export async function verifySealBundleFile(path: string, bundle: unknown, opts: BundleFileVerifyOptions): Promise<SealRecord> {
-  const record = await verifySealBundle(bundle, opts);
-  checkSealedSize(record, await statRegularFile(path));
-  const result = await digestFileWith(opts.engine ?? defaultEngine(), path, {
-    leafSize: record.leafSize,
-    sha256: true,
-    threads: opts.threads,
-    onProgress: opts.onProgress,
-  });
-  checkSealedSize(record, result.size);
-  checkSealedDigests(record, result.digest, result.sha256);
-  return record;
+  return checkFileAgainstRecord(path, await verifySealBundle(bundle, opts), opts);
 }

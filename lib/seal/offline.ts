@@ -15,7 +15,15 @@ export interface FileVerifyOptions extends TokenOption {
 
 /** Everything SPEC §3 checks, on a file: resolves with the record when the file is what was sealed. */
 export async function verifySealedFile(path: string, record: unknown, opts: FileVerifyOptions): Promise<SealRecord> {
-  const checked = await verifySealRecord(record, opts);
+  return checkFileAgainstRecord(path, await verifySealRecord(record, opts), opts);
+}
+
+/** Size, tree digest and plain SHA-256 of a file against a record already checked (MAC or signature). */
+export async function checkFileAgainstRecord(
+  path: string,
+  checked: SealRecord,
+  opts: { engine?: Engine; threads?: number; onProgress?: FileVerifyOptions['onProgress'] },
+): Promise<SealRecord> {
   checkSealedSize(checked, await statRegularFile(path));
   const result = await digestFileWith(opts.engine ?? defaultEngine(), path, {
     leafSize: checked.leafSize,

@@ -2,7 +2,6 @@
 // keygen, seal --sign-key, verify --bundle, sign-model, verify-model; exit 0 / 1 (with the
 // reason) / 2 (usage), one JSON document with --json, private keys never echoed.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -10,24 +9,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { queryAuditLogAll } from '../../lib/audit/index.js';
 import { indepVerifyModel, indepVerifySeal } from '../helpers/independent-dsse.js';
-import { repoRoot } from '../helpers/vectors.js';
+import { cliIn } from '../helpers/run-cli.js';
 
-const CLI = join(repoRoot, 'dist', 'cli', 'main.js');
-const TOKEN = 'test-worker-token-0123456789abcdef';
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'model-transparency');
 const work = mkdtempSync(join(tmpdir(), 'vrr-attest-cli-'));
 t.teardown(() => rmSync(work, { recursive: true, force: true }));
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, VRAM_RESIDENCY_TOKEN: TOKEN, NO_COLOR: '1', ...env }, timeout: 120_000 });
-  let json: any;
-  try {
-    json = JSON.parse(r.stdout);
-  } catch {
-    json = undefined;
-  }
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json };
-}
+const cli = cliIn(work);
 
 const keyBody = (pem: string) => pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
 

@@ -105,7 +105,9 @@ t.test('sealModel: a model signed by the independent signer', async (t) => {
   const other = pem(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey, 'spki');
   await refuse('another key', { publicKey: other }, { reason: 'wrong key' });
   const flipped = structuredClone(signature);
-  flipped.dsseEnvelope.signatures[0].sig = Buffer.from(flipped.dsseEnvelope.signatures[0].sig, 'base64').map((b: number, i: number) => (i === 10 ? b ^ 1 : b)).toString('base64');
+  const sig = Buffer.from(flipped.dsseEnvelope.signatures[0].sig, 'base64');
+  sig[10]! ^= 1;
+  flipped.dsseEnvelope.signatures[0].sig = sig.toString('base64');
   await refuse('a flipped signature', { signature: flipped }, { reason: 'signature mismatch' });
   writeFileSync(join(model, 'sub', 'new.bin'), 'unsigned');
   await refuse('an unsigned file', {}, { reason: 'unlisted file', path: 'sub/new.bin' });
