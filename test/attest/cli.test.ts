@@ -2,14 +2,15 @@
 // keygen, seal --sign-key, verify --bundle, sign-model, verify-model; exit 0 / 1 (with the
 // reason) / 2 (usage), one JSON document with --json, private keys never echoed.
 import t from 'tap';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { queryAuditLogAll } from '../../lib/audit/index.js';
 import { indepVerifyModel, indepVerifySeal } from '../helpers/independent-dsse.js';
-import { cliIn } from '../helpers/run-cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, cliIn } from '../helpers/run-cli.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'model-transparency');
 const work = mkdtempSync(join(tmpdir(), 'vrr-attest-cli-'));
@@ -106,6 +107,10 @@ t.test('sign-model and verify-model', async (t) => {
   const verified = cli(['verify-model', model, '--sig', join(model, 'model.sig'), '--pubkey', join(work, 'p256.pub')]);
   t.equal(verified.status, 0, verified.stderr);
   t.match(verified.stdout, /OK .*2 file\(s\)/);
+  if (existsSync('/usr/bin/script')) {
+    const onTty = spawnSync('/usr/bin/script', ['-qec', `${process.execPath} ${CLI} verify-model ${model} --sig ${join(model, 'model.sig')} --pubkey ${join(work, 'p256.pub')}`, '/dev/null'], { encoding: 'utf8', timeout: 60_000 }).stdout;
+    t.match(onTty, /verify \[=+\] 100%/, 'a progress bar on a terminal');
+  }
   t.equal(cli(['verify-model', model, '--sig', join(model, 'model.sig'), '--pubkey', join(work, 'p384.pub')]).status, 1, 'another key');
   t.equal(cli(['verify-model', model, '--sig', join(model, 'model.sig'), '--pubkey', join(work, 'ed25519.pub')]).status, 2, 'an Ed25519 public key');
   writeFileSync(join(model, 'sub', 'tokenizer.json'), '{"x":1}');
