@@ -78,8 +78,9 @@ export async function loadSigningKey(input: string | Uint8Array | KeyObject | Si
   let key: KeyObject;
   try {
     key = typeof input === 'string' || input instanceof Uint8Array ? createPrivateKey({ key: Buffer.from(input), format: 'pem' }) : input;
-  } catch (error) {
-    const why = /passphrase/i.test((error as Error).message) ? 'it is encrypted (give an unencrypted PKCS#8 key)' : 'it is not a PEM private key';
+  } catch {
+    const text = typeof input === 'string' ? input : Buffer.from(input as Uint8Array).toString('latin1');
+    const why = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text) ? 'it is encrypted (give an unencrypted PKCS#8 key)' : 'it is not a PEM private key';
     throw new KeyError(`cannot use the private key: ${why}`); // no cause: it could quote the input
   }
   if (key.type !== 'private') throw new KeyError('a private key is needed to sign, got a public key');
