@@ -2,7 +2,7 @@
 // model signatures (SPEC §5 OMS) that sigstore's model_signing `sign key` / `verify key` also read.
 // Ignore paths are resolved like model_signing's CLI: against the working directory, then made
 // relative to the model; the signature file is ignored when it lies inside the model.
-import { writeFileSync } from 'node:fs';
+import { promises as fsp, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { HashProgress } from '../../attest/model-files.js';
@@ -14,8 +14,14 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
 import { runCommand } from '../run.js';
-import { statRegularFileOrDir } from './model-path.js';
 import { readTextArg } from './verify-bundle.js';
+
+async function statRegularFileOrDir(path: string): Promise<'file' | 'dir'> {
+  const stat = await fsp.stat(path).catch(() => null);
+  if (stat?.isFile()) return 'file';
+  if (stat?.isDirectory()) return 'dir';
+  throw new InvalidArgumentError('model', `${path} is ${stat ? 'neither a file nor a directory' : 'missing'}`);
+}
 
 /** A path given on the command line, relative to the model, or null when it lies outside it. */
 function insideModel(model: string, path: string): string | null {
