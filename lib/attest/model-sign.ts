@@ -30,7 +30,10 @@ export function requireEcdsa(algorithm: string, argument: string): void {
 export async function signModel(modelPath: string, key: SigningKey, opts: ModelHashOptions = {}): Promise<{ bundle: SigstoreBundle; manifest: ModelManifest }> {
   requireEcdsa(key.algorithm, 'key');
   const ignorePaths = [...new Set(['.git', '.gitattributes', '.github', '.gitignore', ...(opts.ignorePaths ?? [])])];
-  const listed = await listModelFiles(modelPath, ignorePaths);
+  const listed = await listModelFiles(modelPath, ignorePaths).catch((error) => {
+    // Signing, a symlink or special file is the caller's to fix, not a failed check.
+    throw error instanceof ModelMismatchError ? new InvalidArgumentError('model', `${error.message.replace(/^[a-z ]+: /, '')}; remove it or pass it in ignorePaths`) : error;
+  });
   const files = await hashModelFiles(listed.files.sort((a, b) => comparePaths(a.name, b.name)), opts);
   const manifest: ModelManifest = { name: listed.name, files, ignorePaths: listed.single ? [] : ignorePaths };
   const payload = new TextEncoder().encode(JSON.stringify(await modelStatement(manifest)));

@@ -114,7 +114,9 @@ t.test('their key pair (SEC1 PEM) signs here; single files; symlinks', async (t)
 
   const dir = makeModel(root);
   symlinkSync(join(dir, 'config.json'), join(dir, 'link.json'));
-  await t.rejects(listModelFiles(dir), { path: 'link.json', message: /symbolic link/ }, 'a symlink is refused');
+  await t.rejects(listModelFiles(dir), { path: 'link.json', reason: 'unlisted file', message: /symbolic link/ }, 'a symlink is refused when verifying');
+  await t.rejects(signModel(dir, await loadSigningKey(theirPrivate)), { code: 'E_ARG', message: /link\.json is a symbolic link.*ignorePaths/ }, 'and is a usage error when signing');
+  t.equal((await signModel(dir, await loadSigningKey(theirPrivate), { ignorePaths: ['link.json'] })).manifest.files.has('link.json'), false, 'unless ignored');
 });
 
 t.test('native file SHA-256 matches node:crypto, many files at once', async (t) => {
