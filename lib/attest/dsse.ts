@@ -80,6 +80,9 @@ export function parseBundle(input: unknown, opts: { requireHint: boolean }): Par
   if (!isObject(bundle)) malformed('must be a JSON object');
   if (bundle.mediaType !== BUNDLE_MEDIA_TYPE) malformed(`mediaType must be "${BUNDLE_MEDIA_TYPE}"`);
   const material = bundle.verificationMaterial;
+  if (isObject(material) && (material.certificate !== undefined || material.x509CertificateChain !== undefined)) {
+    malformed('it was signed with a certificate (Sigstore keyless or PKI); only bundles signed with a key (publicKey) are checked here');
+  }
   if (!isObject(material) || !isObject(material.publicKey)) malformed('verificationMaterial.publicKey must be an object');
   if (material.tlogEntries !== undefined && !Array.isArray(material.tlogEntries)) malformed('verificationMaterial.tlogEntries must be an array');
   const key = material.publicKey;

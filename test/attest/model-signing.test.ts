@@ -64,6 +64,11 @@ for (const m of theirModels) {
   });
 }
 
+t.test('a certificate-signed model.sig is refused with a reason, not mistaken for a key-signed one', async (t) => {
+  const dir = join(fixtures, 'v1.1.0-certificate');
+  await t.rejects(verifyModel(dir, { signature: sigOf(dir), publicKey: theirPublic, ignorePaths: ['ignore-me', 'model.sig'] }), { reason: 'malformed', message: /certificate/ });
+});
+
 function makeModel(root: string): string {
   const dir = join(root, 'tiny-llm');
   mkdirSync(join(dir, 'shards', 'a'), { recursive: true });
