@@ -49,6 +49,11 @@ export async function runInChromium(page: string, routes: Record<string, { type:
     browser.kill('SIGKILL');
     server.close();
     await new Promise((r) => browser.once('exit', r)).catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
+    try {
+      // Chromium's helper processes may still be writing into the profile for a moment.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch {
+      // a leftover temporary profile is not a test failure
+    }
   }
 }
