@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { InvalidArgumentError, ModelMismatchError, VramResidencyError } from '../errors.js';
+import { FileIoError, InvalidArgumentError, ModelMismatchError } from '../errors.js';
 import { cpuEngine, nativeStatus } from '../native/index.js';
-import { toHex } from '../wasm/bytes.js';
+import { toHex } from '../formats/hex.js';
 import { GIT_PATHS } from './model-statement.js';
 
 export interface ModelFile {
@@ -47,7 +47,7 @@ export async function listModelFiles(modelPath: string, ignorePaths: readonly st
   try {
     stat = await fsp.lstat(root);
   } catch (error) {
-    throw new VramResidencyError('E_IO', `cannot read the model ${modelPath}: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
+    throw new FileIoError(`cannot read the model ${modelPath}: ${(error as NodeJS.ErrnoException).code}`, error);
   }
   const name = root.split(sep).pop() || root;
   if (stat.isFile()) return { name, single: true, files: [{ name: '.', path: root, size: stat.size }] };

@@ -1,8 +1,8 @@
 // OpenSSF Model Signing v1.0 statements (SPEC §5 "OMS"), browser-safe: the manifest of a model
 // (one SHA-256 per file, `files` method) built into a statement, and read back from a signed one.
 import { MalformedSealError } from '../errors.js';
-import { toHex } from '../wasm/bytes.js';
-import { loadWasm } from '../wasm/index.js';
+import { toHex } from '../formats/hex.js';
+import { loadWasm } from '../wasm/load.js';
 import { STATEMENT_TYPE, type Statement, parseStatement } from './statement.js';
 
 export const MODEL_PREDICATE_TYPE = 'https://model_signing/signature/v1.0';

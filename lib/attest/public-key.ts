@@ -2,8 +2,8 @@
 // the canonical PEM and its `hint` out. Text around the PEM block (e.g. certtool's summary) is allowed.
 import { KeyError } from '../errors.js';
 import { decodeBase64, encodeBase64 } from '../wasm/base64.js';
-import { toHex } from '../wasm/bytes.js';
-import { loadWasm } from '../wasm/index.js';
+import { toHex } from '../formats/hex.js';
+import { loadWasm } from '../wasm/load.js';
 import { type KeyAlgorithm, spkiAlgorithm } from './der.js';
 
 export type { KeyAlgorithm };

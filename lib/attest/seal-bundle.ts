@@ -4,7 +4,7 @@
 import { WrongKeyError, SignatureMismatchError } from '../errors.js';
 import { checkSealedDigests, checkSealedSize } from '../seal/check.js';
 import type { SealRecord } from '../seal/record.js';
-import { loadWasm } from '../wasm/index.js';
+import { loadWasm } from '../wasm/load.js';
 import { pae, parseBundle } from './dsse.js';
 import { type PublicKeyInfo, parsePublicKeyPem } from './public-key.js';
 import { SEAL_PREDICATE_TYPE, parseStatement, sealRecordOf } from './statement.js';
