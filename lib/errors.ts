@@ -13,7 +13,6 @@ export const ERROR_CODES = [
   'E_CONTENT_MISMATCH',
   'E_SIGNATURE_MISMATCH',
   'E_MODEL_MISMATCH',
-  'E_KEY',
   'E_SEAL_VERIFICATION',
   'E_INSUFFICIENT_VRAM',
   'E_OUT_OF_MEMORY',
@@ -153,13 +152,6 @@ export class ModelMismatchError extends SealCheckError {
   constructor(reason: 'digest mismatch' | 'unlisted file' | 'missing file', path: string, message: string) {
     super(reason, message);
     this.path = path;
-  }
-}
-
-/** A key file that cannot be used: unreadable, not PEM, not the expected kind, an unsupported curve. */
-export class KeyError extends VramResidencyError {
-  constructor(message: string, cause?: unknown) {
-    super('E_KEY', message, { cause });
   }
 }
 

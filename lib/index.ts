@@ -20,7 +20,6 @@ export {
   ContentMismatchError,
   SignatureMismatchError,
   ModelMismatchError,
-  KeyError,
   SealVerificationError,
   InsufficientVramError,
   PolicyViolationError,

@@ -81,15 +81,15 @@ export async function loadSigningKey(input: string | Uint8Array | KeyObject | Si
   } catch {
     const text = typeof input === 'string' ? input : Buffer.from(input as Uint8Array).toString('latin1');
     const why = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text) ? 'it is encrypted (give an unencrypted PKCS#8 key)' : 'it is not a PEM private key';
-    throw new KeyError(`cannot use the private key: ${why}`); // no cause: it could quote the input
+    throw new KeyError('privateKey', `cannot be used: ${why}`); // no cause: it could quote the input
   }
-  if (key.type !== 'private') throw new KeyError('a private key is needed to sign, got a public key');
+  if (key.type !== 'private') throw new KeyError('privateKey', 'a private key is needed to sign, got a public key');
   const spki = new Uint8Array(createPublicKey(key).export({ type: 'spki', format: 'der' }));
   let algorithm: KeyAlgorithm;
   try {
     algorithm = spkiAlgorithm(spki);
   } catch (error) {
-    throw new KeyError(`cannot sign with this key: ${(error as Error).message} (use Ed25519 or ECDSA P-256/P-384/P-521)`);
+    throw new KeyError('privateKey', `cannot sign with this key: ${(error as Error).message} (use Ed25519 or ECDSA P-256/P-384/P-521)`);
   }
   const publicKey = await publicKeyFromSpki(spki);
   const hash = nodeHash(algorithm);

@@ -26,7 +26,7 @@ export function pemBlocks(text: string, label: string): Uint8Array[] {
   for (const m of text.matchAll(PEM_BLOCK)) {
     if (m[1] !== label) continue;
     const body = m[2]!.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new KeyError(`the ${label} block is not valid base64`);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new KeyError('publicKey', `the ${label} block is not valid base64`);
     out.push(decodeBase64(body));
   }
   return out;
@@ -45,7 +45,7 @@ export async function publicKeyFromSpki(spki: Uint8Array): Promise<PublicKeyInfo
   try {
     algorithm = spkiAlgorithm(spki);
   } catch (error) {
-    throw new KeyError(`the public key is not usable: ${(error as Error).message} (SPEC §5 keys are Ed25519 or ECDSA P-256/P-384/P-521)`);
+    throw new KeyError('publicKey', `not usable: ${(error as Error).message} (SPEC §5 keys are Ed25519 or ECDSA P-256/P-384/P-521)`);
   }
   const pem = encodePem(spki, 'PUBLIC KEY');
   const hint = toHex((await loadWasm()).sha256(new TextEncoder().encode(pem)));
@@ -58,7 +58,7 @@ export async function parsePublicKeyPem(text: string | Uint8Array): Promise<Publ
   const blocks = pemBlocks(pemText, 'PUBLIC KEY');
   if (blocks.length !== 1) {
     const hint = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pemText) ? ' (this looks like a private key: give the .pub file)' : '';
-    throw new KeyError(`expected exactly one "-----BEGIN PUBLIC KEY-----" block, found ${blocks.length}${hint}`);
+    throw new KeyError('publicKey', `expected exactly one "-----BEGIN PUBLIC KEY-----" block, found ${blocks.length}${hint}`);
   }
   return publicKeyFromSpki(blocks[0]!);
 }

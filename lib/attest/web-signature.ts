@@ -22,7 +22,7 @@ interface Subtle {
 
 function subtle(): Subtle {
   const s = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
-  if (!s) throw new KeyError('WebCrypto (crypto.subtle) is not available here; browsers expose it only on secure (https or localhost) pages');
+  if (!s) throw new KeyError('publicKey', 'WebCrypto (crypto.subtle) is not available here; browsers expose it only on secure (https or localhost) pages');
   return s;
 }
 
@@ -32,6 +32,7 @@ async function importKey(key: PublicKeyInfo): Promise<unknown> {
     return await subtle().importKey('spki', key.spki, algorithm, false, ['verify']);
   } catch (error) {
     throw new KeyError(
+      'publicKey',
       `this runtime's WebCrypto cannot verify ${key.algorithm} signatures (${(error as Error).name}); use a current browser or the Node entry`,
     );
   }
