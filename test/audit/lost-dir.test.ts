@@ -3,6 +3,7 @@
 // raw ENOENT), the records stay queued, and writing resumes if the directory comes back.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,32 @@ t.test('deleted directory: flush rejects with E_AUDIT_IO, durableSeq stays, clos
   t.equal((closed as AuditIoError | null)?.code, 'E_AUDIT_IO');
   t.match((closed as Error | null)?.message, /records? (were|was) not written/);
   t.equal(log.health().state, 'closed');
+});
+
+t.test('deleted directory with periodic checkpoints: the skipped checkpoint is no unhandled rejection', async (t) => {
+  const dir = freshDir(t);
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    retryBackoffMs: fast,
+    flush: { mode: 'hybrid', maxEvents: 100, maxDelayMs: 1 },
+    operationalLog: quietLog,
+    checkpoints: { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), keyName: 'w1.audit', everySeconds: 1 },
+  });
+  log.emit(verifiedEvent(0));
+  await log.flush();
+  rmSync(dir, { recursive: true, force: true });
+  log.emit(verifiedEvent(1));
+  const rejections: unknown[] = [];
+  const onRejection = (e: unknown) => rejections.push(e);
+  process.on('unhandledRejection', onRejection);
+  await new Promise((r) => setTimeout(r, 1500)); // one checkpoint interval passes while the directory is gone
+  process.off('unhandledRejection', onRejection);
+  t.same(rejections, [], 'no unhandled rejection from the checkpoint timer');
+  mkdirSync(dir, { mode: 0o700 });
+  await log.close();
+  t.equal(log.health().durableSeq, log.health().nextSeq - 1, 'every record written once the directory is back');
 });
 
 t.test('the directory comes back: the queued records are written, in order', async (t) => {
