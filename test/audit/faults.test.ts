@@ -4,7 +4,7 @@ import t from 'tap';
 import { AuditLogger, nodeFileLayer, queryAuditLogAll, verifyAuditLog, type FileLayer } from '../../lib/audit/index.js';
 import { AuditIoError } from '../../lib/errors.js';
 import { Logger, type ILogObj } from 'tslog';
-import { criticalEvent, freshDir, quietLog, verifiedEvent } from './helpers.js';
+import { criticalEvent, freshDir, quietLog, verifiedEvent, waitFor } from './helpers.js';
 
 function ioError(code: string): NodeJS.ErrnoException {
   const e = new Error(`${code}: injected`) as NodeJS.ErrnoException;
@@ -184,7 +184,8 @@ t.test('a long outage fills the queue; losses become an audit.gap once writes re
   layer.fail.write = 1_000_000;
   let refused = 0;
   for (let i = 0; i < 30; i++) {
-    if (i === 15) await new Promise((r) => setTimeout(r, 30)); // let failing writes be retried meanwhile
+    // Let failing writes be retried meanwhile: wait until one has failed, whatever the machine's load.
+    if (i === 15) await waitFor(() => log.health().state === 'retrying' && !!log.health().lastError, 10_000);
     try {
       log.emit(verifiedEvent(i));
     } catch {
