@@ -133,7 +133,7 @@ export type ApplicationEventType = Exclude<BuiltinEventType, LoggerEventType>;
 export const RESERVED_NAMESPACES: ReadonlySet<string> = new Set(Object.keys(EVENT_CATALOGUE).map((t) => t.split('.')[0]!));
 
 export function eventSpec(type: string): EventSpec | undefined {
-  return Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type) ? (EVENT_CATALOGUE as Record<string, EventSpec>)[type] : undefined;
+  return Object.hasOwn(EVENT_CATALOGUE, type) ? (EVENT_CATALOGUE as Record<string, EventSpec>)[type] : undefined;
 }
 
 // ---- TypeScript face of the catalogue ----------------------------------------------------

@@ -113,7 +113,8 @@ export class AuditLogger {
     const rotateBytes = positiveInteger(opts.rotateBytes, 'rotateBytes', DEFAULTS.rotateBytes);
     const layer = opts.fileLayer ?? nodeFileLayer;
     this.#clock = opts.clock ?? Date.now;
-    const log = (this.#log = opts.operationalLog ?? defaultOperationalLog());
+    this.#log = opts.operationalLog ?? defaultOperationalLog();
+    const log = this.#log;
 
     if (!existsSync(this.dir)) {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });

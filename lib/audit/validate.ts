@@ -94,7 +94,9 @@ function checkField(field: string, spec: FieldSpec, v: unknown): void {
     case 'texts':
       if (!Array.isArray(v)) fail(field, 'must be an array of strings');
       if (v.length > LIMITS.listItems) fail(field, `must have at most ${LIMITS.listItems} items`);
-      v.forEach((item, i) => checkText(`${field}[${i}]`, item));
+      v.forEach((item, i) => {
+        checkText(`${field}[${i}]`, item);
+      });
       return;
     default:
       fail(field, `unknown field kind ${kind}`);
@@ -121,7 +123,9 @@ export function checkJsonValue(field: string, v: unknown, depth = 0): void {
   }
   if (Array.isArray(v)) {
     if (v.length > LIMITS.arrayItems) fail(field, `must have at most ${LIMITS.arrayItems} items`);
-    v.forEach((item, i) => checkJsonValue(`${field}[${i}]`, item, depth + 1));
+    v.forEach((item, i) => {
+      checkJsonValue(`${field}[${i}]`, item, depth + 1);
+    });
     return;
   }
   if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype || (typeof v === 'object' && Object.getPrototypeOf(v) === null)) {
@@ -162,7 +166,7 @@ export function validateEvent(event: AuditEvent, allowLoggerTypes = false): Vali
     if (type.startsWith('audit.') && !allowLoggerTypes) fail('type', 'audit.* records are written by the logger itself');
     const fields = spec.fields as Record<string, FieldSpec>;
     for (const key of Object.keys(data)) {
-      if (!Object.prototype.hasOwnProperty.call(fields, key)) fail(`data.${key}`, `is not a field of ${type}`);
+      if (!Object.hasOwn(fields, key)) fail(`data.${key}`, `is not a field of ${type}`);
     }
     for (const [key, fieldSpec] of Object.entries(fields)) {
       const v = data[key];

@@ -219,12 +219,16 @@ export class AuditShipper extends EventEmitter {
   }
 
   private settle(entry: Sent, ack: PubAck | null, failure: PublishFailure | null): void {
-    if (failure || !ack) return this.fail(failure!.error);
+    if (failure || !ack) {
+      this.fail(failure!.error);
+      return;
+    }
     entry.ack = ack;
     while (this.sent[0]?.ack) {
       const { rec, ack: a } = this.sent.shift()!;
       if (a!.seq <= this.lastStreamSeq && !a!.duplicate) {
-        return this.fail(new FleetForeignRecordError(this.service!, rec.seq, `record ${rec.seq} landed at stream sequence ${a!.seq}, before the previous record: the subject's order is broken`));
+        this.fail(new FleetForeignRecordError(this.service!, rec.seq, `record ${rec.seq} landed at stream sequence ${a!.seq}, before the previous record: the subject's order is broken`));
+        return;
       }
       if (a!.duplicate) {
         this.duplicates++;

@@ -212,7 +212,9 @@ class NativeAllocation implements Allocation {
     const self = brand(this);
     checkLeafSize(leafSize);
     if (!Array.isArray(indices)) throw new DeviceError('E_ARG', 'indices must be an array of leaf indices');
-    indices.forEach((index, i) => checkInteger(`indices[${i}]`, index));
+    indices.forEach((index, i) => {
+      checkInteger(`indices[${i}]`, index);
+    });
     return new Uint8Array(await callNative(() => self.#addon.chosenLeafHashes({ ...self.#ref, leafSize, indices: [...indices] })));
   }
 

@@ -57,7 +57,7 @@ export function validateSealRecord(input: unknown): SealRecord {
     if (!(SEAL_MEMBERS as readonly string[]).includes(key)) fail(key, 'is not a seal record member');
   }
   for (const key of SEAL_MEMBERS) {
-    if (!Object.prototype.hasOwnProperty.call(r, key) || r[key] === undefined) fail(key, 'is missing');
+    if (!Object.hasOwn(r, key) || r[key] === undefined) fail(key, 'is missing');
   }
   if (r.format !== SEAL_FORMAT) fail('format', `must be "${SEAL_FORMAT}"`);
   if (!isString(r.shardId) || !SHARD_ID_PATTERN.test(r.shardId)) fail('shardId', patternRule(SHARD_ID_PATTERN));

@@ -41,6 +41,8 @@ export function stageSealFields(core: Core, record: SealRecordFields): number {
     at += text.length;
   }
   const table = new DataView(core.bytes.buffer, core.fieldLengths, lengths.length * 4);
-  lengths.forEach((length, i) => table.setInt32(i * 4, length, true)); // WASM memory is little-endian
+  lengths.forEach((length, i) => {
+    table.setInt32(i * 4, length, true); // WASM memory is little-endian
+  });
   return MAC_FIELD_ORDER.length;
 }

@@ -77,7 +77,11 @@ function copy(): string {
 function lines(buf: Buffer): Buffer[] {
   const out: Buffer[] = [];
   let start = 0;
-  for (let i = 0; i < buf.length; i++) if (buf[i] === 0x0a) (out.push(buf.subarray(start, i + 1)), (start = i + 1));
+  for (let i = 0; i < buf.length; i++) {
+    if (buf[i] !== 0x0a) continue;
+    out.push(buf.subarray(start, i + 1));
+    start = i + 1;
+  }
   return out;
 }
 
@@ -174,7 +178,10 @@ t.test('duplicate ids and decreasing ts are named even with a recomputed chain',
     const dir = copy();
     const seg = segs[0]!;
     rmSync(join(dir, seg.name + '.sha256'));
-    for (const s of segs.slice(1)) (rmSync(join(dir, s.name)), rmSync(join(dir, s.name + '.sha256')));
+    for (const s of segs.slice(1)) {
+      rmSync(join(dir, s.name));
+      rmSync(join(dir, s.name + '.sha256'));
+    }
     const recs = readFileSync(join(dir, seg.name), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     mutate(recs);
     let prev = '0'.repeat(64);

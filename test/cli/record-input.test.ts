@@ -1,7 +1,6 @@
 // Issue 10 #2, #8, #10 on the command line: the seal record file a user points `verify --seal` at
 // is read as a capped regular file and parsed strictly, and never takes the process down.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

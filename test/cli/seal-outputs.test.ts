@@ -82,7 +82,9 @@ t.test('#13: full, nearly full and read-only filesystems, an audit dir that is a
   const full = mountTmpfs(256, { leaveFreeKiB: 0 });
   const nearlyFull = mountTmpfs(1024, { leaveFreeKiB: 16 });
   const readOnly = mountTmpfs(256, { ro: true });
-  t.teardown(() => [full, nearlyFull, readOnly].forEach((m) => m.unmount()));
+  t.teardown(() => {
+    for (const m of [full, nearlyFull, readOnly]) m.unmount();
+  });
   const model = join(work, 'thirteen.bin');
   modelFile(model);
   const lockLeftovers = () => [full, nearlyFull].flatMap((m) => readdirSync(m.dir, { recursive: true }) as string[]).filter((f) => /audit\.lock/.test(f));

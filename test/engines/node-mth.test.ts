@@ -16,7 +16,7 @@ for (const source of vectorSources()) {
   });
 }
 
-t.test('any chunking gives the oracle root', async (t) => {
+t.test('any chunking gives the oracle root', async () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 5 * 4096 + 7 }),

@@ -57,7 +57,12 @@ t.test('a shipper SIGKILLed mid-batch and restarted repeats nothing', { skip: no
   const child = spawn(process.execPath, [CLI, 'audit', 'ship', dir, '--nats', srv.url, '--max-in-flight', '512'], { stdio: 'ignore' });
   const exited = new Promise((r) => child.once('exit', r));
   let atKill = 0;
-  await waitFor(async () => (atKill = await subjectCount(srv.url, 'vram.audit.w1')) > 2000, 30_000, 'the first records in the stream');
+  await waitFor(
+    async () => {
+      atKill = await subjectCount(srv.url, 'vram.audit.w1');
+      return atKill > 2000;
+    },
+    30_000, 'the first records in the stream');
   child.kill('SIGKILL');
   await exited;
   atKill = await subjectCount(srv.url, 'vram.audit.w1');

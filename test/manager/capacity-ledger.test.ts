@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CapacityLedger } from '../../lib/manager/capacity-ledger.js';
 import { InsufficientVramError } from '../../lib/errors.js';
 
-t.test('reservations never over-commit, whatever the interleaving', async (t) => {
+t.test('reservations never over-commit, whatever the interleaving', async () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 10_000 }),

@@ -13,7 +13,7 @@ function binomial(n: number, k: number): number {
   return r;
 }
 
-t.test('sampled indices are distinct, sorted and in range', async (t) => {
+t.test('sampled indices are distinct, sorted and in range', async () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 64 }), (m, s) => {
       const idx = sampleLeafIndices(m, s);
@@ -54,7 +54,9 @@ t.test('empirical detection rate matches the prediction', async (t) => {
 t.test('mismatchedLeaves names exactly the differing leaves', async (t) => {
   const list = new Uint8Array(32 * 8).map((_, i) => i & 0xff);
   const fresh = new Uint8Array(32 * 3);
-  [1, 4, 6].forEach((leaf, k) => fresh.set(list.subarray(leaf * 32, leaf * 32 + 32), k * 32));
+  [1, 4, 6].forEach((leaf, k) => {
+    fresh.set(list.subarray(leaf * 32, leaf * 32 + 32), k * 32);
+  });
   t.same(mismatchedLeaves([1, 4, 6], fresh, list), []);
   fresh[32 + 31]! ^= 1;
   t.same(mismatchedLeaves([1, 4, 6], fresh, list), [4]);

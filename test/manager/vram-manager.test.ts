@@ -79,7 +79,7 @@ t.test('sealing the same bytes twice gives independent shards', async (t) => {
   await audit.close();
 });
 
-t.test('full verification catches a bit flip at any offset; the failure is on disk first', async (t) => {
+t.test('full verification catches a bit flip at any offset; the failure is on disk first', async () => {
   const dir = tempDir();
   const { audit, manager } = await openManager(dir);
   const bytes = randomBytes(4 * LEAF + 77);

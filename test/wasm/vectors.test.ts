@@ -2,7 +2,7 @@
 // kid, MAC inputs and MACs, against both vector sources.
 import t from 'tap';
 import { loadWasm, type SealRecordFields } from '../../lib/wasm/index.js';
-import { WasmSealKey } from '../../lib/wasm/seal-key.js';
+import type { WasmSealKey } from '../../lib/wasm/seal-key.js';
 import { patternBytes, readVectorJson, vectorSources } from '../helpers/vectors.js';
 import { hex } from '../helpers/oracle.js';
 

@@ -62,7 +62,10 @@ export async function prepareSealedChecks(opts: SealedVerifyOptions, crypto: Sea
       problem = `the note is malformed: ${(err as Error).message}`;
     }
     if (problem || !note) preFailure = { file: name, line: 0, reason: 'checkpoint signature invalid', detail: problem ?? 'unreadable' };
-    else checks.push((checkpoint = checkpointCheck(note, name, key.name ?? note.signatures[0]!.name)));
+    else {
+      checkpoint = checkpointCheck(note, name, key.name ?? note.signatures[0]!.name);
+      checks.push(checkpoint);
+    }
   }
   return { checks, preFailure, seals, checkpoint };
 }

@@ -62,11 +62,11 @@ export function registerDemo(program: Command): void {
         rmSync(dir, { recursive: true, force: true });
         process.exit(signal === 'SIGINT' ? 130 : 143);
       };
-      if (!keep) ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, removeOnSignal));
+      if (!keep) for (const s of ['SIGINT', 'SIGTERM']) process.once(s, removeOnSignal);
       try {
         return await runDemo(reporter, dir, size, keep);
       } finally {
-        ['SIGINT', 'SIGTERM'].forEach((s) => process.off(s, removeOnSignal));
+        for (const s of ['SIGINT', 'SIGTERM']) process.off(s, removeOnSignal);
         if (!keep) rmSync(dir, { recursive: true, force: true });
       }
     }));
