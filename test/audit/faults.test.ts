@@ -1,6 +1,6 @@
 // Disk-full and I/O errors injected through the file layer: no partial line survives, writes
 // are retried with backoff, health() tells the story, and nothing accepted is lost.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { AuditLogger, nodeFileLayer, queryAuditLogAll, verifyAuditLog, type FileLayer } from '../../lib/audit/index.js';
 import { AuditIoError } from '../../lib/errors.js';
 import { Logger, type ILogObj } from 'tslog';
@@ -99,7 +99,7 @@ class FaultyLayer implements FileLayer {
 
 const fast = { initial: 1, max: 8 };
 
-async function expectComplete(t: Tap.Test, dir: string, shards: number) {
+async function expectComplete(t: Test, dir: string, shards: number) {
   const v = await verifyAuditLog(dir);
   t.ok(v.intact, v.summary);
   const got = (await queryAuditLogAll(dir, { types: ['seal.verified', 'seal.verification_failed'] })).map((r) => r.data.shard_id);

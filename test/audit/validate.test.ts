@@ -1,6 +1,6 @@
 // Event validation: every rule refuses with a typed error naming the field, never echoes the
 // value, and a refused event leaves no trace in the chain.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { AuditLogger, validateEvent, verifyAuditLog, queryAuditLogAll, type AuditEvent } from '../../lib/audit/index.js';
 import { InvalidAuditEventError } from '../../lib/errors.js';
 import { freshDir, quietLog, verifiedEvent } from './helpers.js';
@@ -8,7 +8,7 @@ import { freshDir, quietLog, verifiedEvent } from './helpers.js';
 const ts = '2026-11-23T19:01:45.100Z';
 const allocated = { timestamp: ts, requested_bytes: 1, allocated_bytes: 1, available_bytes: 1, used_bytes: 1, gpu_device: 0, worker_id: 'w' };
 
-function refused(t: Tap.Test, event: AuditEvent, field: string, name: string) {
+function refused(t: Test, event: AuditEvent, field: string, name: string) {
   try {
     validateEvent(event);
     t.fail(`${name}: accepted`);

@@ -39,3 +39,8 @@ export function patternBytes(size: number): Uint8Array {
   for (let i = 0; i < size; i++) out[i] = i % 251;
   return out;
 }
+
+/** What `t.rejects` expects of a failed SPEC §3 check: the reason, and a message that starts with it. */
+export function sealFailure(reason: string): { reason: string; message: RegExp } {
+  return { reason, message: new RegExp(`^${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `) };
+}

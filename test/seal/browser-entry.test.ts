@@ -3,7 +3,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { repoRoot, patternBytes, readVectorJson, vectorSources } from '../helpers/vectors.js';
+import { repoRoot, patternBytes, readVectorJson, sealFailure, vectorSources } from '../helpers/vectors.js';
 import * as wasmEntry from '../../lib/browser/index.js';
 
 function reachableFiles(entry: string, seen = new Set<string>()): Set<string> {
@@ -46,10 +46,10 @@ for (const source of vectorSources()) {
     }
     for (const c of v.dataCases) {
       const data = patternBytes(c.dataSize);
-      if (c.flipByteAt !== undefined) data[c.flipByteAt] ^= 1;
-      await t.rejects(wasmEntry.verifySealedBytes(data, v.good[0].record, { token: v.token }), { reason: c.expect });
+      if (c.flipByteAt !== undefined) data[c.flipByteAt]! ^= 1;
+      await t.rejects(wasmEntry.verifySealedBytes(data, v.good[0].record, { token: v.token }), sealFailure(c.expect));
     }
-    await t.rejects(wasmEntry.verifySealedBytes(patternBytes(v.contentMismatch.dataSize), v.contentMismatch.record, { token: v.token }), { reason: 'content mismatch' });
-    await t.rejects(wasmEntry.createSealedStreamVerifier(v.good[0].record, { token: v.wrongToken.token }), { reason: 'wrong key' });
+    await t.rejects(wasmEntry.verifySealedBytes(patternBytes(v.contentMismatch.dataSize), v.contentMismatch.record, { token: v.token }), sealFailure('content mismatch'));
+    await t.rejects(wasmEntry.createSealedStreamVerifier(v.good[0].record, { token: v.wrongToken.token }), sealFailure('wrong key'));
   });
 }

@@ -8,7 +8,7 @@ import { ENGINES } from '../../lib/engines/file-digest.js';
 import { verifySealRecord, verifySealedFile } from '../../lib/seal/offline.js';
 import { SEAL_MEMBERS, type SealRecord } from '../../lib/seal/record.js';
 import { loadWasm } from '../../lib/wasm/index.js';
-import { patternBytes, readVectorJson, vectorSources } from '../helpers/vectors.js';
+import { patternBytes, readVectorJson, sealFailure, vectorSources } from '../helpers/vectors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vrr-offline-'));
 let fileCount = 0;
@@ -34,15 +34,15 @@ for (const source of vectorSources()) {
       }
     }
     for (const bad of v.bad) {
-      await t.rejects(verifySealRecord(bad.record, { token }), { reason: bad.expect }, `${bad.what}: ${bad.expect}`);
+      await t.rejects(verifySealRecord(bad.record, { token }), sealFailure(bad.expect), `${bad.what}: ${bad.expect}`);
     }
     const good0 = v.good[0];
     for (const c of v.dataCases) {
       const data = patternBytes(c.dataSize);
-      if (c.flipByteAt !== undefined) data[c.flipByteAt] ^= 0x01;
+      if (c.flipByteAt !== undefined) data[c.flipByteAt]! ^= 0x01;
       const path = fileOf(data);
       for (const engine of ENGINES) {
-        await t.rejects(verifySealedFile(path, good0.record, { token, engine }), { reason: c.expect }, `${c.what}: ${c.expect} (${engine})`);
+        await t.rejects(verifySealedFile(path, good0.record, { token, engine }), sealFailure(c.expect), `${c.what}: ${c.expect} (${engine})`);
       }
     }
     const cm = v.contentMismatch;
@@ -77,5 +77,5 @@ t.test('errors for what a user can get wrong', async (t) => {
   await t.rejects(verifySealRecord(v.good[0].record, { token: 'short' }), { code: 'E_ARG' });
   await t.rejects(verifySealedFile(join(dir, 'missing'), v.good[0].record, { token: v.token }), { code: 'E_IO' });
   await t.rejects(verifySealedFile(dir, v.good[0].record, { token: v.token }), { code: 'E_ARG' });
-  await t.rejects(verifySealedFile(fileOf(new Uint8Array(0)), v.good[0].record, { token: v.token }), { reason: 'size mismatch' });
+  await t.rejects(verifySealedFile(fileOf(new Uint8Array(0)), v.good[0].record, { token: v.token }), sealFailure('size mismatch'));
 });

@@ -87,7 +87,7 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
   const bigPath = file('model-00001.safetensors', big);
   const bigRecord = file('model-00001.seal.json', JSON.stringify(await sealRecordFor(big, TOKEN)));
   const flipped = Uint8Array.from(big);
-  flipped[9 * 8 * 1024 * 1024 + 777] ^= 0x10; // inside the tenth job
+  flipped[9 * 8 * 1024 * 1024 + 777]! ^= 0x10; // inside the tenth job
   const flippedPath = file('flipped.safetensors', flipped);
   const vectorData = file('vector.bin', patternBytes(seal.good[0].dataSize));
 
