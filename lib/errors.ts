@@ -42,8 +42,13 @@ export const ERROR_CODES = [
   'E_FLEET_PUBLISH',
 ] as const;
 
+/** Every stable error code this package throws (docs/errors.md lists them with their classes). */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * The base of every error the package throws: `code` is stable (see docs/errors.md), `retriable`
+ * says whether the same call may succeed later. Messages never carry secrets.
+ */
 export class VramResidencyError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
@@ -55,6 +60,7 @@ export class VramResidencyError extends Error {
     this.retriable = options.retriable ?? false;
   }
 
+  /** Name, code, message and retriable: what a `--json` output or a log line shows. */
   toJSON(): { name: string; code: ErrorCode; message: string; retriable: boolean } {
     return { name: this.name, code: this.code, message: this.message, retriable: this.retriable };
   }

@@ -145,3 +145,12 @@ export type {
   ModelVerifyOptions,
   SignedModel,
 } from './attest/index.js';
+
+// Types that the signatures above name (so users can name them too; TypeDoc links them).
+export type { Allocation, CpuEngine, Device, OpenDeviceOptions } from './native/index.js';
+export type { MthFileOptions, UploadFileOptions, UploadFileResult } from './native/types.js';
+export type { FileDigestOptions } from './engines/file-digest.js';
+export type { PolicyDeviceFacts } from './manager/policy.js';
+export type { SealBackend } from './formats/seal-record.js';
+export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/sealing/checkpoint-note.js';
+export type { EpochClock, HmacSha256 } from './audit/sealing/epochs.js';

@@ -4,8 +4,13 @@
 // Strings are escaped exactly as ECMAScript JSON.stringify does, which RFC 8785 §3.2.2.2 adopts;
 // members are sorted by UTF-16 code units, which is what Array.prototype.sort does by default.
 
+/** A value an audit record cannot hold (a float or unsafe integer, undefined, a function…). */
 export class CanonicalJsonError extends Error {}
 
+/**
+ * RFC 8785 canonical JSON of strings, safe integers, booleans, null, arrays and plain objects: the
+ * form an audit record is hashed in. Throws CanonicalJsonError on anything else.
+ */
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case 'string':

@@ -132,6 +132,7 @@ export type ApplicationEventType = Exclude<BuiltinEventType, LoggerEventType>;
 /** Namespaces owned by the catalogue: a custom event type must live outside them. */
 export const RESERVED_NAMESPACES: ReadonlySet<string> = new Set(Object.keys(EVENT_CATALOGUE).map((t) => t.split('.')[0]!));
 
+/** The catalogue entry (severity and fields) of a built-in event type, or undefined for any other type. */
 export function eventSpec(type: string): EventSpec | undefined {
   return Object.hasOwn(EVENT_CATALOGUE, type) ? (EVENT_CATALOGUE as Record<string, EventSpec>)[type] : undefined;
 }

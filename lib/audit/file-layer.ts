@@ -3,16 +3,28 @@
 // repeated by the synchronous critical path, at the exact offset it belongs to.
 import * as fs from 'node:fs';
 
+/**
+ * The file operations the audit writer performs (the `fileLayer` option): tests inject disk-full
+ * and I/O errors through it. Writes are positional so a retry lands at the same offset.
+ */
 export interface FileLayer {
+  /** As fs.openSync. */
   openSync(path: string, flags: string, mode: number): number;
+  /** As fs.closeSync. */
   closeSync(fd: number): void;
+  /** As fs.writeSync, positional: returns the bytes written. */
   writeSync(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number;
+  /** As fs.fsyncSync. */
   fsyncSync(fd: number): void;
+  /** As fs.ftruncateSync: cuts a torn tail on recovery. */
   ftruncateSync(fd: number, length: number): void;
+  /** As fs.write, positional, as a promise of the bytes written. */
   write(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  /** As fs.fsync, as a promise. */
   fsync(fd: number): Promise<void>;
   /** Write a whole small file (sidecars) durably. */
   writeFileSync(path: string, data: string, mode: number): void;
+  /** As fs.renameSync (a sidecar written to a temporary name, then renamed). */
   renameSync(from: string, to: string): void;
   /** Make a directory entry change (create, rename) durable. */
   fsyncDirSync(dir: string): void;

@@ -77,6 +77,12 @@ export const DEFAULTS = {
   writeBytes: WRITE_CAPS.bytes,
 } as const;
 
+/**
+ * The tamper-evident audit log of SPEC §4: hash-chained JSONL records in rotating segments, one
+ * writer per directory (a lock file), crash-safe (a torn tail is cut on open), optionally sealed per
+ * epoch and checkpointed (SPEC §6). `emit` is synchronous; durability follows the flush mode.
+ * Open one with {@link AuditLogger.open}; verify a copy offline with {@link verifyAuditLog}.
+ */
 export class AuditLogger {
   readonly dir: string;
   readonly service: string;
@@ -259,6 +265,7 @@ export class AuditLogger {
     return this.#closing;
   }
 
+  /** Queue depth, drops, the last write error and the durable head: cheap, for health checks. */
   health(): AuditHealth {
     const pending = this.#queue.pending();
     return {

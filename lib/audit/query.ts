@@ -37,6 +37,10 @@ function typeMatcher(types: string[] | undefined): ((t: string) => boolean) | nu
   return (t) => exact.has(t) || prefixes.some((p) => t.startsWith(p));
 }
 
+/**
+ * Records of a log directory that match the filter, in order, streamed one by one. Does not verify
+ * the chain (use {@link verifyAuditLog}); lines that do not parse are skipped.
+ */
 export async function* queryAuditLog(dir: string, filter: AuditQueryFilter = {}): AsyncGenerator<AuditRecord> {
   const since = toMs('since', filter.since);
   const until = toMs('until', filter.until);

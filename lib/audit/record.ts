@@ -14,6 +14,9 @@ export const sha256Hex: (text: string) => string = oneShot
   ? (text) => oneShot('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
+/**
+ * The SPEC §4 hash of a record (hex SHA-256 over the domain prefix and its canonical JSON), which the next record carries as `prev`.
+ */
 export function recordHash(r: RecordFields): string {
   return sha256Hex(HASH_PREFIX + canonicalRecord(r));
 }

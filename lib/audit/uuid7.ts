@@ -8,6 +8,10 @@
 const POOL_SIZE = 16 * 512;
 const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/**
+ * UUIDv7 ids (RFC 9562) that strictly increase within one generator, even thousands per
+ * millisecond: the audit records' `id`.
+ */
 export class Uuid7Generator {
   #pool = new Uint8Array(POOL_SIZE);
   #poolPos = POOL_SIZE;

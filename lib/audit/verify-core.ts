@@ -78,7 +78,9 @@ export interface RecordPosition {
  * checks passed, in order, and the end of the log; it returns the first failure it finds.
  */
 export interface RecordCheck {
+  /** Called with each record that passed the SPEC §4 checks, in order; returns a failure or null. */
   record(rec: AuditRecord, at: RecordPosition): AuditVerifyError | null | Promise<AuditVerifyError | null>;
+  /** Called once after the last record (null for an empty log); returns a failure or null. */
   end(last: RecordPosition | null): AuditVerifyError | null | Promise<AuditVerifyError | null>;
 }
 

@@ -68,6 +68,12 @@ function* strayFiles(dir: string, segments: SegmentEntry[]): Generator<VerifyIte
   }
 }
 
+/**
+ * Verifies a log directory offline (SPEC §4, and §6 seals and checkpoints when their keys are
+ * given): every record's shape and hash, the chain, segment names and sidecars, stray files. Never
+ * throws for a broken log: the result says `intact: false` with the first failure and a summary.
+ * An `anchor` ({seq, hash} kept elsewhere) also proves the log was not cut or rewritten before it.
+ */
 export async function verifyAuditLog(dir: string, opts: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
   const segments = listSegments(dir).length;
   const result = await verifySealedRecordLines(directoryRecordLines(dir), { ...opts, rescan: () => directoryRecordLines(dir) }, nodeSealingCrypto);

@@ -25,3 +25,6 @@ export {
 } from '../attest/seal-bundle.js';
 export { parsePublicKeyPem, type KeyAlgorithm, type PublicKeyInfo } from '../attest/public-key.js';
 export { pae, type SigstoreBundle } from '../attest/dsse.js';
+
+export type { CheckpointSignature, Sha256, VerifyEd25519 } from '../audit/sealing/checkpoint-note.js';
+export type { EpochClock, HmacSha256 } from '../audit/sealing/epochs.js';

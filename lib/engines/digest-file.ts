@@ -53,6 +53,11 @@ async function readExactly(file: FileHandle, buffer: Uint8Array, position: numbe
   }
 }
 
+/**
+ * SPEC §1 mth-sha256 of a file (and its plain SHA-256 when `sha256: true`), with bounded memory,
+ * on a pool of worker threads running the WASM core. A missing or unreadable file is E_IO; a
+ * directory, a special file or an empty file is E_ARG; an aborted `signal` rejects with its reason.
+ */
 export async function digestFile(path: string, opts: DigestFileOptions = {}): Promise<FileDigest> {
   if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('path', 'must be a non-empty string');
   const leafSize = opts.leafSize ?? DEFAULT_LEAF_SIZE;

@@ -21,6 +21,7 @@ export interface FileDigestOptions {
   sha256?: boolean;
   /** 1 … MAX_DIGEST_THREADS, for every engine. */
   threads?: number;
+  /** Called as the file is read, with the bytes done so far. */
   onProgress?: (p: { bytes: number; totalBytes: number }) => void;
 }
 
@@ -38,6 +39,10 @@ export function parseEngine(name: string): Engine {
 
 export { statDigestible, statRegularFile, type FileDigest } from './file-stat.js';
 
+/**
+ * The same file digest as {@link digestFile} on a chosen engine: `wasm` (portable, worker
+ * threads), `native` (the addon's CPU engine) or `node` (node:crypto). All three give the same bytes.
+ */
 export async function digestFileWith(engine: Engine, path: string, opts: FileDigestOptions): Promise<FileDigest> {
   parseEngine(engine);
   if (opts.threads !== undefined) assertInteger(opts.threads, 'threads', 1, MAX_DIGEST_THREADS);

@@ -32,6 +32,12 @@ interface Session {
   jsm: JetStreamManager;
 }
 
+/**
+ * Follows an audit log directory and publishes every record line, unchanged, to
+ * `vram.audit.<service>` on NATS JetStream, with the record hash as the message id (SPEC §7). Each
+ * (re)connection resumes from the stream's last record, so restarts, cuts and resends neither lose
+ * nor repeat a record. Emits `status` events; `done` settles when it stops.
+ */
 export class AuditShipper extends EventEmitter {
   readonly done: Promise<ShipperHealth>;
   private readonly urls: string[];
@@ -85,6 +91,7 @@ export class AuditShipper extends EventEmitter {
     return new AuditShipper(opts, first);
   }
 
+  /** State, shipped and local seqs, lag, records published and the last error: cheap, for status lines. */
   health(): ShipperHealth {
     const localSeq = this.follower.newestSeen - 1;
     const oldest = this.sent[0]?.rec.ts;

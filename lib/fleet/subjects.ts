@@ -19,11 +19,13 @@ export function assertShippableService(service: string): void {
   }
 }
 
+/** The NATS subject a service's records go to: `vram.audit.<service>` (E_ARG for a name that cannot be one). */
 export function auditSubject(service: string): string {
   assertShippableService(service);
   return AUDIT_PREFIX + service;
 }
 
+/** The NATS subject a service's checkpoints go to: `vram.checkpoint.<service>` (E_ARG as for auditSubject). */
 export function checkpointSubject(service: string): string {
   assertShippableService(service);
   return CHECKPOINT_PREFIX + service;

@@ -44,6 +44,11 @@ export interface FleetVerifyResult {
   services: ServiceVerdict[];
 }
 
+/**
+ * Central verification from the stream alone (SPEC §7): every service's chain checked by the
+ * same verifier as a directory (with its SPEC §6 seals and checkpoints when keys are given), with
+ * the gaps the stream lacks and the checkpoints published beside it, per service.
+ */
 export async function verifyFleet(opts: FleetVerifyOptions): Promise<FleetVerifyResult> {
   const urls = parseNatsUrls(opts.nats);
   const stream = assertStreamName(opts.stream ?? DEFAULT_STREAM);

@@ -54,6 +54,7 @@ export interface SealOptions {
   expectedSha256?: string;
   /** Record the plain SHA-256 in the seal (contentSha256). Implied by expectedSha256. */
   computeContentSha256?: boolean;
+  /** Called as bytes land on the device, with the rate so far. */
   onProgress?: (p: SealProgress) => void;
   /** Stops the seal: the upload ends at the next piece boundary, and the seal rejects with AbortError. */
   signal?: AbortSignal;

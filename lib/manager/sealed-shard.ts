@@ -7,6 +7,10 @@ import { InvalidArgumentError } from '../errors.js';
 
 export type ShardState = 'resident' | 'failed' | 'released';
 
+/**
+ * One sealed shard in device memory, as returned by `VramManager.sealFile`: read-only facts and
+ * the seal record. It holds no device handle; pass it back to the manager to verify or release it.
+ */
 export class SealedShard {
   readonly id: string;
   readonly size: number;
@@ -66,14 +70,17 @@ export class SealedShard {
     return this.#bundle;
   }
 
+  /** Id, size, digest, leaf size, backend, device and state. */
   toJSON(): { id: string; size: number; digest: string; leafSize: number; backend: string; device: number; state: ShardState } {
     return { id: this.id, size: this.size, digest: this.digest, leafSize: this.leafSize, backend: this.backend, device: this.device, state: this.state };
   }
 
+  /** A one-line summary: id, size, device and state. */
   toString(): string {
     return `SealedShard(${this.id}, ${this.size} bytes, ${this.backend}:${this.device}, ${this.state})`;
   }
 
+  /** util.inspect shows the same line as toString. */
   [inspect.custom](): string {
     return this.toString();
   }

@@ -25,6 +25,12 @@ export type { SealOptions, SealProgress, VerifyOptions, VerifyResult, VramManage
 
 const DEFAULT_SIM_CAPACITY = 1 << 30;
 
+/**
+ * One worker's sealed residency on one device: seals model shards into device memory (the device
+ * hashes what it holds), re-verifies them before inference (in full or by sampled leaves), releases
+ * them (zeroed), and audits every step. Open with {@link VramManager.open}; close with `close()`.
+ * Design notes: docs/manager.md.
+ */
 export class VramManager {
   readonly workerId: string;
   readonly backend: Backend;
@@ -85,6 +91,7 @@ export class VramManager {
     }
   }
 
+  /** The seal key id (16 hex): names the key without revealing it. */
   get kid(): string {
     return this.#key.kid;
   }
@@ -94,6 +101,7 @@ export class VramManager {
     return { ...this.#properties };
   }
 
+  /** Device capacity as the manager accounts for it: total, free, used by shards, reserved by seals in flight, max. */
   capacity(): Capacity {
     this.#assertOpen();
     return this.#ledger.snapshot();
@@ -357,14 +365,17 @@ export class VramManager {
     if (this.#closing) throw new ClosedError('this VramManager is closed; open a new one');
   }
 
+  /** Backend, device, worker and shard count: never the token or the key. */
   toString(): string {
     return `VramManager(${this.backend}:${this.deviceIndex}, worker ${this.workerId}, ${this.#shards.size} shards)`;
   }
 
+  /** Backend, device, worker, kid and shard count: never the token or the key. */
   toJSON(): object {
     return { backend: this.backend, device: this.deviceIndex, workerId: this.workerId, kid: this.kid, shards: this.#shards.size };
   }
 
+  /** util.inspect shows the same line as toString. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }

@@ -8,10 +8,16 @@ import type { Backend, DeviceProperties, OpenDeviceOptions, UploadFileOptions, U
 const DEFAULT_HOST_SIM_CAPACITY = 1024 ** 3;
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
+/**
+ * An open device (cuda or host-sim), from {@link openDevice}. JS holds small integer handles only;
+ * an allocation is honoured only with the device it was made on.
+ */
 export interface Device {
   readonly backend: Backend;
   readonly index: number;
+  /** cuda: cudaGetDeviceProperties with driver and runtime versions, uuid `GPU-…`/`MIG-…`. */
   properties(): DeviceProperties;
+  /** Free and total device memory in bytes, as the device reports them now. */
   memInfo(): { free: number; total: number };
   /** Device memory of `size` bytes (cuda: cudaMalloc, checked to be device memory). */
   allocate(size: number): Promise<Allocation>;
@@ -30,15 +36,34 @@ export interface FreeResult {
   zeroed: boolean;
 }
 
+/**
+ * Device memory from {@link Device.allocate}: an opaque handle (the address never leaves the addon).
+ * Each operation takes a use of it; `free()` marks it freed at once (later calls: E_FREED), waits for
+ * the uses taken before, zeroes and releases. One collected without `free()` is freed (zeroed) by a
+ * FinalizationRegistry, at an unpredictable time: call `free()`.
+ */
 export interface Allocation {
   readonly size: number;
   readonly backend: Backend;
+  /** CUDA reports the pointer as device memory (host-sim: false). */
   isDeviceMemory(): boolean;
+  /** Copies bytes to `deviceOffset` (E_BOUNDS past the end); reads them without copying, off the main thread. */
   upload(deviceOffset: number, bytes: Uint8Array): Promise<void>;
+  /**
+   * Streams a file range to the device through double-buffered staging chunks (multiples of the
+   * leaf size) while the device hashes each chunk's leaves from its own memory; also the plain SHA-256
+   * when `opts.sha256`.
+   */
   uploadFile(path: string, opts: UploadFileOptions): Promise<UploadFileResult>;
+  /** `count` SPEC §1 leaf hashes from `firstLeaf`, computed by the device over what it holds (32 bytes each). */
   leafHashes(leafSize: number, firstLeaf: number, count: number): Promise<Uint8Array>;
+  /** The SPEC §1 mth-sha256 root of the whole allocation, computed on the device. */
   root(leafSize: number): Promise<Uint8Array>;
+  /** Leaf hashes of the chosen leaves, in the order given (sampled verification). */
   chosenLeafHashes(leafSize: number, indices: readonly number[]): Promise<Uint8Array>;
+  /**
+   * Tests and drills: XORs one byte with `mask` (1..255); E_POLICY unless the device was opened with faultInjection.
+   */
   flipBits(offset: number, mask: number): Promise<void>;
   /** Zeroes, then frees. Resolves `{ zeroed: false }` when the device was lost (the memory could not be zeroed). */
   free(): Promise<FreeResult>;

@@ -10,6 +10,7 @@ export { verifySealRecord };
 export interface FileVerifyOptions extends TokenOption {
   engine?: Engine;
   threads?: number;
+  /** Called as the file is read, with the bytes done so far. */
   onProgress?: (p: { bytes: number; totalBytes: number }) => void;
 }
 

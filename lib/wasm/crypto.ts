@@ -10,12 +10,15 @@ import {
 } from './streams.js';
 
 export interface WasmCrypto {
+  /** SHA-256 of the bytes (32 bytes). */
   sha256(data: Uint8Array): Uint8Array;
+  /** HMAC-SHA256 (32 bytes). */
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** RFC 5869; salt null = absent (32 zero bytes); length 0 … 8160. */
   hkdfSha256(ikm: Uint8Array, salt: Uint8Array | null, info: Uint8Array, length: number): Uint8Array;
   /** SPEC §1 root of `data`. */
   mthSha256(data: Uint8Array, leafSize: number): Uint8Array;
+  /** A streaming SHA-256: update in any pieces, then digest once. */
   createSha256(): StreamingHash;
   /**
    * Streaming SPEC §1 root. `onLeafHashes`, when given, receives the 32-byte leaf hashes in order

@@ -9,6 +9,7 @@ import type { Core } from './core.js';
 import { assertLeafSize } from '../formats/leaf-size.js';
 
 export interface StreamingHash {
+  /** Absorbs the next bytes; returns the stream for chaining. Throws E_ARG after digest(). */
   update(chunk: Uint8Array): this;
   /** Finalizes; any further update/digest throws E_ARG. */
   digest(): Uint8Array;
@@ -24,6 +25,7 @@ export interface StreamingMth extends StreamingHash {
 export interface LeafHashCombiner {
   /** Appends 32-byte leaf hashes, in leaf order (any multiple of 32 bytes per call). */
   push(leafHashes: Uint8Array): this;
+  /** Leaf hashes pushed so far. */
   leafCount(): number;
   /** SPEC §1 root of all leaf hashes pushed; finalizes. */
   digest(): Uint8Array;

@@ -12,7 +12,9 @@ const ED25519_SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x7
 const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const KEY_NAME = /^[^\s+]+$/;
 
+/** A synchronous SHA-256 (injected so the verifier core stays browser-safe). */
 export type Sha256 = (bytes: Uint8Array) => Uint8Array;
+/** An Ed25519 signature check (Web Crypto by default: {@link webCryptoEd25519}). */
 export type VerifyEd25519 = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => Promise<boolean>;
 
 export interface CheckpointSignature {

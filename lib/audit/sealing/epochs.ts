@@ -7,6 +7,7 @@ export const TAG_LABEL = 'vram-residency.audit.epoch.v1';
 export const EPOCH_SEALED = 'audit.epoch_sealed';
 export const MAX_EPOCH_SECONDS = 86400;
 
+/** A synchronous HMAC-SHA256 (injected so the verifier core stays browser-safe). */
 export type HmacSha256 = (key: Uint8Array, data: Uint8Array) => Uint8Array;
 
 /** What places a time in an epoch: T0 (ms since the Unix epoch) and the epoch length E in seconds. */

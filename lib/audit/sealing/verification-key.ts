@@ -9,6 +9,11 @@ import { hexBytes, MAX_EPOCH_SECONDS, type EpochClock } from './epochs.js';
 export const VKEY_FORMAT = 'vram-residency.audit-vkey.v1';
 const MEMBERS = ['format', 'service', 'k0', 'start', 'epochSeconds'];
 
+/**
+ * The SPEC §6 verification key of one service: K0 (the root of every epoch key), the first epoch's
+ * start and the epoch length. K0 stays private: JSON, toString and inspection show only the public
+ * members; `serialize()` is the one way to write it out.
+ */
 export class VerificationKey implements EpochClock {
   readonly service: string;
   readonly start: number;
@@ -32,6 +37,7 @@ export class VerificationKey implements EpochClock {
     return JSON.stringify({ format: VKEY_FORMAT, service: this.service, k0: this.#k0, start: this.start, epochSeconds: this.epochSeconds }, null, 1) + '\n';
   }
 
+  /** The public members only (no K0). */
   toJSON(): object {
     return { format: VKEY_FORMAT, service: this.service, start: this.start, epochSeconds: this.epochSeconds };
   }
@@ -40,6 +46,7 @@ export class VerificationKey implements EpochClock {
     return `VerificationKey(${this.service}, start ${this.start}, ${this.epochSeconds} s epochs)`;
   }
 
+  /** util.inspect shows the same line as toString (no K0). */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
