@@ -1,3 +1,7 @@
+/**
+ * The Node entry point: the manager, seal records, the audit log, file digests, the native layer.
+ * @module vram-residency
+ */
 // Public entry point of the SDK (Node), listed by name: what is not here is internal (segment
 // naming, lock files, the file layer, the record queue and writer, the shard table, …) and may
 // change without notice. The browser-safe subset is `vram-residency/wasm` (lib/browser/index.ts).

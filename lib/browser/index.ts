@@ -1,3 +1,7 @@
+/**
+ * The browser-safe entry point: the WASM crypto core, seal and audit verification, the error classes.
+ * @module vram-residency/wasm
+ */
 // The browser entry, `vram-residency/wasm`: the WASM crypto core plus everything that verifies
 // seal records and sealed bytes with it. Compiled by tsconfig.browser.json (DOM libs, no Node
 // types), so nothing reachable from here can import a Node built-in. Browser-safe code of other

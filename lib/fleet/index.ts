@@ -1,3 +1,7 @@
+/**
+ * Fleet shipping over NATS JetStream (SPEC §7): the shipper and the central verifier.
+ * @module vram-residency/fleet
+ */
 // Fleet shipping (SPEC §7): the `vram-residency/fleet` entry. Separate from the main entry so that
 // only programs that ship or verify from NATS load the NATS client.
 export { AuditShipper, type AuditShipperOptions, type ShipperHealth, type ShipperState } from './shipper.js';
