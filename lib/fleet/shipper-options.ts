@@ -1,8 +1,10 @@
 // What an AuditShipper takes and what it reports (health(), 'status' events, the CLI's status lines).
 export interface AuditShipperOptions {
+  /** The audit log directory to follow. */
   dir: string;
   /** nats://host:port, or several comma-separated (a cluster). */
   nats: string;
+  /** The JetStream stream (default `VRAM_AUDIT`); created when missing, refused when its settings could lose records. */
   stream?: string;
   /** Replicas when the stream is created (3 in a three-node cluster). */
   replicas?: number;
@@ -12,8 +14,11 @@ export interface AuditShipperOptions {
   maxInFlight?: number;
   /** How often to look for new records when no file event arrives (default 200 ms). */
   pollMs?: number;
+  /** How long a publish may wait for its ack (default 5000 ms). */
   ackTimeoutMs?: number;
+  /** How long a connection attempt may take (default 5000 ms). */
   connectTimeoutMs?: number;
+  /** Retry delays after the first connection, doubling from `initial` to `max` (default 100 and 5000 ms). */
   backoffMs?: { initial: number; max: number };
 }
 

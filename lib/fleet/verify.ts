@@ -15,7 +15,9 @@ import { AUDIT_PREFIX, assertStreamName, auditSubject, checkpointSubject, DEFAUL
 import { recordAt } from './stored-record.js';
 
 export interface FleetVerifyOptions {
+  /** nats://host:port, or several comma-separated (a cluster). */
   nats: string;
+  /** The JetStream stream (default `VRAM_AUDIT`); a missing stream is E_FLEET_STREAM_CONFIG. */
   stream?: string;
   /** Only these services (default: every service with records in the stream). */
   services?: string[];
