@@ -256,7 +256,10 @@ export class SegmentWriter {
       this.#sealSegment(seg);
       this.#segment = seg = null;
     }
-    return seg ?? (this.#segment = createSegment(layer, dir, rec));
+    if (seg) return seg;
+    const created = createSegment(layer, dir, rec);
+    this.#segment = created;
+    return created;
   }
 
   /** fsync, sidecar, close. Synchronous: runs once per rotateBytes of log, and at close. */
