@@ -23,15 +23,27 @@ import { SERVICE_PATTERN, validateEvent } from './validate.js';
 import { WriteLoop } from './write-loop.js';
 import { assertPattern, positiveInteger } from '../formats/args.js';
 
+/**
+ * When records reach the disk. `immediate`: every emit is written and fsynced before it returns.
+ * `batched`: a background group commit after `maxEvents` records or `maxDelayMs`, whichever first.
+ * `hybrid` (the default, 1024 events / 50 ms): batched, but a critical event is written and fsynced,
+ * with everything before it, before its emit returns.
+ */
 export type FlushOptions = { mode: 'immediate' } | { mode: 'batched' | 'hybrid'; maxEvents?: number; maxDelayMs?: number };
 
 export interface AuditLoggerOptions {
+  /** The log directory: created 0700 when missing; its files are 0600. One writer at a time (a lock file). */
   dir: string;
+  /** The `service` of every record: `^[A-Za-z0-9._:-]{1,128}$`. */
   service: string;
+  /** Default `{ mode: 'hybrid', maxEvents: 1024, maxDelayMs: 50 }`. */
   flush?: FlushOptions;
+  /** Bounds of the in-memory queue (default 65536 events, 64 MiB): past them emit throws E_AUDIT_BUFFER_FULL. */
   maxQueueEvents?: number;
   maxQueueBytes?: number;
+  /** A new segment after this many bytes (default 64 MiB), and at UTC midnight. */
   rotateBytes?: number;
+  /** Tests: the file operations, to inject disk-full and I/O errors (default: node:fs). */
   fileLayer?: FileLayer;
   /** Milliseconds since the epoch; injectable for tests of clock steps and midnight rotation. */
   clock?: () => number;
