@@ -158,3 +158,5 @@ export type { PolicyDeviceFacts } from './manager/policy.js';
 export type { SealBackend } from './formats/seal-record.js';
 export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/sealing/checkpoint-note.js';
 export type { EpochClock, HmacSha256 } from './audit/sealing/epochs.js';
+export type { ModelFileList } from './attest/model-files.js';
+export type { ModelSealProgress, SealedModel, SealModelOptions } from './attest/seal-model.js';

@@ -2,7 +2,7 @@
 // model directory except ignored paths (matched component by component, as model_signing does),
 // or the model file alone; and their SHA-256s, several files at once on the native engine.
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
+import { type Stats, createReadStream, promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { FileIoError, InvalidArgumentError, ModelMismatchError } from '../errors.js';
@@ -43,7 +43,7 @@ export function isIgnored(name: string, ignore: readonly string[]): boolean {
  */
 export async function listModelFiles(modelPath: string, ignorePaths: readonly string[] = []): Promise<ModelFileList> {
   const root = resolve(modelPath);
-  let stat;
+  let stat: Stats;
   try {
     stat = await fsp.lstat(root);
   } catch (error) {

@@ -13,6 +13,7 @@ export interface ModelHashOptions {
   ignorePaths?: readonly string[];
   /** Files hashed at once; default: all cores. */
   threads?: number;
+  /** Called as the model files are hashed. */
   onProgress?: (p: HashProgress) => void;
 }
 

@@ -48,7 +48,7 @@ export async function writeKeyPair(prefix: string, algorithm: KeyAlgorithm): Pro
 }
 
 async function writeNew(path: string, text: string, mode: number): Promise<void> {
-  let handle;
+  let handle: fsp.FileHandle;
   try {
     handle = await fsp.open(path, 'wx', mode);
   } catch (error) {
@@ -115,6 +115,7 @@ export async function readKeyFile(path: string, flag: string): Promise<string> {
   }
 }
 
+/** Reads and loads a private key file (PEM); an unreadable file is E_ARG naming `flag`, a key that is not one E_KEY. */
 export async function loadSigningKeyFile(path: string, flag = '--sign-key'): Promise<SigningKey> {
   return loadSigningKey(await readKeyFile(path, flag));
 }

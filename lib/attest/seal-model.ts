@@ -3,7 +3,7 @@
 // went to the device must equal the signed one. Any failure releases every shard of the model,
 // writes a critical audit record (on disk before the error is thrown) and names the file.
 import { ContentMismatchError, InvalidArgumentError, ModelMismatchError, SealCheckError } from '../errors.js';
-import { type ModelVerifyOptions, openSignedModel } from './model-sign.js';
+import { type ModelVerifyOptions, type SignedModel, openSignedModel } from './model-sign.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -21,6 +21,7 @@ export interface ModelSealProgress {
 export interface SealModelOptions extends Omit<ModelVerifyOptions, 'threads' | 'onProgress'> {
   /** Prefix of each seal's modelRef (`PREFIX/relative/path`); default: the signed model name. */
   modelRef?: string;
+  /** Called as each file lands on the device: the file, its index and the bytes done. */
   onProgress?: (p: ModelSealProgress) => void;
 }
 
@@ -50,7 +51,7 @@ function modelRefFor(prefix: string, name: string): string {
 }
 
 export async function sealSignedModel<SealedShard>(sealer: ModelSealer<SealedShard>, dir: string, opts: SealModelOptions): Promise<SealedModel<SealedShard>> {
-  let signed;
+  let signed: SignedModel;
   try {
     signed = await openSignedModel(dir, { signature: opts.signature, publicKey: opts.publicKey, ignorePaths: opts.ignorePaths });
   } catch (error) {

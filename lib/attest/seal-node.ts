@@ -43,6 +43,7 @@ export async function verifySealBundleBytes(bytes: Uint8Array, bundle: unknown, 
 
 export interface BundleFileVerifyOptions extends BundleVerifyOptions {
   threads?: number;
+  /** Called as the file is read, with the bytes done so far. */
   onProgress?: (p: { bytes: number; totalBytes: number }) => void;
 }
 

@@ -142,7 +142,7 @@ t.test('seal a signed model: one record and bundle per file; a changed file refu
   t.ok(readFileSync(join(work, 'seals', 'weights-1.bin.seal.json'), 'utf8').includes('"modelRef": "signed-model/weights-1.bin"'));
 
   const bytes = readFileSync(join(model, 'weights-1.bin'));
-  bytes[5] ^= 1;
+  bytes[5]! ^= 1;
   writeFileSync(join(model, 'weights-1.bin'), bytes);
   const bad = cli([...args, '--out', join(work, 'seals-2'), '--json']);
   t.equal(bad.status, 1);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AuditLogger, queryAuditLogAll } from '../../lib/audit/index.js';
 import { VramManager } from '../../lib/manager/vram-manager.js';
 import { indepSignModel, indepVerifySeal } from '../helpers/independent-dsse.js';
+import { sealFailure, type FailureDetails } from '../helpers/vectors.js';
 
 const TOKEN = 'test-worker-token-0123456789abcdef';
 const LEAF = 4096;
@@ -97,8 +98,9 @@ t.test('sealModel: a model signed by the independent signer', async (t) => {
   for (const shard of sealed.shards) await manager.release(shard);
   t.equal(manager.capacity().used, 0);
 
-  const refuse = async (what: string, opts: object, expect: object) => {
-    await t.rejects(manager.sealModel(model, { signature, publicKey, ...opts }), expect, what);
+  const refuse = async (what: string, opts: object, expect: FailureDetails & { reason: string }) => {
+    const { reason, ...details } = expect;
+    await t.rejects(manager.sealModel(model, { signature, publicKey, ...opts }), sealFailure(reason, details), what);
     t.equal(manager.capacity().used, 0, `${what}: nothing stays allocated`);
     t.same(manager.shards(), [], `${what}: no shard left`);
   };

@@ -13,6 +13,7 @@ import { signModel, verifyModel } from '../../lib/attest/model-sign.js';
 import { generateKeyPair, loadSigningKey } from '../../lib/attest/node-keys.js';
 import { cpuEngine } from '../../lib/native/index.js';
 import { indepHint, indepSignModel, indepVerifyModel } from '../helpers/independent-dsse.js';
+import { sealFailure } from '../helpers/vectors.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'model-transparency');
 const theirPublic = readFileSync(join(fixtures, 'keys', 'signing-key-pub.pem'), 'utf8');
@@ -41,25 +42,25 @@ for (const m of theirModels) {
     t.doesNotThrow(() => indepVerifyModel(modelPath, JSON.parse(signature), theirPublic, m.ignore), 'the independent checker agrees');
 
     const other = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
-    await t.rejects(verifyModel(modelPath, { ...opts, publicKey: other }), { reason: 'wrong key' }, 'another key: wrong key');
+    await t.rejects(verifyModel(modelPath, { ...opts, publicKey: other }), sealFailure('wrong key'), 'another key: wrong key');
     const bundle = JSON.parse(signature);
     const sig = Buffer.from(bundle.dsseEnvelope.signatures[0].sig, 'base64');
     sig[sig.length - 3]! ^= 0x10;
     bundle.dsseEnvelope.signatures[0].sig = sig.toString('base64');
-    await t.rejects(verifyModel(modelPath, { ...opts, signature: bundle }), { reason: 'signature mismatch' }, 'flipped signature');
+    await t.rejects(verifyModel(modelPath, { ...opts, signature: bundle }), sealFailure('signature mismatch'), 'flipped signature');
     const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }) as string;
     await t.rejects(verifyModel(modelPath, { ...opts, publicKey: ed }), { code: 'E_ARG', message: /Ed25519.*ECDSA only/ }, 'an Ed25519 key is a usage error that says why');
 
     const target = m.model ? modelPath : join(dir, 'signme-1');
     appendFileSync(target, 'x');
-    await t.rejects(verifyModel(modelPath, opts), { reason: 'digest mismatch', code: 'E_DIGEST_MISMATCH', path: m.model ? '.' : 'signme-1' }, 'a changed file');
+    await t.rejects(verifyModel(modelPath, opts), sealFailure('digest mismatch', { code: 'E_DIGEST_MISMATCH', path: m.model ? '.' : 'signme-1' }), 'a changed file');
     if (!m.model) {
       writeFileSync(target, readFileSync(join(fixtures, `${m.version}-elliptic-key`, 'signme-1')));
       writeFileSync(join(dir, 'added.bin'), 'new');
-      await t.rejects(verifyModel(modelPath, opts), { reason: 'unlisted file', path: 'added.bin' }, 'an added file');
+      await t.rejects(verifyModel(modelPath, opts), sealFailure('unlisted file', { path: 'added.bin' }), 'an added file');
       unlinkSync(join(dir, 'added.bin'));
       unlinkSync(join(dir, 'signme-2'));
-      await t.rejects(verifyModel(modelPath, opts), { reason: 'missing file', path: 'signme-2' }, 'a removed file');
+      await t.rejects(verifyModel(modelPath, opts), sealFailure('missing file', { path: 'signme-2' }), 'a removed file');
     }
   });
 }
@@ -102,7 +103,7 @@ for (const alg of ['p256', 'p384', 'p521'] as const) {
     const checked = await verifyModel(dir, { signature: JSON.stringify(theirBundle, null, 2), publicKey: theirPub });
     t.equal(checked.manifest.files.size, 5, 'theirs verifies here');
     writeFileSync(join(dir, 'shards', 'a', 'w-0.bin'), Buffer.alloc(300000, 8));
-    await t.rejects(verifyModel(dir, { signature: theirBundle, publicKey: theirPub }), { reason: 'digest mismatch', path: 'shards/a/w-0.bin' }, 'a changed file, named');
+    await t.rejects(verifyModel(dir, { signature: theirBundle, publicKey: theirPub }), sealFailure('digest mismatch', { path: 'shards/a/w-0.bin' }), 'a changed file, named');
     t.throws(() => indepVerifyModel(dir, bundle, ours.publicPem, []), /digest mismatch/, 'the independent checker agrees');
   });
 }

@@ -40,7 +40,17 @@ export function patternBytes(size: number): Uint8Array {
   return out;
 }
 
-/** What `t.rejects` expects of a failed SPEC §3 check: the reason, and a message that starts with it. */
-export function sealFailure(reason: string): { reason: string; message: RegExp } {
-  return { reason, message: new RegExp(`^${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `) };
+/** What a failed check carries besides its reason (a model file's path, a code, a message of its own). */
+export interface FailureDetails {
+  code?: string;
+  path?: string;
+  message?: RegExp;
+}
+
+/**
+ * What `t.rejects` expects of a failed SPEC §3/§5 check (a SealCheckError): the reason, and a
+ * message that starts with it, unless `details` gives a message pattern of its own.
+ */
+export function sealFailure(reason: string, details: FailureDetails = {}): FailureDetails & { reason: string; message: RegExp } {
+  return { reason, message: new RegExp(`^${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), ...details };
 }
