@@ -40,7 +40,9 @@ export class WriteLoop {
   /** Runs the loop from the next turn of the event loop. */
   start(): void {
     this.#running = true;
-    setImmediate(() => void (this.#finished = this.#run()));
+    setImmediate(() => {
+      this.#finished = this.#run();
+    });
   }
 
   /** Ends a backoff wait in progress now; does nothing when none is. */
