@@ -33,7 +33,11 @@ for (let i = 0; i < shards; i++) {
   writeFileSync(path, Buffer.concat(parts));
   files.push(path);
 }
-for (const [name, text] of [['config.json', '{"hidden_size":4096}\n'], ['tokenizer.json', '{"version":"1.0"}\n'], ['README.md', '# bench model\n']]) {
+for (const [name, text] of [
+  ['config.json', '{"hidden_size":4096}\n'],
+  ['tokenizer.json', '{"version":"1.0"}\n'],
+  ['README.md', '# bench model\n'],
+]) {
   writeFileSync(join(model, name), text);
   files.push(join(model, name));
 }
@@ -42,7 +46,9 @@ for (const f of files) readFileSync(f); // into the page cache
 
 const keys = generateKeyPair('p256');
 writeFileSync(join(dir, 'publisher.pub'), keys.publicPem);
-const { bundle, manifest } = await signModel(model, await loadSigningKey(keys.privatePem), { ignorePaths: ['model.sig'] });
+const { bundle, manifest } = await signModel(model, await loadSigningKey(keys.privatePem), {
+  ignorePaths: ['model.sig'],
+});
 writeFileSync(join(model, 'model.sig'), serializeBundle(bundle));
 
 function run(cmd, args) {
@@ -53,9 +59,29 @@ function run(cmd, args) {
 
 const contenders = [
   ['sha256sum FILES (peer)', () => run('sha256sum', files)],
-  ['vram-residency verify-model (CLI process)', () => run(process.execPath, [CLI, 'verify-model', model, '--sig', join(model, 'model.sig'), '--pubkey', join(dir, 'publisher.pub'), '--json'])],
-  ['verifyModel() in process', () => verifyModel(model, { signature: bundle, publicKey: keys.publicPem, ignorePaths: ['model.sig'] })],
-  [`sha256sum, ${availableParallelism()} processes (xargs -P)`, () => run('sh', ['-c', `printf '%s\\0' "$@" | xargs -0 -n 1 -P ${availableParallelism()} sha256sum`, 'sh', ...files])],
+  [
+    'vram-residency verify-model (CLI process)',
+    () =>
+      run(process.execPath, [
+        CLI,
+        'verify-model',
+        model,
+        '--sig',
+        join(model, 'model.sig'),
+        '--pubkey',
+        join(dir, 'publisher.pub'),
+        '--json',
+      ]),
+  ],
+  [
+    'verifyModel() in process',
+    () => verifyModel(model, { signature: bundle, publicKey: keys.publicPem, ignorePaths: ['model.sig'] }),
+  ],
+  [
+    `sha256sum, ${availableParallelism()} processes (xargs -P)`,
+    () =>
+      run('sh', ['-c', `printf '%s\\0' "$@" | xargs -0 -n 1 -P ${availableParallelism()} sha256sum`, 'sh', ...files]),
+  ],
 ];
 
 async function measure(fn) {
@@ -73,15 +99,25 @@ const rows = [];
 for (const [name, fn] of contenders) rows.push({ name, ms: await measure(fn) });
 
 // The contenders must agree before their speed means anything.
-const sums = new Map(run('sha256sum', files).trim().split('\n').map((l) => [l.slice(66).slice(model.length + 1), l.slice(0, 64)]));
-for (const [name, digest] of manifest.files) if (sums.get(name) !== digest) throw new Error(`sha256sum and the signed manifest disagree on ${name}`);
+const sums = new Map(
+  run('sha256sum', files)
+    .trim()
+    .split('\n')
+    .map((l) => [l.slice(66).slice(model.length + 1), l.slice(0, 64)]),
+);
+for (const [name, digest] of manifest.files)
+  if (sums.get(name) !== digest) throw new Error(`sha256sum and the signed manifest disagree on ${name}`);
 if (JSON.parse(contenders[1][1]()).ok !== true) throw new Error('verify-model did not verify');
 rmSync(dir, { recursive: true, force: true });
 
 const peer = rows[0].ms;
-console.log(`attest bench: verify-model on a ${(totalBytes / MiB).toFixed(0)} MiB model directory (${files.length} files, ${shards} shards), ` +
-  `best of ${repeats}, page cache, ${availableParallelism()} cores; ratio vs sha256sum (higher is faster)`);
+console.log(
+  `attest bench: verify-model on a ${(totalBytes / MiB).toFixed(0)} MiB model directory (${files.length} files, ${shards} shards), ` +
+    `best of ${repeats}, page cache, ${availableParallelism()} cores; ratio vs sha256sum (higher is faster)`,
+);
 console.log(`${'contender'.padEnd(48)} ${'MB/s'.padStart(8)} ${'seconds'.padStart(8)} ${'ratio'.padStart(7)}`);
 for (const r of rows) {
-  console.log(`${r.name.padEnd(48)} ${(totalBytes / 1e6 / (r.ms / 1000)).toFixed(0).padStart(8)} ${(r.ms / 1000).toFixed(3).padStart(8)} ${(peer / r.ms).toFixed(2).padStart(6)}x`);
+  console.log(
+    `${r.name.padEnd(48)} ${(totalBytes / 1e6 / (r.ms / 1000)).toFixed(0).padStart(8)} ${(r.ms / 1000).toFixed(3).padStart(8)} ${(peer / r.ms).toFixed(2).padStart(6)}x`,
+  );
 }

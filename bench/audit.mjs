@@ -22,14 +22,34 @@ const quiet = new Logger({ type: 'hidden' });
 const ts = '2026-11-23T19:01:45.100Z';
 const allocated = (i) => ({
   type: 'vram.allocated',
-  data: { timestamp: ts, requested_bytes: 200000 + i, allocated_bytes: 200000 + i, available_bytes: 80000000000, used_bytes: 200000 * i, gpu_device: 0, worker_id: 'worker-1' },
+  data: {
+    timestamp: ts,
+    requested_bytes: 200000 + i,
+    allocated_bytes: 200000 + i,
+    available_bytes: 80000000000,
+    used_bytes: 200000 * i,
+    gpu_device: 0,
+    worker_id: 'worker-1',
+  },
 });
-const verified = (i) => ({ type: 'seal.verified', data: { timestamp: ts, shard_id: `shard-${i}`, worker_id: 'worker-1' } });
+const verified = (i) => ({
+  type: 'seal.verified',
+  data: { timestamp: ts, shard_id: `shard-${i}`, worker_id: 'worker-1' },
+});
 const critical = (i) => ({
   type: 'security.policy_violation',
-  data: { timestamp: ts, policy: 'vram_only', violation: 'integrated_gpu', details: `n=${i}`, severity: 'critical', worker_id: 'worker-1', action_taken: 'blocked' },
+  data: {
+    timestamp: ts,
+    policy: 'vram_only',
+    violation: 'integrated_gpu',
+    details: `n=${i}`,
+    severity: 'critical',
+    worker_id: 'worker-1',
+    action_taken: 'blocked',
+  },
 });
-const eventFor = (i, criticalEvery) => (criticalEvery && i % criticalEvery === 0 ? critical(i) : i % 2 ? allocated(i) : verified(i));
+const eventFor = (i, criticalEvery) =>
+  criticalEvery && i % criticalEvery === 0 ? critical(i) : i % 2 ? allocated(i) : verified(i);
 
 const turn = () => new Promise((r) => setImmediate(r));
 
@@ -73,7 +93,8 @@ async function runAudit(name, flush, criticalEvery, n = N, extra = () => ({})) {
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   await log.close();
   const seals = extra(dir).sealing ? (await queryAuditLogAll(dir, { types: ['audit.epoch_sealed'] })).length : 0;
-  const note = seals > 0 ? ` — ${seals} epochs sealed, ${readdirSync(join(dir, 'checkpoints')).length} checkpoints` : '';
+  const note =
+    seals > 0 ? ` — ${seals} epochs sealed, ${readdirSync(join(dir, 'checkpoints')).length} checkpoints` : '';
   return { name: name + note, rate: n / secs, ...percentiles(Array.from(lat)), refused };
 }
 
@@ -103,7 +124,15 @@ const results = [];
 await runAudit('warm-up', { mode: 'batched' }, 0, Math.min(N, 20_000));
 results.push(await runPino());
 results.push(await runAudit('audit batched (1024 / 50 ms)', { mode: 'batched', maxEvents: 1024, maxDelayMs: 50 }, 0));
-results.push(await runAudit('audit batched + sealing (1 s epochs) + checkpoints (1 s)', { mode: 'batched', maxEvents: 1024, maxDelayMs: 50 }, 0, N, sealed));
+results.push(
+  await runAudit(
+    'audit batched + sealing (1 s epochs) + checkpoints (1 s)',
+    { mode: 'batched', maxEvents: 1024, maxDelayMs: 50 },
+    0,
+    N,
+    sealed,
+  ),
+);
 results.push(await runAudit('audit hybrid, no critical', { mode: 'hybrid' }, 0));
 results.push(await runAudit('audit hybrid, 1 % critical', { mode: 'hybrid' }, 100));
 results.push(await runAudit('audit immediate', { mode: 'immediate' }, 0));
@@ -111,8 +140,12 @@ rmSync(root, { recursive: true, force: true });
 
 const peer = results[0].rate;
 console.log(`audit bench: ${N} events per contender, chunks of ${CHUNK} per event-loop turn; peer = pino`);
-console.log('| contender | events/s | ratio to pino | emit p50 µs | emit p99 µs | emit max µs | refused (queue full) |');
+console.log(
+  '| contender | events/s | ratio to pino | emit p50 µs | emit p99 µs | emit max µs | refused (queue full) |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  console.log(`| ${r.name} | ${Math.round(r.rate).toLocaleString('en-US')} | ${(r.rate / peer).toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(0)} | ${r.refused} |`);
+  console.log(
+    `| ${r.name} | ${Math.round(r.rate).toLocaleString('en-US')} | ${(r.rate / peer).toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(0)} | ${r.refused} |`,
+  );
 }

@@ -33,7 +33,15 @@ const root = mkdtempSync(join(tmpdir(), 'vram-bench-fleet-'));
 const quiet = new Logger({ type: 'hidden' });
 const event = (i) => ({
   type: 'vram.allocated',
-  data: { timestamp: '2026-11-23T19:01:45.100Z', requested_bytes: 200000 + i, allocated_bytes: 200000 + i, available_bytes: 80000000000, used_bytes: 200000 * i, gpu_device: 0, worker_id: 'worker-1' },
+  data: {
+    timestamp: '2026-11-23T19:01:45.100Z',
+    requested_bytes: 200000 + i,
+    allocated_bytes: 200000 + i,
+    available_bytes: 80000000000,
+    used_bytes: 200000 * i,
+    gpu_device: 0,
+    worker_id: 'worker-1',
+  },
 });
 const turn = () => new Promise((r) => setImmediate(r));
 /** CPU milliseconds (user + system) a process has used so far, from /proc (Linux). */
@@ -96,7 +104,11 @@ try {
   await log.flush();
   const writeRate = BACKLOG / ((performance.now() - t0) / 1000);
   await log.close();
-  const lines = listSegments(dir).flatMap((s) => readFileSync(join(dir, s.name), 'utf8').split('\n').filter((l) => l !== ''));
+  const lines = listSegments(dir).flatMap((s) =>
+    readFileSync(join(dir, s.name), 'utf8')
+      .split('\n')
+      .filter((l) => l !== ''),
+  );
 
   // 2a. Backlog through the shipper, with the CPU both sides used (the machine is shared, so
   // CPU per record is the steadier figure: wall-clock rate is bounded by it on an idle machine).
@@ -131,22 +143,34 @@ try {
     ['hybrid writer (default, ≤ 50 ms batches)', await steady(server, 'steady-default', { mode: 'hybrid' })],
     ['hybrid writer, 5 ms batches', await steady(server, 'steady-5ms', { mode: 'hybrid', maxDelayMs: 5 })],
   ];
-  console.log(`fleet bench: nats-server on 127.0.0.1, file storage; backlog ${BACKLOG} records; steady ${RATE} events/s for ${STEADY_SECONDS} s`);
+  console.log(
+    `fleet bench: nats-server on 127.0.0.1, file storage; backlog ${BACKLOG} records; steady ${RATE} events/s for ${STEADY_SECONDS} s`,
+  );
   console.log('| contender | records/s | ratio to local write |');
   console.log('|---|---:|---:|');
-  console.log(`| local write (AuditLogger batched, fsynced) | ${Math.round(writeRate).toLocaleString('en-US')} | 1.00 |`);
-  console.log(`| AuditShipper backlog (--once, ${WINDOW} in flight) | ${Math.round(shipRate).toLocaleString('en-US')} | ${(shipRate / writeRate).toFixed(2)} |`);
-  console.log(`| peer: js.publish, msgID, ${WINDOW} in flight | ${Math.round(peerRate).toLocaleString('en-US')} | ${(peerRate / writeRate).toFixed(2)} |`);
+  console.log(
+    `| local write (AuditLogger batched, fsynced) | ${Math.round(writeRate).toLocaleString('en-US')} | 1.00 |`,
+  );
+  console.log(
+    `| AuditShipper backlog (--once, ${WINDOW} in flight) | ${Math.round(shipRate).toLocaleString('en-US')} | ${(shipRate / writeRate).toFixed(2)} |`,
+  );
+  console.log(
+    `| peer: js.publish, msgID, ${WINDOW} in flight | ${Math.round(peerRate).toLocaleString('en-US')} | ${(peerRate / writeRate).toFixed(2)} |`,
+  );
   console.log(`AuditShipper vs js.publish: ${(shipRate / peerRate).toFixed(2)}x`);
   console.log(
     `backlog CPU per record: shipper ${shipperUs.toFixed(1)} µs, nats-server ${serverUs.toFixed(1)} µs ` +
       `(one core each: at most ${Math.round(1e6 / Math.max(shipperUs, serverUs)).toLocaleString('en-US')} records/s on an otherwise idle 2-core machine); load average ${loadavg()[0].toFixed(1)}`,
   );
   console.log('');
-  console.log(`| steady state → AuditShipper → stream ack | events/s emitted | lag p50 ms | lag p99 ms | lag max ms | records acked | shipped to seq |`);
+  console.log(
+    `| steady state → AuditShipper → stream ack | events/s emitted | lag p50 ms | lag p99 ms | lag max ms | records acked | shipped to seq |`,
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [name, { rate, lags, final }] of steadyRuns) {
-    console.log(`| ${name} | ${Math.round(rate).toLocaleString('en-US')} | ${pct(lags, 0.5).toFixed(1)} | ${pct(lags, 0.99).toFixed(1)} | ${lags[lags.length - 1].toFixed(1)} | ${lags.length} | ${final.shippedSeq} |`);
+    console.log(
+      `| ${name} | ${Math.round(rate).toLocaleString('en-US')} | ${pct(lags, 0.5).toFixed(1)} | ${pct(lags, 0.99).toFixed(1)} | ${lags[lags.length - 1].toFixed(1)} | ${lags.length} | ${final.shippedSeq} |`,
+    );
   }
   console.log(`load average at the end: ${loadavg()[0].toFixed(1)}`);
 } finally {

@@ -81,10 +81,20 @@ const result = {
 if (json) {
   console.log(JSON.stringify(result));
 } else {
-  console.log(`gpu bench: ${result.device}, ${result.sizeMiB} MiB, leaf ${result.leafKiB} KiB, best of ${repeats}, ratio vs native CPU engine (all cores)`);
+  console.log(
+    `gpu bench: ${result.device}, ${result.sizeMiB} MiB, leaf ${result.leafKiB} KiB, best of ${repeats}, ratio vs native CPU engine (all cores)`,
+  );
   console.log(`${'contender'.padEnd(44)} ${'GB/s'.padStart(9)} ${'ratio'.padStart(8)}`);
-  for (const [name, ms] of [['native cpu mth, all cores (peer)', cpuMs], ['cuda uploadFile + leaf hashes', uploadMs], ['cuda root (full re-hash of VRAM)', rootMs]]) {
-    console.log(`${name.padEnd(44)} ${gbps(ms).toFixed(2).padStart(9)} ${(gbps(ms) / result.cpuGBps).toFixed(2).padStart(7)}x`);
+  for (const [name, ms] of [
+    ['native cpu mth, all cores (peer)', cpuMs],
+    ['cuda uploadFile + leaf hashes', uploadMs],
+    ['cuda root (full re-hash of VRAM)', rootMs],
+  ]) {
+    console.log(
+      `${name.padEnd(44)} ${gbps(ms).toFixed(2).padStart(9)} ${(gbps(ms) / result.cpuGBps).toFixed(2).padStart(7)}x`,
+    );
   }
-  console.log(`sampled verify (${SAMPLES} x ${LEAF / 1024} KiB leaves): median ${result.sampleMs.median.toFixed(3)} ms, p95 ${result.sampleMs.p95.toFixed(3)} ms`);
+  console.log(
+    `sampled verify (${SAMPLES} x ${LEAF / 1024} KiB leaves): median ${result.sampleMs.median.toFixed(3)} ms, p95 ${result.sampleMs.p95.toFixed(3)} ms`,
+  );
 }

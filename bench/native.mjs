@@ -35,9 +35,16 @@ const contenders = [
   ['native cpu sha256', size, () => cpuEngine.sha256(data)],
   ['native cpu mth, 1 thread', size, () => cpuEngine.mth(data, LEAF, 1)],
   ['native cpu mth, 2 threads', size, () => cpuEngine.mth(data, LEAF, 2)],
-  ['native cpu mthFile, 2 threads (page cache)', size, async () => (await cpuEngine.mthFile(file, { leafSize: LEAF, threads: 2 })).digest],
-  ['host-sim uploadFile + leaf hashes, 2 threads', simSize, async () =>
-    (await simUpload.uploadFile(file, { leafSize: LEAF, length: simSize })).leafHashes],
+  [
+    'native cpu mthFile, 2 threads (page cache)',
+    size,
+    async () => (await cpuEngine.mthFile(file, { leafSize: LEAF, threads: 2 })).digest,
+  ],
+  [
+    'host-sim uploadFile + leaf hashes, 2 threads',
+    simSize,
+    async () => (await simUpload.uploadFile(file, { leafSize: LEAF, length: simSize })).leafHashes,
+  ],
   ['host-sim root (re-hash device memory)', simSize, () => simRoot.root(LEAF)],
 ];
 
@@ -64,7 +71,8 @@ const roots = new Set([
 ]);
 const simRoots = new Set([hex(await simRoot.root(LEAF)), hex(await cpuEngine.mth(simBytes, LEAF, 2))]);
 if (roots.size !== 1 || simRoots.size !== 1) throw new Error('contenders disagree on the digest');
-if (hex(await cpuEngine.sha256(data)) !== createHash('sha256').update(data).digest('hex')) throw new Error('sha256 disagrees');
+if (hex(await cpuEngine.sha256(data)) !== createHash('sha256').update(data).digest('hex'))
+  throw new Error('sha256 disagrees');
 
 await simUpload.free();
 await simRoot.free();
@@ -72,7 +80,10 @@ device.close();
 rmSync(dir, { recursive: true, force: true });
 
 const peer = rows[0].mbps;
-console.log(`native bench: ${size / MiB} MiB (host-sim ${simSize / MiB} MiB), leaf ${LEAF / 1024} KiB, best of ${repeats}, ` +
-  `SHA-NI ${status.sha256Accelerated ? 'yes' : 'no'}, ratio vs node:crypto sha256`);
+console.log(
+  `native bench: ${size / MiB} MiB (host-sim ${simSize / MiB} MiB), leaf ${LEAF / 1024} KiB, best of ${repeats}, ` +
+    `SHA-NI ${status.sha256Accelerated ? 'yes' : 'no'}, ratio vs node:crypto sha256`,
+);
 console.log(`${'contender'.padEnd(48)} ${'MB/s'.padStart(8)} ${'ratio'.padStart(7)}`);
-for (const r of rows) console.log(`${r.name.padEnd(48)} ${r.mbps.toFixed(0).padStart(8)} ${(r.mbps / peer).toFixed(2).padStart(6)}x`);
+for (const r of rows)
+  console.log(`${r.name.padEnd(48)} ${r.mbps.toFixed(0).padStart(8)} ${(r.mbps / peer).toFixed(2).padStart(6)}x`);

@@ -31,20 +31,29 @@ const wasm = await loadWasm();
 const hashWasm = await createSHA256();
 
 const contenders = [
-  ['hash-wasm sha256 (peer)', () => {
-    hashWasm.init();
-    for (let o = 0; o < size; o += PIECE) hashWasm.update(data.subarray(o, o + PIECE));
-    return hashWasm.digest('binary');
-  }],
+  [
+    'hash-wasm sha256 (peer)',
+    () => {
+      hashWasm.init();
+      for (let o = 0; o < size; o += PIECE) hashWasm.update(data.subarray(o, o + PIECE));
+      return hashWasm.digest('binary');
+    },
+  ],
   ['wasm sha256', () => wasm.sha256(data)],
   ['wasm mth-sha256, 1 thread', () => wasm.mthSha256(data, LEAF)],
   // Warm: the pool digestFile keeps between calls (a model's shards one after the other). The
   // other contenders can take longer than its 5 s idle timeout, so an untimed call warms it first.
-  ['digestFile mth-sha256, 2 threads (page cache)', async () => (await digestFile(file, { leafSize: LEAF, threads: 2 })).digest,
-    async () => digestFile(file, { leafSize: LEAF, threads: 2 })],
+  [
+    'digestFile mth-sha256, 2 threads (page cache)',
+    async () => (await digestFile(file, { leafSize: LEAF, threads: 2 })).digest,
+    async () => digestFile(file, { leafSize: LEAF, threads: 2 }),
+  ],
   // Cold: the warm pool is terminated first (untimed), so the call starts its two workers (a first file).
-  ['digestFile mth-sha256, 2 threads, cold start', async () => (await digestFile(file, { leafSize: LEAF, threads: 2 })).digest,
-    async () => sharedLeafPool()?.terminate()],
+  [
+    'digestFile mth-sha256, 2 threads, cold start',
+    async () => (await digestFile(file, { leafSize: LEAF, threads: 2 })).digest,
+    async () => sharedLeafPool()?.terminate(),
+  ],
   ['@noble/hashes sha256', () => nobleSha256(data)],
   ['node:crypto sha256 (OpenSSL)', () => createHash('sha256').update(data).digest()],
 ];
@@ -87,7 +96,9 @@ const peer = rows[0];
 // thread), so it ignores time spent preempted by other processes: on a busy machine, compare the
 // single-thread rows by it. For digestFile it is the total cost over both threads, not its speed.
 console.log(`wasm bench: ${size / MiB} MiB, leaf ${LEAF / 1024} KiB, best of ${repeats}, ratio vs hash-wasm sha256`);
-console.log(`${'contender'.padEnd(48)} ${'MB/s'.padStart(8)} ${'ratio'.padStart(7)} ${'MB/cpu-s'.padStart(9)} ${'ratio'.padStart(7)}`);
+console.log(
+  `${'contender'.padEnd(48)} ${'MB/s'.padStart(8)} ${'ratio'.padStart(7)} ${'MB/cpu-s'.padStart(9)} ${'ratio'.padStart(7)}`,
+);
 for (const r of rows) {
   console.log(
     `${r.name.padEnd(48)} ${r.mbps.toFixed(0).padStart(8)} ${(r.mbps / peer.mbps).toFixed(2).padStart(6)}x` +

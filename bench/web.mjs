@@ -21,7 +21,9 @@ const size = (quick ? 128 : 1024) * MiB;
 const repeats = quick ? 2 : 3;
 const LEAF = 65536;
 const TOKEN = 'bench-worker-token-0123456789';
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
+  existsSync(p),
+);
 if (!CHROMIUM) {
   console.log('bench web: skipped, no Chromium on this machine (apt-get install chromium)');
   process.exit(0);
@@ -46,9 +48,20 @@ const contentSha256 = createHash('sha256').update(readFileSync(file)).digest('he
 
 async function record(withSha) {
   const fields = {
-    shardId: 'shard-bench', digestAlg: 'mth-sha256', leafSize: LEAF, size, digest: Buffer.from(reference.digest).toString('hex'),
-    contentSha256: withSha ? contentSha256 : null, device: 0, deviceUuid: null, backend: 'host-sim',
-    sealedAt: '2026-11-30T12:00:00.000Z', workerId: 'bench', modelRef: null, shardIndex: null, shardCount: null,
+    shardId: 'shard-bench',
+    digestAlg: 'mth-sha256',
+    leafSize: LEAF,
+    size,
+    digest: Buffer.from(reference.digest).toString('hex'),
+    contentSha256: withSha ? contentSha256 : null,
+    device: 0,
+    deviceUuid: null,
+    backend: 'host-sim',
+    sealedAt: '2026-11-30T12:00:00.000Z',
+    workerId: 'bench',
+    modelRef: null,
+    shardIndex: null,
+    shardCount: null,
   };
   const key = (await loadWasm()).sealKey(TOKEN);
   const kid = key.kid;
@@ -60,7 +73,10 @@ async function record(withSha) {
 }
 const records = { tree: await record(false), sha: await record(true) };
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
 const context = await browser.newContext();
 await context.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));
 const tab = await context.newPage();
@@ -76,8 +92,14 @@ async function verify(recordPath, workers) {
   await tab.click('summary');
   await tab.fill('#workers', String(workers));
   await tab.click('#verify');
-  await tab.waitForFunction(() => ['ok', 'failed'].includes(document.querySelector('#result').dataset.status), null, { timeout: 600_000 });
-  const r = await tab.$eval('#result', (el) => ({ status: el.dataset.status, text: el.textContent, seconds: Number(el.dataset.seconds) }));
+  await tab.waitForFunction(() => ['ok', 'failed'].includes(document.querySelector('#result').dataset.status), null, {
+    timeout: 600_000,
+  });
+  const r = await tab.$eval('#result', (el) => ({
+    status: el.dataset.status,
+    text: el.textContent,
+    seconds: Number(el.dataset.seconds),
+  }));
   if (r.status !== 'ok') throw new Error(`the page did not verify: ${r.text}`);
   return r.seconds;
 }
@@ -91,19 +113,25 @@ const contenders = [
 const best = contenders.map(() => Infinity);
 await verify(records.tree, browserCores); // warm-up: page cache, compile
 for (let i = 0; i < repeats; i++) {
-  for (const [index, [, rec, workers]] of contenders.entries()) best[index] = Math.min(best[index], await verify(rec, workers));
+  for (const [index, [, rec, workers]] of contenders.entries())
+    best[index] = Math.min(best[index], await verify(rec, workers));
 }
 await browser.close();
 rmSync(dir, { recursive: true, force: true });
 
 const mbps = (s) => size / 1e6 / s;
-console.log(`bench web: the verifier page in Chromium ${browser.version?.() ?? ''}, ${size / MiB} MiB file from file://, leaf ${LEAF}, best of ${repeats}, ${cores} cores (navigator.hardwareConcurrency ${browserCores})`);
+console.log(
+  `bench web: the verifier page in Chromium ${browser.version?.() ?? ''}, ${size / MiB} MiB file from file://, leaf ${LEAF}, best of ${repeats}, ${cores} cores (navigator.hardwareConcurrency ${browserCores})`,
+);
 console.log('| contender | s | MB/s | ratio to 1 worker |');
 console.log('|---|---:|---:|---:|');
 for (const [index, [name]] of contenders.entries()) {
   const base = index < 2 ? best[0] : best[2];
-  console.log(`| ${name} | ${best[index].toFixed(2)} | ${mbps(best[index]).toFixed(0)} | ${(base / best[index]).toFixed(2)}× |`);
+  console.log(
+    `| ${name} | ${best[index].toFixed(2)} | ${mbps(best[index]).toFixed(0)} | ${(base / best[index]).toFixed(2)}× |`,
+  );
 }
-console.log(`| reference: Node digestFile (wasm), ${cores} threads | ${nodeSeconds.toFixed(2)} | ${mbps(nodeSeconds).toFixed(0)} | — |`);
+console.log(
+  `| reference: Node digestFile (wasm), ${cores} threads | ${nodeSeconds.toFixed(2)} | ${mbps(nodeSeconds).toFixed(0)} | — |`,
+);
 console.log(`parallel tree verification: ${(best[0] / best[1]).toFixed(2)}× one worker`);
-

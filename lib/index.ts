@@ -49,7 +49,14 @@ export {
 export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './audit/logger.js';
 export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './audit/logger.js';
 export type { FileLayer } from './audit/file-layer.js';
-export { AUDIT_FORMAT, EVENT_CATALOGUE, RESERVED_NAMESPACES, SEVERITIES, SEVERITY_RANK, eventSpec } from './audit/events.js';
+export {
+  AUDIT_FORMAT,
+  EVENT_CATALOGUE,
+  RESERVED_NAMESPACES,
+  SEVERITIES,
+  SEVERITY_RANK,
+  eventSpec,
+} from './audit/events.js';
 export type {
   ApplicationEventType,
   AuditEvent,
@@ -71,8 +78,16 @@ export { directoryRecordLines, verifyAuditLog } from './audit/verify.js';
 export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify.js';
 export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify-core.js';
 export type {
-  AuditFailureReason, AuditVerifyError, ChainVerifyResult, RecordCheck, RecordLine, RecordPosition, SourceProblem,
-  VerifyCoreOptions, VerifyItem, VerifyItems,
+  AuditFailureReason,
+  AuditVerifyError,
+  ChainVerifyResult,
+  RecordCheck,
+  RecordLine,
+  RecordPosition,
+  SourceProblem,
+  VerifyCoreOptions,
+  VerifyItem,
+  VerifyItems,
 } from './audit/verify-core.js';
 export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/query.js';
 
@@ -84,7 +99,12 @@ export { verifySealedRecordLines } from './audit/sealing/sealed-verify.js';
 export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './audit/sealing/sealed-verify.js';
 export type { SealingReport } from './audit/sealing/seal-check.js';
 export type { CheckpointReport } from './audit/sealing/checkpoint-check.js';
-export { parseCheckpointNote, parseNotePublicKey, type CheckpointNote, type NotePublicKey } from './audit/sealing/checkpoint-note.js';
+export {
+  parseCheckpointNote,
+  parseNotePublicKey,
+  type CheckpointNote,
+  type NotePublicKey,
+} from './audit/sealing/checkpoint-note.js';
 export { nodeSealingCrypto } from './audit/sealing/node-crypto.js';
 
 // Residency manager.
@@ -98,12 +118,27 @@ export { detectionProbability, samplesForConfidence } from './manager/sampling.j
 // Seal records (SPEC §3) and offline verification.
 export { verifySealRecord, verifySealedFile, type FileVerifyOptions } from './seal/offline.js';
 export { createSealedStreamVerifier, verifySealedBytes } from './seal/verify-bytes.js';
-export { parseSealRecord, serializeSealRecord, validateSealRecord, SEAL_FORMAT, type SealRecord } from './seal/record.js';
+export {
+  parseSealRecord,
+  serializeSealRecord,
+  validateSealRecord,
+  SEAL_FORMAT,
+  type SealRecord,
+} from './seal/record.js';
 
 // File digests (SPEC §1) and engines.
 export { digestFile, type DigestFileOptions, type FileDigest } from './engines/digest-file.js';
 export { digestFileWith, ENGINES, defaultEngine, type Engine } from './engines/file-digest.js';
-export { DeviceLostError, nativeStatus, openDevice, cpuEngine, type Backend, type DeviceProperties, type FreeResult, type NativeStatus } from './native/index.js';
+export {
+  DeviceLostError,
+  nativeStatus,
+  openDevice,
+  cpuEngine,
+  type Backend,
+  type DeviceProperties,
+  type FreeResult,
+  type NativeStatus,
+} from './native/index.js';
 export { loadWasm, type WasmCrypto, type SealKey } from './wasm/index.js';
 
 // Public-key attestations (SPEC §5): keys, seal attestations, OpenSSF model signatures.

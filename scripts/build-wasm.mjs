@@ -22,13 +22,19 @@ execFileSync(
   [
     ascEntry,
     join(root, 'assembly', 'index.ts'),
-    '--runtime', 'stub',
+    '--runtime',
+    'stub',
     '-O3',
-    '--enable', 'simd',
-    '--initialMemory', MEMORY_PAGES,
-    '--maximumMemory', MEMORY_PAGES,
-    '--use', 'abort=', // no host imports: the module traps (unreachable) instead of calling abort
-    '--outFile', wasmPath,
+    '--enable',
+    'simd',
+    '--initialMemory',
+    MEMORY_PAGES,
+    '--maximumMemory',
+    MEMORY_PAGES,
+    '--use',
+    'abort=', // no host imports: the module traps (unreachable) instead of calling abort
+    '--outFile',
+    wasmPath,
   ],
   { stdio: 'inherit', cwd: root },
 );

@@ -23,11 +23,19 @@ const STUB_MARK = 'is-not-available-in-the-browser';
 const nodeStubs = {
   name: 'node-builtins-unavailable',
   setup(b) {
-    b.onResolve({ filter: /^node:|^(fs|path|crypto|os)$/ }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'node-stub', sideEffects: false }));
+    b.onResolve({ filter: /^node:|^(fs|path|crypto|os)$/ }, (args) => ({
+      path: args.path.replace(/^node:/, ''),
+      namespace: 'node-stub',
+      sideEffects: false,
+    }));
     b.onLoad({ filter: /.*/, namespace: 'node-stub' }, async (args) => {
       if (!builtinModules.includes(args.path)) throw new Error(`unknown Node built-in ${args.path}`);
-      const names = Object.keys(await import(`node:${args.path}`)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
-      const body = names.map((n) => `export const ${n} = () => { throw new Error('node:${args.path}.${n} ${STUB_MARK}'); };`);
+      const names = Object.keys(await import(`node:${args.path}`)).filter(
+        (n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n),
+      );
+      const body = names.map(
+        (n) => `export const ${n} = () => { throw new Error('node:${args.path}.${n} ${STUB_MARK}'); };`,
+      );
       return { contents: body.join('\n') + '\nexport default {};\n', loader: 'js' };
     });
   },
@@ -45,7 +53,11 @@ const common = {
   logLevel: 'warning',
 };
 
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(web, 'tsconfig.json')], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(web, 'tsconfig.json')],
+  { stdio: 'inherit' },
+);
 
 const worker = await build({ ...common, entryPoints: [join(web, 'digest-worker.ts')] });
 const page = await build({
@@ -60,14 +72,18 @@ const script = page.outputFiles[0].text;
 if (/<\/script/i.test(script)) throw new Error('the bundled script contains </script');
 for (const code of [script, worker.outputFiles[0].text]) {
   const leak = new RegExp(`node:[\\w.]+ ${STUB_MARK}`).exec(code);
-  if (leak) throw new Error(`the page bundle reaches Node-only code (${leak[0].split(' ')[0]}): import it from a browser-safe module instead`);
+  if (leak)
+    throw new Error(
+      `the page bundle reaches Node-only code (${leak[0].split(' ')[0]}): import it from a browser-safe module instead`,
+    );
 }
 const template = readFileSync(join(web, 'index.html'), 'utf8');
 const style = readFileSync(join(web, 'style.css'), 'utf8');
 const html = template
   .replace('<!--STYLE-->', () => `<style>\n${style}</style>`)
   .replace('<!--SCRIPT-->', () => `<script>${script}</script>`);
-if (html === template || html.includes('<!--STYLE-->') || html.includes('<!--SCRIPT-->')) throw new Error('web/index.html lacks its placeholders');
+if (html === template || html.includes('<!--STYLE-->') || html.includes('<!--SCRIPT-->'))
+  throw new Error('web/index.html lacks its placeholders');
 mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, html);
 console.log(`wrote ${outPath} (${(html.length / 1024).toFixed(0)} KiB)`);

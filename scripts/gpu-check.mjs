@@ -41,7 +41,10 @@ function step(name, fn) {
     detail = fn();
   } catch (error) {
     ok = false;
-    detail = String(error?.message ?? error).split('\n').slice(0, 6).join(' | ');
+    detail = String(error?.message ?? error)
+      .split('\n')
+      .slice(0, 6)
+      .join(' | ');
   }
   if (!ok) failed = true;
   rows.push({ name, ok, detail: detail ?? '', seconds: (Date.now() - t0) / 1000 });
@@ -49,22 +52,38 @@ function step(name, fn) {
 }
 
 function run(command, argv, env = {}) {
-  const r = spawnSync(command, argv, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(command, argv, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.error) throw r.error;
   return r;
 }
 
 function must(command, argv, env = {}) {
   const r = run(command, argv, env);
-  if (r.status !== 0) throw new Error(`${[command, ...argv].join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-4).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${[command, ...argv].join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-4).join(' | ')}`,
+    );
   return r;
 }
 
 // 1. Preconditions: a GPU (unless --cpu-parts) and a CUDA toolkit.
 const noGpu = gpuVisible();
-if (noGpu && !cpuParts) stop(`stopped - no GPU here (${noGpu}); run it where an NVIDIA GPU, driver R580+ and nvcc are installed (--cpu-parts runs what a CPU can)`);
-const home = execFileSync(process.execPath, [join(root, 'scripts', 'detect-cuda.mjs'), '--home'], { encoding: 'utf8' }).trim();
-if (!home) stop('stopped - no CUDA toolkit (nvcc, cuda_runtime_api.h, libcudart_static.a) found: set CUDA_HOME or put nvcc on PATH');
+if (noGpu && !cpuParts)
+  stop(
+    `stopped - no GPU here (${noGpu}); run it where an NVIDIA GPU, driver R580+ and nvcc are installed (--cpu-parts runs what a CPU can)`,
+  );
+const home = execFileSync(process.execPath, [join(root, 'scripts', 'detect-cuda.mjs'), '--home'], {
+  encoding: 'utf8',
+}).trim();
+if (!home)
+  stop(
+    'stopped - no CUDA toolkit (nvcc, cuda_runtime_api.h, libcudart_static.a) found: set CUDA_HOME or put nvcc on PATH',
+  );
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const cuda = { VRAM_RESIDENCY_CUDA: '1' };
@@ -81,7 +100,11 @@ if (!args.has('--no-build')) {
 // 3. What the build can do here.
 let status;
 step('addon status', () => {
-  const out = must(process.execPath, ['--input-type=module', '-e', "import { nativeStatus } from './dist/native/index.js'; console.log(JSON.stringify(nativeStatus()))"]);
+  const out = must(process.execPath, [
+    '--input-type=module',
+    '-e',
+    "import { nativeStatus } from './dist/native/index.js'; console.log(JSON.stringify(nativeStatus()))",
+  ]);
   status = JSON.parse(out.stdout);
   if (!status.withCuda) throw new Error('the addon was built without CUDA');
   return `${status.cudaDeviceCount} CUDA device(s)${status.driverRequirement ? `; ${status.driverRequirement}` : ''}`;
@@ -95,10 +118,19 @@ step('ptxas leaf kernel', () => must(process.execPath, ['scripts/ptxas-report.mj
 // 5. The CUDA-touching tests: cuda, equivalence vs host-sim and the CPU engine, the pipeline,
 //    the manager and the CLI (which seal on the device when one is usable).
 step(onDevice ? 'CUDA tests + equivalence' : 'tests (host-sim dry run)', () => {
-  const files = ['test/native/cuda.test.ts', 'test/native/gpu-equivalence.test.ts', 'test/native/pipeline.test.ts', 'test/manager/vram-manager.test.ts', 'test/cli/cli.test.ts'];
+  const files = [
+    'test/native/cuda.test.ts',
+    'test/native/gpu-equivalence.test.ts',
+    'test/native/pipeline.test.ts',
+    'test/manager/vram-manager.test.ts',
+    'test/cli/cli.test.ts',
+  ];
   const r = run('npx', ['tap', '--reporter=tap', ...files]);
   const summary = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(r.stdout);
-  if (r.status !== 0) throw new Error(`tap failed: ${summary?.[0] ?? ''} ${(r.stdout.match(/not ok .*/g) ?? []).slice(0, 4).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `tap failed: ${summary?.[0] ?? ''} ${(r.stdout.match(/not ok .*/g) ?? []).slice(0, 4).join(' | ')}`,
+    );
   return `${files.length} files, ${summary?.[1] ?? '?'} assertions passed`;
 });
 
@@ -106,8 +138,10 @@ step(onDevice ? 'CUDA tests + equivalence' : 'tests (host-sim dry run)', () => {
 step('bench/gpu.mjs', () => {
   const out = JSON.parse(must(process.execPath, ['bench/gpu.mjs', '--json']).stdout.trim().split('\n').at(-1));
   if (out.skipped) return `skipped: ${out.skipped.slice(0, 80)}`;
-  return `${out.device}: upload+hash ${out.uploadHashGBps.toFixed(1)} GB/s, re-hash ${out.rehashTBps.toFixed(3)} TB/s, ` +
-    `${out.sampleMs.leaves}-leaf sample ${out.sampleMs.median.toFixed(3)} ms (p95 ${out.sampleMs.p95.toFixed(3)}), CPU ${out.cpuGBps.toFixed(1)} GB/s`;
+  return (
+    `${out.device}: upload+hash ${out.uploadHashGBps.toFixed(1)} GB/s, re-hash ${out.rehashTBps.toFixed(3)} TB/s, ` +
+    `${out.sampleMs.leaves}-leaf sample ${out.sampleMs.median.toFixed(3)} ms (p95 ${out.sampleMs.p95.toFixed(3)}), CPU ${out.cpuGBps.toFixed(1)} GB/s`
+  );
 });
 
 // 7. The CLI on the device: demo, seal, verify (on the simulated device with --cpu-parts).
@@ -131,6 +165,9 @@ step(onDevice ? 'CLI demo/seal/verify on the GPU' : 'CLI demo/seal/verify (simul
 
 const seconds = (Date.now() - started) / 1000;
 console.log(`gpu-check${onDevice ? '' : ' (CPU parts only: no usable GPU)'}`);
-for (const r of rows) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(32)} ${r.seconds.toFixed(0).padStart(4)} s  ${r.detail}`);
-console.log(`gpu-check: ${failed ? 'FAILED' : 'passed'} in ${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`);
+for (const r of rows)
+  console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(32)} ${r.seconds.toFixed(0).padStart(4)} s  ${r.detail}`);
+console.log(
+  `gpu-check: ${failed ? 'FAILED' : 'passed'} in ${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`,
+);
 process.exit(failed ? 1 : 0);

@@ -14,14 +14,20 @@ const prebuild = join(root, 'prebuilds', platform, 'vram_residency.cuda.node');
 const checkout = existsSync(join(root, '.git'));
 
 function loads(file) {
-  return spawnSync(process.execPath, ['-e', `require(${JSON.stringify(file)}).status()`], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync(process.execPath, ['-e', `require(${JSON.stringify(file)}).status()`], { stdio: 'ignore' }).status === 0
+  );
 }
 
 function nodeGypRebuild(stdio) {
   const nodeGyp = process.env.npm_config_node_gyp; // npm's bundled node-gyp (node-gyp-bin/node-gyp.js)
   const [command, args] = nodeGyp ? [process.execPath, [nodeGyp, 'rebuild']] : ['node-gyp', ['rebuild']];
   const r = spawnSync(command, args, { cwd: root, stdio, shell: false });
-  return r.error ? `node-gyp could not run (${r.error.code ?? r.error.message})` : r.status === 0 ? null : `node-gyp exited ${r.status}`;
+  return r.error
+    ? `node-gyp could not run (${r.error.code ?? r.error.message})`
+    : r.status === 0
+      ? null
+      : `node-gyp exited ${r.status}`;
 }
 
 if (checkout) {
@@ -38,7 +44,9 @@ if (existsSync(prebuild) && loads(prebuild)) {
 }
 const failure = nodeGypRebuild(['ignore', 'ignore', 'pipe']);
 if (failure) {
-  console.log(`vram-residency: no prebuilt addon for ${platform} and no local build (${failure}); the package works without it: offline verification uses WASM`);
+  console.log(
+    `vram-residency: no prebuilt addon for ${platform} and no local build (${failure}); the package works without it: offline verification uses WASM`,
+  );
 } else {
   console.log(`vram-residency: no prebuilt addon for ${platform}; built the addon from source`);
 }

@@ -9,7 +9,17 @@
 // script of that name before every `npm run build`); `npm pack` runs it too (prepack).
 //   node scripts/prebuild.mjs [--force]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +27,20 @@ import { fileURLToPath } from 'node:url';
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const platform = `${process.platform}-${process.arch}`;
 const target = join(root, 'prebuilds', platform, 'vram_residency.cuda.node');
-const inputs = [join(root, 'binding.gyp'), join(root, 'scripts', 'cuda-archs.mjs'), ...readdirSync(join(root, 'csrc')).map((f) => join(root, 'csrc', f))];
+const inputs = [
+  join(root, 'binding.gyp'),
+  join(root, 'scripts', 'cuda-archs.mjs'),
+  ...readdirSync(join(root, 'csrc')).map((f) => join(root, 'csrc', f)),
+];
 const newestInput = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 const fresh = (file) => existsSync(file) && statSync(file).mtimeMs > newestInput;
 
 function builtWithCuda(file) {
-  const probe = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(file)}).status().withCuda))`], { encoding: 'utf8' });
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', `process.stdout.write(String(require(${JSON.stringify(file)}).status().withCuda))`],
+    { encoding: 'utf8' },
+  );
   return probe.status === 0 && probe.stdout === 'true';
 }
 
@@ -34,7 +52,9 @@ function finish(from, how) {
     console.error(`prebuild: ${target} does not load or was built without CUDA`);
     process.exit(1);
   }
-  console.log(`prebuild: ${how} -> prebuilds/${platform}/vram_residency.cuda.node (${(statSync(target).size / 1024 / 1024).toFixed(1)} MiB)`);
+  console.log(
+    `prebuild: ${how} -> prebuilds/${platform}/vram_residency.cuda.node (${(statSync(target).size / 1024 / 1024).toFixed(1)} MiB)`,
+  );
 }
 
 if (!process.argv.includes('--force') && fresh(target)) {
@@ -47,9 +67,13 @@ if (!process.argv.includes('--force') && fresh(local) && builtWithCuda(local)) {
   process.exit(0);
 }
 
-const home = execFileSync(process.execPath, [join(root, 'scripts', 'detect-cuda.mjs'), '--home'], { encoding: 'utf8' }).trim();
+const home = execFileSync(process.execPath, [join(root, 'scripts', 'detect-cuda.mjs'), '--home'], {
+  encoding: 'utf8',
+}).trim();
 if (!home) {
-  console.error('prebuild: no CUDA toolkit found (nvcc, cuda_runtime_api.h, libcudart_static.a); the prebuilt addon is always built with CUDA');
+  console.error(
+    'prebuild: no CUDA toolkit found (nvcc, cuda_runtime_api.h, libcudart_static.a); the prebuilt addon is always built with CUDA',
+  );
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), 'vrr-prebuild-'));
@@ -58,7 +82,11 @@ try {
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   const nodeGyp = process.env.npm_config_node_gyp ?? join(root, 'node_modules', '.bin', 'node-gyp');
   const gyp = nodeGyp.endsWith('.js') ? [process.execPath, [nodeGyp]] : [nodeGyp, []];
-  const r = spawnSync(gyp[0], [...gyp[1], 'rebuild', '-j', 'max'], { cwd: dir, stdio: 'inherit', env: { ...process.env, VRAM_RESIDENCY_CUDA: '1' } });
+  const r = spawnSync(gyp[0], [...gyp[1], 'rebuild', '-j', 'max'], {
+    cwd: dir,
+    stdio: 'inherit',
+    env: { ...process.env, VRAM_RESIDENCY_CUDA: '1' },
+  });
   if (r.status !== 0) {
     console.error('prebuild: the CUDA build failed');
     process.exit(1);

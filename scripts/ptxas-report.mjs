@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { SASS_ARCHS } from './cuda-archs.mjs';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-const home = execFileSync(process.execPath, [join(root, 'scripts', 'detect-cuda.mjs'), '--home'], { encoding: 'utf8' }).trim();
+const home = execFileSync(process.execPath, [join(root, 'scripts', 'detect-cuda.mjs'), '--home'], {
+  encoding: 'utf8',
+}).trim();
 if (!home) {
   console.log('ptxas report skipped - no CUDA toolkit (nvcc) found');
   process.exit(0);
@@ -17,10 +19,22 @@ const requested = process.argv.slice(2).map(Number).filter(Boolean);
 let failed = false;
 for (const sm of requested.length > 0 ? requested : SASS_ARCHS) {
   // ptxas reports on stderr
-  const r = spawnSync(join(home, 'bin', 'nvcc'), [
-    '-c', join(root, 'csrc', 'kernels.cu'), '-o', '/dev/null', '-std=c++17', '-O3', `-I${join(root, 'csrc')}`,
-    '-Xptxas', '-v', `-gencode=arch=compute_${sm},code=sm_${sm}`,
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    join(home, 'bin', 'nvcc'),
+    [
+      '-c',
+      join(root, 'csrc', 'kernels.cu'),
+      '-o',
+      '/dev/null',
+      '-std=c++17',
+      '-O3',
+      `-I${join(root, 'csrc')}`,
+      '-Xptxas',
+      '-v',
+      `-gencode=arch=compute_${sm},code=sm_${sm}`,
+    ],
+    { encoding: 'utf8' },
+  );
   const text = r.stderr.slice(r.stderr.search(/Compiling entry function '.*leafHashKernel/));
   const spill = /(\d+) bytes spill stores, (\d+) bytes spill loads/.exec(text);
   const used = /Used (\d+) registers.*?(\d+) bytes smem/.exec(text);
@@ -31,8 +45,11 @@ for (const sm of requested.length > 0 ? requested : SASS_ARCHS) {
   }
   const registers = Number(used[1]);
   const spills = Number(spill[1]) + Number(spill[2]);
-  const verdict = sm === 90 ? (registers <= 64 && spills === 0 ? '  (8 blocks/SM fit: ok)' : '  (8 blocks/SM do NOT fit)') : '';
+  const verdict =
+    sm === 90 ? (registers <= 64 && spills === 0 ? '  (8 blocks/SM fit: ok)' : '  (8 blocks/SM do NOT fit)') : '';
   if (verdict.includes('NOT')) failed = true;
-  console.log(`sm_${sm}: leafHashKernel ${registers} registers, ${spills} bytes spilled, ${used[2]} bytes shared${verdict}`);
+  console.log(
+    `sm_${sm}: leafHashKernel ${registers} registers, ${spills} bytes spilled, ${used[2]} bytes shared${verdict}`,
+  );
 }
 process.exit(failed ? 1 : 0);

@@ -16,7 +16,25 @@ t.test('the embedding example type-checks against vram-residency', async (t) => 
   const file = join(dir, 'example.mts');
   writeFileSync(file, example!);
   const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--types', 'node', '--skipLibCheck', file], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '--noEmit',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--strict',
+      '--types',
+      'node',
+      '--skipLibCheck',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   t.equal(r.stdout + r.stderr, '', 'no type errors');
   t.equal(r.status, 0);
 });

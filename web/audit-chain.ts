@@ -43,7 +43,10 @@ function eventOf(text: Uint8Array): AuditEventPoint | null {
 }
 
 /** `verificationKey`: the text of a vram-residency.audit-vkey.v1 file, or null. Throws E_ARG/E_KEY for an unusable key. */
-export async function verifyAuditFiles(files: readonly File[], verificationKey: string | null): Promise<AuditChainResult> {
+export async function verifyAuditFiles(
+  files: readonly File[],
+  verificationKey: string | null,
+): Promise<AuditChainResult> {
   const wasm = await loadWasm();
   const sha256 = (b: Uint8Array) => wasm.sha256(b);
   const log = sortLogFiles(files);
@@ -52,15 +55,26 @@ export async function verifyAuditFiles(files: readonly File[], verificationKey: 
     const e = eventOf(text);
     if (e) events.push(e);
   };
-  const crypto = { sha256Hex: sha256HexFrom(sha256), sha256, hmacSha256: (k: Uint8Array, d: Uint8Array) => wasm.hmacSha256(k, d) };
+  const crypto = {
+    sha256Hex: sha256HexFrom(sha256),
+    sha256,
+    hmacSha256: (k: Uint8Array, d: Uint8Array) => wasm.hmacSha256(k, d),
+  };
   const result = await verifySealedRecordLines(
     fileRecordLines(log, sha256, collect),
     { ...(verificationKey !== null ? { verificationKey } : {}), rescan: () => fileRecordLines(log, sha256) },
     crypto,
   );
-  const firstError = result.firstError ?? (log.segments.length === 0
-    ? { file: '(none)', line: 0, reason: 'empty segment' as const, detail: 'no audit-SSSSSSSSSSSS.jsonl segment among the files given' }
-    : null);
+  const firstError =
+    result.firstError ??
+    (log.segments.length === 0
+      ? {
+          file: '(none)',
+          line: 0,
+          reason: 'empty segment' as const,
+          detail: 'no audit-SSSSSSSSSSSS.jsonl segment among the files given',
+        }
+      : null);
   const summary = firstError
     ? `broken at ${firstError.file}:${firstError.line}: ${firstError.reason} (${firstError.detail})`
     : `${result.records} record${result.records === 1 ? '' : 's'} in ${log.segments.length} segment${log.segments.length === 1 ? '' : 's'} intact`;

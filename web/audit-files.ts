@@ -37,9 +37,18 @@ export function sortLogFiles(files: readonly File[]): LogFiles {
  * Record lines of the files in log order. `sha256` hashes whole segments for their sidecars;
  * `onLine` sees each line's text as it is yielded (the page draws its timeline from them).
  */
-export async function* fileRecordLines(log: LogFiles, sha256: (bytes: Uint8Array) => Uint8Array, onLine?: (text: Uint8Array) => void): AsyncGenerator<VerifyItem> {
+export async function* fileRecordLines(
+  log: LogFiles,
+  sha256: (bytes: Uint8Array) => Uint8Array,
+  onLine?: (text: Uint8Array) => void,
+): AsyncGenerator<VerifyItem> {
   for (const name of log.stray) {
-    yield { source: name, line: 0, problem: 'unexpected file', detail: `${name} is named like a part of the log but is not a segment or the sidecar of one (records hidden or removed?)` };
+    yield {
+      source: name,
+      line: 0,
+      problem: 'unexpected file',
+      detail: `${name} is named like a part of the log but is not a segment or the sidecar of one (records hidden or removed?)`,
+    };
   }
   let linesSoFar = 0;
   for (let si = 0; si < log.segments.length; si++) {
@@ -60,15 +69,30 @@ export async function* fileRecordLines(log: LogFiles, sha256: (bytes: Uint8Array
     if (line === 0 && (!isLast || sidecar)) {
       yield { source: seg.name, line: 1, problem: 'empty segment', detail: 'a closed segment holds no records' };
     } else if (line === 0 && firstSeq !== linesSoFar) {
-      yield { source: seg.name, line: 1, problem: 'segment name mismatch', detail: `an empty segment named for seq ${firstSeq} follows seq ${linesSoFar - 1}` };
+      yield {
+        source: seg.name,
+        line: 1,
+        problem: 'segment name mismatch',
+        detail: `an empty segment named for seq ${firstSeq} follows seq ${linesSoFar - 1}`,
+      };
     }
     linesSoFar += line;
     if (sidecar) {
       if ((await sidecar.text()) !== sidecarText(seg.name, toHex(sha256(bytes)))) {
-        yield { source: sidecar.name, line: 1, problem: 'sidecar mismatch', detail: "the segment's SHA-256 differs from its sidecar" };
+        yield {
+          source: sidecar.name,
+          line: 1,
+          problem: 'sidecar mismatch',
+          detail: "the segment's SHA-256 differs from its sidecar",
+        };
       }
     } else if (!isLast) {
-      yield { source: sidecarName(seg.name), line: 0, problem: 'missing sidecar', detail: `${seg.name} is followed by a newer segment but its sidecar was not given (or is gone)` };
+      yield {
+        source: sidecarName(seg.name),
+        line: 0,
+        problem: 'missing sidecar',
+        detail: `${seg.name} is followed by a newer segment but its sidecar was not given (or is gone)`,
+      };
     }
   }
 }

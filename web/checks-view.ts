@@ -18,7 +18,11 @@ export interface CheckOutcome {
 const WORDS: Record<CheckStatus, string> = { pass: 'passed', fail: 'failed', skip: 'not checked', pending: 'pending' };
 const MARKS: Record<CheckStatus, string> = { pass: '✓', fail: '✗', skip: '–', pending: '…' };
 
-export function renderChecks(list: HTMLOListElement, specs: readonly CheckSpec[], outcomes: ReadonlyMap<string, CheckOutcome>): void {
+export function renderChecks(
+  list: HTMLOListElement,
+  specs: readonly CheckSpec[],
+  outcomes: ReadonlyMap<string, CheckOutcome>,
+): void {
   list.replaceChildren(
     ...specs.map((spec) => {
       const outcome = outcomes.get(spec.id) ?? { status: 'pending', detail: '' };
@@ -40,7 +44,12 @@ export function renderChecks(list: HTMLOListElement, specs: readonly CheckSpec[]
  * Outcomes for checks run in order that stop at the first failure: everything before `failedId`
  * passed, it failed, everything after was not reached. `skipped` overrides with its own reasons.
  */
-export function outcomesUpTo(specs: readonly CheckSpec[], failedId: string | null, failDetail: string, skipped: ReadonlyMap<string, string> = new Map()): Map<string, CheckOutcome> {
+export function outcomesUpTo(
+  specs: readonly CheckSpec[],
+  failedId: string | null,
+  failDetail: string,
+  skipped: ReadonlyMap<string, string> = new Map(),
+): Map<string, CheckOutcome> {
   const outcomes = new Map<string, CheckOutcome>();
   let reached = true;
   for (const spec of specs) {

@@ -31,30 +31,43 @@ scope.onmessage = (e) => {
     if (!state) return fail(new Error('a job arrived before the worker was set up'));
     const read = state.then((s) => s.blob.slice(m.offset, m.offset + m.length).arrayBuffer());
     read.catch(() => {}); // reported when its turn comes
-    queue = queue.then(async () => {
-      const { wasm, leafSize } = await state;
-      const bytes = new Uint8Array(await read);
-      if (bytes.length !== m.length) throw new Error(`the file changed while being read (range at ${m.offset} came back short)`);
-      const hashes = wasm.hashLeaves(bytes, leafSize);
-      const transfer = [hashes.buffer as ArrayBuffer, ...(m.keep ? [bytes.buffer as ArrayBuffer] : [])];
-      scope.postMessage({ kind: 'leaves', job: m.job, hashes: hashes.buffer as ArrayBuffer, bytes: m.keep ? (bytes.buffer as ArrayBuffer) : null }, transfer);
-    }).catch(fail);
+    queue = queue
+      .then(async () => {
+        const { wasm, leafSize } = await state;
+        const bytes = new Uint8Array(await read);
+        if (bytes.length !== m.length)
+          throw new Error(`the file changed while being read (range at ${m.offset} came back short)`);
+        const hashes = wasm.hashLeaves(bytes, leafSize);
+        const transfer = [hashes.buffer as ArrayBuffer, ...(m.keep ? [bytes.buffer as ArrayBuffer] : [])];
+        scope.postMessage(
+          {
+            kind: 'leaves',
+            job: m.job,
+            hashes: hashes.buffer as ArrayBuffer,
+            bytes: m.keep ? (bytes.buffer as ArrayBuffer) : null,
+          },
+          transfer,
+        );
+      })
+      .catch(fail);
   } else if (m.kind === 'sha256-stream') {
     stream = createWasmCrypto(m.module).then((wasm) => ({ sha: wasm.createSha256(), bytes: 0 }));
     stream.catch(fail);
   } else if (m.kind === 'chunk' || m.kind === 'end') {
     const state = stream;
     if (!state) return fail(new Error('a chunk arrived before the SHA-256 stream was set up'));
-    queue = queue.then(async () => {
-      const s = await state;
-      if (m.kind === 'chunk') {
-        s.sha.update(new Uint8Array(m.bytes));
-        s.bytes += m.bytes.byteLength;
-        scope.postMessage({ kind: 'sha256-progress', bytes: s.bytes });
-      } else {
-        const digest = s.sha.digest();
-        scope.postMessage({ kind: 'sha256', digest: digest.buffer as ArrayBuffer }, [digest.buffer as ArrayBuffer]);
-      }
-    }).catch(fail);
+    queue = queue
+      .then(async () => {
+        const s = await state;
+        if (m.kind === 'chunk') {
+          s.sha.update(new Uint8Array(m.bytes));
+          s.bytes += m.bytes.byteLength;
+          scope.postMessage({ kind: 'sha256-progress', bytes: s.bytes });
+        } else {
+          const digest = s.sha.digest();
+          scope.postMessage({ kind: 'sha256', digest: digest.buffer as ArrayBuffer }, [digest.buffer as ArrayBuffer]);
+        }
+      })
+      .catch(fail);
   }
 };

@@ -91,17 +91,21 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
       // read once. Tree jobs wait when the SHA-256 falls MAX_AHEAD jobs behind (bounded memory).
       const shaWorker = opts.sha256 ? startWorker(url, workers) : null;
       if (shaWorker) {
-        listen(shaWorker, (m) => {
-          if (m.kind === 'sha256-progress') {
-            progress.shaBytes = m.bytes;
-            shaJobsDone = Math.ceil(m.bytes / jobBytes);
-            report();
-            pump();
-          } else if (m.kind === 'sha256') {
-            content = new Uint8Array(m.digest);
-            finish();
-          }
-        }, reject);
+        listen(
+          shaWorker,
+          (m) => {
+            if (m.kind === 'sha256-progress') {
+              progress.shaBytes = m.bytes;
+              shaJobsDone = Math.ceil(m.bytes / jobBytes);
+              report();
+              pump();
+            } else if (m.kind === 'sha256') {
+              content = new Uint8Array(m.digest);
+              finish();
+            }
+          },
+          reject,
+        );
         const setup: ToWorker = { kind: 'sha256-stream', module };
         shaWorker.postMessage(setup);
       }
@@ -118,9 +122,19 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
       const ahead = Math.max(MAX_AHEAD, count * JOBS_PER_WORKER + 2);
       const pump = () => {
         for (const [worker, busy] of inFlight) {
-          for (let n = busy; n < JOBS_PER_WORKER && nextJob < jobCount && (!shaWorker || nextJob - shaJobsDone < ahead); n++) {
+          for (
+            let n = busy;
+            n < JOBS_PER_WORKER && nextJob < jobCount && (!shaWorker || nextJob - shaJobsDone < ahead);
+            n++
+          ) {
             const offset = nextJob * jobBytes;
-            const job: ToWorker = { kind: 'job', job: nextJob++, offset, length: Math.min(jobBytes, blob.size - offset), keep: shaWorker !== null };
+            const job: ToWorker = {
+              kind: 'job',
+              job: nextJob++,
+              offset,
+              length: Math.min(jobBytes, blob.size - offset),
+              keep: shaWorker !== null,
+            };
             worker.postMessage(job);
             inFlight.set(worker, n + 1);
           }
@@ -130,25 +144,29 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
       for (let i = 0; i < count; i++) {
         const worker = startWorker(url, workers);
         inFlight.set(worker, 0);
-        listen(worker, (m) => {
-          if (m.kind !== 'leaves') return;
-          inFlight.set(worker, inFlight.get(worker)! - 1);
-          leafHashes.set(m.job, new Uint8Array(m.hashes));
-          for (let hashes = leafHashes.get(nextFold); hashes; hashes = leafHashes.get(nextFold)) {
-            combiner.push(hashes);
-            leafHashes.delete(nextFold++);
-            progress.treeBytes = Math.min(blob.size, nextFold * jobBytes);
-          }
-          if (m.bytes) {
-            readBytes.set(m.job, m.bytes);
-            forwardToSha();
-          }
-          report();
-          if (nextFold === jobCount) {
-            root = combiner.digest();
-            finish();
-          } else pump();
-        }, reject);
+        listen(
+          worker,
+          (m) => {
+            if (m.kind !== 'leaves') return;
+            inFlight.set(worker, inFlight.get(worker)! - 1);
+            leafHashes.set(m.job, new Uint8Array(m.hashes));
+            for (let hashes = leafHashes.get(nextFold); hashes; hashes = leafHashes.get(nextFold)) {
+              combiner.push(hashes);
+              leafHashes.delete(nextFold++);
+              progress.treeBytes = Math.min(blob.size, nextFold * jobBytes);
+            }
+            if (m.bytes) {
+              readBytes.set(m.job, m.bytes);
+              forwardToSha();
+            }
+            report();
+            if (nextFold === jobCount) {
+              root = combiner.digest();
+              finish();
+            } else pump();
+          },
+          reject,
+        );
         const setup: ToWorker = { kind: 'leaves', module, blob, leafSize: opts.leafSize };
         worker.postMessage(setup);
       }

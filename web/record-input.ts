@@ -37,7 +37,10 @@ export async function readRecordInput(file: File): Promise<RecordInput> {
       const predicate = payloadPredicate(obj);
       if (predicate === OMS_PREDICATE) return { kind: 'model-signature', value };
       if (predicate === SEAL_PREDICATE) return { kind: 'seal-bundle', value };
-      return { kind: 'unreadable', problem: `${file.name} is a Sigstore bundle, but not a seal attestation or an OMS model signature` };
+      return {
+        kind: 'unreadable',
+        problem: `${file.name} is a Sigstore bundle, but not a seal attestation or an OMS model signature`,
+      };
     }
   }
   // Anything else is read as a seal record: the SPEC §3 validator says precisely what is wrong with it.

@@ -13,7 +13,8 @@ function workerCount(withSha256: boolean): number {
   const text = byId<HTMLInputElement>('workers').value.trim();
   if (text === '') return Math.max(1, defaultWorkerCount() - (withSha256 ? 1 : 0));
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 16) throw new InputProblem('Parallel workers must be a whole number from 1 to 16.');
+  if (!Number.isInteger(n) || n < 1 || n > 16)
+    throw new InputProblem('Parallel workers must be a whole number from 1 to 16.');
   return n;
 }
 
@@ -30,7 +31,9 @@ function showProgress(p: DigestProgress | null): void {
   const rate = p.seconds > 0 ? bytes / p.seconds : 0;
   const parts = [`${formatBytes(bytes)} of ${formatBytes(p.totalBytes)}`, `${formatBytes(Math.round(rate))}/s`];
   if (p.shaBytes !== null) {
-    parts.push(`tree ${Math.floor((100 * p.treeBytes) / p.totalBytes)} %, SHA-256 ${Math.floor((100 * p.shaBytes) / p.totalBytes)} %`);
+    parts.push(
+      `tree ${Math.floor((100 * p.treeBytes) / p.totalBytes)} %, SHA-256 ${Math.floor((100 * p.shaBytes) / p.totalBytes)} %`,
+    );
   }
   byId('progress-text').textContent = parts.join(' · ');
 }
@@ -43,9 +46,12 @@ function scopeNote(outcome: SealOutcome): string {
     'A token-based seal proves the record to whoever holds the token — who could also have written it. For proof to third parties, verify a seal bundle with the worker’s public key.',
     'It does not show that the bytes are in GPU memory now: only that this file is what was sealed.',
   ];
-  if (r.backend === 'host-sim') notes.push('This seal was made on the host-sim backend: host memory pretending to be a device, never VRAM.');
+  if (r.backend === 'host-sim')
+    notes.push('This seal was made on the host-sim backend: host memory pretending to be a device, never VRAM.');
   const where = r.deviceUuid ?? `device ${r.device}`;
-  notes.unshift(`Sealed by worker ${r.workerId} on ${where} (${r.backend}) at ${r.sealedAt}${r.modelRef ? ` for ${r.modelRef}` : ''}.`);
+  notes.unshift(
+    `Sealed by worker ${r.workerId} on ${where} (${r.backend}) at ${r.sealedAt}${r.modelRef ? ` for ${r.modelRef}` : ''}.`,
+  );
   return notes.join(' ');
 }
 
@@ -58,12 +64,18 @@ async function run(): Promise<{ checks: readonly CheckSpec[]; outcome: SealOutco
   const input = await readRecordInput(recordFile);
   if (input.kind === 'unreadable') throw new InputProblem(`${input.problem}.`);
   if (input.kind === 'seal-bundle' || input.kind === 'model-signature') {
-    throw new InputProblem(`${recordFile.name} is a ${input.kind === 'seal-bundle' ? 'seal bundle' : 'model signature (OMS)'}: this build of the page cannot check public-key signatures yet. Use the CLI (vram-residency verify --bundle).`);
+    throw new InputProblem(
+      `${recordFile.name} is a ${input.kind === 'seal-bundle' ? 'seal bundle' : 'model signature (OMS)'}: this build of the page cannot check public-key signatures yet. Use the CLI (vram-residency verify --bundle).`,
+    );
   }
-  if (models.length !== 1) throw new InputProblem(`A seal record covers exactly one file; ${models.length} were chosen.`);
+  if (models.length !== 1)
+    throw new InputProblem(`A seal record covers exactly one file; ${models.length} were chosen.`);
   if (token === '') throw new InputProblem('Type the worker token the record was sealed under.');
   const withSha256 = typeof (input.value as { contentSha256?: unknown })?.contentSha256 === 'string';
-  const outcome = await verifyRecordWithToken(input.value, models[0]!, token, { workers: workerCount(withSha256), onProgress: showProgress });
+  const outcome = await verifyRecordWithToken(input.value, models[0]!, token, {
+    workers: workerCount(withSha256),
+    onProgress: showProgress,
+  });
   return { checks: SEAL_RECORD_CHECKS, outcome };
 }
 
@@ -85,16 +97,25 @@ export function setUpSealSection(): void {
     run()
       .then(({ checks, outcome }) => {
         renderChecks(list, checks, outcome.checks);
-        const speed = outcome.digest ? ` (${formatBytes(outcome.digest.size)} in ${outcome.digest.seconds.toFixed(2)} s)` : '';
+        const speed = outcome.digest
+          ? ` (${formatBytes(outcome.digest.size)} in ${outcome.digest.seconds.toFixed(2)} s)`
+          : '';
         if (outcome.ok) showVerdict(result, 'ok', `Verified: ${outcome.message}${speed}.`);
         else showVerdict(result, 'failed', `Failed — ${outcome.message}`, outcome.reason);
         if (outcome.digest) result.dataset.seconds = outcome.digest.seconds.toFixed(3);
         byId('scope').textContent = scopeNote(outcome);
       })
       .catch((error: unknown) => {
-        const known = error instanceof InputProblem || (error instanceof Error && 'code' in error && (error as { code: unknown }).code === 'E_ARG');
+        const known =
+          error instanceof InputProblem ||
+          (error instanceof Error && 'code' in error && (error as { code: unknown }).code === 'E_ARG');
         const text = error instanceof Error ? error.message : String(error);
-        showVerdict(result, 'failed', known ? `Cannot verify — ${text}` : `Cannot verify — unexpected error: ${text}`, 'input');
+        showVerdict(
+          result,
+          'failed',
+          known ? `Cannot verify — ${text}` : `Cannot verify — unexpected error: ${text}`,
+          'input',
+        );
       })
       .finally(() => {
         button.disabled = false;

@@ -31,12 +31,30 @@ export interface HashOptions {
   onProgress?: (p: DigestProgress) => void;
 }
 
-function failed(reason: string, message: string, skipped: Map<string, string>, record: SealRecord | null, digest: BlobDigest | null): SealOutcome {
+function failed(
+  reason: string,
+  message: string,
+  skipped: Map<string, string>,
+  record: SealRecord | null,
+  digest: BlobDigest | null,
+): SealOutcome {
   const spec = SEAL_RECORD_CHECKS.find((c) => c.reason === reason);
-  return { ok: false, reason, message, checks: outcomesUpTo(SEAL_RECORD_CHECKS, spec?.id ?? null, message, skipped), record, digest };
+  return {
+    ok: false,
+    reason,
+    message,
+    checks: outcomesUpTo(SEAL_RECORD_CHECKS, spec?.id ?? null, message, skipped),
+    record,
+    digest,
+  };
 }
 
-export async function verifyRecordWithToken(recordValue: unknown, file: File, token: string, opts: HashOptions): Promise<SealOutcome> {
+export async function verifyRecordWithToken(
+  recordValue: unknown,
+  file: File,
+  token: string,
+  opts: HashOptions,
+): Promise<SealOutcome> {
   const skipped = new Map<string, string>();
   let record: SealRecord;
   try {
@@ -45,7 +63,8 @@ export async function verifyRecordWithToken(recordValue: unknown, file: File, to
     if (e instanceof SealCheckError) return failed(e.reason, e.message, skipped, null, null);
     throw e;
   }
-  if (record.contentSha256 === null) skipped.set('content', 'the record has no contentSha256, so the plain SHA-256 was not compared');
+  if (record.contentSha256 === null)
+    skipped.set('content', 'the record has no contentSha256, so the plain SHA-256 was not compared');
   try {
     checkSealedSize(record, file.size);
   } catch (e) {

@@ -14,7 +14,11 @@ const BINS = 120;
 const MAX_FAILURE_MARKS = 400;
 const LANES: readonly Severity[] = ['critical', 'warning', 'info'];
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   if (text !== undefined) node.textContent = text;
@@ -33,7 +37,13 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
   const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'timeline' });
   const counts = LANES.map((s) => events.filter((e) => e.severity === s).length);
   const failures = events.filter((e) => e.failure);
-  root.append(svg('title', {}, `Audit events over time: ${counts.map((c, i) => `${c} ${LANES[i]}`).join(', ')}; ${failures.length} failure events${input.breakLabel ? `; ${input.breakLabel}` : ''}`));
+  root.append(
+    svg(
+      'title',
+      {},
+      `Audit events over time: ${counts.map((c, i) => `${c} ${LANES[i]}`).join(', ')}; ${failures.length} failure events${input.breakLabel ? `; ${input.breakLabel}` : ''}`,
+    ),
+  );
   const first = events.length ? events[0]!.ms : 0;
   const last = events.length ? events[events.length - 1]!.ms : 1;
   const span = Math.max(1, last - first);
@@ -43,17 +53,36 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
   LANES.forEach((severity, lane) => {
     const y0 = TOP + lane * LANE;
     root.append(
-      svg('rect', { x: LEFT, y: y0 + 4, width: WIDTH - LEFT - RIGHT, height: LANE - 8, class: `lane lane-${severity}` }),
-      svg('text', { x: LEFT - 8, y: y0 + LANE / 2 + 4, 'text-anchor': 'end', class: 'lane-label' }, `${severity} (${counts[lane]})`),
+      svg('rect', {
+        x: LEFT,
+        y: y0 + 4,
+        width: WIDTH - LEFT - RIGHT,
+        height: LANE - 8,
+        class: `lane lane-${severity}`,
+      }),
+      svg(
+        'text',
+        { x: LEFT - 8, y: y0 + LANE / 2 + 4, 'text-anchor': 'end', class: 'lane-label' },
+        `${severity} (${counts[lane]})`,
+      ),
     );
     const bins = new Array<number>(BINS).fill(0);
-    for (const e of events) if (e.severity === severity) bins[Math.min(BINS - 1, Math.floor(((e.ms - first) / span) * BINS))]!++;
+    for (const e of events)
+      if (e.severity === severity) bins[Math.min(BINS - 1, Math.floor(((e.ms - first) / span) * BINS))]!++;
     const peak = Math.max(1, ...bins);
     bins.forEach((n, i) => {
       if (n === 0) return;
       const h = Math.max(3, (Math.log1p(n) / Math.log1p(peak)) * (LANE - 24)); // the lane's top strip is for failure marks
       const bx = LEFT + (i / BINS) * plotWidth;
-      root.append(svg('rect', { x: bx, y: y0 + LANE - 6 - h, width: Math.max(2, plotWidth / BINS - 1), height: h, class: `bar bar-${severity}` }));
+      root.append(
+        svg('rect', {
+          x: bx,
+          y: y0 + LANE - 6 - h,
+          width: Math.max(2, plotWidth / BINS - 1),
+          height: h,
+          class: `bar bar-${severity}`,
+        }),
+      );
     });
   });
 
@@ -80,7 +109,11 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
   if (events.length) {
     root.append(
       svg('text', { x: LEFT, y: axisY, class: 'axis' }, new Date(first).toISOString().replace('T', ' ').slice(0, 19)),
-      svg('text', { x: LEFT + plotWidth, y: axisY, 'text-anchor': 'end', class: 'axis' }, new Date(last).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'),
+      svg(
+        'text',
+        { x: LEFT + plotWidth, y: axisY, 'text-anchor': 'end', class: 'axis' },
+        new Date(last).toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
+      ),
     );
   }
   target.replaceChildren(root);

@@ -45,13 +45,13 @@ const scalar = rounds(
 );
 
 const vectorRound = (t, v, k) =>
-    `  ${v(7)} = i32x4.add(i32x4.add(${v(7)}, i32x4.add(w${t % 16}, ${k})), i32x4.add(` +
-    `v128.xor(v128.xor(rotr4(${v(4)}, 6), rotr4(${v(4)}, 11)), rotr4(${v(4)}, 25)), v128.bitselect(${v(5)}, ${v(6)}, ${v(4)})));\n` +
-    `  ${v(3)} = i32x4.add(${v(3)}, ${v(7)});\n` +
-    // Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), where b ^ c is the previous round's a ^ b.
-    `  x${t % 2} = v128.xor(${v(0)}, ${v(1)});\n` +
-    `  ${v(7)} = i32x4.add(${v(7)}, i32x4.add(` +
-    `v128.xor(v128.xor(rotr4(${v(0)}, 2), rotr4(${v(0)}, 13)), rotr4(${v(0)}, 22)), v128.xor(${v(1)}, v128.and(x${t % 2}, x${(t + 1) % 2}))));`;
+  `  ${v(7)} = i32x4.add(i32x4.add(${v(7)}, i32x4.add(w${t % 16}, ${k})), i32x4.add(` +
+  `v128.xor(v128.xor(rotr4(${v(4)}, 6), rotr4(${v(4)}, 11)), rotr4(${v(4)}, 25)), v128.bitselect(${v(5)}, ${v(6)}, ${v(4)})));\n` +
+  `  ${v(3)} = i32x4.add(${v(3)}, ${v(7)});\n` +
+  // Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), where b ^ c is the previous round's a ^ b.
+  `  x${t % 2} = v128.xor(${v(0)}, ${v(1)});\n` +
+  `  ${v(7)} = i32x4.add(${v(7)}, i32x4.add(` +
+  `v128.xor(v128.xor(rotr4(${v(0)}, 2), rotr4(${v(0)}, 13)), rotr4(${v(0)}, 22)), v128.xor(${v(1)}, v128.and(x${t % 2}, x${(t + 1) % 2}))));`;
 const vectorSchedule = (t) => {
   const a = `w${(t - 2) % 16}`;
   const b = `w${(t - 15) % 16}`;
@@ -65,7 +65,9 @@ const vectorSchedule = (t) => {
 // 16-round body (variable roles repeat every 8 rounds). Fully unrolled, this function's machine
 // code outgrew the L1 instruction cache: it ran at either ~660 or ~850 MB/s depending on the
 // process (code placement); the 16-round body runs at ~840 MB/s every time.
-const vectorFirst16 = Array.from({ length: 16 }, (_, t) => vectorRound(t, (r) => role(r, t), `v128.load(K4, ${t * 16})`)).join('\n');
+const vectorFirst16 = Array.from({ length: 16 }, (_, t) =>
+  vectorRound(t, (r) => role(r, t), `v128.load(K4, ${t * 16})`),
+).join('\n');
 const vectorBody16 = Array.from({ length: 16 }, (_, i) => {
   const t = 16 + i;
   return vectorSchedule(t) + '\n' + vectorRound(t, (r) => role(r, t), `v128.load(k, ${i * 16})`);
@@ -128,7 +130,10 @@ ${w16.map((i) => `  let w${i} = v128.load(w, ${i * 16});`).join('\n')}
   let x1 = v128.xor(b, c);
 ${vectorFirst16}
   for (let k = K4 + 256; k < K4 + 1024; k += 256) {
-${vectorBody16.split('\n').map((l) => '  ' + l).join('\n')}
+${vectorBody16
+  .split('\n')
+  .map((l) => '  ' + l)
+  .join('\n')}
   }
   v128.store(state, i32x4.add(v128.load(state, 0), a), 0);
   v128.store(state, i32x4.add(v128.load(state, 16), b), 16);

@@ -81,15 +81,20 @@ export function parseBundle(input: unknown, opts: { requireHint: boolean }): Par
   if (bundle.mediaType !== BUNDLE_MEDIA_TYPE) malformed(`mediaType must be "${BUNDLE_MEDIA_TYPE}"`);
   const material = bundle.verificationMaterial;
   if (isObject(material) && (material.certificate !== undefined || material.x509CertificateChain !== undefined)) {
-    malformed('it was signed with a certificate (Sigstore keyless or PKI); only bundles signed with a key (publicKey) are checked here');
+    malformed(
+      'it was signed with a certificate (Sigstore keyless or PKI); only bundles signed with a key (publicKey) are checked here',
+    );
   }
-  if (!isObject(material) || !isObject(material.publicKey)) malformed('verificationMaterial.publicKey must be an object');
-  if (material.tlogEntries !== undefined && !Array.isArray(material.tlogEntries)) malformed('verificationMaterial.tlogEntries must be an array');
+  if (!isObject(material) || !isObject(material.publicKey))
+    malformed('verificationMaterial.publicKey must be an object');
+  if (material.tlogEntries !== undefined && !Array.isArray(material.tlogEntries))
+    malformed('verificationMaterial.tlogEntries must be an array');
   const key = material.publicKey;
   let hint: string | null = null;
   let rawKeyPem: string | null = null;
   if (key.hint !== undefined && key.hint !== null) {
-    if (typeof key.hint !== 'string' || !/^[0-9a-f]{64}$/.test(key.hint)) malformed('publicKey.hint must be 64 lowercase hex characters');
+    if (typeof key.hint !== 'string' || !/^[0-9a-f]{64}$/.test(key.hint))
+      malformed('publicKey.hint must be 64 lowercase hex characters');
     hint = key.hint;
   } else if (opts.requireHint) {
     malformed('verificationMaterial.publicKey.hint is missing');
@@ -98,12 +103,20 @@ export function parseBundle(input: unknown, opts: { requireHint: boolean }): Par
   }
   const envelope = bundle.dsseEnvelope;
   if (!isObject(envelope)) malformed('dsseEnvelope must be an object');
-  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) malformed(`dsseEnvelope.payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE)
+    malformed(`dsseEnvelope.payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
   const payload = base64Member(envelope, 'payload', 'dsseEnvelope');
   const sigs = envelope.signatures;
   if (!Array.isArray(sigs) || sigs.length !== 1) malformed('dsseEnvelope.signatures must hold exactly one signature');
   const sig = sigs[0];
   if (!isObject(sig)) malformed('dsseEnvelope.signatures[0] must be an object');
-  if (sig.keyid !== undefined && sig.keyid !== null && typeof sig.keyid !== 'string') malformed('signatures[0].keyid must be a string');
-  return { payloadType: IN_TOTO_PAYLOAD_TYPE, payload, signature: base64Member(sig, 'sig', 'signatures[0]'), hint, rawKeyPem };
+  if (sig.keyid !== undefined && sig.keyid !== null && typeof sig.keyid !== 'string')
+    malformed('signatures[0].keyid must be a string');
+  return {
+    payloadType: IN_TOTO_PAYLOAD_TYPE,
+    payload,
+    signature: base64Member(sig, 'sig', 'signatures[0]'),
+    hint,
+    rawKeyPem,
+  };
 }

@@ -51,7 +51,8 @@ export async function listModelFiles(modelPath: string, ignorePaths: readonly st
   }
   const name = root.split(sep).pop() || root;
   if (stat.isFile()) return { name, single: true, files: [{ name: '.', path: root, size: stat.size }] };
-  if (!stat.isDirectory()) throw new InvalidArgumentError('model', `${modelPath} is neither a directory nor a regular file`);
+  if (!stat.isDirectory())
+    throw new InvalidArgumentError('model', `${modelPath} is neither a directory nor a regular file`);
   const ignore = [...GIT_PATHS, ...ignorePaths];
   const files: ModelFile[] = [];
   const walk = async (dir: string): Promise<void> => {
@@ -63,7 +64,11 @@ export async function listModelFiles(modelPath: string, ignorePaths: readonly st
       else if (entry.isFile()) files.push({ name: rel, path, size: (await fsp.stat(path)).size });
       else {
         const kind = entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file';
-        throw new ModelMismatchError('unlisted file', rel, `${rel} is ${kind}; model signatures (allow_symlinks false) cover regular files only`);
+        throw new ModelMismatchError(
+          'unlisted file',
+          rel,
+          `${rel} is ${kind}; model signatures (allow_symlinks false) cover regular files only`,
+        );
       }
     }
   };
@@ -105,7 +110,11 @@ export async function hashModelFiles(
         digest = native ? toHex((await cpuEngine.sha256File(file.path)).sha256) : await nodeSha256File(file.path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT' || /no such file/i.test((error as Error).message)) {
-          throw new ModelMismatchError('missing file', file.name, `${file.name} disappeared while the model was being hashed`);
+          throw new ModelMismatchError(
+            'missing file',
+            file.name,
+            `${file.name} disappeared while the model was being hashed`,
+          );
         }
         throw error;
       }

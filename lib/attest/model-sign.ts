@@ -28,14 +28,26 @@ export function requireEcdsa(algorithm: string, argument: string): void {
 }
 
 /** Hashes every file of the model and signs the manifest. The key must be ECDSA. */
-export async function signModel(modelPath: string, key: SigningKey, opts: ModelHashOptions = {}): Promise<{ bundle: SigstoreBundle; manifest: ModelManifest }> {
+export async function signModel(
+  modelPath: string,
+  key: SigningKey,
+  opts: ModelHashOptions = {},
+): Promise<{ bundle: SigstoreBundle; manifest: ModelManifest }> {
   requireEcdsa(key.algorithm, 'key');
   const ignorePaths = [...new Set(['.git', '.gitattributes', '.github', '.gitignore', ...(opts.ignorePaths ?? [])])];
   const listed = await listModelFiles(modelPath, ignorePaths).catch((error) => {
     // Signing, a symlink or special file is the caller's to fix, not a failed check.
-    throw error instanceof ModelMismatchError ? new InvalidArgumentError('model', `${error.message.replace(/^[a-z ]+: /, '')}; remove it or pass it in ignorePaths`) : error;
+    throw error instanceof ModelMismatchError
+      ? new InvalidArgumentError(
+          'model',
+          `${error.message.replace(/^[a-z ]+: /, '')}; remove it or pass it in ignorePaths`,
+        )
+      : error;
   });
-  const files = await hashModelFiles(listed.files.sort((a, b) => comparePaths(a.name, b.name)), opts);
+  const files = await hashModelFiles(
+    listed.files.sort((a, b) => comparePaths(a.name, b.name)),
+    opts,
+  );
   const manifest: ModelManifest = { name: listed.name, files, ignorePaths: listed.single ? [] : ignorePaths };
   const payload = new TextEncoder().encode(JSON.stringify(await modelStatement(manifest)));
   return { bundle: signPayload(key, payload), manifest };
@@ -71,10 +83,18 @@ export async function openSignedModel(modelPath: string, opts: ModelVerifyOption
   const unlisted = listed.files.map((f) => f.name).filter((n) => !manifest.files.has(n));
   const missing = [...manifest.files.keys()].filter((n) => !present.has(n));
   if (unlisted.length > 0) {
-    throw new ModelMismatchError('unlisted file', unlisted[0]!, `${list(unlisted)} ${unlisted.length === 1 ? 'is' : 'are'} not in the signed manifest (added after signing?)`);
+    throw new ModelMismatchError(
+      'unlisted file',
+      unlisted[0]!,
+      `${list(unlisted)} ${unlisted.length === 1 ? 'is' : 'are'} not in the signed manifest (added after signing?)`,
+    );
   }
   if (missing.length > 0) {
-    throw new ModelMismatchError('missing file', missing[0]!, `${list(missing)} ${missing.length === 1 ? 'is' : 'are'} signed but missing from ${modelPath}`);
+    throw new ModelMismatchError(
+      'missing file',
+      missing[0]!,
+      `${list(missing)} ${missing.length === 1 ? 'is' : 'are'} signed but missing from ${modelPath}`,
+    );
   }
   return { manifest, files: listed.files.sort((a, b) => comparePaths(a.name, b.name)), key };
 }
@@ -86,14 +106,22 @@ function list(names: string[]): string {
 /** Throws `digest mismatch` naming the first file (by name) whose SHA-256 differs from the manifest. */
 export function checkFileDigest(manifest: ModelManifest, name: string, sha256Hex: string): void {
   const expected = manifest.files.get(name);
-  if (expected === undefined) throw new ModelMismatchError('unlisted file', name, `${name} is not in the signed manifest`);
+  if (expected === undefined)
+    throw new ModelMismatchError('unlisted file', name, `${name} is not in the signed manifest`);
   if (expected !== sha256Hex) {
-    throw new ModelMismatchError('digest mismatch', name, `${name} has SHA-256 ${sha256Hex}, the signed manifest says ${expected} (changed after signing?)`);
+    throw new ModelMismatchError(
+      'digest mismatch',
+      name,
+      `${name} has SHA-256 ${sha256Hex}, the signed manifest says ${expected} (changed after signing?)`,
+    );
   }
 }
 
 /** Everything a model signature promises: key, signature, manifest, file list, every file's SHA-256. */
-export async function verifyModel(modelPath: string, opts: ModelVerifyOptions): Promise<SignedModel & { bytes: number }> {
+export async function verifyModel(
+  modelPath: string,
+  opts: ModelVerifyOptions,
+): Promise<SignedModel & { bytes: number }> {
   const signed = await openSignedModel(modelPath, opts);
   const digests = await hashModelFiles(signed.files, opts);
   for (const file of signed.files) checkFileDigest(signed.manifest, file.name, digests.get(file.name)!);

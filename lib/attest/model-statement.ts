@@ -48,7 +48,12 @@ export async function modelStatement(manifest: ModelManifest): Promise<Statement
     predicateType: MODEL_PREDICATE_TYPE,
     predicate: {
       resources: names.map((name, i) => ({ name, algorithm: 'sha256', digest: digests[i] })),
-      serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: false, ignore_paths: manifest.ignorePaths },
+      serialization: {
+        method: 'files',
+        hash_type: 'sha256',
+        allow_symlinks: false,
+        ignore_paths: manifest.ignorePaths,
+      },
     },
   };
 }
@@ -58,27 +63,44 @@ const HEX64 = /^[0-9a-f]{64}$/;
 /** Shape of a signed model statement (signature already checked), and the subject digest over its resources. */
 export async function modelManifestOf(payload: Uint8Array): Promise<ModelManifest> {
   const statement = parseStatement(payload, MODEL_PREDICATE_TYPE);
-  const { resources, serialization } = statement.predicate as { resources?: unknown; serialization?: Record<string, unknown> };
+  const { resources, serialization } = statement.predicate as {
+    resources?: unknown;
+    serialization?: Record<string, unknown>;
+  };
   if (serialization === null || typeof serialization !== 'object') malformed('predicate.serialization is missing');
   if (serialization.method !== 'files' || serialization.hash_type !== 'sha256') {
-    malformed(`only the "files" method with sha256 is supported, got ${JSON.stringify(serialization.method)} / ${JSON.stringify(serialization.hash_type)}`);
+    malformed(
+      `only the "files" method with sha256 is supported, got ${JSON.stringify(serialization.method)} / ${JSON.stringify(serialization.hash_type)}`,
+    );
   }
-  if (serialization.allow_symlinks !== false && serialization.allow_symlinks !== undefined) malformed('signatures that follow symlinks are not supported');
+  if (serialization.allow_symlinks !== false && serialization.allow_symlinks !== undefined)
+    malformed('signatures that follow symlinks are not supported');
   const ignore = serialization.ignore_paths ?? [];
-  if (!Array.isArray(ignore) || !ignore.every((p) => typeof p === 'string')) malformed('serialization.ignore_paths must be a list of paths');
+  if (!Array.isArray(ignore) || !ignore.every((p) => typeof p === 'string'))
+    malformed('serialization.ignore_paths must be a list of paths');
   if (!Array.isArray(resources)) malformed('predicate.resources must be a list');
   const files = new Map<string, string>();
   const order: string[] = [];
   for (const r of resources as Record<string, unknown>[]) {
-    if (r === null || typeof r !== 'object' || typeof r.name !== 'string' || r.name === '' || r.algorithm !== 'sha256' || typeof r.digest !== 'string' || !HEX64.test(r.digest)) {
+    if (
+      r === null ||
+      typeof r !== 'object' ||
+      typeof r.name !== 'string' ||
+      r.name === '' ||
+      r.algorithm !== 'sha256' ||
+      typeof r.digest !== 'string' ||
+      !HEX64.test(r.digest)
+    ) {
       malformed('every resource needs a name, algorithm "sha256" and a 64-hex digest');
     }
-    if (r.name.split('/').some((part) => part === '..' || part === '') || r.name.startsWith('/')) malformed(`resource name ${JSON.stringify(r.name)} leaves the model directory`);
+    if (r.name.split('/').some((part) => part === '..' || part === '') || r.name.startsWith('/'))
+      malformed(`resource name ${JSON.stringify(r.name)} leaves the model directory`);
     if (files.has(r.name)) malformed(`resource ${JSON.stringify(r.name)} is listed twice`);
     files.set(r.name, r.digest);
     order.push(r.digest);
   }
   const subject = statement.subject[0]!;
-  if (subject.digest.sha256 !== (await rootDigest(order))) malformed('the subject digest does not match the listed resources (the manifest is inconsistent)');
+  if (subject.digest.sha256 !== (await rootDigest(order)))
+    malformed('the subject digest does not match the listed resources (the manifest is inconsistent)');
   return { name: subject.name, files, ignorePaths: ignore as string[] };
 }

@@ -26,7 +26,9 @@ export function parseKeyAlgorithm(name: string): KeyAlgorithm {
 /** A fresh key pair as PEM text: PKCS#8 private, SPKI public (SPEC §5 canonical form). */
 export function generateKeyPair(algorithm: KeyAlgorithm): { privatePem: string; publicPem: string } {
   const pair =
-    algorithm === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: NAMED_CURVE[algorithm] });
+    algorithm === 'ed25519'
+      ? generateKeyPairSync('ed25519')
+      : generateKeyPairSync('ec', { namedCurve: NAMED_CURVE[algorithm] });
   return {
     privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
     publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
@@ -34,12 +36,22 @@ export function generateKeyPair(algorithm: KeyAlgorithm): { privatePem: string; 
 }
 
 /** Writes PREFIX.key (0600) and PREFIX.pub; refuses to replace either. Returns the paths and hint. */
-export async function writeKeyPair(prefix: string, algorithm: KeyAlgorithm): Promise<{ privatePath: string; publicPath: string; hint: string }> {
+export async function writeKeyPair(
+  prefix: string,
+  algorithm: KeyAlgorithm,
+): Promise<{ privatePath: string; publicPath: string; hint: string }> {
   const privatePath = `${prefix}.key`;
   const publicPath = `${prefix}.pub`;
   for (const path of [privatePath, publicPath]) {
-    const exists = await fsp.lstat(path).then(() => true, () => false);
-    if (exists) throw new InvalidArgumentError('--out', `${path} already exists; keygen never replaces a key (choose another prefix)`);
+    const exists = await fsp.lstat(path).then(
+      () => true,
+      () => false,
+    );
+    if (exists)
+      throw new InvalidArgumentError(
+        '--out',
+        `${path} already exists; keygen never replaces a key (choose another prefix)`,
+      );
   }
   const { privatePem, publicPem } = generateKeyPair(algorithm);
   await writeNew(privatePath, privatePem, 0o600);
@@ -53,7 +65,10 @@ async function writeNew(path: string, text: string, mode: number): Promise<void>
     handle = await fsp.open(path, 'wx', mode);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidArgumentError('--out', `cannot create ${path} (${code === 'EEXIST' ? 'it already exists' : code})`);
+    throw new InvalidArgumentError(
+      '--out',
+      `cannot create ${path} (${code === 'EEXIST' ? 'it already exists' : code})`,
+    );
   }
   try {
     await handle.chmod(mode); // the umask must not widen or narrow it
@@ -77,10 +92,15 @@ export async function loadSigningKey(input: string | Uint8Array | KeyObject | Si
   if (isSigningKey(input)) return input;
   let key: KeyObject;
   try {
-    key = typeof input === 'string' || input instanceof Uint8Array ? createPrivateKey({ key: Buffer.from(input), format: 'pem' }) : input;
+    key =
+      typeof input === 'string' || input instanceof Uint8Array
+        ? createPrivateKey({ key: Buffer.from(input), format: 'pem' })
+        : input;
   } catch {
     const text = typeof input === 'string' ? input : Buffer.from(input as Uint8Array).toString('latin1');
-    const why = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text) ? 'it is encrypted (give an unencrypted PKCS#8 key)' : 'it is not a PEM private key';
+    const why = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)
+      ? 'it is encrypted (give an unencrypted PKCS#8 key)'
+      : 'it is not a PEM private key';
     throw new KeyError('privateKey', `cannot be used: ${why}`); // no cause: it could quote the input
   }
   if (key.type !== 'private') throw new KeyError('privateKey', 'a private key is needed to sign, got a public key');
@@ -89,7 +109,10 @@ export async function loadSigningKey(input: string | Uint8Array | KeyObject | Si
   try {
     algorithm = spkiAlgorithm(spki);
   } catch (error) {
-    throw new KeyError('privateKey', `cannot sign with this key: ${(error as Error).message} (use Ed25519 or ECDSA P-256/P-384/P-521)`);
+    throw new KeyError(
+      'privateKey',
+      `cannot sign with this key: ${(error as Error).message} (use Ed25519 or ECDSA P-256/P-384/P-521)`,
+    );
   }
   const publicKey = await publicKeyFromSpki(spki);
   const hash = nodeHash(algorithm);
@@ -103,7 +126,12 @@ export async function loadSigningKey(input: string | Uint8Array | KeyObject | Si
 }
 
 function isSigningKey(value: unknown): value is SigningKey {
-  return typeof value === 'object' && value !== null && typeof (value as SigningKey).sign === 'function' && 'publicKey' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as SigningKey).sign === 'function' &&
+    'publicKey' in value
+  );
 }
 
 /** Reads a key file as text; a missing or unreadable file is a usage error naming the flag. */

@@ -45,7 +45,10 @@ export async function publicKeyFromSpki(spki: Uint8Array): Promise<PublicKeyInfo
   try {
     algorithm = spkiAlgorithm(spki);
   } catch (error) {
-    throw new KeyError('publicKey', `not usable: ${(error as Error).message} (SPEC §5 keys are Ed25519 or ECDSA P-256/P-384/P-521)`);
+    throw new KeyError(
+      'publicKey',
+      `not usable: ${(error as Error).message} (SPEC §5 keys are Ed25519 or ECDSA P-256/P-384/P-521)`,
+    );
   }
   const pem = encodePem(spki, 'PUBLIC KEY');
   const hint = toHex((await loadWasm()).sha256(new TextEncoder().encode(pem)));
@@ -57,8 +60,13 @@ export async function parsePublicKeyPem(text: string | Uint8Array): Promise<Publ
   const pemText = typeof text === 'string' ? text : new TextDecoder().decode(text);
   const blocks = pemBlocks(pemText, 'PUBLIC KEY');
   if (blocks.length !== 1) {
-    const hint = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pemText) ? ' (this looks like a private key: give the .pub file)' : '';
-    throw new KeyError('publicKey', `expected exactly one "-----BEGIN PUBLIC KEY-----" block, found ${blocks.length}${hint}`);
+    const hint = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pemText)
+      ? ' (this looks like a private key: give the .pub file)'
+      : '';
+    throw new KeyError(
+      'publicKey',
+      `expected exactly one "-----BEGIN PUBLIC KEY-----" block, found ${blocks.length}${hint}`,
+    );
   }
   return publicKeyFromSpki(blocks[0]!);
 }

@@ -26,15 +26,23 @@ export async function checkSignedPayload(
   verifier: SignatureVerifier,
 ): Promise<void> {
   if (bundle.hint !== null && bundle.hint !== key.hint) {
-    throw new WrongKeyError(`the bundle was signed by the key with hint ${bundle.hint}, the key given has hint ${key.hint}`);
+    throw new WrongKeyError(
+      `the bundle was signed by the key with hint ${bundle.hint}, the key given has hint ${key.hint}`,
+    );
   }
   if (!(await verifier(key, pae(bundle.payloadType, bundle.payload), bundle.signature))) {
-    throw new SignatureMismatchError('the DSSE signature does not verify under the key given: the statement was altered or signed by another key');
+    throw new SignatureMismatchError(
+      'the DSSE signature does not verify under the key given: the statement was altered or signed by another key',
+    );
   }
 }
 
 /** Bundle → verified seal record (no bytes checked yet). */
-export async function checkSealBundle(bundle: unknown, publicKey: PublicKeyOption['publicKey'], verifier: SignatureVerifier): Promise<SealRecord> {
+export async function checkSealBundle(
+  bundle: unknown,
+  publicKey: PublicKeyOption['publicKey'],
+  verifier: SignatureVerifier,
+): Promise<SealRecord> {
   const parsed = parseBundle(bundle, { requireHint: true });
   const record = sealRecordOf(parseStatement(parsed.payload, SEAL_PREDICATE_TYPE));
   await checkSignedPayload(parsed, await toPublicKeyInfo(publicKey), verifier);
@@ -74,12 +82,19 @@ export async function recordStreamChecker(record: SealRecord): Promise<BundleStr
 }
 
 /** Checks the bundle first (so a wrong key fails before hashing), then hashes a stream (e.g. a fetch body). */
-export async function createSealBundleStreamVerifier(bundle: unknown, opts: PublicKeyOption): Promise<BundleStreamVerifier> {
+export async function createSealBundleStreamVerifier(
+  bundle: unknown,
+  opts: PublicKeyOption,
+): Promise<BundleStreamVerifier> {
   return recordStreamChecker(await verifySealBundle(bundle, opts));
 }
 
 /** Everything SPEC §5 checks, on bytes in memory. */
-export async function verifySealBundleBytes(bytes: Uint8Array, bundle: unknown, opts: PublicKeyOption): Promise<SealRecord> {
+export async function verifySealBundleBytes(
+  bytes: Uint8Array,
+  bundle: unknown,
+  opts: PublicKeyOption,
+): Promise<SealRecord> {
   const verifier = await createSealBundleStreamVerifier(bundle, opts);
   verifier.update(bytes);
   return verifier.finish();

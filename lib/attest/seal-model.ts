@@ -39,21 +39,40 @@ export interface SealedModel<SealedShard> {
 export interface ModelSealer<SealedShard> {
   sealFile(
     path: string,
-    opts: { modelRef: string; shardIndex?: number; shardCount?: number; expectedSha256: string; onProgress?: (p: Omit<ModelSealProgress, 'file' | 'fileIndex' | 'fileCount'>) => void },
+    opts: {
+      modelRef: string;
+      shardIndex?: number;
+      shardCount?: number;
+      expectedSha256: string;
+      onProgress?: (p: Omit<ModelSealProgress, 'file' | 'fileIndex' | 'fileCount'>) => void;
+    },
   ): Promise<SealedShard>;
   release(shard: SealedShard): Promise<void>;
   /** Writes a critical `integrity.violation` record and waits until it is on disk. */
-  reportIntegrityViolation(resource: string, reason: string, expected: string | null, actual: string | null): Promise<void>;
+  reportIntegrityViolation(
+    resource: string,
+    reason: string,
+    expected: string | null,
+    actual: string | null,
+  ): Promise<void>;
 }
 
 function modelRefFor(prefix: string, name: string): string {
   return name === '.' ? prefix : `${prefix}/${name}`;
 }
 
-export async function sealSignedModel<SealedShard>(sealer: ModelSealer<SealedShard>, dir: string, opts: SealModelOptions): Promise<SealedModel<SealedShard>> {
+export async function sealSignedModel<SealedShard>(
+  sealer: ModelSealer<SealedShard>,
+  dir: string,
+  opts: SealModelOptions,
+): Promise<SealedModel<SealedShard>> {
   let signed: SignedModel;
   try {
-    signed = await openSignedModel(dir, { signature: opts.signature, publicKey: opts.publicKey, ignorePaths: opts.ignorePaths });
+    signed = await openSignedModel(dir, {
+      signature: opts.signature,
+      publicKey: opts.publicKey,
+      ignorePaths: opts.ignorePaths,
+    });
   } catch (error) {
     if (error instanceof SealCheckError) {
       const name = error instanceof ModelMismatchError ? `${dir}/${error.path}` : dir;
@@ -63,7 +82,8 @@ export async function sealSignedModel<SealedShard>(sealer: ModelSealer<SealedSha
   }
   const prefix = opts.modelRef ?? signed.manifest.name;
   const toSeal = signed.files.filter((f) => f.size > 0);
-  if (toSeal.length > 65535) throw new InvalidArgumentError('model', `has ${toSeal.length} files; a model is sealed as at most 65535 shards`);
+  if (toSeal.length > 65535)
+    throw new InvalidArgumentError('model', `has ${toSeal.length} files; a model is sealed as at most 65535 shards`);
   const shards: SealedShard[] = [];
   const empty: string[] = [];
   let current = '';
@@ -72,7 +92,8 @@ export async function sealSignedModel<SealedShard>(sealer: ModelSealer<SealedSha
       current = file.name;
       const expected = signed.manifest.files.get(file.name)!;
       if (file.size === 0) {
-        if (expected !== EMPTY_SHA256) throw new ContentMismatchError(`the bytes have SHA-256 ${EMPTY_SHA256}, expected ${expected}`);
+        if (expected !== EMPTY_SHA256)
+          throw new ContentMismatchError(`the bytes have SHA-256 ${EMPTY_SHA256}, expected ${expected}`);
         empty.push(file.name);
         continue;
       }
@@ -83,21 +104,38 @@ export async function sealSignedModel<SealedShard>(sealer: ModelSealer<SealedSha
           shardIndex: toSeal.length > 1 ? fileIndex : undefined,
           shardCount: toSeal.length > 1 ? toSeal.length : undefined,
           expectedSha256: expected,
-          onProgress: opts.onProgress && ((p) => opts.onProgress!({ ...p, file: file.name, fileIndex, fileCount: toSeal.length })),
+          onProgress:
+            opts.onProgress &&
+            ((p) => opts.onProgress!({ ...p, file: file.name, fileIndex, fileCount: toSeal.length })),
         }),
       );
     }
   } catch (thrown) {
     const expected = signed.manifest.files.get(current) ?? null;
     // The manager's ContentMismatchError says which SHA-256 the device-side bytes had.
-    const actual = thrown instanceof ContentMismatchError ? (/SHA-256 ([0-9a-f]{64})/.exec(thrown.message)?.[1] ?? null) : null;
+    const actual =
+      thrown instanceof ContentMismatchError ? (/SHA-256 ([0-9a-f]{64})/.exec(thrown.message)?.[1] ?? null) : null;
     const error =
       thrown instanceof ContentMismatchError
-        ? new ModelMismatchError('digest mismatch', current, `${current}: the bytes loaded to the device have SHA-256 ${actual ?? '(unknown)'}, the publisher signed ${expected}; nothing of the model stays allocated`)
+        ? new ModelMismatchError(
+            'digest mismatch',
+            current,
+            `${current}: the bytes loaded to the device have SHA-256 ${actual ?? '(unknown)'}, the publisher signed ${expected}; nothing of the model stays allocated`,
+          )
         : thrown;
     for (const shard of shards) await sealer.release(shard).catch(() => {}); // the original error is the one to report
-    await sealer.reportIntegrityViolation(modelRefFor(prefix, current), `sealing the signed model failed at ${current}: ${(error as Error).message}`, expected, actual);
+    await sealer.reportIntegrityViolation(
+      modelRefFor(prefix, current),
+      `sealing the signed model failed at ${current}: ${(error as Error).message}`,
+      expected,
+      actual,
+    );
     throw error;
   }
-  return { name: signed.manifest.name, shards, files: signed.files.filter((f) => f.size > 0).map((f) => f.name), empty };
+  return {
+    name: signed.manifest.name,
+    shards,
+    files: signed.files.filter((f) => f.size > 0).map((f) => f.name),
+    empty,
+  };
 }

@@ -34,7 +34,11 @@ export function verifySealBundle(bundle: unknown, opts: BundleVerifyOptions): Pr
 }
 
 /** Everything SPEC §5 checks, on bytes in memory (hashed in WASM; the engine picks the signature check). */
-export async function verifySealBundleBytes(bytes: Uint8Array, bundle: unknown, opts: BundleVerifyOptions): Promise<SealRecord> {
+export async function verifySealBundleBytes(
+  bytes: Uint8Array,
+  bundle: unknown,
+  opts: BundleVerifyOptions,
+): Promise<SealRecord> {
   const record = await verifySealBundle(bundle, opts);
   const checker = await recordStreamChecker(record);
   checker.update(bytes);
@@ -48,6 +52,10 @@ export interface BundleFileVerifyOptions extends BundleVerifyOptions {
 }
 
 /** Everything SPEC §5 checks, on a file: resolves with the record when the file is what was attested. */
-export async function verifySealBundleFile(path: string, bundle: unknown, opts: BundleFileVerifyOptions): Promise<SealRecord> {
+export async function verifySealBundleFile(
+  path: string,
+  bundle: unknown,
+  opts: BundleFileVerifyOptions,
+): Promise<SealRecord> {
   return checkFileAgainstRecord(path, await verifySealBundle(bundle, opts), opts);
 }

@@ -35,11 +35,13 @@ export function parseStatement(payload: Uint8Array, predicateType: string): Stat
   if (problem) malformed(problem);
   if (!isObject(value)) malformed('must be a JSON object');
   if (value._type !== STATEMENT_TYPE) malformed(`_type must be "${STATEMENT_TYPE}"`);
-  if (value.predicateType !== predicateType) malformed(`predicateType must be "${predicateType}", got ${JSON.stringify(value.predicateType)?.slice(0, 80)}`);
+  if (value.predicateType !== predicateType)
+    malformed(`predicateType must be "${predicateType}", got ${JSON.stringify(value.predicateType)?.slice(0, 80)}`);
   const subject = value.subject;
   if (!Array.isArray(subject) || subject.length !== 1) malformed('must have exactly one subject');
   const s = subject[0];
-  if (!isObject(s) || typeof s.name !== 'string' || !isObject(s.digest)) malformed('subject must have a name and a digest object');
+  if (!isObject(s) || typeof s.name !== 'string' || !isObject(s.digest))
+    malformed('subject must have a name and a digest object');
   for (const v of Object.values(s.digest)) if (typeof v !== 'string') malformed('subject digests must be strings');
   if (!isObject(value.predicate)) malformed('predicate must be an object');
   return value as unknown as Statement;
@@ -48,11 +50,16 @@ export function parseStatement(payload: Uint8Array, predicateType: string): Stat
 /** The seal attestation statement of a record (SPEC §5); the record must carry contentSha256. */
 export function sealStatement(record: SealRecord): Statement {
   if (record.contentSha256 === null) {
-    throw new MalformedSealError('a seal attestation needs the record\'s contentSha256 (seal with SHA-256 enabled)');
+    throw new MalformedSealError("a seal attestation needs the record's contentSha256 (seal with SHA-256 enabled)");
   }
   return {
     _type: STATEMENT_TYPE,
-    subject: [{ name: record.modelRef ?? record.shardId, digest: { sha256: record.contentSha256, 'mth-sha256': record.digest } }],
+    subject: [
+      {
+        name: record.modelRef ?? record.shardId,
+        digest: { sha256: record.contentSha256, 'mth-sha256': record.digest },
+      },
+    ],
     predicateType: SEAL_PREDICATE_TYPE,
     predicate: record as unknown as Record<string, unknown>,
   };
@@ -60,7 +67,8 @@ export function sealStatement(record: SealRecord): Statement {
 
 /** The seal record a statement carries, after every SPEC §3 rule and the subject's agreement with it. */
 export function sealRecordOf(statement: Statement): SealRecord {
-  if (Object.keys(statement).length !== 4) malformed('must have exactly the members _type, subject, predicateType, predicate');
+  if (Object.keys(statement).length !== 4)
+    malformed('must have exactly the members _type, subject, predicateType, predicate');
   const record = validateSealRecord(statement.predicate);
   if (record.contentSha256 === null) malformed('the sealed record has no contentSha256');
   const expected = sealStatement(record).subject[0]!;

@@ -16,18 +16,29 @@ const CURVE = { p256: 'P-256', p384: 'P-384', p521: 'P-521' } as const;
 
 // The slice of WebCrypto used here (the project builds without the DOM type library).
 interface Subtle {
-  importKey(format: 'spki', key: Uint8Array, algorithm: object, extractable: boolean, usages: string[]): Promise<unknown>;
+  importKey(
+    format: 'spki',
+    key: Uint8Array,
+    algorithm: object,
+    extractable: boolean,
+    usages: string[],
+  ): Promise<unknown>;
   verify(algorithm: object, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
 }
 
 function subtle(): Subtle {
   const s = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
-  if (!s) throw new KeyError('publicKey', 'WebCrypto (crypto.subtle) is not available here; browsers expose it only on secure (https or localhost) pages');
+  if (!s)
+    throw new KeyError(
+      'publicKey',
+      'WebCrypto (crypto.subtle) is not available here; browsers expose it only on secure (https or localhost) pages',
+    );
   return s;
 }
 
 async function importKey(key: PublicKeyInfo): Promise<unknown> {
-  const algorithm = key.algorithm === 'ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', namedCurve: CURVE[key.algorithm] };
+  const algorithm =
+    key.algorithm === 'ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', namedCurve: CURVE[key.algorithm] };
   try {
     return await subtle().importKey('spki', key.spki, algorithm, false, ['verify']);
   } catch (error) {

@@ -40,63 +40,185 @@ export const EVENT_CATALOGUE = {
   // VRAM and seal events (the VRAM manager's).
   'vram.allocated': {
     severity: 'info',
-    fields: { timestamp: 'timestamp', requested_bytes: 'count', allocated_bytes: 'count', available_bytes: 'count', used_bytes: 'count', gpu_device: 'count', worker_id: 'id' },
+    fields: {
+      timestamp: 'timestamp',
+      requested_bytes: 'count',
+      allocated_bytes: 'count',
+      available_bytes: 'count',
+      used_bytes: 'count',
+      gpu_device: 'count',
+      worker_id: 'id',
+    },
   },
   'vram.allocation_failed': {
     severity: 'warning',
-    fields: { timestamp: 'timestamp', requested_bytes: 'count', available_bytes: 'count', reason: 'text', gpu_device: 'count', worker_id: 'id' },
+    fields: {
+      timestamp: 'timestamp',
+      requested_bytes: 'count',
+      available_bytes: 'count',
+      reason: 'text',
+      gpu_device: 'count',
+      worker_id: 'id',
+    },
   },
   'vram.sealed': {
     severity: 'info',
-    fields: { timestamp: 'timestamp', shard_id: 'id', gpu_device: 'count', vram_bytes: 'count', digest: 'digest', worker_id: 'id' },
+    fields: {
+      timestamp: 'timestamp',
+      shard_id: 'id',
+      gpu_device: 'count',
+      vram_bytes: 'count',
+      digest: 'digest',
+      worker_id: 'id',
+    },
   },
   'seal.verified': { severity: 'info', fields: { timestamp: 'timestamp', shard_id: 'id', worker_id: 'id' } },
   'seal.verification_failed': {
     severity: 'critical',
-    fields: { timestamp: 'timestamp', shard_id: 'id', reason: 'text', expected_digest: 'digest|null', actual_digest: 'digest|null', worker_id: 'id', severity: 'severity' },
+    fields: {
+      timestamp: 'timestamp',
+      shard_id: 'id',
+      reason: 'text',
+      expected_digest: 'digest|null',
+      actual_digest: 'digest|null',
+      worker_id: 'id',
+      severity: 'severity',
+    },
   },
   'vram.deallocated': {
     severity: 'info',
-    fields: { timestamp: 'timestamp', shard_id: 'id', freed_bytes: 'count', remaining_used: 'count', gpu_device: 'count', worker_id: 'id', reason: 'text?' },
+    fields: {
+      timestamp: 'timestamp',
+      shard_id: 'id',
+      freed_bytes: 'count',
+      remaining_used: 'count',
+      gpu_device: 'count',
+      worker_id: 'id',
+      reason: 'text?',
+    },
   },
   'security.policy_violation': {
     severity: 'critical',
-    fields: { timestamp: 'timestamp', policy: 'id', violation: 'text', details: 'text', severity: 'severity', worker_id: 'id', action_taken: 'text' },
+    fields: {
+      timestamp: 'timestamp',
+      policy: 'id',
+      violation: 'text',
+      details: 'text',
+      severity: 'severity',
+      worker_id: 'id',
+      action_taken: 'text',
+    },
   },
 
   // Authentication and authorisation.
-  'auth.success': { severity: 'info', fields: { timestamp: 'timestamp', subject_id: 'id', method: 'id', source_ip: 'id?', worker_id: 'id' } },
-  'auth.failure': { severity: 'warning', fields: { timestamp: 'timestamp', subject_id: 'id?', method: 'id', reason: 'text', source_ip: 'id?', worker_id: 'id' } },
+  'auth.success': {
+    severity: 'info',
+    fields: { timestamp: 'timestamp', subject_id: 'id', method: 'id', source_ip: 'id?', worker_id: 'id' },
+  },
+  'auth.failure': {
+    severity: 'warning',
+    fields: {
+      timestamp: 'timestamp',
+      subject_id: 'id?',
+      method: 'id',
+      reason: 'text',
+      source_ip: 'id?',
+      worker_id: 'id',
+    },
+  },
   'token.created': {
     severity: 'info',
-    fields: { timestamp: 'timestamp', token_fingerprint: 'fingerprint', subject_id: 'id', scopes: 'texts?', expires_at: 'timestamp?', worker_id: 'id' },
+    fields: {
+      timestamp: 'timestamp',
+      token_fingerprint: 'fingerprint',
+      subject_id: 'id',
+      scopes: 'texts?',
+      expires_at: 'timestamp?',
+      worker_id: 'id',
+    },
   },
-  'token.revoked': { severity: 'info', fields: { timestamp: 'timestamp', token_fingerprint: 'fingerprint', subject_id: 'id?', reason: 'text', worker_id: 'id' } },
-  'authz.granted': { severity: 'info', fields: { timestamp: 'timestamp', subject_id: 'id', action: 'id', resource: 'text', worker_id: 'id' } },
-  'authz.denied': { severity: 'warning', fields: { timestamp: 'timestamp', subject_id: 'id', action: 'id', resource: 'text', reason: 'text', worker_id: 'id' } },
+  'token.revoked': {
+    severity: 'info',
+    fields: {
+      timestamp: 'timestamp',
+      token_fingerprint: 'fingerprint',
+      subject_id: 'id?',
+      reason: 'text',
+      worker_id: 'id',
+    },
+  },
+  'authz.granted': {
+    severity: 'info',
+    fields: { timestamp: 'timestamp', subject_id: 'id', action: 'id', resource: 'text', worker_id: 'id' },
+  },
+  'authz.denied': {
+    severity: 'warning',
+    fields: {
+      timestamp: 'timestamp',
+      subject_id: 'id',
+      action: 'id',
+      resource: 'text',
+      reason: 'text',
+      worker_id: 'id',
+    },
+  },
   'permission.changed': {
     severity: 'warning',
-    fields: { timestamp: 'timestamp', subject_id: 'id', changed_by: 'id', permission: 'id', old_value: 'text?', new_value: 'text?', worker_id: 'id' },
+    fields: {
+      timestamp: 'timestamp',
+      subject_id: 'id',
+      changed_by: 'id',
+      permission: 'id',
+      old_value: 'text?',
+      new_value: 'text?',
+      worker_id: 'id',
+    },
   },
 
   // Integrity and abuse.
   'integrity.violation': {
     severity: 'critical',
-    fields: { timestamp: 'timestamp', resource: 'text', reason: 'text', expected_digest: 'digest|null', actual_digest: 'digest|null', worker_id: 'id' },
+    fields: {
+      timestamp: 'timestamp',
+      resource: 'text',
+      reason: 'text',
+      expected_digest: 'digest|null',
+      actual_digest: 'digest|null',
+      worker_id: 'id',
+    },
   },
-  'model.malformed_rejected': { severity: 'warning', fields: { timestamp: 'timestamp', model_ref: 'text', reason: 'text', worker_id: 'id' } },
+  'model.malformed_rejected': {
+    severity: 'warning',
+    fields: { timestamp: 'timestamp', model_ref: 'text', reason: 'text', worker_id: 'id' },
+  },
   'resource.limit_violation': {
     severity: 'warning',
-    fields: { timestamp: 'timestamp', resource: 'id', limit: 'integer', requested: 'integer', subject_id: 'id?', worker_id: 'id' },
+    fields: {
+      timestamp: 'timestamp',
+      resource: 'id',
+      limit: 'integer',
+      requested: 'integer',
+      subject_id: 'id?',
+      worker_id: 'id',
+    },
   },
   'rate_limit.exceeded': {
     severity: 'warning',
     fields: { timestamp: 'timestamp', subject_id: 'id', limit: 'count', window_ms: 'count', worker_id: 'id' },
   },
-  'security.path_traversal_attempt': { severity: 'critical', fields: { timestamp: 'timestamp', path: 'text', subject_id: 'id?', worker_id: 'id' } },
+  'security.path_traversal_attempt': {
+    severity: 'critical',
+    fields: { timestamp: 'timestamp', path: 'text', subject_id: 'id?', worker_id: 'id' },
+  },
   'security.invalid_token_used': {
     severity: 'warning',
-    fields: { timestamp: 'timestamp', token_fingerprint: 'fingerprint', subject_id: 'id?', reason: 'text', worker_id: 'id' },
+    fields: {
+      timestamp: 'timestamp',
+      token_fingerprint: 'fingerprint',
+      subject_id: 'id?',
+      reason: 'text',
+      worker_id: 'id',
+    },
   },
   'security.suspicious_activity': {
     severity: 'warning',
@@ -107,20 +229,45 @@ export const EVENT_CATALOGUE = {
   'inference.executed': {
     severity: 'info',
     fields: {
-      timestamp: 'timestamp', request_id: 'id', shard_id: 'id', model_ref: 'text?', subject_id: 'id?',
-      input_tokens: 'count?', output_tokens: 'count?', duration_ms: 'count?', worker_id: 'id',
+      timestamp: 'timestamp',
+      request_id: 'id',
+      shard_id: 'id',
+      model_ref: 'text?',
+      subject_id: 'id?',
+      input_tokens: 'count?',
+      output_tokens: 'count?',
+      duration_ms: 'count?',
+      worker_id: 'id',
     },
   },
-  'model.accessed': { severity: 'info', fields: { timestamp: 'timestamp', model_ref: 'text', access: 'id', subject_id: 'id?', worker_id: 'id' } },
-  'data.deleted': { severity: 'info', fields: { timestamp: 'timestamp', resource: 'text', reason: 'text', subject_id: 'id?', worker_id: 'id' } },
-  'gdpr.access_request': { severity: 'info', fields: { timestamp: 'timestamp', data_subject_id: 'id', request_id: 'id', worker_id: 'id' } },
-  'gdpr.data_export': { severity: 'info', fields: { timestamp: 'timestamp', data_subject_id: 'id', request_id: 'id', format: 'id?', worker_id: 'id' } },
-  'gdpr.erasure': { severity: 'warning', fields: { timestamp: 'timestamp', data_subject_id: 'id', request_id: 'id', scope: 'text?', worker_id: 'id' } },
+  'model.accessed': {
+    severity: 'info',
+    fields: { timestamp: 'timestamp', model_ref: 'text', access: 'id', subject_id: 'id?', worker_id: 'id' },
+  },
+  'data.deleted': {
+    severity: 'info',
+    fields: { timestamp: 'timestamp', resource: 'text', reason: 'text', subject_id: 'id?', worker_id: 'id' },
+  },
+  'gdpr.access_request': {
+    severity: 'info',
+    fields: { timestamp: 'timestamp', data_subject_id: 'id', request_id: 'id', worker_id: 'id' },
+  },
+  'gdpr.data_export': {
+    severity: 'info',
+    fields: { timestamp: 'timestamp', data_subject_id: 'id', request_id: 'id', format: 'id?', worker_id: 'id' },
+  },
+  'gdpr.erasure': {
+    severity: 'warning',
+    fields: { timestamp: 'timestamp', data_subject_id: 'id', request_id: 'id', scope: 'text?', worker_id: 'id' },
+  },
 
   // The logger's own records; applications cannot emit these.
   'audit.log_opened': { severity: 'info', fields: { format: 'id', resumed_at_seq: 'count?' } },
   'audit.recovered': { severity: 'warning', fields: { segment: 'id', bytes_dropped: 'count' } },
-  'audit.gap': { severity: 'warning', fields: { count: 'count', first_dropped_at: 'timestamp', last_dropped_at: 'timestamp' } },
+  'audit.gap': {
+    severity: 'warning',
+    fields: { count: 'count', first_dropped_at: 'timestamp', last_dropped_at: 'timestamp' },
+  },
   'audit.log_closed': { severity: 'info', fields: { records_written: 'count' } },
   'audit.epoch_sealed': { severity: 'info', fields: { epoch: 'count', tag: 'digest' } },
 } as const satisfies Record<string, EventSpec>;
@@ -130,7 +277,9 @@ export type LoggerEventType = Extract<BuiltinEventType, `audit.${string}`>;
 export type ApplicationEventType = Exclude<BuiltinEventType, LoggerEventType>;
 
 /** Namespaces owned by the catalogue: a custom event type must live outside them. */
-export const RESERVED_NAMESPACES: ReadonlySet<string> = new Set(Object.keys(EVENT_CATALOGUE).map((t) => t.split('.')[0]!));
+export const RESERVED_NAMESPACES: ReadonlySet<string> = new Set(
+  Object.keys(EVENT_CATALOGUE).map((t) => t.split('.')[0]!),
+);
 
 /** The catalogue entry (severity and fields) of a built-in event type, or undefined for any other type. */
 export function eventSpec(type: string): EventSpec | undefined {

@@ -39,7 +39,9 @@ export const nodeFileLayer: FileLayer = {
   fsyncSync: (fd) => fs.fsyncSync(fd),
   ftruncateSync: (fd, length) => fs.ftruncateSync(fd, length),
   write: (fd, buf, offset, length, position) =>
-    new Promise((resolve, reject) => fs.write(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)))),
+    new Promise((resolve, reject) =>
+      fs.write(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))),
+    ),
   fsync: (fd) => new Promise((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve()))),
   writeFileSync: (path, data, mode) => {
     const fd = fs.openSync(path, 'w', mode);

@@ -30,7 +30,7 @@ export class FlushWaiters {
   resolveUpTo(seq: number): void {
     if (this.#waiters.length === 0) return;
     const still: Waiter[] = [];
-    for (const w of this.#waiters) (w.seq <= seq ? w.resolve() : still.push(w));
+    for (const w of this.#waiters) w.seq <= seq ? w.resolve() : still.push(w);
     this.#waiters = still;
   }
 
@@ -48,6 +48,11 @@ export class FlushWaiters {
     const waiters = this.#waiters;
     this.#waiters = [];
     const n = this.#queued();
-    for (const w of waiters) w.reject(new AuditIoError(`the audit directory ${this.#dir} no longer exists; ${n} records are queued and are written if it comes back`));
+    for (const w of waiters)
+      w.reject(
+        new AuditIoError(
+          `the audit directory ${this.#dir} no longer exists; ${n} records are queued and are written if it comes back`,
+        ),
+      );
   }
 }

@@ -13,8 +13,16 @@ export { directoryRecordLines, verifyAuditLog } from './verify.js';
 export type { AuditVerifyOptions, AuditVerifyResult } from './verify.js';
 export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './verify-core.js';
 export type {
-  AuditFailureReason, AuditVerifyError, ChainVerifyResult, RecordCheck, RecordLine, RecordPosition, SourceProblem,
-  VerifyCoreOptions, VerifyItem, VerifyItems,
+  AuditFailureReason,
+  AuditVerifyError,
+  ChainVerifyResult,
+  RecordCheck,
+  RecordLine,
+  RecordPosition,
+  SourceProblem,
+  VerifyCoreOptions,
+  VerifyItem,
+  VerifyItems,
 } from './verify-core.js';
 export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './query.js';
 // SPEC §6: epoch sealing and checkpoints (writer options, verification from any source).
@@ -25,7 +33,14 @@ export { verifySealedRecordLines, prepareSealedChecks } from './sealing/sealed-v
 export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './sealing/sealed-verify.js';
 export type { SealingReport } from './sealing/seal-check.js';
 export type { CheckpointReport } from './sealing/checkpoint-check.js';
-export { checkpointBody, parseCheckpointNote, parseNotePublicKey, webCryptoEd25519, type CheckpointNote, type NotePublicKey } from './sealing/checkpoint-note.js';
+export {
+  checkpointBody,
+  parseCheckpointNote,
+  parseNotePublicKey,
+  webCryptoEd25519,
+  type CheckpointNote,
+  type NotePublicKey,
+} from './sealing/checkpoint-note.js';
 export { nodeSealingCrypto } from './sealing/node-crypto.js';
 export { STATE_FILE as SEALING_STATE_FILE } from './sealing/state-file.js';
 export { CHECKPOINT_DIR } from './sealing/checkpoint-writer.js';

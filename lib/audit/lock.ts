@@ -6,7 +6,17 @@
 // (`audit.lock.claim-<token>`, O_EXCL) may remove it; the others report the directory locked. Nobody
 // ever moves a lock away, so a live holder's lock cannot vanish under it.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, realpathSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AuditIoError, AuditLockedError } from '../errors.js';
@@ -40,7 +50,10 @@ function readLock(path: string): LockContent | null {
 }
 
 function lockIoError(dir: string, err: unknown): AuditIoError {
-  return new AuditIoError(`cannot create the lock file in audit directory ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, err);
+  return new AuditIoError(
+    `cannot create the lock file in audit directory ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    err,
+  );
 }
 
 /**
@@ -126,7 +139,8 @@ export class DirectoryLock {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         }
         const holder = readLock(path);
-        const stale = holder !== null && holder.host === content.host && (holder.pid === process.pid || !isAlive(holder.pid));
+        const stale =
+          holder !== null && holder.host === content.host && (holder.pid === process.pid || !isAlive(holder.pid));
         if (!stale) {
           // An unreadable lock may be one being written right now: treat it as held.
           throw new AuditLockedError(dir, holder?.pid ?? null);

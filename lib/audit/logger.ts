@@ -29,7 +29,9 @@ import { assertPattern, positiveInteger } from '../formats/args.js';
  * `hybrid` (the default, 1024 events / 50 ms): batched, but a critical event is written and fsynced,
  * with everything before it, before its emit returns.
  */
-export type FlushOptions = { mode: 'immediate' } | { mode: 'batched' | 'hybrid'; maxEvents?: number; maxDelayMs?: number };
+export type FlushOptions =
+  | { mode: 'immediate' }
+  | { mode: 'batched' | 'hybrid'; maxEvents?: number; maxDelayMs?: number };
 
 export interface AuditLoggerOptions {
   /** The log directory: created 0700 when missing; its files are 0600. One writer at a time (a lock file). */
@@ -116,16 +118,20 @@ export class AuditLogger {
   readonly #sealing: SealingSchedule;
 
   private constructor(opts: AuditLoggerOptions) {
-    if (typeof opts?.dir !== 'string' || opts.dir.length === 0) throw new InvalidArgumentError('dir', 'must be a directory path');
+    if (typeof opts?.dir !== 'string' || opts.dir.length === 0)
+      throw new InvalidArgumentError('dir', 'must be a directory path');
     assertPattern(opts.service, 'service', SERVICE_PATTERN);
     const flush = opts.flush ?? { mode: 'hybrid' };
-    if (!['immediate', 'batched', 'hybrid'].includes(flush.mode)) throw new InvalidArgumentError('flush.mode', 'must be immediate, batched or hybrid');
+    if (!['immediate', 'batched', 'hybrid'].includes(flush.mode))
+      throw new InvalidArgumentError('flush.mode', 'must be immediate, batched or hybrid');
     this.dir = opts.dir;
     this.service = opts.service;
     this.#waiters = new FlushWaiters(this.dir, () => this.#queue.pending().count);
     this.#mode = flush.mode;
-    this.#maxEvents = flush.mode === 'immediate' ? 1 : positiveInteger(flush.maxEvents, 'flush.maxEvents', DEFAULTS.maxEvents);
-    this.#maxDelayMs = flush.mode === 'immediate' ? 0 : positiveInteger(flush.maxDelayMs, 'flush.maxDelayMs', DEFAULTS.maxDelayMs);
+    this.#maxEvents =
+      flush.mode === 'immediate' ? 1 : positiveInteger(flush.maxEvents, 'flush.maxEvents', DEFAULTS.maxEvents);
+    this.#maxDelayMs =
+      flush.mode === 'immediate' ? 0 : positiveInteger(flush.maxDelayMs, 'flush.maxDelayMs', DEFAULTS.maxDelayMs);
     const maxQueueEvents = positiveInteger(opts.maxQueueEvents, 'maxQueueEvents', DEFAULTS.maxQueueEvents);
     const maxQueueBytes = positiveInteger(opts.maxQueueBytes, 'maxQueueBytes', DEFAULTS.maxQueueBytes);
     const rotateBytes = positiveInteger(opts.rotateBytes, 'rotateBytes', DEFAULTS.rotateBytes);
@@ -138,7 +144,9 @@ export class AuditLogger {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       chmodSync(this.dir, 0o700);
     }
-    this.#lock = DirectoryLock.acquire(this.dir, ({ pid }) => log.warn('took over a stale audit lock', { dir: this.dir, deadPid: pid }));
+    this.#lock = DirectoryLock.acquire(this.dir, ({ pid }) =>
+      log.warn('took over a stale audit lock', { dir: this.dir, deadPid: pid }),
+    );
     let writer: SegmentWriter | undefined;
     let sealing: SealingSchedule | undefined;
     try {
@@ -175,7 +183,8 @@ export class AuditLogger {
         closed: () => this.#state === 'closed',
         ended: () => this.#schedule(false),
       });
-      if (rec.sidecarsWritten.length > 0) log.warn('wrote missing sidecars after a crash during rotation', { segments: rec.sidecarsWritten });
+      if (rec.sidecarsWritten.length > 0)
+        log.warn('wrote missing sidecars after a crash during rotation', { segments: rec.sidecarsWritten });
       const resumed = rec.nextSeq > 0;
       this.#sealing = sealing = new SealingSchedule(opts, {
         layer,
@@ -192,9 +201,15 @@ export class AuditLogger {
         stopping: () => this.#stopping(),
       });
       sealing.sealMissedEpochs(); // before anything else is written (SPEC §6)
-      queue.appendInternal('audit.log_opened', resumed ? { format: AUDIT_FORMAT, resumed_at_seq: rec.nextSeq } : { format: AUDIT_FORMAT });
+      queue.appendInternal(
+        'audit.log_opened',
+        resumed ? { format: AUDIT_FORMAT, resumed_at_seq: rec.nextSeq } : { format: AUDIT_FORMAT },
+      );
       if (rec.bytesDropped > 0) {
-        log.warn('cut a torn last line back to the last record boundary', { segment: rec.tornSegment, bytesDropped: rec.bytesDropped });
+        log.warn('cut a torn last line back to the last record boundary', {
+          segment: rec.tornSegment,
+          bytesDropped: rec.bytesDropped,
+        });
         queue.appendInternal('audit.recovered', { segment: rec.tornSegment!, bytes_dropped: rec.bytesDropped });
       }
     } catch (err) {
@@ -249,7 +264,9 @@ export class AuditLogger {
     this.#closing = (async () => {
       this.#sealing.sealIfEpochEnded();
       this.#queue.appendOwedGap();
-      this.#queue.appendInternal('audit.log_closed', { records_written: this.#writer.recordsWritten + this.#queue.pending().count + 1 });
+      this.#queue.appendInternal('audit.log_closed', {
+        records_written: this.#writer.recordsWritten + this.#queue.pending().count + 1,
+      });
       this.#state = 'closing';
       this.#sealing.stopTimers();
       const head = { size: this.#queue.nextSeq, hash: this.#queue.prev };
@@ -271,7 +288,10 @@ export class AuditLogger {
       if (failure) {
         const lost = this.#queue.pending().count;
         this.#log.error('audit log closed with records not written', { records: lost, dir: this.dir });
-        throw new AuditIoError(`the audit log in ${this.dir} closed, but ${lost} records were not written: ${errInfo(failure).message}`, failure);
+        throw new AuditIoError(
+          `the audit log in ${this.dir} closed, but ${lost} records were not written: ${errInfo(failure).message}`,
+          failure,
+        );
       }
     })();
     return this.#closing;
@@ -326,7 +346,10 @@ export class AuditLogger {
     } catch (err) {
       this.#noteError(err, 'critical write');
       this.#schedule(true);
-      throw new AuditIoError(`the critical audit record could not be made durable: ${errInfo(err).message}; it stays queued and is retried`, err);
+      throw new AuditIoError(
+        `the critical audit record could not be made durable: ${errInfo(err).message}; it stays queued and is retried`,
+        err,
+      );
     }
   }
 
@@ -341,7 +364,11 @@ export class AuditLogger {
     this.#lastError = { ...info, at: new Date().toISOString() };
     if (this.#state === 'open') this.#state = 'retrying';
     this.#waiters.writeFailed();
-    this.#log.error(`audit ${what} failed; retrying with backoff`, { code: info.code, message: info.message, dir: this.dir });
+    this.#log.error(`audit ${what} failed; retrying with backoff`, {
+      code: info.code,
+      message: info.message,
+      dir: this.dir,
+    });
   }
 
   #noteSuccess(): void {

@@ -20,5 +20,10 @@ export function defaultOperationalLog(): Logger<ILogObj> {
 /** tslog's own Node transport, writing to stderr instead of console.log. */
 function toStderr(meta: string, args: unknown[], errors: string[], settings: ISettings<ILogObj>): void {
   const errorText = (errors.length > 0 && args.length > 0 ? '\n' : '') + errors.join('\n');
-  process.stderr.write(meta + formatWithOptions({ ...settings.prettyInspectOptions, colors: settings.stylePrettyLogs }, ...args) + errorText + '\n');
+  process.stderr.write(
+    meta +
+      formatWithOptions({ ...settings.prettyInspectOptions, colors: settings.stylePrettyLogs }, ...args) +
+      errorText +
+      '\n',
+  );
 }

@@ -26,7 +26,8 @@ export interface AuditQueryFilter {
 function toMs(name: string, v: Date | number | string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
-  if (!Number.isFinite(ms)) throw new InvalidArgumentError(name, 'must be a Date, epoch milliseconds or an ISO timestamp');
+  if (!Number.isFinite(ms))
+    throw new InvalidArgumentError(name, 'must be a Date, epoch milliseconds or an ISO timestamp');
   return ms;
 }
 
@@ -44,10 +45,16 @@ function typeMatcher(types: string[] | undefined): ((t: string) => boolean) | nu
 export async function* queryAuditLog(dir: string, filter: AuditQueryFilter = {}): AsyncGenerator<AuditRecord> {
   const since = toMs('since', filter.since);
   const until = toMs('until', filter.until);
-  const severities = filter.severity === undefined ? null : new Set(Array.isArray(filter.severity) ? filter.severity : [filter.severity]);
-  if (severities) for (const s of severities) if (!SEVERITIES.includes(s)) throw new InvalidArgumentError('severity', 'must be info, warning or critical');
+  const severities =
+    filter.severity === undefined
+      ? null
+      : new Set(Array.isArray(filter.severity) ? filter.severity : [filter.severity]);
+  if (severities)
+    for (const s of severities)
+      if (!SEVERITIES.includes(s)) throw new InvalidArgumentError('severity', 'must be info, warning or critical');
   const limit = filter.limit ?? Infinity;
-  if (limit !== Infinity && (!Number.isSafeInteger(limit) || limit < 0)) throw new InvalidArgumentError('limit', 'must be an integer ≥ 0');
+  if (limit !== Infinity && (!Number.isSafeInteger(limit) || limit < 0))
+    throw new InvalidArgumentError('limit', 'must be an integer ≥ 0');
   const matchType = typeMatcher(filter.types);
   let yielded = 0;
   if (yielded >= limit) return;
@@ -60,7 +67,13 @@ export async function* queryAuditLog(dir: string, filter: AuditQueryFilter = {})
       } catch {
         continue;
       }
-      if (typeof rec?.ts !== 'string' || typeof rec.type !== 'string' || rec.data === null || typeof rec.data !== 'object') continue;
+      if (
+        typeof rec?.ts !== 'string' ||
+        typeof rec.type !== 'string' ||
+        rec.data === null ||
+        typeof rec.data !== 'object'
+      )
+        continue;
       const ms = Date.parse(rec.ts);
       if (until !== undefined && ms > until) return;
       if (since !== undefined && ms < since) continue;

@@ -37,8 +37,23 @@ export function quote(r: RecordFields): Quoted {
 /** JCS with members sorted: data, id, prev, seq, service, severity, ts, type, v. */
 export function canonicalFromQuoted(q: Quoted): string {
   return (
-    '{"data":' + q.data + ',"id":' + q.id + ',"prev":' + q.prev + ',"seq":' + q.seq +
-    ',"service":' + q.service + ',"severity":' + q.severity + ',"ts":' + q.ts + ',"type":' + q.type + ',"v":1}'
+    '{"data":' +
+    q.data +
+    ',"id":' +
+    q.id +
+    ',"prev":' +
+    q.prev +
+    ',"seq":' +
+    q.seq +
+    ',"service":' +
+    q.service +
+    ',"severity":' +
+    q.severity +
+    ',"ts":' +
+    q.ts +
+    ',"type":' +
+    q.type +
+    ',"v":1}'
   );
 }
 

@@ -170,9 +170,19 @@ export class RecordQueue {
   #build(v: ValidatedEvent, seq: number, prev: string): BuiltRecord {
     const ts = this.#nextTs();
     const id = this.#ids.next(ts.ms);
-    const { line, hash } = buildRecordLine({ seq, id, ts: ts.text, service: this.#opts.service, type: v.type, severity: v.severity, data: v.data, prev });
+    const { line, hash } = buildRecordLine({
+      seq,
+      id,
+      ts: ts.text,
+      service: this.#opts.service,
+      type: v.type,
+      severity: v.severity,
+      data: v.data,
+      prev,
+    });
     const bytes = Buffer.byteLength(line);
-    if (bytes > MAX_RECORD_BYTES) throw new InvalidAuditEventError('data', `the record would be ${bytes} bytes; the limit is ${MAX_RECORD_BYTES}`);
+    if (bytes > MAX_RECORD_BYTES)
+      throw new InvalidAuditEventError('data', `the record would be ${bytes} bytes; the limit is ${MAX_RECORD_BYTES}`);
     return { seq, line, bytes, day: ts.text.slice(0, 10), id, hash };
   }
 
@@ -184,7 +194,11 @@ export class RecordQueue {
   }
 
   #gapEvent(): ValidatedEvent {
-    return { type: 'audit.gap', severity: 'warning', data: { count: this.#drops, first_dropped_at: this.#firstDropTs, last_dropped_at: this.#lastDropTs } };
+    return {
+      type: 'audit.gap',
+      severity: 'warning',
+      data: { count: this.#drops, first_dropped_at: this.#firstDropTs, last_dropped_at: this.#lastDropTs },
+    };
   }
 
   #pushGap(gap: BuiltRecord): void {
@@ -198,6 +212,7 @@ export class RecordQueue {
     this.#lastDropTs = now;
     this.#drops++;
     this.#totalDrops++;
-    if (this.#totalDrops === 1 || this.#totalDrops % 1000 === 0) this.#opts.log.error('audit queue full: events are being refused', { dropped: this.#totalDrops });
+    if (this.#totalDrops === 1 || this.#totalDrops % 1000 === 0)
+      this.#opts.log.error('audit queue full: events are being refused', { dropped: this.#totalDrops });
   }
 }

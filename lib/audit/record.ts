@@ -27,8 +27,25 @@ export function buildRecordLine(r: RecordFields): { line: string; hash: string }
   const hash = sha256Hex(HASH_PREFIX + canonicalFromQuoted(q));
   // The line keeps the data members in the caller's order (as in the vectors); JCS sorts them only for the hash.
   const line =
-    '{"v":1,"seq":' + q.seq + ',"id":' + q.id + ',"ts":' + q.ts + ',"service":' + q.service + ',"type":' + q.type +
-    ',"severity":' + q.severity + ',"data":' + JSON.stringify(r.data) + ',"prev":' + q.prev + ',"hash":"' + hash + '"}\n';
+    '{"v":1,"seq":' +
+    q.seq +
+    ',"id":' +
+    q.id +
+    ',"ts":' +
+    q.ts +
+    ',"service":' +
+    q.service +
+    ',"type":' +
+    q.type +
+    ',"severity":' +
+    q.severity +
+    ',"data":' +
+    JSON.stringify(r.data) +
+    ',"prev":' +
+    q.prev +
+    ',"hash":"' +
+    hash +
+    '"}\n';
   return { line, hash };
 }
 

@@ -65,12 +65,17 @@ function parseRecord(text: string, where: string): AuditRecord {
   } catch {
     ok = false;
   }
-  if (!ok) throw new AuditLogCorruptError(`${where}: the last complete record's hash does not verify; run verify and move the log aside`);
+  if (!ok)
+    throw new AuditLogCorruptError(
+      `${where}: the last complete record's hash does not verify; run verify and move the log aside`,
+    );
   return rec;
 }
 
 function writeSidecar(dir: string, layer: FileLayer, seg: SegmentEntry): void {
-  const sha = createHash('sha256').update(readFileSync(join(dir, seg.name))).digest('hex');
+  const sha = createHash('sha256')
+    .update(readFileSync(join(dir, seg.name)))
+    .digest('hex');
   const tmp = join(dir, sidecarName(seg.name) + '.tmp');
   layer.writeFileSync(tmp, sidecarText(seg.name, sha), 0o600);
   layer.renameSync(tmp, join(dir, sidecarName(seg.name)));
@@ -95,7 +100,8 @@ export function recoverLog(dir: string, layer: FileLayer): RecoveredLog {
     let buf = readWhole(path);
     const end = buf.lastIndexOf(0x0a) + 1;
     if (end < buf.length) {
-      if (last.hasSidecar) throw new AuditLogCorruptError(`${last.name}: a closed segment ends in a partial line; run verify`);
+      if (last.hasSidecar)
+        throw new AuditLogCorruptError(`${last.name}: a closed segment ends in a partial line; run verify`);
       const fd = layer.openSync(path, 'r+', 0o600);
       try {
         layer.ftruncateSync(fd, end);

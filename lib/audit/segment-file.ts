@@ -33,11 +33,25 @@ export function createSegment(layer: FileLayer, dir: string, rec: QueuedRecord):
     layer.closeSync(fd);
     throw err;
   }
-  return { name, fd, firstSeq: rec.seq, day: rec.day, size: 0, sha: createHash('sha256'), dirty: false, unsynced: [], lost: false };
+  return {
+    name,
+    fd,
+    firstSeq: rec.seq,
+    day: rec.day,
+    size: 0,
+    sha: createHash('sha256'),
+    dirty: false,
+    unsynced: [],
+    lost: false,
+  };
 }
 
 /** The recovered last segment, reopened for appending. */
-export function reopenSegment(layer: FileLayer, dir: string, s: { name: string; firstSeq: number; day: string; size: number; sha: Hash }): Segment {
+export function reopenSegment(
+  layer: FileLayer,
+  dir: string,
+  s: { name: string; firstSeq: number; day: string; size: number; sha: Hash },
+): Segment {
   const fd = layer.openSync(join(dir, s.name), 'r+', 0o600);
   return { ...s, fd, dirty: false, unsynced: [], lost: false };
 }

@@ -6,7 +6,15 @@ import type { Logger, ILogObj } from 'tslog';
 import { AuditIoError } from '../errors.js';
 import type { FileLayer } from './file-layer.js';
 import type { QueuedRecord, RecordQueue } from './record-queue.js';
-import { type Segment, createSegment, isLinked, joinLines, reopenSegment, wholeRecordPrefix, writeSidecarAndClose } from './segment-file.js';
+import {
+  type Segment,
+  createSegment,
+  isLinked,
+  joinLines,
+  reopenSegment,
+  wholeRecordPrefix,
+  writeSidecarAndClose,
+} from './segment-file.js';
 
 interface InFlight {
   seg: Segment;
@@ -103,7 +111,10 @@ export class SegmentWriter {
       this.#cutDirtyTail();
       seg = this.#segmentFor(queue.peek()!, true);
       const start = seg.size;
-      records = queue.take(WRITE_CAPS.records, (r, taken) => taken + r.bytes <= WRITE_CAPS.bytes && !this.#mustRotate(seg, start + taken, r));
+      records = queue.take(
+        WRITE_CAPS.records,
+        (r, taken) => taken + r.bytes <= WRITE_CAPS.bytes && !this.#mustRotate(seg, start + taken, r),
+      );
     } catch (err) {
       this.#o.onError(err, 'rotation');
       return false;
@@ -192,7 +203,10 @@ export class SegmentWriter {
    */
   writeThroughSync(): void {
     const { queue } = this.#o;
-    const flight = this.#inflight && this.#inflight.seg.size < this.#inflight.offset + this.#inflight.buf.length ? this.#inflight : null;
+    const flight =
+      this.#inflight && this.#inflight.seg.size < this.#inflight.offset + this.#inflight.buf.length
+        ? this.#inflight
+        : null;
     // A batch in flight into a deleted file: its records come back when that write ends.
     if (flight) this.#assertLinked(flight.seg);
     else {
@@ -206,7 +220,10 @@ export class SegmentWriter {
       const mayRotate = !this.#asyncBusy();
       const seg = first && flight ? flight.seg : this.#segmentFor(queue.peek()!, mayRotate);
       const start = seg.size;
-      const records = queue.take(Number.MAX_SAFE_INTEGER, (r, taken) => !(mayRotate && this.#mustRotate(seg, start + taken, r)));
+      const records = queue.take(
+        Number.MAX_SAFE_INTEGER,
+        (r, taken) => !(mayRotate && this.#mustRotate(seg, start + taken, r)),
+      );
       this.#writeChunkSync(seg, first ? flight : null, records);
       lastSeg = seg;
       lastSeq = records.length > 0 ? records[records.length - 1]!.seq : flight!.lastSeq;
@@ -303,12 +320,18 @@ export class SegmentWriter {
   #lose(seg: Segment): AuditIoError {
     const back = seg.unsynced;
     seg.unsynced = [];
-    if (!seg.lost) this.#o.log.error('an audit segment was deleted while open; records not yet durable are written again', { segment: seg.name, dir: this.#o.dir });
+    if (!seg.lost)
+      this.#o.log.error('an audit segment was deleted while open; records not yet durable are written again', {
+        segment: seg.name,
+        dir: this.#o.dir,
+      });
     seg.lost = true;
     this.#o.queue.requeue(back);
     this.#recordsWritten -= back.length;
     this.#writtenSeq = this.#durableSeq;
-    return new AuditIoError(`audit segment ${seg.name} in ${this.#o.dir} was deleted while open; ${back.length} records not yet durable are queued again`);
+    return new AuditIoError(
+      `audit segment ${seg.name} in ${this.#o.dir} was deleted while open; ${back.length} records not yet durable are queued again`,
+    );
   }
 
   /** True while an asynchronous operation uses the current segment's fd: no rotation (it closes the fd). */
@@ -320,7 +343,8 @@ export class SegmentWriter {
     if (seq <= this.#durableSeq) return;
     this.#durableSeq = seq;
     const seg = this.#segment;
-    if (seg && seg.unsynced.length > 0) seg.unsynced = seg.unsynced[seg.unsynced.length - 1]!.seq <= seq ? [] : seg.unsynced.filter((r) => r.seq > seq);
+    if (seg && seg.unsynced.length > 0)
+      seg.unsynced = seg.unsynced[seg.unsynced.length - 1]!.seq <= seq ? [] : seg.unsynced.filter((r) => r.seq > seq);
     this.#o.onDurable(seq);
   }
 

@@ -35,7 +35,8 @@ export function strictJsonProblem(text: string): string | null {
       let j = i + 1;
       while (j < text.length && /[0-9.eE+-]/.test(text[j]!)) j++;
       const token = text.slice(i, j);
-      if (!CANONICAL_INTEGER.test(token)) return `number ${token.slice(0, 32)} is not an integer in its one canonical form`;
+      if (!CANONICAL_INTEGER.test(token))
+        return `number ${token.slice(0, 32)} is not an integer in its one canonical form`;
       i = j - 1;
     }
   }

@@ -51,10 +51,20 @@ export class Uuid7Generator {
     const tsHex = t.toString(16).padStart(12, '0');
     const rest = hex[0x80 | (p[o + 2]! & 0x3f)]! + hex[p[o + 3]!]!;
     return (
-      tsHex.slice(0, 8) + '-' + tsHex.slice(8, 12) + '-' +
-      (0x7000 | this.#counter).toString(16) + '-' +
-      rest + '-' +
-      hex[p[o + 4]!]! + hex[p[o + 5]!]! + hex[p[o + 6]!]! + hex[p[o + 7]!]! + hex[p[o + 8]!]! + hex[p[o + 9]!]!
+      tsHex.slice(0, 8) +
+      '-' +
+      tsHex.slice(8, 12) +
+      '-' +
+      (0x7000 | this.#counter).toString(16) +
+      '-' +
+      rest +
+      '-' +
+      hex[p[o + 4]!]! +
+      hex[p[o + 5]!]! +
+      hex[p[o + 6]!]! +
+      hex[p[o + 7]!]! +
+      hex[p[o + 8]!]! +
+      hex[p[o + 9]!]!
     );
   }
 }

@@ -6,7 +6,14 @@ import { HEX64_PATTERN as HEX64, SERVICE_PATTERN } from '../formats/patterns.js'
 import { isUtcMillis } from '../formats/utc-time.js';
 
 export { SERVICE_PATTERN };
-import { eventSpec, RESERVED_NAMESPACES, SEVERITIES, type AuditEvent, type FieldSpec, type Severity } from './events.js';
+import {
+  eventSpec,
+  RESERVED_NAMESPACES,
+  SEVERITIES,
+  type AuditEvent,
+  type FieldSpec,
+  type Severity,
+} from './events.js';
 
 export const LIMITS = {
   textChars: 1024,
@@ -26,9 +33,11 @@ export const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Member names that would hold a credential; `<name>_fingerprint` is the allowed form. */
-const SECRET_NAME = /(^|_)(token|secret|password|passwd|passphrase|api_key|apikey|private_key|credentials?|authorization|bearer|cookie)(_|$)/;
+const SECRET_NAME =
+  /(^|_)(token|secret|password|passwd|passphrase|api_key|apikey|private_key|credentials?|authorization|bearer|cookie)(_|$)/;
 /** Values that are recognisably credentials whatever field they are put in. */
-const SECRET_VALUE = /^(bearer|basic)\s+\S|^eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.|-----BEGIN [A-Z ]*PRIVATE KEY-----|^(sk|ghp|gho|xox[abp])[-_][A-Za-z0-9]/i;
+const SECRET_VALUE =
+  /^(bearer|basic)\s+\S|^eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.|-----BEGIN [A-Z ]*PRIVATE KEY-----|^(sk|ghp|gho|xox[abp])[-_][A-Za-z0-9]/i;
 
 function fail(field: string, message: string): never {
   throw new InvalidAuditEventError(field, message);
@@ -61,8 +70,7 @@ function checkField(field: string, spec: FieldSpec, v: unknown): void {
   const kind = spec.endsWith('?') ? spec.slice(0, -1) : spec;
   switch (kind) {
     case 'timestamp':
-      if (!isUtcMillis(v))
-        fail(field, 'must be a UTC timestamp YYYY-MM-DDTHH:MM:SS.mmmZ');
+      if (!isUtcMillis(v)) fail(field, 'must be a UTC timestamp YYYY-MM-DDTHH:MM:SS.mmmZ');
       return;
     case 'text':
       checkText(field, v);
@@ -74,10 +82,12 @@ function checkField(field: string, spec: FieldSpec, v: unknown): void {
       if (typeof v !== 'string' || !HEX64.test(v)) fail(field, 'must be exactly 64 lowercase hex characters');
       return;
     case 'digest|null':
-      if (v !== null && (typeof v !== 'string' || !HEX64.test(v))) fail(field, 'must be 64 lowercase hex characters or null');
+      if (v !== null && (typeof v !== 'string' || !HEX64.test(v)))
+        fail(field, 'must be 64 lowercase hex characters or null');
       return;
     case 'fingerprint':
-      if (typeof v !== 'string' || !FINGERPRINT.test(v)) fail(field, 'must be a fingerprint (16 to 64 lowercase hex), never the raw secret');
+      if (typeof v !== 'string' || !FINGERPRINT.test(v))
+        fail(field, 'must be a fingerprint (16 to 64 lowercase hex), never the raw secret');
       return;
     case 'count':
       if (!Number.isSafeInteger(v) || (v as number) < 0) fail(field, 'must be an integer ≥ 0 (no floats)');
@@ -128,13 +138,17 @@ export function checkJsonValue(field: string, v: unknown, depth = 0): void {
     });
     return;
   }
-  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype || (typeof v === 'object' && Object.getPrototypeOf(v) === null)) {
+  if (
+    (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) ||
+    (typeof v === 'object' && Object.getPrototypeOf(v) === null)
+  ) {
     const keys = Object.keys(v as object);
     if (keys.length > LIMITS.objectMembers) fail(field, `must have at most ${LIMITS.objectMembers} members`);
     for (const k of keys) {
       const sub = `${field}.${k}`;
       checkMemberName(sub, k);
-      if (k.endsWith('_fingerprint') && SECRET_NAME.test(k)) checkField(sub, 'fingerprint', (v as Record<string, unknown>)[k]);
+      if (k.endsWith('_fingerprint') && SECRET_NAME.test(k))
+        checkField(sub, 'fingerprint', (v as Record<string, unknown>)[k]);
       else checkJsonValue(sub, (v as Record<string, unknown>)[k], depth + 1);
     }
     return;
@@ -157,13 +171,18 @@ export function validateEvent(event: AuditEvent, allowLoggerTypes = false): Vali
   if (event === null || typeof event !== 'object') fail('event', 'must be an object');
   const { type, data } = event;
   if (typeof type !== 'string' || type.length > LIMITS.typeChars || !TYPE_PATTERN.test(type))
-    fail('type', 'must be a dotted lowercase type like `app.user_login` (^[a-z0-9_]+(\\.[a-z0-9_]+)+$, ≤ 128 characters)');
-  if (event.severity !== undefined && !SEVERITIES.includes(event.severity)) fail('severity', 'must be info, warning or critical');
+    fail(
+      'type',
+      'must be a dotted lowercase type like `app.user_login` (^[a-z0-9_]+(\\.[a-z0-9_]+)+$, ≤ 128 characters)',
+    );
+  if (event.severity !== undefined && !SEVERITIES.includes(event.severity))
+    fail('severity', 'must be info, warning or critical');
   if (data === null || typeof data !== 'object' || Array.isArray(data)) fail('data', 'must be a plain object');
 
   const spec = eventSpec(type);
   if (spec) {
-    if (type.startsWith('audit.') && !allowLoggerTypes) fail('type', 'audit.* records are written by the logger itself');
+    if (type.startsWith('audit.') && !allowLoggerTypes)
+      fail('type', 'audit.* records are written by the logger itself');
     const fields = spec.fields as Record<string, FieldSpec>;
     for (const key of Object.keys(data)) {
       if (!Object.hasOwn(fields, key)) fail(`data.${key}`, `is not a field of ${type}`);
@@ -179,7 +198,8 @@ export function validateEvent(event: AuditEvent, allowLoggerTypes = false): Vali
     return { type, severity: event.severity ?? spec.severity, data };
   }
   const ns = type.slice(0, type.indexOf('.'));
-  if (RESERVED_NAMESPACES.has(ns)) fail('type', `unknown event type in the built-in namespace "${ns}"; custom events use their own namespace`);
+  if (RESERVED_NAMESPACES.has(ns))
+    fail('type', `unknown event type in the built-in namespace "${ns}"; custom events use their own namespace`);
   checkJsonValue('data', data);
   return { type, severity: event.severity ?? 'info', data };
 }

@@ -123,7 +123,8 @@ export function recordShapeProblem(rec: unknown): string | null {
   if (!isUtcMillis(r.ts)) return 'ts must be a real UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ';
   if (typeof r.service !== 'string' || !SERVICE_PATTERN.test(r.service)) return 'service is malformed';
   if (typeof r.type !== 'string' || !TYPE_PATTERN.test(r.type)) return 'type is malformed';
-  if (r.severity !== 'info' && r.severity !== 'warning' && r.severity !== 'critical') return 'severity must be info, warning or critical';
+  if (r.severity !== 'info' && r.severity !== 'warning' && r.severity !== 'critical')
+    return 'severity must be info, warning or critical';
   if (r.data === null || typeof r.data !== 'object' || Array.isArray(r.data)) return 'data must be an object';
   const inData = dataValueProblem(r.data);
   if (inData) return `data ${inData}`;
@@ -135,7 +136,8 @@ export function recordShapeProblem(rec: unknown): string | null {
 /** SPEC §4 value rules inside data (the reader's rules only; the writer's limits are stricter). */
 function dataValueProblem(v: unknown): string | null {
   if (v === null || typeof v === 'boolean') return null;
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? null : 'holds a number that is not an integer within ±(2^53 − 1)';
+  if (typeof v === 'number')
+    return Number.isSafeInteger(v) ? null : 'holds a number that is not an integer within ±(2^53 − 1)';
   if (typeof v === 'string') {
     if (FORBIDDEN_CHARS.test(v)) return 'holds a control or bidi control character';
     return LONE_SURROGATE.test(v) ? 'holds a lone surrogate' : null;
@@ -209,11 +211,17 @@ export async function verifyRecordLines(items: VerifyItems, opts: VerifyCoreOpti
       error = failure(at, 'malformed record', `data is not canonicalisable: ${(err as Error).message}`);
       break;
     }
-    if (recomputed !== hash) error = failure(at, 'hash mismatch', `seq ${rec.seq}: the record's hash does not recompute`);
+    if (recomputed !== hash)
+      error = failure(at, 'hash mismatch', `seq ${rec.seq}: the record's hash does not recompute`);
     else if (rec.seq !== expectedSeq) error = failure(at, 'seq gap', `expected seq ${expectedSeq}, found ${rec.seq}`);
     else if (item.expectedSeq !== undefined && rec.seq !== item.expectedSeq) {
-      error = failure(at, 'segment name mismatch', `the segment's name says seq ${item.expectedSeq}, its first record is seq ${rec.seq}`);
-    } else if (rec.prev !== prev) error = failure(at, 'broken prev link', `seq ${rec.seq}: prev does not equal the previous record's hash`);
+      error = failure(
+        at,
+        'segment name mismatch',
+        `the segment's name says seq ${item.expectedSeq}, its first record is seq ${rec.seq}`,
+      );
+    } else if (rec.prev !== prev)
+      error = failure(at, 'broken prev link', `seq ${rec.seq}: prev does not equal the previous record's hash`);
     else if (rec.ts < lastTs) error = failure(at, 'decreasing ts', `seq ${rec.seq}: ts ${rec.ts} is before ${lastTs}`);
     else if (opts.anchor && rec.seq === opts.anchor.seq && rec.hash !== opts.anchor.hash) {
       error = failure(at, 'anchor mismatch', `seq ${rec.seq} does not have the anchored hash`);
@@ -240,7 +248,11 @@ export async function verifyRecordLines(items: VerifyItems, opts: VerifyCoreOpti
   }
 
   if (!error && opts.anchor && !anchorSeen) {
-    error = failure({ source: last?.source ?? '(no records)', line: 0 }, 'anchor mismatch', `the log ends before the anchored seq ${opts.anchor.seq} (records were removed from its end)`);
+    error = failure(
+      { source: last?.source ?? '(no records)', line: 0 },
+      'anchor mismatch',
+      `the log ends before the anchored seq ${opts.anchor.seq} (records were removed from its end)`,
+    );
   }
   if (!error) {
     for (const check of checks) error ??= await check.end(last);
@@ -260,7 +272,11 @@ function lineProblem(item: RecordLine, at: RecordPosition): AuditVerifyError | n
  * Second pass, only when the Bloom filter reported possible repeats: find the first line that
  * repeats a candidate id, stopping at the first error of the main pass (anything later is moot).
  */
-async function firstDuplicate(items: VerifyItems, candidates: Set<string>, stopAt: AuditVerifyError | null): Promise<RecordPosition | null> {
+async function firstDuplicate(
+  items: VerifyItems,
+  candidates: Set<string>,
+  stopAt: AuditVerifyError | null,
+): Promise<RecordPosition | null> {
   const seen = new Set<string>();
   for await (const item of items) {
     if (stopAt && item.source === stopAt.file && item.line >= stopAt.line) return null;

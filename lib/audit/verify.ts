@@ -35,22 +35,43 @@ export async function* directoryRecordLines(dir: string): AsyncGenerator<VerifyI
     let lines = 0;
     for await (const { bytes, lineNo, terminated } of readLines(join(dir, seg.name), sha)) {
       lines = lineNo;
-      yield { source: seg.name, line: lineNo, text: bytes, torn: !terminated, expectedSeq: lineNo === 1 ? seg.firstSeq : undefined };
+      yield {
+        source: seg.name,
+        line: lineNo,
+        text: bytes,
+        torn: !terminated,
+        expectedSeq: lineNo === 1 ? seg.firstSeq : undefined,
+      };
     }
     if (lines === 0 && (!isLast || seg.hasSidecar)) {
       yield { source: seg.name, line: 1, problem: 'empty segment', detail: 'a closed segment holds no records' };
     } else if (lines === 0 && seg.firstSeq !== linesSoFar) {
-      yield { source: seg.name, line: 1, problem: 'segment name mismatch', detail: `an empty segment named for seq ${seg.firstSeq} follows seq ${linesSoFar - 1}` };
+      yield {
+        source: seg.name,
+        line: 1,
+        problem: 'segment name mismatch',
+        detail: `an empty segment named for seq ${seg.firstSeq} follows seq ${linesSoFar - 1}`,
+      };
     }
     linesSoFar += lines;
     if (sha) {
       const side = sidecarName(seg.name);
       if (readFileSync(join(dir, side), 'utf8') !== `${sha.digest('hex')}  ${seg.name}\n`) {
-        yield { source: side, line: 1, problem: 'sidecar mismatch', detail: `the segment's SHA-256 differs from its sidecar` };
+        yield {
+          source: side,
+          line: 1,
+          problem: 'sidecar mismatch',
+          detail: `the segment's SHA-256 differs from its sidecar`,
+        };
       }
     } else if (!isLast) {
       // The writer leaves a sidecar beside every segment it closes (recovery restores one a crash cut off).
-      yield { source: sidecarName(seg.name), line: 0, problem: 'missing sidecar', detail: `${seg.name} is followed by a newer segment but its sidecar is gone` };
+      yield {
+        source: sidecarName(seg.name),
+        line: 0,
+        problem: 'missing sidecar',
+        detail: `${seg.name} is followed by a newer segment but its sidecar is gone`,
+      };
     }
   }
 }
@@ -64,7 +85,12 @@ function* strayFiles(dir: string, segments: SegmentEntry[]): Generator<VerifyIte
     if (side && names.has(side[1]!)) continue;
     if (name.endsWith('.tmp')) continue; // a sidecar being written; the writer replaces it
     const why = side ? 'a sidecar of no segment' : 'named like a segment but not audit-<12 digits>.jsonl';
-    yield { source: name, line: 0, problem: 'unexpected file', detail: `${name} is ${why} (records hidden or removed?)` };
+    yield {
+      source: name,
+      line: 0,
+      problem: 'unexpected file',
+      detail: `${name} is ${why} (records hidden or removed?)`,
+    };
   }
 }
 
@@ -76,11 +102,17 @@ function* strayFiles(dir: string, segments: SegmentEntry[]): Generator<VerifyIte
  */
 export async function verifyAuditLog(dir: string, opts: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
   const segments = listSegments(dir).length;
-  const result = await verifySealedRecordLines(directoryRecordLines(dir), { ...opts, rescan: () => directoryRecordLines(dir) }, nodeSealingCrypto);
+  const result = await verifySealedRecordLines(
+    directoryRecordLines(dir),
+    { ...opts, rescan: () => directoryRecordLines(dir) },
+    nodeSealingCrypto,
+  );
   const e = result.firstError;
   return {
     ...result,
     segments,
-    summary: e ? `broken at ${e.file}:${e.line}: ${e.reason} (${e.detail})` : `${result.records} records in ${segments} segments intact`,
+    summary: e
+      ? `broken at ${e.file}:${e.line}: ${e.reason} (${e.detail})`
+      : `${result.records} records in ${segments} segments intact`,
   };
 }

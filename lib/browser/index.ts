@@ -7,25 +7,54 @@
 // types), so nothing reachable from here can import a Node built-in. Browser-safe code of other
 // rooms (lib/attest verification here; e.g. the audit verifier core) is re-exported here once it exists.
 export * from '../wasm/index.js';
-export { createSealedStreamVerifier, verifySealRecord, verifySealedBytes, type SealedStreamVerifier, type TokenOption } from '../seal/verify-bytes.js';
+export {
+  createSealedStreamVerifier,
+  verifySealRecord,
+  verifySealedBytes,
+  type SealedStreamVerifier,
+  type TokenOption,
+} from '../seal/verify-bytes.js';
 export { parseSealRecord, validateSealRecord, serializeSealRecord, type SealRecord } from '../seal/record.js';
 export * from '../errors.js';
 // The audit verifier core (SPEC §4) and SPEC §6 seal and checkpoint verification: feed lines from
 // any source; pass the WASM module's SHA-256/HMAC (sha256HexFrom) — Ed25519 comes from Web Crypto.
 export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from '../audit/verify-core.js';
 export type {
-  AuditFailureReason, AuditVerifyError, ChainVerifyResult, RecordCheck, RecordLine, RecordPosition, SourceProblem,
-  VerifyCoreOptions, VerifyItem, VerifyItems,
+  AuditFailureReason,
+  AuditVerifyError,
+  ChainVerifyResult,
+  RecordCheck,
+  RecordLine,
+  RecordPosition,
+  SourceProblem,
+  VerifyCoreOptions,
+  VerifyItem,
+  VerifyItems,
 } from '../audit/verify-core.js';
-export { verifySealedRecordLines, type SealedVerifyOptions, type SealedVerifyResult, type SealingCrypto } from '../audit/sealing/sealed-verify.js';
+export {
+  verifySealedRecordLines,
+  type SealedVerifyOptions,
+  type SealedVerifyResult,
+  type SealingCrypto,
+} from '../audit/sealing/sealed-verify.js';
 export { VerificationKey, parseVerificationKey } from '../audit/sealing/verification-key.js';
-export { parseCheckpointNote, parseNotePublicKey, webCryptoEd25519, type CheckpointNote, type NotePublicKey } from '../audit/sealing/checkpoint-note.js';
+export {
+  parseCheckpointNote,
+  parseNotePublicKey,
+  webCryptoEd25519,
+  type CheckpointNote,
+  type NotePublicKey,
+} from '../audit/sealing/checkpoint-note.js';
 export type { SealingReport } from '../audit/sealing/seal-check.js';
 export type { CheckpointReport } from '../audit/sealing/checkpoint-check.js';
 
 // Seal attestations (SPEC §5) with only the signer's public key: WebCrypto signatures, WASM hashing.
 export {
-  createSealBundleStreamVerifier, verifySealBundle, verifySealBundleBytes, type BundleStreamVerifier, type PublicKeyOption,
+  createSealBundleStreamVerifier,
+  verifySealBundle,
+  verifySealBundleBytes,
+  type BundleStreamVerifier,
+  type PublicKeyOption,
 } from '../attest/seal-bundle.js';
 export { parsePublicKeyPem, type KeyAlgorithm, type PublicKeyInfo } from '../attest/public-key.js';
 export { pae, type SigstoreBundle } from '../attest/dsse.js';

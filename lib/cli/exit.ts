@@ -23,14 +23,22 @@ export function exitCodeFor(error: unknown): number {
 
 /** An error from the operating system (a failed read, write, open…): a known condition, E_IO. */
 export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string' && typeof (error as NodeJS.ErrnoException).code === 'string';
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).syscall === 'string' &&
+    typeof (error as NodeJS.ErrnoException).code === 'string'
+  );
 }
 
 /** Machine-readable error: code, reason and message; never a stack unless asked. */
 export function errorJson(error: unknown, debug: boolean): Record<string, unknown> {
   const base: Record<string, unknown> =
     error instanceof VramResidencyError
-      ? { code: error.code, message: error.message, ...('reason' in error ? { reason: (error as { reason: string }).reason } : {}) }
+      ? {
+          code: error.code,
+          message: error.message,
+          ...('reason' in error ? { reason: (error as { reason: string }).reason } : {}),
+        }
       : error instanceof CheckFailed
         ? { code: 'E_CHECK_FAILED', message: error.message, ...error.details }
         : isSystemError(error)

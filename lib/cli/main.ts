@@ -16,7 +16,8 @@ import { EXIT_USAGE } from './exit.js';
 
 /** The installed package's version (package.json sits two levels above lib/cli and dist/cli). */
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 }
 
 export function buildProgram(): Command {
@@ -26,10 +27,22 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces on errors')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const register of [registerDoctor, registerDemo, registerSeal, registerVerify, registerKeygen, registerModelSigning, registerDigest, registerAudit, registerBench, registerVerifier]) {
+  for (const register of [
+    registerDoctor,
+    registerDemo,
+    registerSeal,
+    registerVerify,
+    registerKeygen,
+    registerModelSigning,
+    registerDigest,
+    registerAudit,
+    registerBench,
+    registerVerifier,
+  ]) {
     register(program);
   }
-  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) command.exitOverride();
+  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)])
+    command.exitOverride();
   return program;
 }
 

@@ -36,17 +36,39 @@ function isInside(path: string, dir: string): boolean {
  * is a directory), or `out/BASENAME.seal.json`. Throws E_ARG (naming --out) before any sealing.
  * `suffix` '.bundle.json' places seal attestations the same way (`--bundle-out`).
  */
-export function recordPaths(files: string[], out: string | undefined, auditDir: string, suffix = '.seal.json'): string[] {
-  const isDir = out !== undefined && (files.length > 1 || statSync(out, { throwIfNoEntry: false })?.isDirectory() === true);
-  const paths = out === undefined ? files.map((f) => `${f}${suffix}`) : isDir ? files.map((f) => join(out, `${basename(f)}${suffix}`)) : [out];
+export function recordPaths(
+  files: string[],
+  out: string | undefined,
+  auditDir: string,
+  suffix = '.seal.json',
+): string[] {
+  const isDir =
+    out !== undefined && (files.length > 1 || statSync(out, { throwIfNoEntry: false })?.isDirectory() === true);
+  const paths =
+    out === undefined
+      ? files.map((f) => `${f}${suffix}`)
+      : isDir
+        ? files.map((f) => join(out, `${basename(f)}${suffix}`))
+        : [out];
   const flag = out === undefined ? 'files' : '--out';
   paths.forEach((path, i) => {
     const input = files.find((f) => sameFile(path, f));
-    if (input !== undefined) throw new InvalidArgumentError(flag, `the seal record ${path} would overwrite the input ${input}; choose another --out`);
-    if (isInside(path, auditDir)) throw new InvalidArgumentError(flag, `the seal record ${path} would be written inside the audit directory ${auditDir}; choose another --out`);
+    if (input !== undefined)
+      throw new InvalidArgumentError(
+        flag,
+        `the seal record ${path} would overwrite the input ${input}; choose another --out`,
+      );
+    if (isInside(path, auditDir))
+      throw new InvalidArgumentError(
+        flag,
+        `the seal record ${path} would be written inside the audit directory ${auditDir}; choose another --out`,
+      );
     const twin = paths.findIndex((other, j) => j < i && sameFile(other, path));
     if (twin >= 0) {
-      throw new InvalidArgumentError(flag, `${files[twin]} and ${files[i]} would both write their seal record to ${path}; seal them separately or give each its own --out`);
+      throw new InvalidArgumentError(
+        flag,
+        `${files[twin]} and ${files[i]} would both write their seal record to ${path}; seal them separately or give each its own --out`,
+      );
     }
   });
   for (const dir of new Set(paths.map((p) => dirname(p)))) prepareWritableDir(dir, '--out', { create: isDir });
@@ -61,6 +83,9 @@ export function writeRecordFile(path: string, text: string): void {
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new FileIoError(`the shard was sealed but its record could not be written to ${path} (${ioReason(error)})`, error);
+    throw new FileIoError(
+      `the shard was sealed but its record could not be written to ${path} (${ioReason(error)})`,
+      error,
+    );
   }
 }

@@ -89,22 +89,24 @@ export class Reporter {
         stop() {},
       };
     }
-    const bar = new SingleBar(
-      {
-        format: `${label} [{bar}] {percentage}% | {done}/{totalMiB} MiB | {speed} MB/s`,
-        stream: this.err,
-        hideCursor: true,
-        clearOnComplete: true,
-        barsize: 30,
-      },
-    );
+    const bar = new SingleBar({
+      format: `${label} [{bar}] {percentage}% | {done}/{totalMiB} MiB | {speed} MB/s`,
+      stream: this.err,
+      hideCursor: true,
+      clearOnComplete: true,
+      barsize: 30,
+    });
     const started = performance.now();
     const totalMiB = (totalBytes / 2 ** 20).toFixed(1);
     bar.start(totalBytes, 0, { done: '0.0', totalMiB, speed: '0' });
     return {
       update(bytes: number) {
         const s = (performance.now() - started) / 1000;
-        bar.update(bytes, { done: (bytes / 2 ** 20).toFixed(1), totalMiB, speed: s > 0 ? (bytes / 1e6 / s).toFixed(0) : '0' });
+        bar.update(bytes, {
+          done: (bytes / 2 ** 20).toFixed(1),
+          totalMiB,
+          speed: s > 0 ? (bytes / 1e6 / s).toFixed(0) : '0',
+        });
       },
       stop() {
         bar.stop();
@@ -129,7 +131,21 @@ export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i.exec(text.trim());
   if (!m) throw new Error(`"${text}" is not a size (examples: 4096, 64KiB, 256MiB, 1GiB)`);
   const unit = (m[2] ?? 'b').toLowerCase();
-  const pow: Record<string, number> = { b: 1, k: 1024, kib: 1024, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30, t: 2 ** 40, tib: 2 ** 40, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+  const pow: Record<string, number> = {
+    b: 1,
+    k: 1024,
+    kib: 1024,
+    m: 2 ** 20,
+    mib: 2 ** 20,
+    g: 2 ** 30,
+    gib: 2 ** 30,
+    t: 2 ** 40,
+    tib: 2 ** 40,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+  };
   const bytes = Number(m[1]) * pow[unit]!;
   if (!Number.isSafeInteger(bytes)) throw new Error(`"${text}" is not a whole number of bytes`);
   return bytes;

@@ -28,7 +28,8 @@ export function runCommand(action: Action): (...args: any[]) => Promise<void> {
           reporter.warn(`reason: ${error.reason}`);
         }
         if (debug && error instanceof Error && error.stack) reporter.warn(error.stack);
-        else if (!(error instanceof VramResidencyError) && !(error instanceof CheckFailed) && !isSystemError(error)) reporter.warn('(an unexpected error: run with --debug for details)');
+        else if (!(error instanceof VramResidencyError) && !(error instanceof CheckFailed) && !isSystemError(error))
+          reporter.warn('(an unexpected error: run with --debug for details)');
       }
       process.exitCode = code;
     }
@@ -51,6 +52,7 @@ export function parseSizeArg(flag: string, text: string): number {
 
 export function parseIntArg(flag: string, text: string, min: number, max: number): number {
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(flag, `must be an integer from ${min} to ${max}, got "${text}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(flag, `must be an integer from ${min} to ${max}, got "${text}"`);
   return n;
 }

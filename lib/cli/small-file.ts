@@ -14,13 +14,20 @@ export interface SmallFileOptions {
 
 export function readSmallFile(path: string, opts: SmallFileOptions): Buffer {
   const tooLarge = (bytes: number) =>
-    opts.tooLarge?.(bytes) ?? new InvalidArgumentError(opts.flag, `${path} is larger than ${opts.maxBytes} bytes (${bytes}); this is not the file you meant`);
+    opts.tooLarge?.(bytes) ??
+    new InvalidArgumentError(
+      opts.flag,
+      `${path} is larger than ${opts.maxBytes} bytes (${bytes}); this is not the file you meant`,
+    );
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidArgumentError(opts.flag, `cannot read ${path} (${code === 'ENOENT' ? 'no such file' : code ?? 'error'})`);
+    throw new InvalidArgumentError(
+      opts.flag,
+      `cannot read ${path} (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`,
+    );
   }
   try {
     const stat = fstatSync(fd);
@@ -33,7 +40,10 @@ export function readSmallFile(path: string, opts: SmallFileOptions): Buffer {
       try {
         n = readSync(fd, buffer, filled, buffer.length - filled, null);
       } catch (error) {
-        throw new InvalidArgumentError(opts.flag, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw new InvalidArgumentError(
+          opts.flag,
+          `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       }
     }
     if (filled > opts.maxBytes) throw tooLarge(filled);

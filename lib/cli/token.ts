@@ -22,7 +22,10 @@ export function readToken(opts: { tokenEnv?: string; tokenFile?: string }): stri
   const name = opts.tokenEnv ?? DEFAULT_TOKEN_ENV;
   const value = process.env[name];
   if (value === undefined || value === '') {
-    throw new InvalidArgumentError('token', `set the worker token in the environment variable ${name} (or use --token-env VAR / --token-file FILE)`);
+    throw new InvalidArgumentError(
+      'token',
+      `set the worker token in the environment variable ${name} (or use --token-env VAR / --token-file FILE)`,
+    );
   }
   // Node decodes the environment with U+FFFD for bad bytes: only then look at the raw bytes.
   if (value.includes('\ufffd') && rawEnvironmentText(name) !== value) {

@@ -10,7 +10,10 @@ import type { SigningKey } from '../attest/node-keys.js';
 import type { Reporter } from './reporter.js';
 
 export function defaultWorkerId(): string {
-  const name = hostname().replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 100) || 'worker';
+  const name =
+    hostname()
+      .replace(/[^A-Za-z0-9._:-]/g, '-')
+      .slice(0, 100) || 'worker';
   return `${name}-${process.pid}`;
 }
 
@@ -22,9 +25,20 @@ export interface WorkerSetup {
 
 export async function openWorker(
   reporter: Reporter,
-  opts: { token: string; workerId: string; auditDir: string; device: number; simulate: boolean; leafSize: number; simulatedCapacityBytes?: number; faultInjection?: boolean; signer?: SigningKey },
+  opts: {
+    token: string;
+    workerId: string;
+    auditDir: string;
+    device: number;
+    simulate: boolean;
+    leafSize: number;
+    simulatedCapacityBytes?: number;
+    faultInjection?: boolean;
+    signer?: SigningKey;
+  },
 ): Promise<WorkerSetup> {
-  if (!WORKER_ID_PATTERN.test(opts.workerId)) throw new InvalidArgumentError('--worker-id', 'must match ^[A-Za-z0-9._:-]{1,128}$');
+  if (!WORKER_ID_PATTERN.test(opts.workerId))
+    throw new InvalidArgumentError('--worker-id', 'must match ^[A-Za-z0-9._:-]{1,128}$');
   const audit = AuditLogger.open({ dir: opts.auditDir, service: opts.workerId, flush: { mode: 'hybrid' } });
   try {
     const manager = await VramManager.open({
@@ -39,13 +53,18 @@ export async function openWorker(
       faultInjection: opts.faultInjection,
       signer: opts.signer,
     });
-    if (opts.simulate) reporter.warn('note: using the host-simulated device (host memory, not VRAM) — for tests and demos only');
+    if (opts.simulate)
+      reporter.warn('note: using the host-simulated device (host memory, not VRAM) — for tests and demos only');
     return { audit, manager, simulated: opts.simulate };
   } catch (error) {
     await audit.close();
     if (!opts.simulate && error instanceof VramResidencyError && error.code === 'E_NO_DEVICE') {
       const reason = error.message.split(';')[0];
-      throw new DeviceError('E_NO_DEVICE', `no usable CUDA device (${reason}); on a machine without a GPU add --simulate to use the host-simulated device (tests and demos only)`, { cause: error });
+      throw new DeviceError(
+        'E_NO_DEVICE',
+        `no usable CUDA device (${reason}); on a machine without a GPU add --simulate to use the host-simulated device (tests and demos only)`,
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -36,7 +36,8 @@ export function prepareWritableDir(dir: string, flag: string, opts: { create: bo
   if (info === undefined) {
     if (!opts.create) throw new InvalidArgumentError(flag, `the directory ${dir} does not exist`);
     const existing = nearestExisting(dir);
-    if (!statSync(existing).isDirectory()) throw new InvalidArgumentError(flag, `cannot create ${dir}: ${existing} is not a directory`);
+    if (!statSync(existing).isDirectory())
+      throw new InvalidArgumentError(flag, `cannot create ${dir}: ${existing} is not a directory`);
     try {
       accessSync(existing, constants.W_OK); // recursive mkdir says ENOENT on a read-only fs; this says why
       mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -53,6 +54,8 @@ export function prepareWritableDir(dir: string, flag: string, opts: { create: bo
   const free = fs.bavail * fs.bsize;
   if (free < MIN_FREE_BYTES || (fs.files > 0 && fs.ffree < 16)) {
     const room = fs.ffree < 16 && fs.files > 0 ? 'no free inodes' : `only ${formatBytes(free)} free`;
-    throw new FileIoError(`${flag}: no space left for writing in ${dir} (${room}; at least ${formatBytes(MIN_FREE_BYTES)} needed): free some space or choose another directory`);
+    throw new FileIoError(
+      `${flag}: no space left for writing in ${dir} (${room}; at least ${formatBytes(MIN_FREE_BYTES)} needed): free some space or choose another directory`,
+    );
   }
 }

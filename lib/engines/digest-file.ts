@@ -46,9 +46,14 @@ async function readExactly(file: FileHandle, buffer: Uint8Array, position: numbe
     try {
       ({ bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled));
     } catch (e) {
-      throw fileIoError(path, `read failed at byte ${position + filled} (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`, e);
+      throw fileIoError(
+        path,
+        `read failed at byte ${position + filled} (${(e as NodeJS.ErrnoException).code ?? 'unknown error'})`,
+        e,
+      );
     }
-    if (bytesRead === 0) throw fileIoError(path, `the file ended at byte ${position + filled}: it changed while being digested`);
+    if (bytesRead === 0)
+      throw fileIoError(path, `the file ended at byte ${position + filled}: it changed while being digested`);
     filled += bytesRead;
   }
 }
@@ -59,7 +64,8 @@ async function readExactly(file: FileHandle, buffer: Uint8Array, position: numbe
  * directory, a special file or an empty file is E_ARG; an aborted `signal` rejects with its reason.
  */
 export async function digestFile(path: string, opts: DigestFileOptions = {}): Promise<FileDigest> {
-  if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('path', 'must be a non-empty string');
+  if (typeof path !== 'string' || path.length === 0)
+    throw new InvalidArgumentError('path', 'must be a non-empty string');
   const leafSize = opts.leafSize ?? DEFAULT_LEAF_SIZE;
   assertLeafSize(leafSize, 'leafSize');
   const threads = opts.threads ?? Math.min(availableParallelism(), 8);
@@ -126,7 +132,12 @@ export async function digestFile(path: string, opts: DigestFileOptions = {}): Pr
       onProgress?.({ bytes: combined, totalBytes });
     }
     const leafCount = combiner.leafCount();
-    return { digest: combiner.digest(), size: combined, sha256: contentHash ? new Uint8Array(contentHash.digest()) : null, leafCount };
+    return {
+      digest: combiner.digest(),
+      size: combined,
+      sha256: contentHash ? new Uint8Array(contentHash.digest()) : null,
+      leafCount,
+    };
   } finally {
     // On failure or abort, let this call's queued jobs finish before the descriptor is closed.
     await Promise.allSettled(inFlight.map((chunk) => chunk.result));

@@ -41,7 +41,8 @@ function hashRange(hasher: StagedLeafHasher, job: LeafJob): Uint8Array {
     const stage = hasher.stage();
     for (let got = 0; got < want; ) {
       const n = readSync(fd, stage, got, want - got, job.position + done + got);
-      if (n === 0) throw new Error(`the file ended at byte ${job.position + done + got}: it changed while being digested`);
+      if (n === 0)
+        throw new Error(`the file ended at byte ${job.position + done + got}: it changed while being digested`);
       got += n;
     }
     parts.push(hasher.absorb(want));

@@ -56,10 +56,19 @@ export async function digestFileWith(engine: Engine, path: string, opts: FileDig
   );
 }
 
-async function digestWith(engine: 'native' | 'node', path: string, totalBytes: number, opts: FileDigestOptions): Promise<FileDigest> {
+async function digestWith(
+  engine: 'native' | 'node',
+  path: string,
+  totalBytes: number,
+  opts: FileDigestOptions,
+): Promise<FileDigest> {
   switch (engine) {
     case 'native': {
-      const r = await cpuEngine.mthFile(path, { leafSize: opts.leafSize, sha256: opts.sha256 ?? false, threads: opts.threads });
+      const r = await cpuEngine.mthFile(path, {
+        leafSize: opts.leafSize,
+        sha256: opts.sha256 ?? false,
+        threads: opts.threads,
+      });
       opts.onProgress?.({ bytes: r.size, totalBytes });
       return { ...r, leafCount: Math.ceil(r.size / opts.leafSize) };
     }

@@ -22,7 +22,12 @@ async function fileIdentity(path: string): Promise<FileIdentity> {
  * reading began and `bytesRead(result)` is its whole size; else E_FILE_CHANGED. `what` finishes
  * the sentence: what this means for the caller.
  */
-export async function readUnchanged<T>(path: string, read: () => Promise<T>, bytesRead: (result: T) => number, what: string): Promise<T> {
+export async function readUnchanged<T>(
+  path: string,
+  read: () => Promise<T>,
+  bytesRead: (result: T) => number,
+  what: string,
+): Promise<T> {
   const before = await fileIdentity(path);
   const result = await read();
   await assertFileUnchanged(path, before, bytesRead(result), what);
@@ -39,7 +44,10 @@ async function assertFileUnchanged(path: string, before: FileIdentity, bytesRead
     after.mtimeNs === before.mtimeNs &&
     BigInt(bytesRead) === before.size;
   if (!same) {
-    throw new FileChangedError(path, `${path} changed while it was being read (${after === null ? 'it is gone' : describe(before, after)}); ${what}`);
+    throw new FileChangedError(
+      path,
+      `${path} changed while it was being read (${after === null ? 'it is gone' : describe(before, after)}); ${what}`,
+    );
   }
 }
 

@@ -36,7 +36,11 @@ export function regularFileSize(path: string, info: Stats): number {
 /** Like regularFileSize, and refuses an empty file. */
 export function digestibleSize(path: string, info: Stats): number {
   const size = regularFileSize(path, info);
-  if (size === 0) throw new InvalidArgumentError('path', `${path} is empty; SPEC §1 has no digest of 0 bytes, so it cannot be digested, sealed or verified`);
+  if (size === 0)
+    throw new InvalidArgumentError(
+      'path',
+      `${path} is empty; SPEC §1 has no digest of 0 bytes, so it cannot be digested, sealed or verified`,
+    );
   return size;
 }
 

@@ -17,8 +17,10 @@ const ORIGIN_PREFIX = 'vram-residency.audit.v1/';
 export function checkpointClaim(note: string, service: string): CheckpointClaim | string {
   const lines = note.split('\n');
   if (lines.length < 5 || lines[3] !== '') return 'not a signed note (origin, size, hash, empty line, signatures)';
-  if (lines[0] !== ORIGIN_PREFIX + service) return `origin "${lines[0]!.slice(0, 80)}" is not ${ORIGIN_PREFIX}${service}`;
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(lines[1]!) || !Number.isSafeInteger(Number(lines[1])) || Number(lines[1]) < 1) return 'size is not a positive decimal integer';
+  if (lines[0] !== ORIGIN_PREFIX + service)
+    return `origin "${lines[0]!.slice(0, 80)}" is not ${ORIGIN_PREFIX}${service}`;
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(lines[1]!) || !Number.isSafeInteger(Number(lines[1])) || Number(lines[1]) < 1)
+    return 'size is not a positive decimal integer';
   const raw = /^[A-Za-z0-9+/]{43}=$/.test(lines[2]!) ? Buffer.from(lines[2]!, 'base64') : null;
   if (raw?.length !== 32) return 'hash is not base64 of 32 bytes';
   if (!lines.slice(4).some((l) => l.startsWith('— '))) return 'carries no signature line';

@@ -13,7 +13,10 @@ export interface ConnectOptions {
 
 /** nats://host:port[,nats://host:port…]; also tls:// and bare host:port. */
 export function parseNatsUrls(text: string): string[] {
-  const urls = text.split(',').map((u) => u.trim()).filter((u) => u.length > 0);
+  const urls = text
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
   if (urls.length === 0) throw new InvalidArgumentError('--nats', 'needs a server URL such as nats://127.0.0.1:4222');
   for (const u of urls) {
     const withScheme = /^[a-z]+:\/\//i.test(u) ? u : `nats://${u}`;
@@ -23,8 +26,13 @@ export function parseNatsUrls(text: string): string[] {
     } catch {
       throw new InvalidArgumentError('--nats', `"${u}" is not a URL (use nats://host:port)`);
     }
-    if (!['nats:', 'tls:'].includes(parsed.protocol)) throw new InvalidArgumentError('--nats', `"${u}": use nats:// or tls://, not ${parsed.protocol}//`);
-    if (parsed.username || parsed.password) throw new InvalidArgumentError('--nats', 'credentials in the URL would end up in logs; use a credentials file or NATS_* environment instead');
+    if (!['nats:', 'tls:'].includes(parsed.protocol))
+      throw new InvalidArgumentError('--nats', `"${u}": use nats:// or tls://, not ${parsed.protocol}//`);
+    if (parsed.username || parsed.password)
+      throw new InvalidArgumentError(
+        '--nats',
+        'credentials in the URL would end up in logs; use a credentials file or NATS_* environment instead',
+      );
   }
   return urls;
 }
@@ -42,6 +50,10 @@ export async function openNats(urls: string[], opts: ConnectOptions = {}): Promi
     });
   } catch (err) {
     const why = (err as Error).message ?? String(err);
-    throw new FleetUnreachableError(shown, `no NATS server answered at ${shown} (${why}); check the URL and that nats-server runs with JetStream (-js)`, err);
+    throw new FleetUnreachableError(
+      shown,
+      `no NATS server answered at ${shown} (${why}); check the URL and that nats-server runs with JetStream (-js)`,
+      err,
+    );
   }
 }

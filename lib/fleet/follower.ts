@@ -63,7 +63,8 @@ export class LogFollower {
       if (head.seq >= seq) break;
       this.pending.shift();
       consumed = head.seq;
-      if (expect && head.seq === expect.seq && !head.line.equals(expect.line)) throw new ForeignRecordMismatch(head.seq);
+      if (expect && head.seq === expect.seq && !head.line.equals(expect.line))
+        throw new ForeignRecordMismatch(head.seq);
     }
     return 'ok';
   }
@@ -129,7 +130,10 @@ export class LogFollower {
       if (n === 0) return produced;
       const lastLf = buf.lastIndexOf(0x0a, n - 1);
       if (lastLf < 0) {
-        if (n === CHUNK) throw new AuditLogCorruptError(`${this.segment}: a line longer than ${CHUNK} bytes at offset ${this.offset}; run audit verify`);
+        if (n === CHUNK)
+          throw new AuditLogCorruptError(
+            `${this.segment}: a line longer than ${CHUNK} bytes at offset ${this.offset}; run audit verify`,
+          );
         return produced; // only a partial line so far
       }
       let start = 0;
@@ -149,7 +153,8 @@ export class LogFollower {
     const rec = recordAt(line);
     if (!rec) throw this.broken('a line is not an audit record');
     if (rec.seq !== this.nextSeq) throw this.broken(`expected seq ${this.nextSeq}, found ${rec.seq}`);
-    if (this.prev !== '' && rec.prev !== this.prev) throw this.broken(`seq ${this.nextSeq}: prev does not link to the record before it`);
+    if (this.prev !== '' && rec.prev !== this.prev)
+      throw this.broken(`seq ${this.nextSeq}: prev does not link to the record before it`);
     this.prev = rec.hash;
     this.nextSeq++;
     if (this.nextSeq > this.newestSeen) this.newestSeen = this.nextSeq;

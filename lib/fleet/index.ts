@@ -8,4 +8,10 @@ export { AuditShipper, type AuditShipperOptions, type ShipperHealth, type Shippe
 export { verifyFleet, type FleetVerifyOptions, type FleetVerifyResult, type ServiceVerdict } from './verify.js';
 export { streamConfigProblem } from './stream.js';
 export { auditSubject, checkpointSubject, DEFAULT_STREAM, STREAM_SUBJECTS } from './subjects.js';
-export { FleetError, FleetForeignRecordError, FleetPublishError, FleetStreamConfigError, FleetUnreachableError } from '../errors.js';
+export {
+  FleetError,
+  FleetForeignRecordError,
+  FleetPublishError,
+  FleetStreamConfigError,
+  FleetUnreachableError,
+} from '../errors.js';

@@ -3,7 +3,11 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { RecordLine } from '../audit/verify-core.js';
 import { nodeSealingCrypto } from '../audit/sealing/node-crypto.js';
-import { verifySealedRecordLines, type SealedVerifyOptions, type SealedVerifyResult } from '../audit/sealing/sealed-verify.js';
+import {
+  verifySealedRecordLines,
+  type SealedVerifyOptions,
+  type SealedVerifyResult,
+} from '../audit/sealing/sealed-verify.js';
 import { subjectMessages, type StreamMessage } from './stream-records.js';
 
 export interface SubjectVerdict extends SealedVerifyResult {
@@ -40,5 +44,9 @@ export async function verifySubject(src: SubjectSource, opts: SealedVerifyOption
   const e = result.firstError;
   if (!e) return { ...result, summary: `${result.records} records intact on ${src.subject}` };
   const streamSeq = e.line > 0 ? (streamSeqs[e.line - 1] ?? 0) : 0;
-  return { ...result, firstErrorStreamSeq: streamSeq, summary: `broken at message ${e.line} of ${src.subject} (stream sequence ${streamSeq}): ${e.reason} (${e.detail})` };
+  return {
+    ...result,
+    firstErrorStreamSeq: streamSeq,
+    summary: `broken at message ${e.line} of ${src.subject} (stream sequence ${streamSeq}): ${e.reason} (${e.detail})`,
+  };
 }

@@ -22,7 +22,11 @@ const dec = new TextDecoder();
 const PLAIN_ACK = /^\{"stream":"[A-Za-z0-9_-]+","seq":(\d+)(,"duplicate":true)?\}$/;
 
 /** The usual ack read with one regular expression; anything else (errors, domains) through JSON.parse. */
-function parseAck(data: Uint8Array): { seq?: number; duplicate?: boolean; error?: { err_code?: number; description?: string } } {
+function parseAck(data: Uint8Array): {
+  seq?: number;
+  duplicate?: boolean;
+  error?: { err_code?: number; description?: string };
+} {
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
   const m = PLAIN_ACK.exec(text);
   if (m) return { seq: Number(m[1]), duplicate: m[2] !== undefined };
@@ -51,32 +55,53 @@ export class PipelinedPublisher {
         this.waiting.delete(id);
         if (msg.headers?.hasError) {
           // 503 = no responders: no stream listens on the subject (it was deleted?)
-          w.settle(null, { errCode: null, error: new FleetPublishError(`the server answered ${msg.headers.code} ${msg.headers.description}: no stream takes the subject`) });
+          w.settle(null, {
+            errCode: null,
+            error: new FleetPublishError(
+              `the server answered ${msg.headers.code} ${msg.headers.description}: no stream takes the subject`,
+            ),
+          });
           return;
         }
-        let body: { stream?: string; seq?: number; duplicate?: boolean; error?: { err_code?: number; description?: string } };
+        let body: {
+          stream?: string;
+          seq?: number;
+          duplicate?: boolean;
+          error?: { err_code?: number; description?: string };
+        };
         try {
           body = parseAck(msg.data);
         } catch {
-          w.settle(null, { errCode: null, error: new FleetPublishError('the server sent an acknowledgement that is not JSON') });
+          w.settle(null, {
+            errCode: null,
+            error: new FleetPublishError('the server sent an acknowledgement that is not JSON'),
+          });
           return;
         }
         if (body.error || typeof body.seq !== 'number') {
           const code = body.error?.err_code ?? null;
-          w.settle(null, { errCode: code, error: new FleetPublishError(`the stream refused a record: ${body.error?.description ?? 'no sequence in the acknowledgement'}`) });
+          w.settle(null, {
+            errCode: code,
+            error: new FleetPublishError(
+              `the stream refused a record: ${body.error?.description ?? 'no sequence in the acknowledgement'}`,
+            ),
+          });
           return;
         }
         w.settle({ seq: body.seq, duplicate: body.duplicate === true }, null);
       },
     });
-    this.timer = setInterval(() => {
-      const oldest = this.waiting.values().next().value;
-      if (oldest && performance.now() - oldest.sentAt > ackTimeoutMs) {
-        const error = new Error(`no acknowledgement from the stream within ${ackTimeoutMs} ms`);
-        this.failAll(error);
-        onTimeout(error);
-      }
-    }, Math.min(250, ackTimeoutMs));
+    this.timer = setInterval(
+      () => {
+        const oldest = this.waiting.values().next().value;
+        if (oldest && performance.now() - oldest.sentAt > ackTimeoutMs) {
+          const error = new Error(`no acknowledgement from the stream within ${ackTimeoutMs} ms`);
+          this.failAll(error);
+          onTimeout(error);
+        }
+      },
+      Math.min(250, ackTimeoutMs),
+    );
   }
 
   get inFlight(): number {

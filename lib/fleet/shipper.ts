@@ -69,7 +69,10 @@ export class AuditShipper extends EventEmitter {
   private checkpointSize: number | null = null;
   private checkpointsPublished = 0;
 
-  private constructor(private readonly opts: AuditShipperOptions, first: Session) {
+  private constructor(
+    private readonly opts: AuditShipperOptions,
+    first: Session,
+  ) {
     super();
     this.urls = parseNatsUrls(opts.nats);
     this.stream = opts.stream ?? DEFAULT_STREAM;
@@ -82,10 +85,15 @@ export class AuditShipper extends EventEmitter {
 
   /** Connects and checks the stream before returning, so a wrong URL or stream fails at once. */
   static async start(opts: AuditShipperOptions): Promise<AuditShipper> {
-    if (typeof opts?.dir !== 'string' || opts.dir === '') throw new InvalidArgumentError('dir', 'must be the audit log directory');
+    if (typeof opts?.dir !== 'string' || opts.dir === '')
+      throw new InvalidArgumentError('dir', 'must be the audit log directory');
     assertStreamName(opts.stream ?? DEFAULT_STREAM);
-    for (const [name, v] of [['maxInFlight', opts.maxInFlight], ['replicas', opts.replicas]] as const) {
-      if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) throw new InvalidArgumentError(name, 'must be a positive integer');
+    for (const [name, v] of [
+      ['maxInFlight', opts.maxInFlight],
+      ['replicas', opts.replicas],
+    ] as const) {
+      if (v !== undefined && (!Number.isSafeInteger(v) || v < 1))
+        throw new InvalidArgumentError(name, 'must be a positive integer');
     }
     const first = await openSession(parseNatsUrls(opts.nats), opts);
     return new AuditShipper(opts, first);
@@ -142,7 +150,11 @@ export class AuditShipper extends EventEmitter {
           if (await this.ship(session)) break;
         } catch (err) {
           if (isFatal(err)) throw err;
-          this.lastError = { code: (err as VramResidencyError).code ?? 'E_FLEET_UNREACHABLE', message: (err as Error).message, at: new Date().toISOString() };
+          this.lastError = {
+            code: (err as VramResidencyError).code ?? 'E_FLEET_UNREACHABLE',
+            message: (err as Error).message,
+            at: new Date().toISOString(),
+          };
           if (this.published > 0) delay = this.backoff.initial;
           this.setState('retrying');
           this.emit('retry', { error: this.lastError, delayMs: delay });
@@ -156,7 +168,11 @@ export class AuditShipper extends EventEmitter {
       this.setState('stopped');
       return this.health();
     } catch (err) {
-      this.lastError = { code: (err as VramResidencyError).code ?? 'E_INTERNAL', message: (err as Error).message, at: new Date().toISOString() };
+      this.lastError = {
+        code: (err as VramResidencyError).code ?? 'E_INTERNAL',
+        message: (err as Error).message,
+        at: new Date().toISOString(),
+      };
       this.setState('failed');
       throw err;
     } finally {
@@ -212,7 +228,12 @@ export class AuditShipper extends EventEmitter {
       const recs = this.follower.take(this.maxInFlight - this.sent.length);
       if (recs.length === 0) return;
       for (const rec of recs) {
-        if (rec.service !== this.service) throw new FleetForeignRecordError(this.service!, rec.seq, `local record ${rec.seq} names service "${rec.service}", not "${this.service}": one log directory per service`);
+        if (rec.service !== this.service)
+          throw new FleetForeignRecordError(
+            this.service!,
+            rec.seq,
+            `local record ${rec.seq} names service "${rec.service}", not "${this.service}": one log directory per service`,
+          );
         // Nothing in flight: every ack is in, so the subject's last stream sequence is known and
         // the server can check that nobody else published on it meanwhile.
         const expect = this.sent.length === 0 ? this.lastStreamSeq : null;
@@ -234,7 +255,13 @@ export class AuditShipper extends EventEmitter {
     while (this.sent[0]?.ack) {
       const { rec, ack: a } = this.sent.shift()!;
       if (a!.seq <= this.lastStreamSeq && !a!.duplicate) {
-        this.fail(new FleetForeignRecordError(this.service!, rec.seq, `record ${rec.seq} landed at stream sequence ${a!.seq}, before the previous record: the subject's order is broken`));
+        this.fail(
+          new FleetForeignRecordError(
+            this.service!,
+            rec.seq,
+            `record ${rec.seq} landed at stream sequence ${a!.seq}, before the previous record: the subject's order is broken`,
+          ),
+        );
         return;
       }
       if (a!.duplicate) {
@@ -268,7 +295,13 @@ export class AuditShipper extends EventEmitter {
     this.checkpointSize ??= await lastCheckpointSize(copy);
     for (const note of pendingCheckpoints(this.opts.dir, this.checkpointSize, this.shippedSeq + 1)) {
       const ack = await new Promise<PubAck>((resolve, reject) =>
-        pub.send(checkpointSubject(this.service!), note.bytes, createHash('sha256').update(note.bytes).digest('hex'), null, (a, f) => (a ? resolve(a) : reject(f!.error))),
+        pub.send(
+          checkpointSubject(this.service!),
+          note.bytes,
+          createHash('sha256').update(note.bytes).digest('hex'),
+          null,
+          (a, f) => (a ? resolve(a) : reject(f!.error)),
+        ),
       );
       if (!ack.duplicate) this.checkpointsPublished++;
       this.checkpointSize = note.size;
@@ -290,7 +323,13 @@ export class AuditShipper extends EventEmitter {
       this.service = first.service;
       this.subject = auditSubject(first.service);
     }
-    const copy: StreamCopy = { jsm, stream: this.stream, service: this.service, subject: this.subject, dir: this.opts.dir };
+    const copy: StreamCopy = {
+      jsm,
+      stream: this.stream,
+      service: this.service,
+      subject: this.subject,
+      dir: this.opts.dir,
+    };
     this.pendingDuplicates = [];
     ({ shippedSeq: this.shippedSeq, lastStreamSeq: this.lastStreamSeq } = await resumePoint(copy, this.follower));
     return copy;

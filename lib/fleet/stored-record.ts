@@ -53,7 +53,13 @@ function fastPlace(line: Buffer): RecordPlace | null {
   const prev = line.toString('latin1', prevAt + TAIL_PREV.length, hashAt - 1);
   // prev is not screened here: the follower compares it with the previous record's (screened) hash.
   if (!Number.isSafeInteger(seq) || !hex64At(line, hashAt + TAIL_HASH.length)) return null;
-  return { seq, hash, prev, service: line.toString('latin1', serviceStart, serviceEnd), ts: line.toString('latin1', tsAt + TS.length, serviceAt) };
+  return {
+    seq,
+    hash,
+    prev,
+    service: line.toString('latin1', serviceStart, serviceEnd),
+    ts: line.toString('latin1', tsAt + TS.length, serviceAt),
+  };
 }
 
 /** seq, prev, hash, service and ts of a record line, or null when the bytes are not an audit record. */
@@ -70,5 +76,11 @@ export function recordAt(bytes: Uint8Array): RecordPlace | null {
   if (rec === null || typeof rec !== 'object') return null;
   if (!Number.isSafeInteger(rec.seq) || (rec.seq as number) < 0) return null;
   if (typeof rec.hash !== 'string' || !HEX64.test(rec.hash) || typeof rec.service !== 'string') return null;
-  return { seq: rec.seq as number, hash: rec.hash, prev: typeof rec.prev === 'string' ? rec.prev : '', service: rec.service, ts: typeof rec.ts === 'string' ? rec.ts : '' };
+  return {
+    seq: rec.seq as number,
+    hash: rec.hash,
+    prev: typeof rec.prev === 'string' ? rec.prev : '',
+    service: rec.service,
+    ts: typeof rec.ts === 'string' ? rec.ts : '',
+  };
 }

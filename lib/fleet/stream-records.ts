@@ -10,7 +10,13 @@ export interface StreamMessage {
   data: Uint8Array;
 }
 
-export async function* subjectMessages(nc: NatsConnection, stream: string, subject: string, count: number, idleMs = 15_000): AsyncGenerator<StreamMessage> {
+export async function* subjectMessages(
+  nc: NatsConnection,
+  stream: string,
+  subject: string,
+  count: number,
+  idleMs = 15_000,
+): AsyncGenerator<StreamMessage> {
   if (count <= 0) return;
   const consumer = await orderedConsumer(nc, stream, subject);
   const messages = await consumer.consume({ max_messages: 4096 });
@@ -27,7 +33,11 @@ export async function* subjectMessages(nc: NatsConnection, stream: string, subje
       yield { streamSeq: m.seq, data: m.data };
       if (++seen >= count) break;
     }
-    if (seen < count) throw new FleetUnreachableError(nc.getServer(), `the stream delivered ${seen} of ${count} messages on ${subject}, then nothing for ${idleMs} ms`);
+    if (seen < count)
+      throw new FleetUnreachableError(
+        nc.getServer(),
+        `the stream delivered ${seen} of ${count} messages on ${subject}, then nothing for ${idleMs} ms`,
+      );
   } finally {
     if (timer) clearTimeout(timer);
     await messages.close().catch(() => {});

@@ -17,13 +17,18 @@ export async function openManager(nc: NatsConnection, url: string): Promise<JetS
   try {
     return await jetstreamManager(nc, { timeout: 10_000 });
   } catch (err) {
-    throw new FleetUnreachableError(url, `the NATS server at ${url} has no JetStream (${(err as Error).message}); start nats-server with -js`, err);
+    throw new FleetUnreachableError(
+      url,
+      `the NATS server at ${url} has no JetStream (${(err as Error).message}); start nats-server with -js`,
+      err,
+    );
   }
 }
 
 /** What about an existing stream's configuration would break SPEC §7's guarantees, or null. */
 export function streamConfigProblem(cfg: StreamConfig, replicas?: number): string | null {
-  for (const s of STREAM_SUBJECTS) if (!cfg.subjects?.includes(s)) return `its subjects ${JSON.stringify(cfg.subjects)} do not include ${s}`;
+  for (const s of STREAM_SUBJECTS)
+    if (!cfg.subjects?.includes(s)) return `its subjects ${JSON.stringify(cfg.subjects)} do not include ${s}`;
   if (cfg.storage !== 'file') return `storage is ${cfg.storage}, not file (records would not survive a server restart)`;
   if (!cfg.deny_delete) return 'deny_delete is off (records could be deleted from the stream)';
   if (!cfg.deny_purge) return 'deny_purge is off (the stream could be purged)';
@@ -35,9 +40,11 @@ export function streamConfigProblem(cfg: StreamConfig, replicas?: number): strin
     ['max_msgs_per_subject', cfg.max_msgs_per_subject],
   ];
   for (const [name, v] of limits) if (v !== undefined && v > 0) return `${name} is ${v} (old records would be dropped)`;
-  if (cfg.retention !== undefined && cfg.retention !== 'limits') return `retention is ${cfg.retention} (records would be removed once consumed)`;
+  if (cfg.retention !== undefined && cfg.retention !== 'limits')
+    return `retention is ${cfg.retention} (records would be removed once consumed)`;
   if (!(cfg.duplicate_window > 0)) return 'duplicate_window is 0 (re-sent records would not be recognised)';
-  if (replicas !== undefined && cfg.num_replicas !== replicas) return `it has ${cfg.num_replicas} replicas, not ${replicas}`;
+  if (replicas !== undefined && cfg.num_replicas !== replicas)
+    return `it has ${cfg.num_replicas} replicas, not ${replicas}`;
   return null;
 }
 
@@ -61,13 +68,20 @@ export async function ensureAuditStream(jsm: JetStreamManager, opts: StreamOptio
   }
   const problem = streamConfigProblem(info.config, opts.replicas);
   if (problem) {
-    throw new FleetStreamConfigError(opts.name, `stream ${opts.name} exists with other settings: ${problem}; use another --stream name or fix the stream`);
+    throw new FleetStreamConfigError(
+      opts.name,
+      `stream ${opts.name} exists with other settings: ${problem}; use another --stream name or fix the stream`,
+    );
   }
   return info;
 }
 
 /** Message counts per subject matching `filter` (e.g. vram.audit.>). */
-export async function subjectCounts(jsm: JetStreamManager, stream: string, filter: string): Promise<Record<string, number>> {
+export async function subjectCounts(
+  jsm: JetStreamManager,
+  stream: string,
+  filter: string,
+): Promise<Record<string, number>> {
   const info = await jsm.streams.info(stream, { subjects_filter: filter });
   return (info.state.subjects as Record<string, number> | undefined) ?? {};
 }

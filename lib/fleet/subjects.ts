@@ -13,9 +13,13 @@ const STREAM_NAME = /^[A-Za-z0-9_-]{1,255}$/;
  * separators, which is fine as long as no token is empty (a leading, trailing or doubled dot).
  */
 export function assertShippableService(service: string): void {
-  if (!SERVICE_PATTERN.test(service)) throw new InvalidArgumentError('service', `"${service.slice(0, 40)}" is not a SPEC §4 service name`);
+  if (!SERVICE_PATTERN.test(service))
+    throw new InvalidArgumentError('service', `"${service.slice(0, 40)}" is not a SPEC §4 service name`);
   if (service.split('.').some((t) => t === '')) {
-    throw new InvalidArgumentError('service', `"${service}" has an empty token between dots, so vram.audit.${service} is not a NATS subject; rename the service`);
+    throw new InvalidArgumentError(
+      'service',
+      `"${service}" has an empty token between dots, so vram.audit.${service} is not a NATS subject; rename the service`,
+    );
   }
 }
 
@@ -36,6 +40,10 @@ export function serviceOfSubject(subject: string): string | null {
 }
 
 export function assertStreamName(name: string): string {
-  if (!STREAM_NAME.test(name)) throw new InvalidArgumentError('--stream', `"${name.slice(0, 40)}" is not a JetStream stream name (letters, digits, _ and -)`);
+  if (!STREAM_NAME.test(name))
+    throw new InvalidArgumentError(
+      '--stream',
+      `"${name.slice(0, 40)}" is not a JetStream stream name (letters, digits, _ and -)`,
+    );
   return name;
 }

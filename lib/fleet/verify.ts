@@ -11,7 +11,14 @@ import { checkpointClaim, type CheckpointClaim } from './checkpoint.js';
 import { verifySubject, type SubjectVerdict } from './line-verifier.js';
 import { ensureAuditStream, openManager, subjectCounts } from './stream.js';
 import { subjectMessages } from './stream-records.js';
-import { AUDIT_PREFIX, assertStreamName, auditSubject, checkpointSubject, DEFAULT_STREAM, serviceOfSubject } from './subjects.js';
+import {
+  AUDIT_PREFIX,
+  assertStreamName,
+  auditSubject,
+  checkpointSubject,
+  DEFAULT_STREAM,
+  serviceOfSubject,
+} from './subjects.js';
 import { recordAt } from './stored-record.js';
 
 export interface FleetVerifyOptions {
@@ -35,7 +42,11 @@ export interface ServiceVerdict extends Omit<SubjectVerdict, 'firstError' | 'fir
   /** Seq ranges missing between the records the stream holds (from the records' own seq numbers). */
   gaps: { from: number; to: number }[];
   /** message = 1-based position on the subject; streamSeq = the message's stream sequence. */
-  firstError?: Omit<AuditVerifyError, 'reason'> & { reason: AuditVerifyError['reason'] | 'service mismatch'; message: number; streamSeq: number };
+  firstError?: Omit<AuditVerifyError, 'reason'> & {
+    reason: AuditVerifyError['reason'] | 'service mismatch';
+    message: number;
+    streamSeq: number;
+  };
   /** Every checkpoint note on vram.checkpoint.<service>, its claim held against the chain. */
   checkpoints: { count: number; consistent: number; firstProblem?: string };
 }
@@ -62,14 +73,33 @@ export async function verifyFleet(opts: FleetVerifyOptions): Promise<FleetVerify
     await ensureAuditStream(jsm, { name: stream, create: false });
     const counts = await subjectCounts(jsm, stream, `${AUDIT_PREFIX}>`);
     const notes = await subjectCounts(jsm, stream, 'vram.checkpoint.>');
-    const services = opts.services ?? Object.keys(counts).map((s) => serviceOfSubject(s)!).sort();
-    if (services.length === 0) throw new InvalidArgumentError('--nats', `stream ${stream} holds no audit records (nothing on ${AUDIT_PREFIX}>)`);
-    if (vkey && !services.includes(vkey.service)) throw new InvalidArgumentError('--vkey', `is the key of service "${vkey.service}", which is not among the services verified`);
+    const services =
+      opts.services ??
+      Object.keys(counts)
+        .map((s) => serviceOfSubject(s)!)
+        .sort();
+    if (services.length === 0)
+      throw new InvalidArgumentError('--nats', `stream ${stream} holds no audit records (nothing on ${AUDIT_PREFIX}>)`);
+    if (vkey && !services.includes(vkey.service))
+      throw new InvalidArgumentError(
+        '--vkey',
+        `is the key of service "${vkey.service}", which is not among the services verified`,
+      );
     const verdicts: ServiceVerdict[] = [];
     for (const service of services) {
       const subject = auditSubject(service);
       const claims = await readCheckpoints(nc, stream, service, notes[checkpointSubject(service)] ?? 0);
-      verdicts.push(await verifyService(nc, stream, service, counts[subject] ?? 0, claims, vkey?.service === service ? vkey : null, opts));
+      verdicts.push(
+        await verifyService(
+          nc,
+          stream,
+          service,
+          counts[subject] ?? 0,
+          claims,
+          vkey?.service === service ? vkey : null,
+          opts,
+        ),
+      );
     }
     return { stream, intact: verdicts.every((v) => v.intact), services: verdicts };
   } finally {
@@ -82,7 +112,12 @@ interface Checkpoints {
   problems: string[];
 }
 
-async function readCheckpoints(nc: NatsConnection, stream: string, service: string, count: number): Promise<Checkpoints> {
+async function readCheckpoints(
+  nc: NatsConnection,
+  stream: string,
+  service: string,
+  count: number,
+): Promise<Checkpoints> {
   const out: Checkpoints = { claims: [], problems: [] };
   for await (const m of subjectMessages(nc, stream, checkpointSubject(service), count)) {
     const claim = checkpointClaim(Buffer.from(m.data).toString('utf8'), service);
@@ -120,7 +155,14 @@ async function verifyService(
         const place = recordAt(data);
         if (!place) return;
         if (place.service !== service && !foreign) {
-          foreign = { file: subject, line: n, message: n, streamSeq, reason: 'service mismatch', detail: `record ${place.seq} names service "${place.service}" on the subject of "${service}"` };
+          foreign = {
+            file: subject,
+            line: n,
+            message: n,
+            streamSeq,
+            reason: 'service mismatch',
+            detail: `record ${place.seq} names service "${place.service}" on the subject of "${service}"`,
+          };
         }
         if (expected !== null && place.seq > expected) gaps.push({ from: expected, to: place.seq - 1 });
         expected = Math.max(expected ?? 0, place.seq + 1);
@@ -132,14 +174,23 @@ async function verifyService(
     },
     {
       ...(vkey ? { verificationKey: vkey } : {}),
-      ...(opts.publicKey !== undefined && newest ? { publicKey: opts.publicKey, checkpoint: { name: `${checkpointSubject(service)} (size ${newest.size})`, text: newest.text } } : {}),
+      ...(opts.publicKey !== undefined && newest
+        ? {
+            publicKey: opts.publicKey,
+            checkpoint: { name: `${checkpointSubject(service)} (size ${newest.size})`, text: newest.text },
+          }
+        : {}),
       ...(opts.now !== undefined ? { now: opts.now } : {}),
     },
   );
   const reached = verdict.head?.seq ?? -1;
-  for (const c of notes.claims) if (c.size - 1 > reached) problems.push(`the checkpoint of size ${c.size} reaches past the last intact record (seq ${reached}): truncated`);
+  for (const c of notes.claims)
+    if (c.size - 1 > reached)
+      problems.push(`the checkpoint of size ${c.size} reaches past the last intact record (seq ${reached}): truncated`);
   const { firstError: e, firstErrorStreamSeq, ...rest } = verdict;
-  let firstError: ServiceVerdict['firstError'] = e ? { ...e, message: e.line, streamSeq: firstErrorStreamSeq ?? 0 } : undefined;
+  let firstError: ServiceVerdict['firstError'] = e
+    ? { ...e, message: e.line, streamSeq: firstErrorStreamSeq ?? 0 }
+    : undefined;
   let summary = verdict.summary;
   const wrong = foreign as ServiceVerdict['firstError'] | null; // set inside the callback
   if (wrong && (!firstError || firstError.line === 0 || wrong.message <= firstError.message)) {
@@ -147,7 +198,11 @@ async function verifyService(
     summary = `broken at message ${wrong.message} of ${subject} (stream sequence ${wrong.streamSeq}): service mismatch (${wrong.detail})`;
   }
   if (count === 0) summary = `no records on ${subject}`;
-  const checkpoints = { count: notes.claims.length + notes.problems.length, consistent, ...(problems[0] ? { firstProblem: problems[0] } : {}) };
+  const checkpoints = {
+    count: notes.claims.length + notes.problems.length,
+    consistent,
+    ...(problems[0] ? { firstProblem: problems[0] } : {}),
+  };
   const intact = verdict.intact && !firstError && count > 0 && problems.length === 0;
   return { ...rest, intact, service, subject, gaps, ...(firstError ? { firstError } : {}), summary, checkpoints };
 }

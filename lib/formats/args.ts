@@ -10,9 +10,19 @@ export function assertBytes(value: unknown, argument: string): asserts value is 
 }
 
 /** An integer in [min, max] (safe integers only). */
-export function assertInteger(value: unknown, argument: string, min: number, max: number = Number.MAX_SAFE_INTEGER): asserts value is number {
+export function assertInteger(
+  value: unknown,
+  argument: string,
+  min: number,
+  max: number = Number.MAX_SAFE_INTEGER,
+): asserts value is number {
   if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? (min === 1 ? 'a positive integer' : `an integer ≥ ${min}`) : `an integer from ${min} to ${max}`;
+    const range =
+      max === Number.MAX_SAFE_INTEGER
+        ? min === 1
+          ? 'a positive integer'
+          : `an integer ≥ ${min}`
+        : `an integer from ${min} to ${max}`;
     throw new InvalidArgumentError(argument, `must be ${range}`);
   }
 }

@@ -49,9 +49,25 @@ export const SEAL_MEMBERS = [
 ] as const satisfies readonly (keyof SealRecord)[];
 
 /** SPEC §3 members in MAC order, already validated by the caller (algorithm and backend as any text). */
-export type SealRecordFields = Omit<SealRecord, 'format' | 'mac' | 'digestAlg' | 'backend'> & { digestAlg: string; backend: string };
+export type SealRecordFields = Omit<SealRecord, 'format' | 'mac' | 'digestAlg' | 'backend'> & {
+  digestAlg: string;
+  backend: string;
+};
 
 export const MAC_FIELD_ORDER = [
-  'shardId', 'digestAlg', 'leafSize', 'size', 'digest', 'contentSha256', 'device', 'deviceUuid',
-  'backend', 'sealedAt', 'workerId', 'modelRef', 'shardIndex', 'shardCount', 'kid',
+  'shardId',
+  'digestAlg',
+  'leafSize',
+  'size',
+  'digest',
+  'contentSha256',
+  'device',
+  'deviceUuid',
+  'backend',
+  'sealedAt',
+  'workerId',
+  'modelRef',
+  'shardIndex',
+  'shardCount',
+  'kid',
 ] as const satisfies readonly (keyof SealRecordFields)[];

@@ -23,7 +23,12 @@ export class ManagerAuditTrail {
   }
 
   allocated(size: number, available: number, used: number): void {
-    this.#emitDevice('vram.allocated', { requested_bytes: size, allocated_bytes: size, available_bytes: available, used_bytes: used });
+    this.#emitDevice('vram.allocated', {
+      requested_bytes: size,
+      allocated_bytes: size,
+      available_bytes: available,
+      used_bytes: used,
+    });
   }
 
   sealed(shardId: string, size: number, digest: string): void {
@@ -32,18 +37,31 @@ export class ManagerAuditTrail {
 
   /** `reason` only when a seal failed or was aborted after allocating (a release needs none). */
   deallocated(shardId: string, freed: number, remainingUsed: number, reason?: string): void {
-    this.#emitDevice('vram.deallocated', { shard_id: shardId, freed_bytes: freed, remaining_used: remainingUsed, ...(reason === undefined ? {} : { reason }) });
+    this.#emitDevice('vram.deallocated', {
+      shard_id: shardId,
+      freed_bytes: freed,
+      remaining_used: remainingUsed,
+      ...(reason === undefined ? {} : { reason }),
+    });
   }
 
   verified(shardId: string): void {
-    this.#audit.emit({ type: 'seal.verified', data: { timestamp: now(), shard_id: shardId, worker_id: this.#workerId } });
+    this.#audit.emit({
+      type: 'seal.verified',
+      data: { timestamp: now(), shard_id: shardId, worker_id: this.#workerId },
+    });
   }
 
   /**
    * Critical, and on disk before this resolves: nobody can act on the failure before it is logged.
    * Resolves with the audit error instead when the log cannot make it durable now (it stays queued).
    */
-  async verificationFailed(shardId: string, reason: string, expected: string | null, actual: string | null): Promise<VramResidencyError | undefined> {
+  async verificationFailed(
+    shardId: string,
+    reason: string,
+    expected: string | null,
+    actual: string | null,
+  ): Promise<VramResidencyError | undefined> {
     try {
       await this.#verificationFailed(shardId, reason, expected, actual);
       return undefined;
@@ -52,7 +70,12 @@ export class ManagerAuditTrail {
     }
   }
 
-  async #verificationFailed(shardId: string, reason: string, expected: string | null, actual: string | null): Promise<void> {
+  async #verificationFailed(
+    shardId: string,
+    reason: string,
+    expected: string | null,
+    actual: string | null,
+  ): Promise<void> {
     this.#audit.emit({
       type: 'seal.verification_failed',
       severity: 'critical',
@@ -70,11 +93,23 @@ export class ManagerAuditTrail {
   }
 
   /** A signed model refused (sealModel): critical, and on disk before this resolves. */
-  async integrityViolation(resource: string, reason: string, expected: string | null, actual: string | null): Promise<void> {
+  async integrityViolation(
+    resource: string,
+    reason: string,
+    expected: string | null,
+    actual: string | null,
+  ): Promise<void> {
     this.#audit.emit({
       type: 'integrity.violation',
       severity: 'critical',
-      data: { timestamp: now(), resource, reason, expected_digest: expected, actual_digest: actual, worker_id: this.#workerId },
+      data: {
+        timestamp: now(),
+        resource,
+        reason,
+        expected_digest: expected,
+        actual_digest: actual,
+        worker_id: this.#workerId,
+      },
     });
     await this.#audit.flush();
   }
@@ -98,7 +133,11 @@ export class ManagerAuditTrail {
       type: 'security.policy_violation',
       severity: 'critical',
       data: {
-        timestamp: now(), policy: 'zero_on_release', violation: 'memory_not_zeroed', severity: 'critical', worker_id: this.#workerId,
+        timestamp: now(),
+        policy: 'zero_on_release',
+        violation: 'memory_not_zeroed',
+        severity: 'critical',
+        worker_id: this.#workerId,
         details: `the device was lost: ${bytes} bytes of shard ${shardId} on gpu device ${this.#device} were released without being zeroed`,
         action_taken: 'memory released unzeroed; the device refuses further work',
       },
@@ -114,18 +153,37 @@ export class ManagerAuditTrail {
     return this.#audit.flush();
   }
 
-  #emitDevice(type: 'vram.allocation_failed' | 'vram.allocated' | 'vram.sealed' | 'vram.deallocated', data: Record<string, unknown>): void {
-    this.#audit.emit({ type, data: { timestamp: now(), ...data, gpu_device: this.#device, worker_id: this.#workerId } });
+  #emitDevice(
+    type: 'vram.allocation_failed' | 'vram.allocated' | 'vram.sealed' | 'vram.deallocated',
+    data: Record<string, unknown>,
+  ): void {
+    this.#audit.emit({
+      type,
+      data: { timestamp: now(), ...data, gpu_device: this.#device, worker_id: this.#workerId },
+    });
   }
 }
 
 /** Audits each finding as critical and flushes; used before a manager exists (startup) too. */
-export async function reportPolicyViolation(audit: AuditLogger, workerId: string, findings: PolicyFinding[], action: string): Promise<void> {
+export async function reportPolicyViolation(
+  audit: AuditLogger,
+  workerId: string,
+  findings: PolicyFinding[],
+  action: string,
+): Promise<void> {
   for (const f of findings) {
     audit.emit({
       type: 'security.policy_violation',
       severity: 'critical',
-      data: { timestamp: now(), policy: f.policy, violation: f.violation, details: f.details, severity: 'critical', worker_id: workerId, action_taken: action },
+      data: {
+        timestamp: now(),
+        policy: f.policy,
+        violation: f.violation,
+        details: f.details,
+        severity: 'critical',
+        worker_id: workerId,
+        action_taken: action,
+      },
     });
   }
   await audit.flush();

@@ -106,7 +106,11 @@ export async function allocateWithin(
     if (error instanceof VramResidencyError && error.code === 'E_OUT_OF_MEMORY') {
       const available = ledger.available();
       onShort(available, 'device out of memory');
-      throw new InsufficientVramError(size, available, `the device could not allocate ${size} bytes (${available} available by accounting); release shards and retry`);
+      throw new InsufficientVramError(
+        size,
+        available,
+        `the device could not allocate ${size} bytes (${available} available by accounting); release shards and retry`,
+      );
     }
     throw error;
   }

@@ -74,7 +74,10 @@ export function allocationFinding(backend: 'cuda' | 'host-sim', isDeviceMemory: 
 }
 
 /** Audits the findings (critical, flushed) and throws; does nothing when there are none. */
-export async function enforce(findings: PolicyFinding[], report: (findings: PolicyFinding[]) => Promise<void>): Promise<void> {
+export async function enforce(
+  findings: PolicyFinding[],
+  report: (findings: PolicyFinding[]) => Promise<void>,
+): Promise<void> {
   if (findings.length === 0) return;
   await report(findings);
   throw policyError(findings);
@@ -95,5 +98,9 @@ export function resolveBackend(backend: 'auto' | Backend): Backend {
 function policyError(findings: PolicyFinding[]): PolicyViolationError {
   const first = findings[0]!;
   const details = findings.map((f) => f.details).join('; ');
-  return new PolicyViolationError(first.policy, `VRAM-only policy refused: ${details}`, findings.map((f) => f.remediation).join('. '));
+  return new PolicyViolationError(
+    first.policy,
+    `VRAM-only policy refused: ${details}`,
+    findings.map((f) => f.remediation).join('. '),
+  );
 }

@@ -81,10 +81,14 @@ const DEFAULT_SAMPLES = 16;
 
 /** Checks what VramManager.open needs before it touches a device; returns the leaf size. */
 export function checkOpenOptions(opts: VramManagerOptions): number {
-  if (!opts || typeof opts !== 'object') throw new InvalidArgumentError('options', 'VramManager.open needs an options object');
+  if (!opts || typeof opts !== 'object')
+    throw new InvalidArgumentError('options', 'VramManager.open needs an options object');
   assertPattern(opts.workerId, 'workerId', WORKER_ID_PATTERN);
   if (!opts.audit || typeof opts.audit.emit !== 'function') {
-    throw new InvalidArgumentError('audit', 'an AuditLogger is required: every allocation, seal and verification is audited');
+    throw new InvalidArgumentError(
+      'audit',
+      'an AuditLogger is required: every allocation, seal and verification is audited',
+    );
   }
   const leafSize = opts.leafSize ?? DEFAULT_LEAF_SIZE;
   assertLeafSize(leafSize);
@@ -93,7 +97,12 @@ export function checkOpenOptions(opts: VramManagerOptions): number {
 }
 
 /** Checks the size and identity of a new shard; `taken` says whether an id is in use. */
-export function checkSealOptions(size: number, maxShardBytes: number, opts: SealOptions, taken: (id: string) => boolean): ShardIdentity {
+export function checkSealOptions(
+  size: number,
+  maxShardBytes: number,
+  opts: SealOptions,
+  taken: (id: string) => boolean,
+): ShardIdentity {
   if (size < 1 || size > maxShardBytes) {
     throw new InvalidArgumentError('size', `a shard must be 1 to ${maxShardBytes} bytes (maxShardBytes), got ${size}`);
   }
@@ -107,7 +116,8 @@ export function checkSealOptions(size: number, maxShardBytes: number, opts: Seal
   }
   const shardIndex = opts.shardIndex ?? null;
   const shardCount = opts.shardCount ?? null;
-  if ((shardIndex === null) !== (shardCount === null)) throw new InvalidArgumentError('shardIndex', 'give shardIndex and shardCount together');
+  if ((shardIndex === null) !== (shardCount === null))
+    throw new InvalidArgumentError('shardIndex', 'give shardIndex and shardCount together');
   if (shardCount !== null) {
     assertInteger(shardCount, 'shardCount', 1, 65535);
     assertInteger(shardIndex, 'shardIndex', 0, shardCount - 1);

@@ -65,14 +65,33 @@ export class SealedShard {
   /** The seal attestation (SPEC §5 Sigstore bundle JSON, one line); needs a manager opened with `signer`. */
   bundleJson(): string {
     if (this.#bundle === null) {
-      throw new InvalidArgumentError('signer', `shard ${this.id} has no attestation: open the VramManager with a signer key to sign seals`);
+      throw new InvalidArgumentError(
+        'signer',
+        `shard ${this.id} has no attestation: open the VramManager with a signer key to sign seals`,
+      );
     }
     return this.#bundle;
   }
 
   /** Id, size, digest, leaf size, backend, device and state. */
-  toJSON(): { id: string; size: number; digest: string; leafSize: number; backend: string; device: number; state: ShardState } {
-    return { id: this.id, size: this.size, digest: this.digest, leafSize: this.leafSize, backend: this.backend, device: this.device, state: this.state };
+  toJSON(): {
+    id: string;
+    size: number;
+    digest: string;
+    leafSize: number;
+    backend: string;
+    device: number;
+    state: ShardState;
+  } {
+    return {
+      id: this.id,
+      size: this.size,
+      digest: this.digest,
+      leafSize: this.leafSize,
+      backend: this.backend,
+      device: this.device,
+      state: this.state,
+    };
   }
 
   /** A one-line summary: id, size, device and state. */

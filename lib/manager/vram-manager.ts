@@ -2,7 +2,13 @@
 // holds, never the host copy), re-verifies them before inference, releases them, audits each step.
 // The shard table (shard-table.ts), audit records (audit-trail.ts) and argument checks
 // (seal-options.ts) live next door; this file is the seal → verify → release → close flow.
-import { ClosedError, ContentMismatchError, DeviceError, InvalidArgumentError, SealVerificationError } from '../errors.js';
+import {
+  ClosedError,
+  ContentMismatchError,
+  DeviceError,
+  InvalidArgumentError,
+  SealVerificationError,
+} from '../errors.js';
 import { type Allocation, type Backend, type Device, type DeviceProperties, openDevice } from '../native/index.js';
 import { type SealKey, type WasmCrypto, loadWasm } from '../wasm/index.js';
 import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
@@ -18,10 +24,18 @@ import { type Fill, bytesFill, checkSignal, discardReason, fileFill, throwIfAbor
 import { type SigningKey, loadSigningKey } from '../attest/node-keys.js';
 import { serializeBundle, signSealRecord } from '../attest/seal-node.js';
 import { type SealModelOptions, type SealedModel, sealSignedModel } from '../attest/seal-model.js';
-import { type SealOptions, type ShardIdentity, type VerifyOptions, type VerifyResult, type VramManagerOptions, checkOpenOptions, checkSealOptions, checkVerifyOptions } from './seal-options.js';
+import {
+  type SealOptions,
+  type ShardIdentity,
+  type VerifyOptions,
+  type VerifyResult,
+  type VramManagerOptions,
+  checkOpenOptions,
+  checkSealOptions,
+  checkVerifyOptions,
+} from './seal-options.js';
 
 export type { SealOptions, SealProgress, VerifyOptions, VerifyResult, VramManagerOptions } from './seal-options.js';
-
 
 const DEFAULT_SIM_CAPACITY = 1 << 30;
 
@@ -50,7 +64,15 @@ export class VramManager {
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
-  private constructor(opts: VramManagerOptions, device: Device, properties: DeviceProperties, wasm: WasmCrypto, key: SealKey, leafSize: number, signer: SigningKey | null) {
+  private constructor(
+    opts: VramManagerOptions,
+    device: Device,
+    properties: DeviceProperties,
+    wasm: WasmCrypto,
+    key: SealKey,
+    leafSize: number,
+    signer: SigningKey | null,
+  ) {
     this.workerId = opts.workerId;
     this.backend = device.backend;
     this.deviceIndex = device.index;
@@ -82,7 +104,9 @@ export class VramManager {
         faultInjection: opts.faultInjection ?? false,
       });
       const properties = device.properties();
-      await enforce(checkDevicePolicy(properties, opts.policy), (f) => reportPolicyViolation(opts.audit, opts.workerId, f, 'worker_startup_blocked'));
+      await enforce(checkDevicePolicy(properties, opts.policy), (f) =>
+        reportPolicyViolation(opts.audit, opts.workerId, f, 'worker_startup_blocked'),
+      );
       return new VramManager(opts, device, properties, wasm, key, leafSize, signer);
     } catch (error) {
       device?.close();
@@ -115,7 +139,9 @@ export class VramManager {
   /** Re-checks the device against the VRAM-only policy (e.g. after a driver change). */
   async checkPolicy(): Promise<void> {
     this.#assertOpen();
-    await enforce(checkDevicePolicy(this.#device.properties(), this.#policy), (f) => this.#trail.policyViolation(f, 'operation_refused'));
+    await enforce(checkDevicePolicy(this.#device.properties(), this.#policy), (f) =>
+      this.#trail.policyViolation(f, 'operation_refused'),
+    );
   }
 
   /**
@@ -146,8 +172,11 @@ export class VramManager {
     const fill = fillFor(shard.shardId);
     const unclaim = this.#shards.claim(shard.shardId); // claimed now: a concurrent seal cannot take the same id
     try {
-      const allocation = await allocateWithin(this.#ledger, size, (n) => this.#device.allocate(n), (available, reason) =>
-        this.#trail.allocationFailed(size, available, reason),
+      const allocation = await allocateWithin(
+        this.#ledger,
+        size,
+        (n) => this.#device.allocate(n),
+        (available, reason) => this.#trail.allocationFailed(size, available, reason),
       );
       try {
         return await this.#fillAndSeal(allocation, size, shard, opts, fill);
@@ -160,7 +189,13 @@ export class VramManager {
     }
   }
 
-  async #fillAndSeal(allocation: Allocation, size: number, shard: ShardIdentity, opts: SealOptions, fill: Fill): Promise<SealedShard> {
+  async #fillAndSeal(
+    allocation: Allocation,
+    size: number,
+    shard: ShardIdentity,
+    opts: SealOptions,
+    fill: Fill,
+  ): Promise<SealedShard> {
     this.#trail.allocated(size, this.#ledger.available(), this.#ledger.used);
     const finding = allocationFinding(this.backend, allocation.isDeviceMemory());
     await enforce(finding ? [finding] : [], (f) => this.#trail.policyViolation(f, 'allocation_refused'));
@@ -169,14 +204,21 @@ export class VramManager {
     const started = performance.now();
     const onBytes = (done: number): void => {
       const seconds = (performance.now() - started) / 1000;
-      opts.onProgress?.({ shardId: shard.shardId, bytes: done, totalBytes: size, bytesPerSecond: seconds > 0 ? done / seconds : 0 });
+      opts.onProgress?.({
+        shardId: shard.shardId,
+        bytes: done,
+        totalBytes: size,
+        bytesPerSecond: seconds > 0 ? done / seconds : 0,
+      });
     };
     throwIfAborted(opts.signal, shard.shardId, 0, size);
     const { leafHashes, sha256 } = await fill(allocation, onBytes, wantSha);
     throwIfAborted(opts.signal, shard.shardId, size, size);
     const contentSha256 = sha256 ? toHex(sha256) : null;
     if (opts.expectedSha256 !== undefined && !constantTimeEqual(contentSha256 ?? '', opts.expectedSha256)) {
-      throw new ContentMismatchError(`the bytes have SHA-256 ${contentSha256}, expected ${opts.expectedSha256}; nothing was sealed`);
+      throw new ContentMismatchError(
+        `the bytes have SHA-256 ${contentSha256}, expected ${opts.expectedSha256}; nothing was sealed`,
+      );
     }
     const fields: Omit<SealRecord, 'mac'> = {
       format: SEAL_FORMAT,
@@ -232,9 +274,11 @@ export class VramManager {
     const { mode, samples } = checkVerifyOptions(opts);
     const shardId = shard instanceof SealedShard ? shard.id : String((shard as { id?: unknown })?.id ?? 'unknown');
     const entry = this.#shards.owned(shard);
-    if (!entry) return this.#failVerification(shardId, null, 'shard is unknown to this manager or was released', null, null);
+    if (!entry)
+      return this.#failVerification(shardId, null, 'shard is unknown to this manager or was released', null, null);
     const { record } = entry;
-    if (entry.state === 'failed') return this.#failVerification(shardId, entry, 'shard failed an earlier verification', record.digest, null);
+    if (entry.state === 'failed')
+      return this.#failVerification(shardId, entry, 'shard failed an earlier verification', record.digest, null);
     try {
       checkSealRecord(record, this.#key);
     } catch (error) {
@@ -246,26 +290,50 @@ export class VramManager {
       if (mode === 'full') {
         const actual = toHex(await entry.allocation.root(record.leafSize));
         if (!constantTimeEqual(actual, record.digest)) {
-          return this.#failVerification(shardId, entry, 'digest mismatch: device memory no longer matches the seal', record.digest, actual);
+          return this.#failVerification(
+            shardId,
+            entry,
+            'digest mismatch: device memory no longer matches the seal',
+            record.digest,
+            actual,
+          );
         }
       } else {
         const indices = sampleLeafIndices(leafCount, samples);
         const fresh = await entry.allocation.chosenLeafHashes(record.leafSize, indices);
         const bad = mismatchedLeaves(indices, fresh, entry.leafList);
         if (bad.length > 0) {
-          return this.#failVerification(shardId, entry, `leaf mismatch: ${bad.length} of ${indices.length} sampled leaves differ (first: leaf ${bad[0]})`, record.digest, null);
+          return this.#failVerification(
+            shardId,
+            entry,
+            `leaf mismatch: ${bad.length} of ${indices.length} sampled leaves differ (first: leaf ${bad[0]})`,
+            record.digest,
+            null,
+          );
         }
         leavesChecked = indices.length;
       }
     } catch (error) {
       if (error instanceof SealVerificationError) throw error;
-      return this.#failVerification(shardId, entry, `device read error: ${(error as Error).message}`, record.digest, null);
+      return this.#failVerification(
+        shardId,
+        entry,
+        `device read error: ${(error as Error).message}`,
+        record.digest,
+        null,
+      );
     }
     this.#trail.verified(shardId);
     return { shardId, mode, leavesChecked, ok: true };
   }
 
-  async #failVerification(shardId: string, entry: ShardEntry | null, reason: string, expected: string | null, actual: string | null): Promise<never> {
+  async #failVerification(
+    shardId: string,
+    entry: ShardEntry | null,
+    reason: string,
+    expected: string | null,
+    actual: string | null,
+  ): Promise<never> {
     if (entry) entry.state = 'failed';
     const advice = `shard ${shardId} failed verification: ${reason}. Do not run inference on it; release it and reload the model.`;
     // On disk before anyone can act on the rejection. If the log cannot take it, the mismatch is
@@ -281,7 +349,11 @@ export class VramManager {
    * failure releases the model's shards, puts a critical integrity.violation on disk, names the file.
    */
   sealModel(dir: string, opts: SealModelOptions): Promise<SealedModel<SealedShard>> {
-    const sealer = { sealFile: this.sealFile.bind(this), release: this.release.bind(this), reportIntegrityViolation: this.#trail.integrityViolation.bind(this.#trail) };
+    const sealer = {
+      sealFile: this.sealFile.bind(this),
+      release: this.release.bind(this),
+      reportIntegrityViolation: this.#trail.integrityViolation.bind(this.#trail),
+    };
     return this.#operation(() => sealSignedModel(sealer, dir, opts)); // close() waits until a failure has unwound
   }
 
@@ -302,7 +374,10 @@ export class VramManager {
     return this.#operation(async () => {
       const entry = this.#shards.owned(shard);
       if (!entry) {
-        throw new DeviceError('E_FREED', `shard ${shard instanceof SealedShard ? shard.id : '?'} was already released or does not belong to this manager`);
+        throw new DeviceError(
+          'E_FREED',
+          `shard ${shard instanceof SealedShard ? shard.id : '?'} was already released or does not belong to this manager`,
+        );
       }
       await this.#releaseEntry(entry);
     });
@@ -372,7 +447,13 @@ export class VramManager {
 
   /** Backend, device, worker, kid and shard count: never the token or the key. */
   toJSON(): object {
-    return { backend: this.backend, device: this.deviceIndex, workerId: this.workerId, kid: this.kid, shards: this.#shards.size };
+    return {
+      backend: this.backend,
+      device: this.deviceIndex,
+      workerId: this.workerId,
+      kid: this.kid,
+      shards: this.#shards.size,
+    };
   }
 
   /** util.inspect shows the same line as toString. */

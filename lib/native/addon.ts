@@ -9,10 +9,19 @@ import { driverRequirement, nvidiaDriverVersion } from './driver.js';
 import type { DeviceProperties, NativeStatus } from './types.js';
 
 /** Limits the addon enforces (csrc/leaf_limits.h); lib/native checks the same numbers first. */
-export interface NativeLimits { minLeafSize: number; maxLeafSize: number; maxChunkBytes: number; maxThreads: number; maxDeviceIndex: number }
+export interface NativeLimits {
+  minLeafSize: number;
+  maxLeafSize: number;
+  maxChunkBytes: number;
+  maxThreads: number;
+  maxDeviceIndex: number;
+}
 
 /** Handles of one allocation: every allocation call names its device too (a foreign pair is E_ARG). */
-export interface AllocationRef { device: number; allocation: number }
+export interface AllocationRef {
+  device: number;
+  allocation: number;
+}
 
 /**
  * The addon's raw functions. Each takes one options object read by name (csrc/js_args.h); handles
@@ -20,20 +29,38 @@ export interface AllocationRef { device: number; allocation: number }
  */
 export interface NativeAddon {
   status(): {
-    withCuda: boolean; cudaDeviceCount: number; reason: string | null; sha256Accelerated: boolean; limits: NativeLimits;
+    withCuda: boolean;
+    cudaDeviceCount: number;
+    reason: string | null;
+    sha256Accelerated: boolean;
+    limits: NativeLimits;
     /** CUDA builds: the CUDA version the driver supports (e.g. 13000), null without a driver. */
     driverCudaVersion?: number | null;
     /** CUDA builds: the statically linked runtime (CUDART_VERSION) and the oldest driver branch it runs on. */
-    runtimeVersion?: number; minimumDriverBranch?: number;
+    runtimeVersion?: number;
+    minimumDriverBranch?: number;
   };
   coreSha256(o: { bytes: Uint8Array }): Uint8Array;
   cpuMth(o: { data: Uint8Array; leafSize: number; threads?: number }): Promise<Uint8Array>;
-  cpuMthFile(o: { path: string; leafSize: number; offset: number; length?: number; threads?: number; sha256?: boolean }):
-    Promise<{ digest: Uint8Array; size: number; sha256: Uint8Array | null }>;
+  cpuMthFile(o: {
+    path: string;
+    leafSize: number;
+    offset: number;
+    length?: number;
+    threads?: number;
+    sha256?: boolean;
+  }): Promise<{ digest: Uint8Array; size: number; sha256: Uint8Array | null }>;
   cpuSha256(o: { data: Uint8Array }): Promise<Uint8Array>;
   cpuSha256File(o: { path: string }): Promise<{ sha256: Uint8Array; size: number }>;
-  openDevice(o: { backend: string; index: number; capacityBytes: number; faultInjection?: boolean; threads?: number;
-    simulatedCopyDelayMicros?: number; simulatedOrderingBug?: boolean }): Promise<number>;
+  openDevice(o: {
+    backend: string;
+    index: number;
+    capacityBytes: number;
+    faultInjection?: boolean;
+    threads?: number;
+    simulatedCopyDelayMicros?: number;
+    simulatedOrderingBug?: boolean;
+  }): Promise<number>;
   loseDevice(o: { device: number }): void;
   deviceProperties(o: { device: number }): DeviceProperties;
   deviceMemInfo(o: { device: number }): { free: number; total: number };
@@ -41,9 +68,18 @@ export interface NativeAddon {
   allocate(o: { device: number; size: number }): Promise<number>;
   isDeviceMemory(o: AllocationRef): boolean;
   upload(o: AllocationRef & { deviceOffset: number; bytes: Uint8Array }): Promise<void>;
-  uploadFile(o: AllocationRef & { path: string; fileOffset: number; length?: number; deviceOffset: number;
-    leafSize: number; sha256?: boolean; chunkBytes: number; onProgress?: (bytesDone: number) => void }):
-    Promise<{ leafHashes: Uint8Array; sha256: Uint8Array | null; length: number }>;
+  uploadFile(
+    o: AllocationRef & {
+      path: string;
+      fileOffset: number;
+      length?: number;
+      deviceOffset: number;
+      leafSize: number;
+      sha256?: boolean;
+      chunkBytes: number;
+      onProgress?: (bytesDone: number) => void;
+    },
+  ): Promise<{ leafHashes: Uint8Array; sha256: Uint8Array | null; length: number }>;
   leafHashes(o: AllocationRef & { leafSize: number; firstLeaf: number; count: number }): Promise<Uint8Array>;
   chosenLeafHashes(o: AllocationRef & { leafSize: number; indices: readonly number[] }): Promise<Uint8Array>;
   root(o: AllocationRef & { leafSize: number }): Promise<Uint8Array>;
@@ -88,17 +124,39 @@ export function nativeStatus(): NativeStatus {
     const s = addon.status();
     const driver = nvidiaDriverVersion();
     const cuda = s.withCuda
-      ? { driverCudaVersion: s.driverCudaVersion ?? null, runtimeVersion: s.runtimeVersion, minimumDriverBranch: s.minimumDriverBranch,
-          nvidiaDriver: driver, driverRequirement: driverRequirement(s, driver) }
+      ? {
+          driverCudaVersion: s.driverCudaVersion ?? null,
+          runtimeVersion: s.runtimeVersion,
+          minimumDriverBranch: s.minimumDriverBranch,
+          nvidiaDriver: driver,
+          driverRequirement: driverRequirement(s, driver),
+        }
       : {};
-    return { loaded: true, binary, withCuda: s.withCuda, reason: s.reason, cudaDeviceCount: s.cudaDeviceCount, sha256Accelerated: s.sha256Accelerated, ...cuda };
+    return {
+      loaded: true,
+      binary,
+      withCuda: s.withCuda,
+      reason: s.reason,
+      cudaDeviceCount: s.cudaDeviceCount,
+      sha256Accelerated: s.sha256Accelerated,
+      ...cuda,
+    };
   } catch (error) {
     return { loaded: true, binary, withCuda: false, reason: (error as Error).message, cudaDeviceCount: 0 };
   }
 }
 
 const knownCodes = new Set<ErrorCode>([
-  'E_ARG', 'E_NO_DEVICE', 'E_CUDA', 'E_DEVICE_LOST', 'E_OUT_OF_MEMORY', 'E_BOUNDS', 'E_FREED', 'E_IO', 'E_CLOSED', 'E_POLICY',
+  'E_ARG',
+  'E_NO_DEVICE',
+  'E_CUDA',
+  'E_DEVICE_LOST',
+  'E_OUT_OF_MEMORY',
+  'E_BOUNDS',
+  'E_FREED',
+  'E_IO',
+  'E_CLOSED',
+  'E_POLICY',
 ]);
 
 /** Turns an addon error (an Error with a string `code`) into a DeviceError; anything else passes through. */

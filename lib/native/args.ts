@@ -38,7 +38,10 @@ export function checkBytes(name: string, value: unknown): Uint8Array {
 export function ownedBytes(name: string, value: unknown): Uint8Array {
   const bytes = checkBytes(name, value);
   const buffer = bytes.buffer as ArrayBufferLike & { resizable?: boolean; growable?: boolean };
-  const movable = buffer.resizable === true || buffer.growable === true || (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer);
+  const movable =
+    buffer.resizable === true ||
+    buffer.growable === true ||
+    (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer);
   return movable ? bytes.slice() : bytes;
 }
 

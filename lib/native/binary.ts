@@ -23,8 +23,14 @@ export function platformName(): string {
 }
 
 function candidates(packageRoot: string): LoadedBinary[] {
-  const prebuild: LoadedBinary = { kind: 'prebuild', path: join(packageRoot, 'prebuilds', platformName(), PREBUILD_FILE) };
-  const local: LoadedBinary[] = ['Release', 'Debug'].map((config) => ({ kind: 'local-build', path: join(packageRoot, 'build', config, 'vram_residency.node') }));
+  const prebuild: LoadedBinary = {
+    kind: 'prebuild',
+    path: join(packageRoot, 'prebuilds', platformName(), PREBUILD_FILE),
+  };
+  const local: LoadedBinary[] = ['Release', 'Debug'].map((config) => ({
+    kind: 'local-build',
+    path: join(packageRoot, 'build', config, 'vram_residency.node'),
+  }));
   const checkout = existsSync(join(packageRoot, '.git'));
   return checkout ? [...local, prebuild] : [prebuild, ...local];
 }
@@ -46,9 +52,10 @@ export function loadAddonBinary<T>(packageRoot: string): { addon: T; binary: Loa
   }
   const prebuilds = join(packageRoot, 'prebuilds');
   const shipped = existsSync(prebuilds) ? readdirSync(prebuilds).sort() : [];
-  const prebuildNote = shipped.length > 0
-    ? `no prebuilt addon for ${platformName()} (the package has: ${shipped.join(', ')})`
-    : `no prebuilt addon for ${platformName()}`;
+  const prebuildNote =
+    shipped.length > 0
+      ? `no prebuilt addon for ${platformName()} (the package has: ${shipped.join(', ')})`
+      : `no prebuilt addon for ${platformName()}`;
   throw new Error([prebuildNote, 'no local build (build/Release/vram_residency.node)', ...failures].join('; '));
 }
 

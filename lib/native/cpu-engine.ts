@@ -29,8 +29,14 @@ export const cpuEngine: CpuEngine = {
     const offset = checkInteger('offset', opts.offset ?? 0);
     const length = opts.length === undefined ? undefined : checkInteger('length', opts.length);
     const threads = checkInteger('threads', opts.threads ?? 0, 0, NATIVE_LIMITS.maxThreads);
-    const r = await callNative(() => loadNative().cpuMthFile({ path, leafSize, offset, length, threads, sha256: opts.sha256 === true }));
-    return { digest: new Uint8Array(r.digest), size: r.size, sha256: r.sha256 === null ? null : new Uint8Array(r.sha256) };
+    const r = await callNative(() =>
+      loadNative().cpuMthFile({ path, leafSize, offset, length, threads, sha256: opts.sha256 === true }),
+    );
+    return {
+      digest: new Uint8Array(r.digest),
+      size: r.size,
+      sha256: r.sha256 === null ? null : new Uint8Array(r.sha256),
+    };
   },
 
   async sha256(data) {

@@ -83,10 +83,17 @@ export async function openDevice(opts: OpenDeviceOptions): Promise<Device> {
   const threads = checkInteger('threads', opts.threads ?? 0, 0, NATIVE_LIMITS.maxThreads);
   const addon = loadNative();
   const delay = checkInteger('simulatedCopyDelayMicros', opts.simulatedCopyDelayMicros ?? 0, 0, 1_000_000);
-  const handle = await callNative(() => addon.openDevice({
-    backend: opts.backend, index, capacityBytes: capacity, faultInjection: opts.faultInjection === true, threads,
-    simulatedCopyDelayMicros: delay, simulatedOrderingBug: opts.simulatedOrderingBug === true,
-  }));
+  const handle = await callNative(() =>
+    addon.openDevice({
+      backend: opts.backend,
+      index,
+      capacityBytes: capacity,
+      faultInjection: opts.faultInjection === true,
+      threads,
+      simulatedCopyDelayMicros: delay,
+      simulatedOrderingBug: opts.simulatedOrderingBug === true,
+    }),
+  );
   return new NativeDevice(addon, handle, opts.backend, index);
 }
 
@@ -142,7 +149,11 @@ class NativeDevice implements Device {
 // An Allocation dropped without free() would pin device memory until the process exits; the
 // garbage collector's notice frees it instead (zeroed like any free). Explicit free() is still
 // the contract: collection time is unpredictable.
-interface FreeTicket { addon: NativeAddon; device: number; handle: number }
+interface FreeTicket {
+  addon: NativeAddon;
+  device: number;
+  handle: number;
+}
 const leakedAllocations = new FinalizationRegistry<FreeTicket>(({ addon, device, handle }) => {
   addon.free({ device, allocation: handle }).catch(() => undefined);
 });
@@ -190,10 +201,16 @@ class NativeAllocation implements Allocation {
     const fileOffset = checkInteger('fileOffset', opts.fileOffset ?? 0);
     const length = opts.length === undefined ? undefined : checkInteger('length', opts.length);
     const deviceOffset = checkInteger('deviceOffset', opts.deviceOffset ?? 0);
-    const chunkBytes = checkInteger('chunkBytes', opts.chunkBytes ?? Math.ceil(DEFAULT_CHUNK_BYTES / leafSize) * leafSize, leafSize, NATIVE_LIMITS.maxChunkBytes);
+    const chunkBytes = checkInteger(
+      'chunkBytes',
+      opts.chunkBytes ?? Math.ceil(DEFAULT_CHUNK_BYTES / leafSize) * leafSize,
+      leafSize,
+      NATIVE_LIMITS.maxChunkBytes,
+    );
     if (chunkBytes % leafSize !== 0) throw new DeviceError('E_ARG', 'chunkBytes must be a multiple of leafSize');
     const report = opts.onProgress;
-    if (report !== undefined && typeof report !== 'function') throw new DeviceError('E_ARG', 'onProgress must be a function');
+    if (report !== undefined && typeof report !== 'function')
+      throw new DeviceError('E_ARG', 'onProgress must be a function');
     // Progress arrives from the addon's worker thread via a thread-safe function; keep it
     // monotonic, drop late arrivals, and always end with the full length. A throwing callback
     // does not stop the upload; its first error is rethrown when the upload is done.
@@ -210,13 +227,26 @@ class NativeAllocation implements Allocation {
       }
     };
     const result = await callNative(() =>
-      self.#addon.uploadFile({ ...self.#ref, path, fileOffset, length, deviceOffset, leafSize, sha256: opts.sha256 === true,
-        chunkBytes, onProgress: report === undefined ? undefined : deliver }),
+      self.#addon.uploadFile({
+        ...self.#ref,
+        path,
+        fileOffset,
+        length,
+        deviceOffset,
+        leafSize,
+        sha256: opts.sha256 === true,
+        chunkBytes,
+        onProgress: report === undefined ? undefined : deliver,
+      }),
     );
     if (reported < result.length) deliver(result.length);
     done = true;
     if (callbackError !== undefined) throw callbackError.error;
-    return { leafHashes: new Uint8Array(result.leafHashes), sha256: result.sha256 === null ? null : new Uint8Array(result.sha256), length: result.length };
+    return {
+      leafHashes: new Uint8Array(result.leafHashes),
+      sha256: result.sha256 === null ? null : new Uint8Array(result.sha256),
+      length: result.length,
+    };
   }
 
   async leafHashes(leafSize: number, firstLeaf: number, count: number): Promise<Uint8Array> {
@@ -240,7 +270,9 @@ class NativeAllocation implements Allocation {
     indices.forEach((index, i) => {
       checkInteger(`indices[${i}]`, index);
     });
-    return new Uint8Array(await callNative(() => self.#addon.chosenLeafHashes({ ...self.#ref, leafSize, indices: [...indices] })));
+    return new Uint8Array(
+      await callNative(() => self.#addon.chosenLeafHashes({ ...self.#ref, leafSize, indices: [...indices] })),
+    );
   }
 
   async flipBits(offset: number, mask: number): Promise<void> {
@@ -269,6 +301,7 @@ class NativeAllocation implements Allocation {
 // Methods called with a foreign `this` (a plain object, a copy) fail cleanly instead of reading
 // private state that is not there.
 function brand(value: unknown): NativeAllocation {
-  if (!NativeAllocation.isAllocation(value)) throw new DeviceError('E_ARG', 'not an Allocation made by openDevice().allocate()');
+  if (!NativeAllocation.isAllocation(value))
+    throw new DeviceError('E_ARG', 'not an Allocation made by openDevice().allocate()');
   return value;
 }

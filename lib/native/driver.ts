@@ -20,12 +20,17 @@ export function cudaVersionText(version: number): string {
  * One sentence on the driver against what this addon's static CUDA runtime needs, e.g.
  * "driver 550.54.15 supports CUDA 12.4; this addon needs CUDA 13.0: NVIDIA driver R580 or newer".
  */
-export function driverRequirement(status: { driverCudaVersion?: number | null; runtimeVersion?: number; minimumDriverBranch?: number },
-  driver: string | null): string | null {
+export function driverRequirement(
+  status: { driverCudaVersion?: number | null; runtimeVersion?: number; minimumDriverBranch?: number },
+  driver: string | null,
+): string | null {
   if (status.runtimeVersion === undefined || status.minimumDriverBranch === undefined) return null;
   const need = `this addon needs CUDA ${cudaVersionText(status.runtimeVersion)}: NVIDIA driver R${status.minimumDriverBranch} or newer`;
   if (driver === null && !status.driverCudaVersion) return `no NVIDIA driver; ${need}`;
   const supports = status.driverCudaVersion ? ` supports CUDA ${cudaVersionText(status.driverCudaVersion)}` : '';
-  const tooOld = status.driverCudaVersion !== undefined && status.driverCudaVersion !== null && status.driverCudaVersion < status.runtimeVersion;
+  const tooOld =
+    status.driverCudaVersion !== undefined &&
+    status.driverCudaVersion !== null &&
+    status.driverCudaVersion < status.runtimeVersion;
   return `driver ${driver ?? '(version unknown)'}${supports}${tooOld ? ' - too old' : ''}; ${need}`;
 }

@@ -52,7 +52,9 @@ export function checkSealedDigests(record: SealRecord, digest: Uint8Array, conte
   if (record.contentSha256 !== null) {
     const content = contentSha256 === null ? '' : toHex(contentSha256);
     if (!constantTimeEqual(content, record.contentSha256)) {
-      throw new ContentMismatchError(`expected SHA-256 ${record.contentSha256}, the data gives ${content || 'nothing'}`);
+      throw new ContentMismatchError(
+        `expected SHA-256 ${record.contentSha256}, the data gives ${content || 'nothing'}`,
+      );
     }
   }
 }

@@ -2,7 +2,13 @@
 // No Node imports: this file also runs in browsers through `vram-residency/wasm`.
 import { MalformedSealError } from '../errors.js';
 import { MAX_LEAF_SIZE, MIN_LEAF_SIZE, isLeafSize } from '../formats/leaf-size.js';
-import { HEX16_PATTERN as HEX16, HEX64_PATTERN as HEX64, SHARD_ID_PATTERN, WORKER_ID_PATTERN, patternRule } from '../formats/patterns.js';
+import {
+  HEX16_PATTERN as HEX16,
+  HEX64_PATTERN as HEX64,
+  SHARD_ID_PATTERN,
+  WORKER_ID_PATTERN,
+  patternRule,
+} from '../formats/patterns.js';
 import { DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS, type SealRecord } from '../formats/seal-record.js';
 import { isUtcMillis } from '../formats/utc-time.js';
 import { isWellFormedText } from '../formats/well-formed.js';
@@ -37,7 +43,12 @@ function checkInteger(record: Record<string, unknown>, member: string, min: numb
   }
 }
 
-function checkNullable(record: Record<string, unknown>, member: string, check: (v: unknown) => boolean, rule: string): void {
+function checkNullable(
+  record: Record<string, unknown>,
+  member: string,
+  check: (v: unknown) => boolean,
+  rule: string,
+): void {
   const v = record[member];
   if (v !== null && !check(v)) fail(member, `must be null or ${rule}`);
 }
@@ -67,16 +78,23 @@ export function validateSealRecord(input: unknown): SealRecord {
   if (!isString(r.digest) || !HEX64.test(r.digest)) fail('digest', 'must be 64 lowercase hex characters');
   checkNullable(r, 'contentSha256', (v) => isString(v) && HEX64.test(v), '64 lowercase hex characters');
   checkInteger(r, 'device', 0, 1023);
-  checkNullable(r, 'deviceUuid', (v) => isString(v) && PRINTABLE_ASCII_1_64.test(v), 'at most 64 printable ASCII characters');
+  checkNullable(
+    r,
+    'deviceUuid',
+    (v) => isString(v) && PRINTABLE_ASCII_1_64.test(v),
+    'at most 64 printable ASCII characters',
+  );
   if (r.backend !== 'cuda' && r.backend !== 'host-sim') fail('backend', 'must be "cuda" or "host-sim"');
-  if (!isString(r.sealedAt) || !isUtcMillis(r.sealedAt)) fail('sealedAt', 'must be a UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ');
+  if (!isString(r.sealedAt) || !isUtcMillis(r.sealedAt))
+    fail('sealedAt', 'must be a UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ');
   if (!isString(r.workerId) || !WORKER_ID_PATTERN.test(r.workerId)) fail('workerId', patternRule(WORKER_ID_PATTERN));
   if (r.modelRef !== null) {
     if (!isString(r.modelRef)) fail('modelRef', 'must be null or a string');
     const problem = modelRefProblem(r.modelRef);
     if (problem) fail('modelRef', problem);
   }
-  if ((r.shardIndex === null) !== (r.shardCount === null)) fail('shardIndex', 'and shardCount must both be null or both be set');
+  if ((r.shardIndex === null) !== (r.shardCount === null))
+    fail('shardIndex', 'and shardCount must both be null or both be set');
   if (r.shardCount !== null) {
     checkInteger(r, 'shardCount', 1, 65535);
     checkInteger(r, 'shardIndex', 0, (r.shardCount as number) - 1);
@@ -95,7 +113,8 @@ export const MAX_SEAL_RECORD_BYTES = 64 * 1024;
 /** Parses seal record JSON text; JSON syntax errors become MalformedSealError too. */
 export function parseSealRecord(text: string): SealRecord {
   if (typeof text !== 'string') throw new MalformedSealError('a seal record must be JSON text');
-  if (text.length > MAX_SEAL_RECORD_BYTES) throw new MalformedSealError(`larger than any seal record (over ${MAX_SEAL_RECORD_BYTES} bytes)`);
+  if (text.length > MAX_SEAL_RECORD_BYTES)
+    throw new MalformedSealError(`larger than any seal record (over ${MAX_SEAL_RECORD_BYTES} bytes)`);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -6,7 +6,12 @@ import { assertLeafSize } from '../formats/leaf-size.js';
 import { stageSealFields, type SealRecordFields } from './seal-fields.js';
 import { WasmSealKey, type SealKey } from './seal-key.js';
 import {
-  LeafCombiner, MthStream, Sha256Stream, type LeafHashCombiner, type StreamingHash, type StreamingMth,
+  LeafCombiner,
+  MthStream,
+  Sha256Stream,
+  type LeafHashCombiner,
+  type StreamingHash,
+  type StreamingMth,
 } from './streams.js';
 
 export interface WasmCrypto {

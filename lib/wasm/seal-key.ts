@@ -33,7 +33,8 @@ export class WasmSealKey implements SealKey {
   constructor(core: Core, token: string) {
     if (typeof token !== 'string') throw new InvalidArgumentError('token', 'must be a string');
     // A lone surrogate would be encoded as U+FFFD: another token would then derive the same key.
-    if (!isWellFormedText(token)) throw new InvalidArgumentError('token', 'must be well-formed Unicode text (it has a lone surrogate)');
+    if (!isWellFormedText(token))
+      throw new InvalidArgumentError('token', 'must be well-formed Unicode text (it has a lone surrogate)');
     const tokenBytes = encoder.encode(token);
     try {
       if (tokenBytes.length < MIN_TOKEN_BYTES || tokenBytes.length > MAX_TOKEN_BYTES) {

@@ -31,7 +31,9 @@ export interface LeafHashCombiner {
   digest(): Uint8Array;
 }
 
-const slotReclaimer = new FinalizationRegistry<{ core: Core; slot: number }>(({ core, slot }) => core.streamSlots.give(slot));
+const slotReclaimer = new FinalizationRegistry<{ core: Core; slot: number }>(({ core, slot }) =>
+  core.streamSlots.give(slot),
+);
 
 abstract class SlotStream {
   protected readonly core: Core;
@@ -195,4 +197,3 @@ export class LeafCombiner extends SlotStream implements LeafHashCombiner {
     return this.core.readOut();
   }
 }
-

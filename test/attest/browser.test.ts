@@ -43,31 +43,38 @@ try {
 
 const [source] = vectorSources().filter((s) => !s.skip);
 
-t.test('verifies seal attestations in headless Chromium with vram-residency/wasm alone', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
-  const vectors = readVectorJson(source!, 'attest.json');
-  const record = JSON.parse(Buffer.from(vectors.good[0].bundle.dsseEnvelope.payload, 'base64').toString()).predicate;
-  const extra = [];
-  for (const namedCurve of ['secp384r1', 'secp521r1']) {
-    const pair = generateKeyPairSync('ec', { namedCurve });
-    const publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }) as string;
-    const bundle = indepSign(indepSealStatement(record), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-    extra.push({ bundle, publicKey });
-    const flipped = structuredClone(bundle);
-    const payload = Buffer.from(flipped.dsseEnvelope.payload, 'base64');
-    payload[payload.indexOf('worker-1') + 7] = 0x32; // worker-2: still a valid record, no longer signed
-    flipped.dsseEnvelope.payload = payload.toString('base64');
-    extra.push({ bundle: flipped, publicKey });
-  }
-  const answer = await runInChromium(page, {
-    '/cases': { type: 'application/json', body: JSON.stringify({ vectors, extra }) },
-    '/data': { type: 'application/octet-stream', body: patternBytes(200000) },
-  });
-  t.same(answer, {
-    ok: true,
-    good: vectors.good.map(() => 'ok'),
-    bad: vectors.bad.map((b: { expect: string }) => b.expect),
-    extra: ['ok', 'signature mismatch', 'ok', 'signature mismatch'],
-    stream: 200000,
-    tampered: 'digest mismatch',
-  });
-});
+t.test(
+  'verifies seal attestations in headless Chromium with vram-residency/wasm alone',
+  { skip: CHROMIUM ? false : NO_CHROMIUM },
+  async (t) => {
+    const vectors = readVectorJson(source!, 'attest.json');
+    const record = JSON.parse(Buffer.from(vectors.good[0].bundle.dsseEnvelope.payload, 'base64').toString()).predicate;
+    const extra = [];
+    for (const namedCurve of ['secp384r1', 'secp521r1']) {
+      const pair = generateKeyPairSync('ec', { namedCurve });
+      const publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+      const bundle = indepSign(
+        indepSealStatement(record),
+        pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+      );
+      extra.push({ bundle, publicKey });
+      const flipped = structuredClone(bundle);
+      const payload = Buffer.from(flipped.dsseEnvelope.payload, 'base64');
+      payload[payload.indexOf('worker-1') + 7] = 0x32; // worker-2: still a valid record, no longer signed
+      flipped.dsseEnvelope.payload = payload.toString('base64');
+      extra.push({ bundle: flipped, publicKey });
+    }
+    const answer = await runInChromium(page, {
+      '/cases': { type: 'application/json', body: JSON.stringify({ vectors, extra }) },
+      '/data': { type: 'application/octet-stream', body: patternBytes(200000) },
+    });
+    t.same(answer, {
+      ok: true,
+      good: vectors.good.map(() => 'ok'),
+      bad: vectors.bad.map((b: { expect: string }) => b.expect),
+      extra: ['ok', 'signature mismatch', 'ok', 'signature mismatch'],
+      stream: 200000,
+      tampered: 'digest mismatch',
+    });
+  },
+);

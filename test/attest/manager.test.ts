@@ -23,13 +23,20 @@ async function openManager(extra: Partial<Parameters<typeof VramManager.open>[0]
   mkdirSync(dir);
   const audit = AuditLogger.open({ dir: join(dir, 'audit'), service: 'worker-1', flush: { mode: 'hybrid' } });
   const manager = await VramManager.open({
-    token: TOKEN, workerId: 'worker-1', audit, backend: 'host-sim', policy: { allowSimulatedDevice: true },
-    leafSize: LEAF, simulatedCapacityBytes: 1 << 22, ...extra,
+    token: TOKEN,
+    workerId: 'worker-1',
+    audit,
+    backend: 'host-sim',
+    policy: { allowSimulatedDevice: true },
+    leafSize: LEAF,
+    simulatedCapacityBytes: 1 << 22,
+    ...extra,
   });
   return { dir, audit, manager };
 }
 
-const pem = (k: { export(o: object): string | Buffer }, type: 'pkcs8' | 'spki') => k.export({ type, format: 'pem' }) as string;
+const pem = (k: { export(o: object): string | Buffer }, type: 'pkcs8' | 'spki') =>
+  k.export({ type, format: 'pem' }) as string;
 
 t.test('a signer makes every seal carry its attestation', async (t) => {
   const ed = generateKeyPairSync('ed25519');
@@ -40,18 +47,36 @@ t.test('a signer makes every seal carry its attestation', async (t) => {
   const shard = await manager.sealFile(file, { modelRef: 'm/shard-0' });
   t.ok(shard.signed);
   const bundle = JSON.parse(shard.bundleJson());
-  t.same(indepVerifySeal(bundle, pem(ed.publicKey, 'spki'), bytes), shard.toRecord(), 'the independent checker accepts it; the predicate is the seal record');
-  t.equal(shard.toRecord().contentSha256, createHash('sha256').update(bytes).digest('hex'), 'contentSha256 computed for the attestation');
+  t.same(
+    indepVerifySeal(bundle, pem(ed.publicKey, 'spki'), bytes),
+    shard.toRecord(),
+    'the independent checker accepts it; the predicate is the seal record',
+  );
+  t.equal(
+    shard.toRecord().contentSha256,
+    createHash('sha256').update(bytes).digest('hex'),
+    'contentSha256 computed for the attestation',
+  );
   const fromBytes = await manager.sealBytes(bytes);
-  t.doesNotThrow(() => indepVerifySeal(JSON.parse(fromBytes.bundleJson()), pem(ed.publicKey, 'spki'), bytes), 'sealBytes too');
-  t.notMatch(JSON.stringify(manager) + String(manager) + JSON.stringify(shard), /PRIVATE KEY/, 'the key is nowhere in JSON or text');
+  t.doesNotThrow(
+    () => indepVerifySeal(JSON.parse(fromBytes.bundleJson()), pem(ed.publicKey, 'spki'), bytes),
+    'sealBytes too',
+  );
+  t.notMatch(
+    JSON.stringify(manager) + String(manager) + JSON.stringify(shard),
+    /PRIVATE KEY/,
+    'the key is nowhere in JSON or text',
+  );
   await manager.close();
   await audit.close();
 
   const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
   const second = await openManager({ signer: p384.privateKey });
   const s2 = await second.manager.sealBytes(bytes);
-  t.doesNotThrow(() => indepVerifySeal(JSON.parse(s2.bundleJson()), pem(p384.publicKey, 'spki'), bytes), 'a KeyObject (P-384) signer');
+  t.doesNotThrow(
+    () => indepVerifySeal(JSON.parse(s2.bundleJson()), pem(p384.publicKey, 'spki'), bytes),
+    'a KeyObject (P-384) signer',
+  );
   await second.manager.close();
   await second.audit.close();
 
@@ -88,12 +113,25 @@ t.test('sealModel: a model signed by the independent signer', async (t) => {
   const sealed = await manager.sealModel(model, { signature, publicKey });
   t.same(sealed.files, ['a.bin', 'config.json', 'sub/b.bin'], 'every non-empty listed file, in path order');
   t.same(sealed.empty, ['empty.txt'], 'the empty file was checked, not sealed');
-  t.same(sealed.shards.map((s) => s.modelRef), ['tiny/a.bin', 'tiny/config.json', 'tiny/sub/b.bin']);
-  t.same(sealed.shards.map((s) => s.toRecord().shardIndex), [0, 1, 2]);
+  t.same(
+    sealed.shards.map((s) => s.modelRef),
+    ['tiny/a.bin', 'tiny/config.json', 'tiny/sub/b.bin'],
+  );
+  t.same(
+    sealed.shards.map((s) => s.toRecord().shardIndex),
+    [0, 1, 2],
+  );
   for (const [i, shard] of sealed.shards.entries()) {
     const bytes = readFileSync(join(model, sealed.files[i]!));
-    t.equal(shard.toRecord().contentSha256, createHash('sha256').update(bytes).digest('hex'), `${sealed.files[i]}: device-side SHA-256 is the signed one`);
-    t.doesNotThrow(() => indepVerifySeal(JSON.parse(shard.bundleJson()), pem(worker.publicKey, 'spki'), bytes), `${sealed.files[i]}: attested`);
+    t.equal(
+      shard.toRecord().contentSha256,
+      createHash('sha256').update(bytes).digest('hex'),
+      `${sealed.files[i]}: device-side SHA-256 is the signed one`,
+    );
+    t.doesNotThrow(
+      () => indepVerifySeal(JSON.parse(shard.bundleJson()), pem(worker.publicKey, 'spki'), bytes),
+      `${sealed.files[i]}: attested`,
+    );
   }
   for (const shard of sealed.shards) await manager.release(shard);
   t.equal(manager.capacity().used, 0);
@@ -119,13 +157,38 @@ t.test('sealModel: a model signed by the independent signer', async (t) => {
   await refuse('a removed file', {}, { reason: 'missing file', path: 'sub/b.bin' });
   b[100]! ^= 0x20;
   writeFileSync(join(model, 'sub', 'b.bin'), b); // the last file: a.bin and config.json are sealed first, then released
-  await refuse('a changed file', {}, { reason: 'digest mismatch', code: 'E_DIGEST_MISMATCH', path: 'sub/b.bin', message: /sub\/b\.bin.*nothing of the model stays allocated/ });
+  await refuse(
+    'a changed file',
+    {},
+    {
+      reason: 'digest mismatch',
+      code: 'E_DIGEST_MISMATCH',
+      path: 'sub/b.bin',
+      message: /sub\/b\.bin.*nothing of the model stays allocated/,
+    },
+  );
   const records = await critical(dir);
-  t.same(records.map((r) => r.type), Array(5).fill('integrity.violation'), 'one critical record per refusal, on disk');
-  t.match(records.at(-1)!.data, { resource: 'tiny/sub/b.bin', expected_digest: /^[0-9a-f]{64}$/, actual_digest: createHash('sha256').update(b).digest('hex') });
+  t.same(
+    records.map((r) => r.type),
+    Array(5).fill('integrity.violation'),
+    'one critical record per refusal, on disk',
+  );
+  t.match(records.at(-1)!.data, {
+    resource: 'tiny/sub/b.bin',
+    expected_digest: /^[0-9a-f]{64}$/,
+    actual_digest: createHash('sha256').update(b).digest('hex'),
+  });
   const types = (await queryAuditLogAll(join(dir, 'audit'))).map((r) => r.type);
-  t.equal(types.filter((x) => x === 'vram.sealed').length, 3 + 2, 'the first seal, then the two files before the changed one');
-  t.equal(types.filter((x) => x === 'vram.deallocated').length, 3 + 3, 'and all of them released (the changed one was never sealed)');
+  t.equal(
+    types.filter((x) => x === 'vram.sealed').length,
+    3 + 2,
+    'the first seal, then the two files before the changed one',
+  );
+  t.equal(
+    types.filter((x) => x === 'vram.deallocated').length,
+    3 + 3,
+    'and all of them released (the changed one was never sealed)',
+  );
   await manager.close();
   await audit.close();
 });

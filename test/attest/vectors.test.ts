@@ -56,9 +56,17 @@ for (const source of vectorSources()) {
     for (const bad of v.bad) {
       const publicKey = v.keys[bad.publicKey].public;
       for (const engine of ENGINES) {
-        await t.rejects(verifySealBundleFile(dataPath, bad.bundle, { publicKey, engine }), sealFailure(bad.expect), `${bad.what}: ${bad.expect} (${engine})`);
+        await t.rejects(
+          verifySealBundleFile(dataPath, bad.bundle, { publicKey, engine }),
+          sealFailure(bad.expect),
+          `${bad.what}: ${bad.expect} (${engine})`,
+        );
       }
-      await t.rejects(web.verifySealBundleBytes(data, bad.bundle, { publicKey }), sealFailure(bad.expect), `${bad.what}: ${bad.expect} (browser path)`);
+      await t.rejects(
+        web.verifySealBundleBytes(data, bad.bundle, { publicKey }),
+        sealFailure(bad.expect),
+        `${bad.what}: ${bad.expect} (browser path)`,
+      );
     }
     t.ok(v.bad.length >= 10 && v.good.length >= 3, 'all vectors seen');
     t.equal(parseBundle(v.good[0].bundle, { requireHint: true }).hint, v.keys.ed25519.hint, 'hint read from a bundle');

@@ -10,10 +10,15 @@ import { freshDir, quietLog } from './helpers.js';
 const here = dirname(fileURLToPath(import.meta.url));
 // Run the children under the same TypeScript loader tap gives this process.
 const tsLoader = process.execArgv.filter((a) => a.includes('typescript'));
-const loaderArgs = tsLoader.length > 0 ? tsLoader : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
+const loaderArgs =
+  tsLoader.length > 0
+    ? tsLoader
+    : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
 
 function startChild(script: string, args: string[]) {
-  const child = spawn(process.execPath, [...loaderArgs, join(here, 'fixtures', script), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...loaderArgs, join(here, 'fixtures', script), ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -74,7 +79,11 @@ t.test('SIGKILL at random moments: every reopen recovers and keeps every confirm
     const bySeq = new Map<number, string>();
     for await (const r of queryAuditLog(dir)) bySeq.set(r.seq, r.hash);
     const missing = confirmed.filter((c) => bySeq.get(c.seq) !== c.hash);
-    t.same(missing, [], `round ${round} (${mode}): ${confirmed.length} confirmed records all present; log ${v.summary}`);
+    t.same(
+      missing,
+      [],
+      `round ${round} (${mode}): ${confirmed.length} confirmed records all present; log ${v.summary}`,
+    );
   }
   t.ok(confirmedTotal > kills, `${confirmedTotal} confirmations checked over ${kills} kills`);
   const recovered = await queryAuditLogAll(dir, { types: ['audit.recovered'] });

@@ -26,7 +26,13 @@ function segmentText(dir: string): string {
 t.test('a backlog larger than the free space drains as space returns', { skip }, async (t) => {
   const fs = mountFillableTmpfs(t, 2 * 1024 * 1024);
   const dir = join(fs.dir, 'log');
-  const log = AuditLogger.open({ dir, service: 'w1', retryBackoffMs: { initial: 2, max: 20 }, flush: { mode: 'batched', maxEvents: 100_000, maxDelayMs: 1 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    retryBackoffMs: { initial: 2, max: 20 },
+    flush: { mode: 'batched', maxEvents: 100_000, maxDelayMs: 1 },
+    operationalLog: quietLog,
+  });
   log.emit(verifiedEvent(0));
   await log.flush();
   fs.fill();
@@ -56,41 +62,60 @@ t.test('a backlog larger than the free space drains as space returns', { skip },
   const v = await verifyAuditLog(dir);
   t.ok(v.intact, v.summary);
   const got = (await queryAuditLogAll(dir, { types: ['seal.verified'] })).map((r) => r.data.shard_id);
-  t.same(got, Array.from({ length: total }, (_, i) => `shard-${i}`), 'every accepted record exactly once, in order');
+  t.same(
+    got,
+    Array.from({ length: total }, (_, i) => `shard-${i}`),
+    'every accepted record exactly once, in order',
+  );
 });
 
-t.test('killed while draining onto a full disk: the log recovers, verifies and keeps every durable record', { skip }, async (t) => {
-  const fs = mountFillableTmpfs(t, 2 * 1024 * 1024);
-  const dir = join(fs.dir, 'log');
-  const child = spawn(process.execPath, [...tsLoaderArgs, join(here, 'fixtures', 'disk-full-child.ts'), dir, '4000'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const durable = () => Math.max(-1, ...[...out.matchAll(/^D (\d+)$/gm)].map((m) => Number(m[1])));
-  t.ok(await waitFor(() => out.includes('open\n'), 30_000), `child opened the log ${err.slice(0, 300)}`);
-  fs.fill();
-  child.stdin!.write('go\n');
-  t.ok(await waitFor(() => out.includes('queued\n'), 10_000), 'child queued its backlog');
-  t.ok(await waitFor(() => durable() >= 0, 5000), 'child reports durableSeq');
-  const first = durable();
-  // Give space back in small steps while the child drains; kill it in the middle.
-  for (let step = 0; step < 6; step++) {
-    fs.free(64 * 1024);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-  t.ok(durable() > first, `the child made progress on the returning space (${first} → ${durable()})`);
-  child.kill('SIGKILL');
-  await exited;
-  const confirmed = durable();
-  fs.free();
-  const log = AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog });
-  await log.close();
-  const v = await verifyAuditLog(dir);
-  t.ok(v.intact, v.summary);
-  const got = (await queryAuditLogAll(dir, { types: ['seal.verified'] })).map((r) => r.data.shard_id);
-  const reached = (await queryAuditLogAll(dir, { types: ['seal.verified'] })).at(-1)?.seq ?? -1;
-  t.ok(reached >= confirmed, `every record the child saw durable survived (durable ${confirmed}, on disk up to ${reached})`);
-  t.same(got, Array.from({ length: got.length }, (_, i) => `shard-${i}`), 'a gapless prefix of the backlog, in order');
-});
+t.test(
+  'killed while draining onto a full disk: the log recovers, verifies and keeps every durable record',
+  { skip },
+  async (t) => {
+    const fs = mountFillableTmpfs(t, 2 * 1024 * 1024);
+    const dir = join(fs.dir, 'log');
+    const child = spawn(
+      process.execPath,
+      [...tsLoaderArgs, join(here, 'fixtures', 'disk-full-child.ts'), dir, '4000'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const durable = () => Math.max(-1, ...[...out.matchAll(/^D (\d+)$/gm)].map((m) => Number(m[1])));
+    t.ok(await waitFor(() => out.includes('open\n'), 30_000), `child opened the log ${err.slice(0, 300)}`);
+    fs.fill();
+    child.stdin!.write('go\n');
+    t.ok(await waitFor(() => out.includes('queued\n'), 10_000), 'child queued its backlog');
+    t.ok(await waitFor(() => durable() >= 0, 5000), 'child reports durableSeq');
+    const first = durable();
+    // Give space back in small steps while the child drains; kill it in the middle.
+    for (let step = 0; step < 6; step++) {
+      fs.free(64 * 1024);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    t.ok(durable() > first, `the child made progress on the returning space (${first} → ${durable()})`);
+    child.kill('SIGKILL');
+    await exited;
+    const confirmed = durable();
+    fs.free();
+    const log = AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog });
+    await log.close();
+    const v = await verifyAuditLog(dir);
+    t.ok(v.intact, v.summary);
+    const got = (await queryAuditLogAll(dir, { types: ['seal.verified'] })).map((r) => r.data.shard_id);
+    const reached = (await queryAuditLogAll(dir, { types: ['seal.verified'] })).at(-1)?.seq ?? -1;
+    t.ok(
+      reached >= confirmed,
+      `every record the child saw durable survived (durable ${confirmed}, on disk up to ${reached})`,
+    );
+    t.same(
+      got,
+      Array.from({ length: got.length }, (_, i) => `shard-${i}`),
+      'a gapless prefix of the backlog, in order',
+    );
+  },
+);

@@ -14,7 +14,9 @@ function ioError(code: string): NodeJS.ErrnoException {
 
 /** A file layer that fails the next N calls of chosen operations, writing half the bytes first for writes. */
 class FaultyLayer implements FileLayer {
-  fail: Partial<Record<'write' | 'writeSync' | 'fsync' | 'fsyncSync' | 'ftruncateSync' | 'writeFileSync' | 'openSync', number>> = {};
+  fail: Partial<
+    Record<'write' | 'writeSync' | 'fsync' | 'fsyncSync' | 'ftruncateSync' | 'writeFileSync' | 'openSync', number>
+  > = {};
   code = 'ENOSPC';
   injected = 0;
   /** Hold asynchronous writes this long before they touch the file (to overlap the critical path). */
@@ -102,14 +104,27 @@ const fast = { initial: 1, max: 8 };
 async function expectComplete(t: Test, dir: string, shards: number) {
   const v = await verifyAuditLog(dir);
   t.ok(v.intact, v.summary);
-  const got = (await queryAuditLogAll(dir, { types: ['seal.verified', 'seal.verification_failed'] })).map((r) => r.data.shard_id);
-  t.same(got, Array.from({ length: shards }, (_, i) => `shard-${i}`), 'every accepted event exactly once, in order');
+  const got = (await queryAuditLogAll(dir, { types: ['seal.verified', 'seal.verification_failed'] })).map(
+    (r) => r.data.shard_id,
+  );
+  t.same(
+    got,
+    Array.from({ length: shards }, (_, i) => `shard-${i}`),
+    'every accepted event exactly once, in order',
+  );
 }
 
 t.test('disk full on background writes: partial bytes cut back, retried, flush resolves', async (t) => {
   const dir = freshDir(t);
   const layer = new FaultyLayer();
-  const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, retryBackoffMs: fast, flush: { mode: 'batched', maxEvents: 10, maxDelayMs: 1 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    fileLayer: layer,
+    retryBackoffMs: fast,
+    flush: { mode: 'batched', maxEvents: 10, maxDelayMs: 1 },
+    operationalLog: quietLog,
+  });
   await log.flush();
   layer.fail.write = 4;
   for (let i = 0; i < 50; i++) log.emit(verifiedEvent(i));
@@ -127,7 +142,14 @@ t.test('I/O error on the critical synchronous path: typed error, record kept and
   const dir = freshDir(t);
   const layer = new FaultyLayer();
   layer.code = 'EIO';
-  const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, retryBackoffMs: fast, flush: { mode: 'hybrid', maxDelayMs: 1 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    fileLayer: layer,
+    retryBackoffMs: fast,
+    flush: { mode: 'hybrid', maxDelayMs: 1 },
+    operationalLog: quietLog,
+  });
   await log.flush();
   log.emit(verifiedEvent(0));
   layer.fail.writeSync = 1;
@@ -144,7 +166,14 @@ t.test('I/O error on the critical synchronous path: typed error, record kept and
 t.test('fsync failures and a failing truncate are retried', async (t) => {
   const dir = freshDir(t);
   const layer = new FaultyLayer();
-  const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, retryBackoffMs: fast, flush: { mode: 'immediate' }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    fileLayer: layer,
+    retryBackoffMs: fast,
+    flush: { mode: 'immediate' },
+    operationalLog: quietLog,
+  });
   await log.flush();
   layer.fail.fsync = 2;
   log.emit(verifiedEvent(0));
@@ -165,7 +194,15 @@ t.test('fsync failures and a failing truncate are retried', async (t) => {
 t.test('rotation failures (segment create, sidecar) are retried', async (t) => {
   const dir = freshDir(t);
   const layer = new FaultyLayer();
-  const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, rotateBytes: 1024, retryBackoffMs: fast, flush: { mode: 'batched', maxEvents: 3, maxDelayMs: 1 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    fileLayer: layer,
+    rotateBytes: 1024,
+    retryBackoffMs: fast,
+    flush: { mode: 'batched', maxEvents: 3, maxDelayMs: 1 },
+    operationalLog: quietLog,
+  });
   await log.flush();
   layer.fail.writeFileSync = 2;
   layer.fail.openSync = 2;
@@ -179,7 +216,15 @@ t.test('rotation failures (segment create, sidecar) are retried', async (t) => {
 t.test('a long outage fills the queue; losses become an audit.gap once writes recover', async (t) => {
   const dir = freshDir(t);
   const layer = new FaultyLayer();
-  const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, maxQueueEvents: 20, retryBackoffMs: { initial: 5, max: 5 }, flush: { mode: 'batched', maxEvents: 5, maxDelayMs: 1 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    fileLayer: layer,
+    maxQueueEvents: 20,
+    retryBackoffMs: { initial: 5, max: 5 },
+    flush: { mode: 'batched', maxEvents: 5, maxDelayMs: 1 },
+    operationalLog: quietLog,
+  });
   await log.flush();
   layer.fail.write = 1_000_000;
   let refused = 0;
@@ -205,34 +250,43 @@ t.test('a long outage fills the queue; losses become an audit.gap once writes re
   t.ok((await verifyAuditLog(dir)).intact);
 });
 
-t.test('a critical emit while a background batch is in flight: same bytes at the same offset, nothing lost or doubled', async (t) => {
-  const dir = freshDir(t);
-  const layer = new FaultyLayer();
-  const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, flush: { mode: 'hybrid', maxEvents: 10, maxDelayMs: 1 }, operationalLog: quietLog });
-  await log.flush();
-  let shard = 0;
-  for (let round = 0; round < 3; round++) {
+t.test(
+  'a critical emit while a background batch is in flight: same bytes at the same offset, nothing lost or doubled',
+  async (t) => {
+    const dir = freshDir(t);
+    const layer = new FaultyLayer();
+    const log = AuditLogger.open({
+      dir,
+      service: 'w1',
+      fileLayer: layer,
+      flush: { mode: 'hybrid', maxEvents: 10, maxDelayMs: 1 },
+      operationalLog: quietLog,
+    });
+    await log.flush();
+    let shard = 0;
+    for (let round = 0; round < 3; round++) {
+      layer.holdWrites();
+      for (let i = 0; i < 25; i++) log.emit(verifiedEvent(shard++));
+      await layer.heldWrite(); // a batch is now in flight, held at the gate
+      t.ok(layer.asyncWritesPending > 0, 'a background write is in flight');
+      const r = log.emit(criticalEvent(shard++));
+      t.equal(log.health().durableSeq, r.seq, 'the critical record and everything before it are durable on return');
+      layer.releaseWrites();
+      for (let i = 0; i < 5; i++) log.emit(verifiedEvent(shard++));
+    }
+    // One more overlap where the held write fails after the critical path covered it.
     layer.holdWrites();
     for (let i = 0; i < 25; i++) log.emit(verifiedEvent(shard++));
-    await layer.heldWrite(); // a batch is now in flight, held at the gate
-    t.ok(layer.asyncWritesPending > 0, 'a background write is in flight');
-    const r = log.emit(criticalEvent(shard++));
-    t.equal(log.health().durableSeq, r.seq, 'the critical record and everything before it are durable on return');
+    layer.fail.write = 1;
+    await layer.heldWrite();
+    t.ok(layer.asyncWritesPending > 0, 'a background write (doomed to fail) is in flight');
+    log.emit(criticalEvent(shard++));
     layer.releaseWrites();
-    for (let i = 0; i < 5; i++) log.emit(verifiedEvent(shard++));
-  }
-  // One more overlap where the held write fails after the critical path covered it.
-  layer.holdWrites();
-  for (let i = 0; i < 25; i++) log.emit(verifiedEvent(shard++));
-  layer.fail.write = 1;
-  await layer.heldWrite();
-  t.ok(layer.asyncWritesPending > 0, 'a background write (doomed to fail) is in flight');
-  log.emit(criticalEvent(shard++));
-  layer.releaseWrites();
-  await log.flush();
-  await log.close();
-  await expectComplete(t, dir, shard);
-});
+    await log.flush();
+    await log.close();
+    await expectComplete(t, dir, shard);
+  },
+);
 
 t.test('operational messages go to tslog and never carry audit content', async (t) => {
   const dir = freshDir(t);
@@ -240,13 +294,29 @@ t.test('operational messages go to tslog and never carry audit content', async (
   const opLog = new Logger<ILogObj>({ type: 'hidden' });
   opLog.attachTransport((entry) => seen.push(JSON.stringify(entry)));
   const layer = new FaultyLayer();
-  const log = AuditLogger.open({ dir, service: 'w1', fileLayer: layer, retryBackoffMs: fast, flush: { mode: 'batched', maxEvents: 5, maxDelayMs: 1 }, operationalLog: opLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    fileLayer: layer,
+    retryBackoffMs: fast,
+    flush: { mode: 'batched', maxEvents: 5, maxDelayMs: 1 },
+    operationalLog: opLog,
+  });
   await log.flush();
   layer.fail.write = 2;
   for (let i = 0; i < 20; i++) log.emit(verifiedEvent(i));
   await log.flush();
   await log.close();
-  t.ok(seen.some((m) => m.includes('ENOSPC')), 'the write failure was reported');
-  t.ok(seen.some((m) => m.includes('recovered')), 'and the recovery');
-  t.notOk(seen.some((m) => m.includes('shard-')), 'no event data in operational messages');
+  t.ok(
+    seen.some((m) => m.includes('ENOSPC')),
+    'the write failure was reported',
+  );
+  t.ok(
+    seen.some((m) => m.includes('recovered')),
+    'and the recovery',
+  );
+  t.notOk(
+    seen.some((m) => m.includes('shard-')),
+    'no event data in operational messages',
+  );
 });

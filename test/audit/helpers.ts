@@ -14,7 +14,10 @@ export function freshDir(t: { teardown(fn: () => void): void }, name = 'log'): s
 }
 
 export function verifiedEvent(i: number): AuditEvent {
-  return { type: 'seal.verified', data: { timestamp: '2026-11-23T19:01:46.000Z', shard_id: `shard-${i}`, worker_id: 'worker-1' } };
+  return {
+    type: 'seal.verified',
+    data: { timestamp: '2026-11-23T19:01:46.000Z', shard_id: `shard-${i}`, worker_id: 'worker-1' },
+  };
 }
 
 export function criticalEvent(i: number): AuditEvent {
@@ -45,5 +48,7 @@ export async function waitFor(pred: () => boolean, ms: number): Promise<boolean>
 /** Node arguments that run a TypeScript child under the same loader tap gives this process. */
 export const tsLoaderArgs: string[] = (() => {
   const own = process.execArgv.filter((a) => a.includes('typescript'));
-  return own.length > 0 ? own : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
+  return own.length > 0
+    ? own
+    : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
 })();

@@ -2,7 +2,13 @@
 import t from 'tap';
 import { appendFileSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditLogger, listSegments, queryAuditLogAll, verifyAuditLog, type AuditRecord } from '../../lib/audit/index.js';
+import {
+  AuditLogger,
+  listSegments,
+  queryAuditLogAll,
+  verifyAuditLog,
+  type AuditRecord,
+} from '../../lib/audit/index.js';
 import { hostname } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { AuditBufferFullError, AuditError, AuditLockedError, AuditLogCorruptError } from '../../lib/errors.js';
@@ -10,7 +16,9 @@ import { criticalEvent, freshDir, quietLog, verifiedEvent } from './helpers.js';
 
 function lastLineSeq(dir: string): number {
   const segs = listSegments(dir);
-  const text = readFileSync(join(dir, segs[segs.length - 1]!.name), 'utf8').trimEnd().split('\n');
+  const text = readFileSync(join(dir, segs[segs.length - 1]!.name), 'utf8')
+    .trimEnd()
+    .split('\n');
   return (JSON.parse(text[text.length - 1]!) as AuditRecord).seq;
 }
 
@@ -40,7 +48,12 @@ t.test('a critical emit is on disk when emit returns (immediate and hybrid), not
 
 t.test('batched mode writes a partial batch after maxDelayMs without a flush call', async (t) => {
   const dir = freshDir(t);
-  const log = AuditLogger.open({ dir, service: 'w1', flush: { mode: 'batched', maxEvents: 1000, maxDelayMs: 20 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    flush: { mode: 'batched', maxEvents: 1000, maxDelayMs: 20 },
+    operationalLog: quietLog,
+  });
   const r = log.emit(verifiedEvent(1));
   await new Promise<void>((resolve) => {
     const poll = () => (log.health().durableSeq >= r.seq ? resolve() : setTimeout(poll, 5));
@@ -52,7 +65,13 @@ t.test('batched mode writes a partial batch after maxDelayMs without a flush cal
 
 t.test('rotation by size: chain continues, closed segments get sidecars, names are first seqs', async (t) => {
   const dir = freshDir(t);
-  const log = AuditLogger.open({ dir, service: 'w1', rotateBytes: 4096, flush: { mode: 'batched', maxEvents: 7, maxDelayMs: 5 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    rotateBytes: 4096,
+    flush: { mode: 'batched', maxEvents: 7, maxDelayMs: 5 },
+    operationalLog: quietLog,
+  });
   for (let i = 0; i < 200; i++) {
     log.emit(verifiedEvent(i));
     if (i % 50 === 0) await log.flush();
@@ -75,7 +94,12 @@ t.test('rotation by size: chain continues, closed segments get sidecars, names a
 
 t.test('rotation at UTC midnight, and ts never decreases when the clock steps back', async (t) => {
   const dir = freshDir(t);
-  const times = [Date.parse('2026-11-23T23:59:59.990Z'), Date.parse('2026-11-23T23:59:59.995Z'), Date.parse('2026-11-23T23:59:59.900Z'), Date.parse('2026-11-24T00:00:00.010Z')];
+  const times = [
+    Date.parse('2026-11-23T23:59:59.990Z'),
+    Date.parse('2026-11-23T23:59:59.995Z'),
+    Date.parse('2026-11-23T23:59:59.900Z'),
+    Date.parse('2026-11-24T00:00:00.010Z'),
+  ];
   let i = 0;
   const clock = () => times[Math.min(i, times.length - 1)]!;
   const log = AuditLogger.open({ dir, service: 'w1', clock, flush: { mode: 'immediate' }, operationalLog: quietLog });
@@ -87,11 +111,21 @@ t.test('rotation at UTC midnight, and ts never decreases when the clock steps ba
   const recs = await queryAuditLogAll(dir);
   t.same(
     recs.map((r) => r.ts),
-    ['2026-11-23T23:59:59.990Z', '2026-11-23T23:59:59.995Z', '2026-11-23T23:59:59.995Z', '2026-11-24T00:00:00.010Z', '2026-11-24T00:00:00.010Z'],
+    [
+      '2026-11-23T23:59:59.990Z',
+      '2026-11-23T23:59:59.995Z',
+      '2026-11-23T23:59:59.995Z',
+      '2026-11-24T00:00:00.010Z',
+      '2026-11-24T00:00:00.010Z',
+    ],
     'the step back repeats the previous ts',
   );
   const segs = listSegments(dir);
-  t.same(segs.map((s) => s.firstSeq), [0, 3], 'a new segment starts with the first record of the new day');
+  t.same(
+    segs.map((s) => s.firstSeq),
+    [0, 3],
+    'a new segment starts with the first record of the new day',
+  );
   t.ok((await verifyAuditLog(dir)).intact);
 });
 
@@ -110,7 +144,18 @@ t.test('reopen resumes seq and prev; a torn tail is cut and reported', async (t)
   const r = log.emit(verifiedEvent(2));
   await log.close();
   const recs = await queryAuditLogAll(dir);
-  t.same(recs.map((x) => x.type), ['audit.log_opened', 'seal.verified', 'audit.log_closed', 'audit.log_opened', 'audit.recovered', 'seal.verified', 'audit.log_closed']);
+  t.same(
+    recs.map((x) => x.type),
+    [
+      'audit.log_opened',
+      'seal.verified',
+      'audit.log_closed',
+      'audit.log_opened',
+      'audit.recovered',
+      'seal.verified',
+      'audit.log_closed',
+    ],
+  );
   t.same(recs[3]!.data, { format: 'vram-residency.audit.v1', resumed_at_seq: 3 });
   t.same(recs[4]!.data, { segment: seg.name, bytes_dropped: Buffer.byteLength(torn) });
   t.equal(r.seq, 5);
@@ -136,7 +181,13 @@ t.test('one writer per directory', async (t) => {
 
 t.test('a full queue refuses with AuditBufferFullError and later writes an audit.gap', async (t) => {
   const dir = freshDir(t);
-  const log = AuditLogger.open({ dir, service: 'w1', maxQueueEvents: 5, flush: { mode: 'batched', maxEvents: 100, maxDelayMs: 60_000 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    maxQueueEvents: 5,
+    flush: { mode: 'batched', maxEvents: 100, maxDelayMs: 60_000 },
+    operationalLog: quietLog,
+  });
   // log_opened occupies one slot.
   for (let i = 0; i < 4; i++) log.emit(verifiedEvent(i));
   for (let i = 0; i < 3; i++) t.throws(() => log.emit(verifiedEvent(100 + i)), AuditBufferFullError);
@@ -153,13 +204,22 @@ t.test('a full queue refuses with AuditBufferFullError and later writes an audit
   t.ok(gap, 'an audit.gap record');
   t.equal(gap!.data.count, 3);
   t.equal(gap!.seq, after.seq - 1, 'the gap precedes the next accepted event');
-  t.same(recs.filter((r) => r.type === 'seal.verified').map((r) => r.data.shard_id), ['shard-0', 'shard-1', 'shard-2', 'shard-3', 'shard-200']);
+  t.same(
+    recs.filter((r) => r.type === 'seal.verified').map((r) => r.data.shard_id),
+    ['shard-0', 'shard-1', 'shard-2', 'shard-3', 'shard-200'],
+  );
   t.ok((await verifyAuditLog(dir)).intact);
 });
 
 t.test('the byte bound also applies', async (t) => {
   const dir = freshDir(t);
-  const log = AuditLogger.open({ dir, service: 'w1', maxQueueBytes: 2000, flush: { mode: 'batched', maxDelayMs: 60_000 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir,
+    service: 'w1',
+    maxQueueBytes: 2000,
+    flush: { mode: 'batched', maxDelayMs: 60_000 },
+    operationalLog: quietLog,
+  });
   let accepted = 0;
   t.throws(() => {
     for (;;) {
@@ -187,8 +247,14 @@ t.test('query filters', async (t) => {
   t.equal((await queryAuditLogAll(dir, { severity: 'critical' })).length, 1);
   t.equal((await queryAuditLogAll(dir, { workerId: 'other' })).length, 1);
   t.equal((await queryAuditLogAll(dir, { types: ['seal.verified'], limit: 2 })).length, 2);
-  const window = await queryAuditLogAll(dir, { since: '2026-11-23T10:00:03.000Z', until: new Date('2026-11-23T10:00:05.000Z') });
-  t.same(window.map((r) => r.seq), [2, 3, 4]);
+  const window = await queryAuditLogAll(dir, {
+    since: '2026-11-23T10:00:03.000Z',
+    until: new Date('2026-11-23T10:00:05.000Z'),
+  });
+  t.same(
+    window.map((r) => r.seq),
+    [2, 3, 4],
+  );
 });
 
 t.test('stale locks of dead processes are taken over; foreign-host locks are not', async (t) => {
@@ -199,7 +265,11 @@ t.test('stale locks of dead processes are taken over; foreign-host locks are not
   const log = AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog });
   await log.close();
   writeFileSync(join(dir, 'audit.lock'), JSON.stringify({ pid: 4194305, host: 'some-other-host', token: 'far' }));
-  t.throws(() => AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog }), AuditLockedError, 'liveness cannot be checked across hosts');
+  t.throws(
+    () => AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog }),
+    AuditLockedError,
+    'liveness cannot be checked across hosts',
+  );
   unlinkSync(join(dir, 'audit.lock'));
   t.ok((await verifyAuditLog(dir)).intact);
 });

@@ -14,7 +14,13 @@ import { criticalEvent, freshDir, quietLog, tsLoaderArgs, verifiedEvent } from '
 const fast = { initial: 1, max: 20 };
 
 function open(dir: string) {
-  return AuditLogger.open({ dir, service: 'w1', retryBackoffMs: fast, flush: { mode: 'hybrid', maxEvents: 100, maxDelayMs: 1 }, operationalLog: quietLog });
+  return AuditLogger.open({
+    dir,
+    service: 'w1',
+    retryBackoffMs: fast,
+    flush: { mode: 'hybrid', maxEvents: 100, maxDelayMs: 1 },
+    operationalLog: quietLog,
+  });
 }
 
 t.test('deleted directory: flush rejects with E_AUDIT_IO, durableSeq stays, close is clean and typed', async (t) => {
@@ -56,7 +62,11 @@ t.test('deleted directory with periodic checkpoints: the skipped checkpoint is n
     retryBackoffMs: fast,
     flush: { mode: 'hybrid', maxEvents: 100, maxDelayMs: 1 },
     operationalLog: quietLog,
-    checkpoints: { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), keyName: 'w1.audit', everySeconds: 1 },
+    checkpoints: {
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      keyName: 'w1.audit',
+      everySeconds: 1,
+    },
   });
   log.emit(verifiedEvent(0));
   await log.flush();
@@ -86,13 +96,20 @@ t.test('the directory comes back: the queued records are written, in order', asy
   t.equal(log.health().durableSeq, log.health().nextSeq - 1, 'everything accepted is durable again');
   await log.close();
   const got = (await queryAuditLogAll(dir, { types: ['seal.verified'] })).map((r) => r.data.shard_id);
-  t.same(got, ['shard-1', 'shard-2', 'shard-3'], 'the records emitted after the deletion are in the new directory, once each');
+  t.same(
+    got,
+    ['shard-1', 'shard-2', 'shard-3'],
+    'the records emitted after the deletion are in the new directory, once each',
+  );
 });
 
 t.test('a real process whose log directory is deleted closes with E_AUDIT_IO and exits by itself', async (t) => {
   const dir = freshDir(t);
   const here = dirname(fileURLToPath(import.meta.url));
-  const r = spawnSync(process.execPath, [...tsLoaderArgs, join(here, 'fixtures', 'lost-dir-child.ts'), dir], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...tsLoaderArgs, join(here, 'fixtures', 'lost-dir-child.ts'), dir], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   t.equal(r.signal, null, 'exited by itself (not killed by the timeout)');
   t.equal(r.status, 0, r.stderr.slice(0, 500));
   t.equal(r.stdout.trim(), 'closed AuditIoError E_AUDIT_IO');

@@ -5,46 +5,90 @@ import fc from 'fast-check';
 import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLogger, listSegments, queryAuditLogAll, verifyAuditLog, type AuditEvent, type SegmentEntry } from '../../lib/audit/index.js';
+import {
+  AuditLogger,
+  listSegments,
+  queryAuditLogAll,
+  verifyAuditLog,
+  type AuditEvent,
+  type SegmentEntry,
+} from '../../lib/audit/index.js';
 import { freshDir, quietLog } from './helpers.js';
 
 const ts = '2026-11-23T19:01:45.100Z';
 // Text without the characters validation refuses (controls but TAB/LF/CR, bidi, lone surrogates).
 const text = fc
-  .string({ unit: fc.oneof(fc.constantFrom('a', 'Z', ' ', '\t', '\n', '"', '\\', 'ü', '€', '😀', '/', '{'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 40 })
+  .string({
+    unit: fc.oneof(
+      fc.constantFrom('a', 'Z', ' ', '\t', '\n', '"', '\\', 'ü', '€', '😀', '/', '{'),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    ),
+    maxLength: 40,
+  })
   .filter((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/.test(s));
 const id = fc.stringMatching(/^[A-Za-z0-9._:-]{1,20}$/);
 const count = fc.nat({ max: 2 ** 53 - 1 });
 
 const eventArb: fc.Arbitrary<AuditEvent> = fc.oneof(
-  fc.record({ timestamp: fc.constant(ts), requested_bytes: count, allocated_bytes: count, available_bytes: count, used_bytes: count, gpu_device: fc.nat(7), worker_id: id }).map((data) => ({ type: 'vram.allocated', data })),
-  fc.record({ timestamp: fc.constant(ts), shard_id: id, worker_id: id }).map((data) => ({ type: 'seal.verified', data })),
   fc
-    .record({ timestamp: fc.constant(ts), shard_id: id, reason: text, expected_digest: fc.option(fc.stringMatching(/^[0-9a-f]{64}$/)), actual_digest: fc.constant(null), worker_id: id, severity: fc.constant('critical') })
+    .record({
+      timestamp: fc.constant(ts),
+      requested_bytes: count,
+      allocated_bytes: count,
+      available_bytes: count,
+      used_bytes: count,
+      gpu_device: fc.nat(7),
+      worker_id: id,
+    })
+    .map((data) => ({ type: 'vram.allocated', data })),
+  fc
+    .record({ timestamp: fc.constant(ts), shard_id: id, worker_id: id })
+    .map((data) => ({ type: 'seal.verified', data })),
+  fc
+    .record({
+      timestamp: fc.constant(ts),
+      shard_id: id,
+      reason: text,
+      expected_digest: fc.option(fc.stringMatching(/^[0-9a-f]{64}$/)),
+      actual_digest: fc.constant(null),
+      worker_id: id,
+      severity: fc.constant('critical'),
+    })
     .map((data) => ({ type: 'seal.verification_failed', data })),
   fc
-    .record({ note: text, n: fc.integer({ min: -(2 ** 53 - 1), max: 2 ** 53 - 1 }), flag: fc.boolean(), list: fc.array(fc.oneof(text, fc.integer(), fc.constant(null)), { maxLength: 4 }), nested: fc.record({ deep_value: text }) })
+    .record({
+      note: text,
+      n: fc.integer({ min: -(2 ** 53 - 1), max: 2 ** 53 - 1 }),
+      flag: fc.boolean(),
+      list: fc.array(fc.oneof(text, fc.integer(), fc.constant(null)), { maxLength: 4 }),
+      nested: fc.record({ deep_value: text }),
+    })
     .map((data) => ({ type: 'app.custom_event', data, severity: 'warning' as const })),
 );
 
 t.test('random event sequences round-trip through disk', async (t) => {
   await fc.assert(
-    fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 30 }), fc.constantFrom('immediate', 'batched', 'hybrid'), fc.integer({ min: 600, max: 5000 }), async (events, mode, rotateBytes) => {
-      const dir = freshDir(t);
-      const flush = mode === 'immediate' ? { mode } : { mode, maxEvents: 4, maxDelayMs: 1 };
-      const log = AuditLogger.open({ dir, service: 'svc', flush, rotateBytes, operationalLog: quietLog });
-      for (const e of events) log.emit(e);
-      await log.close();
-      const v = await verifyAuditLog(dir);
-      if (!v.intact) throw new Error(v.summary);
-      const back = (await queryAuditLogAll(dir)).filter((r) => !r.type.startsWith('audit.'));
-      const strip = (d: Record<string, unknown>) => JSON.parse(JSON.stringify(d));
-      t.same(
-        back.map((r) => ({ type: r.type, data: r.data })),
-        events.map((e) => ({ type: e.type, data: strip(e.data) })),
-      );
-      rmSync(dir, { recursive: true });
-    }),
+    fc.asyncProperty(
+      fc.array(eventArb, { minLength: 1, maxLength: 30 }),
+      fc.constantFrom('immediate', 'batched', 'hybrid'),
+      fc.integer({ min: 600, max: 5000 }),
+      async (events, mode, rotateBytes) => {
+        const dir = freshDir(t);
+        const flush = mode === 'immediate' ? { mode } : { mode, maxEvents: 4, maxDelayMs: 1 };
+        const log = AuditLogger.open({ dir, service: 'svc', flush, rotateBytes, operationalLog: quietLog });
+        for (const e of events) log.emit(e);
+        await log.close();
+        const v = await verifyAuditLog(dir);
+        if (!v.intact) throw new Error(v.summary);
+        const back = (await queryAuditLogAll(dir)).filter((r) => !r.type.startsWith('audit.'));
+        const strip = (d: Record<string, unknown>) => JSON.parse(JSON.stringify(d));
+        t.same(
+          back.map((r) => ({ type: r.type, data: r.data })),
+          events.map((e) => ({ type: e.type, data: strip(e.data) })),
+        );
+        rmSync(dir, { recursive: true });
+      },
+    ),
     { numRuns: 25 },
   );
 });
@@ -57,7 +101,13 @@ let segs: SegmentEntry[] = [];
 let head: { seq: number; hash: string } | null = null;
 
 t.before(async () => {
-  const log = AuditLogger.open({ dir: baseDir, service: 'svc', rotateBytes: 2500, flush: { mode: 'batched', maxEvents: 5, maxDelayMs: 1 }, operationalLog: quietLog });
+  const log = AuditLogger.open({
+    dir: baseDir,
+    service: 'svc',
+    rotateBytes: 2500,
+    flush: { mode: 'batched', maxEvents: 5, maxDelayMs: 1 },
+    operationalLog: quietLog,
+  });
   const sample = fc.sample(eventArb, { numRuns: 40, seed: 42 });
   for (const e of sample) log.emit(e);
   await log.close();
@@ -97,7 +147,9 @@ async function expectDetected(dir: string, expected: Expected) {
   if (v.intact) throw new Error('mutation not detected');
   const e = v.firstError!;
   if (e.file !== expected.file || e.line !== expected.line || (expected.reason && e.reason !== expected.reason))
-    throw new Error(`expected ${expected.file}:${expected.line} ${expected.reason ?? ''}, got ${e.file}:${e.line} ${e.reason} (${e.detail})`);
+    throw new Error(
+      `expected ${expected.file}:${expected.line} ${expected.reason ?? ''}, got ${e.file}:${e.line} ${e.reason} (${e.detail})`,
+    );
 }
 
 const segIndex = () => fc.nat({ max: 1000 }).map((n) => n % segs.length);
@@ -151,7 +203,8 @@ t.test('any truncation is reported: a torn line at its line, a clean cut by the 
       const size = pick % buf.length;
       truncateSync(path, size);
       if (size === 0) return expectDetected(dir, { file: seg.name, line: 1, reason: 'empty segment' });
-      if (buf[size - 1] === 0x0a) return expectDetected(dir, { file: seg.name + '.sha256', line: 1, reason: 'sidecar mismatch' });
+      if (buf[size - 1] === 0x0a)
+        return expectDetected(dir, { file: seg.name + '.sha256', line: 1, reason: 'sidecar mismatch' });
       let line = 1;
       for (let i = 0; i < size; i++) if (buf[i] === 0x0a) line++;
       return expectDetected(dir, { file: seg.name, line, reason: 'torn line' });
@@ -182,7 +235,10 @@ t.test('duplicate ids and decreasing ts are named even with a recomputed chain',
       rmSync(join(dir, s.name));
       rmSync(join(dir, s.name + '.sha256'));
     }
-    const recs = readFileSync(join(dir, seg.name), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const recs = readFileSync(join(dir, seg.name), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     mutate(recs);
     let prev = '0'.repeat(64);
     let out = '';

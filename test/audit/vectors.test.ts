@@ -3,12 +3,22 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRecordLine, canonicalJson, canonicalRecord, recordHash, verifyAuditLog, type AuditRecord } from '../../lib/audit/index.js';
+import {
+  buildRecordLine,
+  canonicalJson,
+  canonicalRecord,
+  recordHash,
+  verifyAuditLog,
+  type AuditRecord,
+} from '../../lib/audit/index.js';
 import { readVectorJson, vectorSources } from '../helpers/vectors.js';
 
 for (const source of vectorSources()) {
   t.test(`audit vectors from ${source.label}`, { skip: source.skip }, async (t) => {
-    const vec = readVectorJson<{ dir: string; records: number; hashes: string[]; canonicalOfSeq0: string }>(source, 'audit.json');
+    const vec = readVectorJson<{ dir: string; records: number; hashes: string[]; canonicalOfSeq0: string }>(
+      source,
+      'audit.json',
+    );
     const dir = join(source.dir, vec.dir);
     const result = await verifyAuditLog(dir);
     t.equal(result.intact, true, result.summary);
@@ -17,7 +27,9 @@ for (const source of vectorSources()) {
     t.equal(result.summary, `${vec.records} records in 2 segments intact`);
 
     const lines = ['audit-000000000000.jsonl', 'audit-000000000004.jsonl'].flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.length > 0),
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0),
     );
     t.equal(lines.length, vec.records);
     lines.forEach((line, i) => {
@@ -31,10 +43,18 @@ for (const source of vectorSources()) {
 }
 
 t.test('JCS (RFC 8785) details', async (t) => {
-  t.equal(canonicalJson({ b: 1, a: [true, null, 'x'], A: {} }), '{"A":{},"a":[true,null,"x"],"b":1}', 'members sorted by code unit');
+  t.equal(
+    canonicalJson({ b: 1, a: [true, null, 'x'], A: {} }),
+    '{"A":{},"a":[true,null,"x"],"b":1}',
+    'members sorted by code unit',
+  );
   // RFC 8785 §3.2.3 sorts by UTF-16 code units: U+20AC (€) sorts before U+1F600 (a surrogate pair, 0xD83D).
   t.equal(canonicalJson({ '\u{1F600}': 1, '\u20ac': 2, '\r': 3, '1': 4, ö: 5 }), '{"\\r":3,"1":4,"ö":5,"€":2,"😀":1}');
-  t.equal(canonicalJson('\u0000\b\t\n\f\r"\\\u001f\u007f€/'), '"\\u0000\\b\\t\\n\\f\\r\\"\\\\\\u001f\u007f€/"', 'escapes per ES JSON.stringify');
+  t.equal(
+    canonicalJson('\u0000\b\t\n\f\r"\\\u001f\u007f€/'),
+    '"\\u0000\\b\\t\\n\\f\\r\\"\\\\\\u001f\u007f€/"',
+    'escapes per ES JSON.stringify',
+  );
   t.equal(canonicalJson(-0), '0');
   t.equal(canonicalJson(9007199254740991), '9007199254740991');
   t.throws(() => canonicalJson(1.5));

@@ -19,7 +19,10 @@ writeFileSync(note, readVectorJson(source, 'checkpoint.json').note);
 writeFileSync(pub, readVectorJson(source, 'attest.json').keys.ed25519.public);
 
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [CLI, 'audit', 'verify', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [CLI, 'audit', 'verify', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let json: any;
   try {
     json = JSON.parse(r.stdout);
@@ -37,7 +40,11 @@ t.test('seals and checkpoint are checked and reported', async (t) => {
   t.match(text.stdout, /warning: stale/);
   const json = cli(logDir, '--vkey', vkey, '--checkpoint', note, '--pubkey', pub, '--json');
   t.equal(json.status, 0);
-  t.match(json.json, { intact: true, sealing: { epochsSealed: 4, unsealedTail: 1, stale: true }, checkpoint: { size: 9, consistent: true } });
+  t.match(json.json, {
+    intact: true,
+    sealing: { epochsSealed: 4, unsealedTail: 1, stale: true },
+    checkpoint: { size: 9, consistent: true },
+  });
   t.notOk(json.stdout.includes(JSON.parse(readFileSync(vkey, 'utf8')).k0), 'K0 is not echoed');
 });
 

@@ -6,7 +6,13 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { AuditLogger, sha256HexFrom, verifyAuditLog, verifyRecordLines, type RecordLine } from '../../lib/audit/index.js';
+import {
+  AuditLogger,
+  sha256HexFrom,
+  verifyAuditLog,
+  verifyRecordLines,
+  type RecordLine,
+} from '../../lib/audit/index.js';
 import { loadWasm } from '../../lib/wasm/index.js';
 import { localVectorsDir, repoRoot } from '../helpers/vectors.js';
 import { freshDir, quietLog, verifiedEvent } from './helpers.js';
@@ -16,7 +22,10 @@ const segmentNames = ['audit-000000000000.jsonl', 'audit-000000000004.jsonl'];
 
 function linesOf(dir: string): RecordLine[] {
   return segmentNames.flatMap((source) =>
-    readFileSync(join(dir, source), 'utf8').split('\n').slice(0, -1).map((text, i) => ({ source, line: i + 1, text })),
+    readFileSync(join(dir, source), 'utf8')
+      .split('\n')
+      .slice(0, -1)
+      .map((text, i) => ({ source, line: i + 1, text })),
   );
 }
 
@@ -59,21 +68,29 @@ function copyIntact(): string {
 /** Close the newest vector segment as a rotating writer would: with its sidecar. */
 function closeNewest(dir: string): void {
   const name = 'audit-000000000004.jsonl';
-  const sha = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+  const sha = createHash('sha256')
+    .update(readFileSync(join(dir, name)))
+    .digest('hex');
   writeFileSync(join(dir, `${name}.sha256`), `${sha}  ${name}\n`);
 }
 
 t.test('a deleted sidecar of a closed segment is reported (issue 10 #12)', async (t) => {
   const dir = copyIntact();
   unlinkSync(join(dir, 'audit-000000000000.jsonl.sha256'));
-  t.match(await verifyAuditLog(dir), { intact: false, firstError: { file: 'audit-000000000000.jsonl.sha256', reason: 'missing sidecar' } });
+  t.match(await verifyAuditLog(dir), {
+    intact: false,
+    firstError: { file: 'audit-000000000000.jsonl.sha256', reason: 'missing sidecar' },
+  });
 });
 
 t.test('an empty misnamed segment added after the log is reported (issue 10 #12)', async (t) => {
   const dir = copyIntact();
   closeNewest(dir);
   writeFileSync(join(dir, 'audit-000000000042.jsonl'), '');
-  t.match(await verifyAuditLog(dir), { intact: false, firstError: { file: 'audit-000000000042.jsonl', line: 1, reason: 'segment name mismatch' } });
+  t.match(await verifyAuditLog(dir), {
+    intact: false,
+    firstError: { file: 'audit-000000000042.jsonl', line: 1, reason: 'segment name mismatch' },
+  });
   // Correctly named, an empty newest segment is what a writer leaves right after rotating.
   const ok = copyIntact();
   closeNewest(ok);
@@ -85,10 +102,16 @@ t.test('an empty misnamed segment added after the log is reported (issue 10 #12)
 t.test('files named like segments but not one, and sidecars of no segment, are reported', async (t) => {
   const dir = copyIntact();
   writeFileSync(join(dir, 'audit-00000000009.jsonl'), readFileSync(join(dir, 'audit-000000000004.jsonl')));
-  t.match(await verifyAuditLog(dir), { intact: false, firstError: { file: 'audit-00000000009.jsonl', reason: 'unexpected file' } });
+  t.match(await verifyAuditLog(dir), {
+    intact: false,
+    firstError: { file: 'audit-00000000009.jsonl', reason: 'unexpected file' },
+  });
   const orphan = copyIntact();
   writeFileSync(join(orphan, 'audit-000000000009.jsonl.sha256'), `${'0'.repeat(64)}  audit-000000000009.jsonl\n`);
-  t.match(await verifyAuditLog(orphan), { intact: false, firstError: { reason: 'unexpected file', detail: /sidecar of no segment/ } });
+  t.match(await verifyAuditLog(orphan), {
+    intact: false,
+    firstError: { reason: 'unexpected file', detail: /sidecar of no segment/ },
+  });
 });
 
 t.test('a log written and closed by the logger still verifies with its sidecars and lock gone', async (t) => {
@@ -99,5 +122,8 @@ t.test('a log written and closed by the logger still verifies with its sidecars 
   const v = await verifyAuditLog(dir);
   t.ok(v.intact, v.summary);
   t.ok(v.segments > 2);
-  t.ok(readdirSync(dir).filter((n) => n.endsWith('.sha256')).length === v.segments, 'every segment has a sidecar after close');
+  t.ok(
+    readdirSync(dir).filter((n) => n.endsWith('.sha256')).length === v.segments,
+    'every segment has a sidecar after close',
+  );
 });

@@ -18,7 +18,15 @@ const fd = openSync(join(logDir, 'audit-000000000000.jsonl'), 'w');
 let batch: string[] = [];
 for (let seq = 0; seq < RECORDS; seq++) {
   const ts = new Date(Date.UTC(2026, 10, 30) + seq).toISOString();
-  batch.push(JSON.stringify({ seq, ts, type: 'seal.verified', severity: 'info', data: { shard_id: `shard-${seq}`, worker_id: 'w-1', note: 'n'.repeat(120) } }));
+  batch.push(
+    JSON.stringify({
+      seq,
+      ts,
+      type: 'seal.verified',
+      severity: 'info',
+      data: { shard_id: `shard-${seq}`, worker_id: 'w-1', note: 'n'.repeat(120) },
+    }),
+  );
   if (batch.length === 10_000) {
     writeSync(fd, batch.join('\n') + '\n');
     batch = [];
@@ -29,7 +37,11 @@ closeSync(fd);
 t.test('--json streams one document, in a heap too small to hold the records', async (t) => {
   const outPath = join(work, 'query.json');
   const out = openSync(outPath, 'w');
-  const r = spawnSync(process.execPath, ['--max-old-space-size=48', CLI, 'audit', 'query', logDir, '--json'], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=48', CLI, 'audit', 'query', logDir, '--json'], {
+    stdio: ['ignore', out, 'pipe'],
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   closeSync(out);
   t.equal(r.status, 0, r.stderr.slice(0, 400));
   const text = readFileSync(outPath, 'utf8');
@@ -37,13 +49,17 @@ t.test('--json streams one document, in a heap too small to hold the records', a
   t.equal(records.length, RECORDS);
   t.equal(records.at(-1).seq, RECORDS - 1);
   t.equal(text, JSON.stringify(records, null, 2) + '\n', 'byte for byte what JSON.stringify(records, null, 2) prints');
-  const none = spawnSync(process.execPath, [CLI, 'audit', 'query', logDir, '--type', 'no.such', '--json'], { encoding: 'utf8' });
+  const none = spawnSync(process.execPath, [CLI, 'audit', 'query', logDir, '--type', 'no.such', '--json'], {
+    encoding: 'utf8',
+  });
   t.equal(none.stdout, '[]\n', 'an empty result is []');
 });
 
 t.test('a closed pipe ends the query quietly', async (t) => {
   for (const json of [false, true]) {
-    const child = spawn(process.execPath, [CLI, 'audit', 'query', logDir, ...(json ? ['--json'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'audit', 'query', logDir, ...(json ? ['--json'] : [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.once('data', () => child.stdout.destroy()); // like `| head -c …`
@@ -57,7 +73,10 @@ t.test('an error after the array began is not a second document: stderr, status 
   const dir = join(work, 'broken');
   mkdirSync(dir);
   const seg = openSync(join(dir, 'audit-000000000000.jsonl'), 'w');
-  writeSync(seg, JSON.stringify({ seq: 0, ts: '2026-11-30T00:00:00.000Z', type: 'x.y', severity: 'info', data: {} }) + '\n');
+  writeSync(
+    seg,
+    JSON.stringify({ seq: 0, ts: '2026-11-30T00:00:00.000Z', type: 'x.y', severity: 'info', data: {} }) + '\n',
+  );
   closeSync(seg);
   mkdirSync(join(dir, 'audit-000000000001.jsonl')); // a "segment" that cannot be read
   const r = spawnSync(process.execPath, [CLI, 'audit', 'query', dir, '--json'], { encoding: 'utf8' });

@@ -46,7 +46,8 @@ t.test('help and usage errors', async (t) => {
   const help = cli(['--help']);
   t.equal(help.status, 0);
   for (const c of ['doctor', 'demo', 'seal', 'verify', 'digest', 'audit', 'bench']) t.match(help.stdout, c);
-  for (const c of ['seal', 'verify', 'digest', 'demo', 'doctor', 'bench']) t.equal(cli([c, '--help']).status, 0, `${c} --help`);
+  for (const c of ['seal', 'verify', 'digest', 'demo', 'doctor', 'bench'])
+    t.equal(cli([c, '--help']).status, 0, `${c} --help`);
   t.equal(cli(['audit', 'verify', '--help']).status, 0);
   const unknown = cli(['digest', model, '--no-such-flag']);
   t.equal(unknown.status, 2, 'unknown flag: status 2');
@@ -70,7 +71,14 @@ t.test('digest: engines agree; bad input is a clear error', async (t) => {
   for (const engine of ['wasm', 'native', 'node']) {
     const r = cli(['digest', model, '--engine', engine, '--sha256', '--leaf-size', '4096', '--json']);
     t.equal(r.status, 0, engine);
-    t.match(r.json, { size: 300_000, leafSize: 4096, digestAlg: 'mth-sha256', engine, digest: /^[0-9a-f]{64}$/, sha256: /^[0-9a-f]{64}$/ });
+    t.match(r.json, {
+      size: 300_000,
+      leafSize: 4096,
+      digestAlg: 'mth-sha256',
+      engine,
+      digest: /^[0-9a-f]{64}$/,
+      sha256: /^[0-9a-f]{64}$/,
+    });
     digests.add(r.json.digest + r.json.sha256);
   }
   t.equal(digests.size, 1, 'wasm, native and node give the same digest and SHA-256');
@@ -87,12 +95,31 @@ t.test('digest: engines agree; bad input is a clear error', async (t) => {
 
 t.test('seal --simulate, then verify offline; failures give the SPEC reason and status 1', async (t) => {
   const audit = join(work, 'audit');
-  const sealed = cli(['seal', model, '--simulate', '--worker-id', 'w-1', '--model-ref', 'demo/model', '--audit-dir', audit, '--leaf-size', '4096', '--json']);
+  const sealed = cli([
+    'seal',
+    model,
+    '--simulate',
+    '--worker-id',
+    'w-1',
+    '--model-ref',
+    'demo/model',
+    '--audit-dir',
+    audit,
+    '--leaf-size',
+    '4096',
+    '--json',
+  ]);
   t.equal(sealed.status, 0, sealed.stderr);
   t.match(sealed.stderr, /simulated device/);
   const recordPath = `${model}.seal.json`;
   const record = JSON.parse(readFileSync(recordPath, 'utf8'));
-  t.match(record, { format: 'vram-residency.seal.v1', backend: 'host-sim', workerId: 'w-1', modelRef: 'demo/model', size: 300_000 });
+  t.match(record, {
+    format: 'vram-residency.seal.v1',
+    backend: 'host-sim',
+    workerId: 'w-1',
+    modelRef: 'demo/model',
+    size: 300_000,
+  });
   t.equal(sealed.json.shards[0].digest, record.digest);
   t.notMatch(sealed.stdout + sealed.stderr + readFileSync(recordPath, 'utf8'), TOKEN, 'the token is never printed');
 
@@ -101,13 +128,19 @@ t.test('seal --simulate, then verify offline; failures give the SPEC reason and 
     t.equal(ok.status, 0, `verify with ${engine}`);
     t.match(ok.json, { ok: true, shardId: record.shardId });
   }
-  const wrong = cli(['verify', model, '--seal', recordPath, '--json'], { VRAM_RESIDENCY_TOKEN: 'another-worker-token-0123456789' });
+  const wrong = cli(['verify', model, '--seal', recordPath, '--json'], {
+    VRAM_RESIDENCY_TOKEN: 'another-worker-token-0123456789',
+  });
   t.equal(wrong.status, 1);
   t.match(wrong.json, { ok: false, error: { code: 'E_WRONG_KEY', reason: 'wrong key' } });
 
   const tokenFile = join(work, 'token.txt');
   writeFileSync(tokenFile, TOKEN + '\n');
-  t.equal(cli(['verify', model, '--seal', recordPath, '--token-file', tokenFile], { VRAM_RESIDENCY_TOKEN: '' }).status, 0, '--token-file');
+  t.equal(
+    cli(['verify', model, '--seal', recordPath, '--token-file', tokenFile], { VRAM_RESIDENCY_TOKEN: '' }).status,
+    0,
+    '--token-file',
+  );
   const noToken = cli(['verify', model, '--seal', recordPath], { VRAM_RESIDENCY_TOKEN: '' });
   t.equal(noToken.status, 2);
   t.match(noToken.stderr, /VRAM_RESIDENCY_TOKEN/);
@@ -153,10 +186,20 @@ t.test('seal refuses without --simulate where there is no GPU, and several shard
   const out = join(work, 'records');
   const r = cli(['seal', a, b, '--simulate', '--out', out, '--audit-dir', join(work, 'audit3'), '--json']);
   t.equal(r.status, 0, r.stderr);
-  t.same(r.json.shards.map((s: any) => [s.shardIndex, s.shardCount]), [[0, 2], [1, 2]]);
+  t.same(
+    r.json.shards.map((s: any) => [s.shardIndex, s.shardCount]),
+    [
+      [0, 2],
+      [1, 2],
+    ],
+  );
   const rec = JSON.parse(readFileSync(join(out, 'part-b.bin.seal.json'), 'utf8'));
   t.equal(rec.shardIndex, 1);
-  t.equal(cli(['seal', a, '--simulate', '--expect-sha256', '0'.repeat(64), '--audit-dir', join(work, 'audit4')]).status, 1, 'checksum mismatch is a failed check');
+  t.equal(
+    cli(['seal', a, '--simulate', '--expect-sha256', '0'.repeat(64), '--audit-dir', join(work, 'audit4')]).status,
+    1,
+    'checksum mismatch is a failed check',
+  );
 });
 
 for (const source of vectorSources()) {
@@ -202,7 +245,17 @@ t.test('demo end to end (GPU when usable, else the simulated device)', async (t)
   t.equal(r.json.simulated, !gpu, gpu ? 'a usable GPU: the demo runs on it' : 'no GPU: the simulated device');
   t.same(
     r.json.steps.map((s: any) => s.step),
-    ['create model file', 'seal into device memory', 'verify in full (device re-hash)', 'verify by 16 sampled leaves', 'inject a bit flip in device memory', 'verify in full catches it', 'release (zero + free)', 'verify the audit log', 'verify the file offline (WASM)'],
+    [
+      'create model file',
+      'seal into device memory',
+      'verify in full (device re-hash)',
+      'verify by 16 sampled leaves',
+      'inject a bit flip in device memory',
+      'verify in full catches it',
+      'release (zero + free)',
+      'verify the audit log',
+      'verify the file offline (WASM)',
+    ],
   );
   t.ok(r.json.steps.every((s: any) => s.ok));
   t.match(r.json.steps[5].result, /digest mismatch/);
@@ -219,10 +272,14 @@ t.test('seal --hold re-verifies until interrupted, then releases', async (t) => 
   const file = join(work, 'held.bin');
   writeFileSync(file, randomBytes(20_000));
   const audit = join(work, 'audit-hold');
-  const child = spawn(process.execPath, [CLI, 'seal', file, '--simulate', '--hold', '--interval', '0.2', '--samples', '2', '--audit-dir', audit], {
-    cwd: work,
-    env: { ...process.env, VRAM_RESIDENCY_TOKEN: TOKEN },
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'seal', file, '--simulate', '--hold', '--interval', '0.2', '--samples', '2', '--audit-dir', audit],
+    {
+      cwd: work,
+      env: { ...process.env, VRAM_RESIDENCY_TOKEN: TOKEN },
+    },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -236,30 +293,74 @@ t.test('seal --hold re-verifies until interrupted, then releases', async (t) => 
   t.same(types.slice(-2), ['vram.deallocated', 'audit.log_closed']);
 });
 
-t.test('on a terminal: a progress bar, and emphasis unless NO_COLOR', { skip: existsSync('/usr/bin/script') ? false : 'util-linux `script` (a pseudo-terminal) is not installed' }, async (t) => {
-  const big = join(work, 'big.bin');
-  writeFileSync(big, randomBytes(24 << 20));
-  const underPty = (command: string, env: Record<string, string | undefined>) =>
-    spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, VRAM_RESIDENCY_TOKEN: TOKEN, ...env }, timeout: 60_000 }).stdout;
-  const digest = underPty(`${process.execPath} ${CLI} digest ${big} --engine node`, {});
-  t.match(digest, /digest \[=+\] 100% \| 24\.0\/24\.0 MiB/, 'a cli-progress bar reaches 100%');
-  t.match(digest, /mth-sha256 [0-9a-f]{64}/);
-  t.match(underPty(`${process.execPath} ${CLI} doctor`, { NO_COLOR: undefined }), /\x1b\[1mverdict:/, 'bold verdict on a terminal');
-  t.notMatch(underPty(`${process.execPath} ${CLI} doctor`, { NO_COLOR: '1' }), /\x1b\[1m/, 'no emphasis with NO_COLOR');
-  const piped = cli(['digest', big, '--engine', 'node']);
-  t.notMatch(piped.stdout + piped.stderr, /\x1b\[/, 'no escape codes when output is not a terminal');
-});
+t.test(
+  'on a terminal: a progress bar, and emphasis unless NO_COLOR',
+  { skip: existsSync('/usr/bin/script') ? false : 'util-linux `script` (a pseudo-terminal) is not installed' },
+  async (t) => {
+    const big = join(work, 'big.bin');
+    writeFileSync(big, randomBytes(24 << 20));
+    const underPty = (command: string, env: Record<string, string | undefined>) =>
+      spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, VRAM_RESIDENCY_TOKEN: TOKEN, ...env },
+        timeout: 60_000,
+      }).stdout;
+    const digest = underPty(`${process.execPath} ${CLI} digest ${big} --engine node`, {});
+    t.match(digest, /digest \[=+\] 100% \| 24\.0\/24\.0 MiB/, 'a cli-progress bar reaches 100%');
+    t.match(digest, /mth-sha256 [0-9a-f]{64}/);
+    t.match(
+      underPty(`${process.execPath} ${CLI} doctor`, { NO_COLOR: undefined }),
+      /\x1b\[1mverdict:/,
+      'bold verdict on a terminal',
+    );
+    t.notMatch(
+      underPty(`${process.execPath} ${CLI} doctor`, { NO_COLOR: '1' }),
+      /\x1b\[1m/,
+      'no emphasis with NO_COLOR',
+    );
+    const piped = cli(['digest', big, '--engine', 'node']);
+    t.notMatch(piped.stdout + piped.stderr, /\x1b\[/, 'no escape codes when output is not a terminal');
+  },
+);
 
 t.test('review findings: one JSON document, usage errors as usage errors', async (t) => {
   const usage = cli(['verify', '--json']);
   t.equal(usage.status, 2);
-  t.match(usage.json, { ok: false, error: { code: 'E_USAGE', message: /file/ } }, 'a commander usage error still prints JSON with --json');
-  t.match(cli(['verify', model, '--json']).json, { ok: false, error: { code: 'E_ARG', message: /--seal.*--bundle/ } }, 'neither --seal nor --bundle');
-  const hold = cli(['seal', model, '--simulate', '--audit-dir', join(work, 'audit-h2'), '--json', '--hold', '--interval', '0']);
+  t.match(
+    usage.json,
+    { ok: false, error: { code: 'E_USAGE', message: /file/ } },
+    'a commander usage error still prints JSON with --json',
+  );
+  t.match(
+    cli(['verify', model, '--json']).json,
+    { ok: false, error: { code: 'E_ARG', message: /--seal.*--bundle/ } },
+    'neither --seal nor --bundle',
+  );
+  const hold = cli([
+    'seal',
+    model,
+    '--simulate',
+    '--audit-dir',
+    join(work, 'audit-h2'),
+    '--json',
+    '--hold',
+    '--interval',
+    '0',
+  ]);
   t.equal(hold.status, 2);
-  t.match(hold.json, { ok: false, error: { code: 'E_ARG', message: /--interval/ } }, 'bad --interval is refused before sealing, one document');
-  t.equal(cli(['seal', model, '--simulate', '--audit-dir', join(work, 'audit-h3'), '--hold', '--samples', 'x']).status, 2);
-  t.match(cli(['seal', model, '--simulate', '--worker-id', 'x'.repeat(129), '--audit-dir', join(work, 'audit-h4')]).stderr, /--worker-id/);
+  t.match(
+    hold.json,
+    { ok: false, error: { code: 'E_ARG', message: /--interval/ } },
+    'bad --interval is refused before sealing, one document',
+  );
+  t.equal(
+    cli(['seal', model, '--simulate', '--audit-dir', join(work, 'audit-h3'), '--hold', '--samples', 'x']).status,
+    2,
+  );
+  t.match(
+    cli(['seal', model, '--simulate', '--worker-id', 'x'.repeat(129), '--audit-dir', join(work, 'audit-h4')]).stderr,
+    /--worker-id/,
+  );
   t.equal(cli(['digest', model, '--threads', '0x1']).status, 2);
   t.equal(cli(['seal', model, '--simulate', '--device', '', '--audit-dir', join(work, 'audit-h5')]).status, 2);
   const missing = cli(['audit', 'query', join(work, 'no-such-dir'), '--json']);

@@ -39,7 +39,10 @@ t.test('demo without --dir removes its temp directory; --keep keeps it', async (
 
 t.test('demo interrupted: its temp directory goes too', async (t) => {
   const temp = mkdtempSync(join(work, 'tmp-int-'));
-  const child = spawn(process.execPath, [CLI, 'demo', '--size', '64MiB'], { env: { ...process.env, TMPDIR: temp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'demo', '--size', '64MiB'], {
+    env: { ...process.env, TMPDIR: temp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   for (let i = 0; i < 300 && !/create model file/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
@@ -55,9 +58,21 @@ t.test('--threads: one limit, the same answer from every engine', async (t) => {
   for (const engine of ['wasm', 'native', 'node']) {
     const over = runCli(work, ['digest', file, '--engine', engine, '--threads', '65', '--json']);
     t.equal(over.status, 2, `${engine}: 65 threads refused`);
-    t.match(over.json, { ok: false, error: { code: 'E_ARG', message: '--threads: must be an integer from 1 to 64, got "65"' } });
+    t.match(over.json, {
+      ok: false,
+      error: { code: 'E_ARG', message: '--threads: must be an integer from 1 to 64, got "65"' },
+    });
     // (64 wasm workers would start 64 threads on this shared machine: 64 is checked where it is cheap)
-    if (engine !== 'wasm') t.equal(runCli(work, ['digest', file, '--engine', engine, '--threads', '64']).status, 0, `${engine}: 64 accepted`);
-    await t.rejects(digestFileWith(engine as 'wasm', file, { leafSize: 4096, threads: 65 }), { code: 'E_ARG', argument: 'threads' }, `SDK, ${engine}`);
+    if (engine !== 'wasm')
+      t.equal(
+        runCli(work, ['digest', file, '--engine', engine, '--threads', '64']).status,
+        0,
+        `${engine}: 64 accepted`,
+      );
+    await t.rejects(
+      digestFileWith(engine as 'wasm', file, { leafSize: 4096, threads: 65 }),
+      { code: 'E_ARG', argument: 'threads' },
+      `SDK, ${engine}`,
+    );
   }
 });

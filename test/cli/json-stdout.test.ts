@@ -15,8 +15,13 @@ t.test('a stale-lock takeover warning goes to stderr, the JSON document alone to
   writeFileSync(model, randomBytes(5000));
   const auditDir = join(work, 'audit');
   mkdirSync(auditDir);
-  const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
-  writeFileSync(join(auditDir, 'audit.lock'), JSON.stringify({ pid: Number(deadPid), host: hostname(), token: 'feedfacefeedface' }) + '\n');
+  const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  }).stdout;
+  writeFileSync(
+    join(auditDir, 'audit.lock'),
+    JSON.stringify({ pid: Number(deadPid), host: hostname(), token: 'feedfacefeedface' }) + '\n',
+  );
   const r = runCli(work, ['seal', model, '--simulate', '--audit-dir', auditDir, '--json']);
   t.equal(r.status, 0, r.stderr);
   t.match(r.stderr, /took over a stale audit lock/, 'the warning is still said, on stderr');

@@ -11,14 +11,27 @@ const work = mkdtempSync(join(tmpdir(), 'vrr-record-input-'));
 const model = join(work, 'model.bin');
 writeFileSync(model, randomBytes(9000));
 const recordPath = join(work, 'model.seal.json');
-const sealed = runCli(work, ['seal', model, '--simulate', '--leaf-size', '4096', '--audit-dir', join(work, 'audit'), '--out', recordPath]);
+const sealed = runCli(work, [
+  'seal',
+  model,
+  '--simulate',
+  '--leaf-size',
+  '4096',
+  '--audit-dir',
+  join(work, 'audit'),
+  '--out',
+  recordPath,
+]);
 const recordText = readFileSync(recordPath, 'utf8');
 
 t.test('the fixture sealed', async (t) => t.equal(sealed.status, 0, sealed.stderr));
 
 t.test('#2: a record with a 100 MiB modelRef is malformed (status 1), not a heap crash', async (t) => {
   const huge = join(work, 'huge.seal.json');
-  writeFileSync(huge, recordText.replace(/"modelRef": null/, () => `"modelRef": "${'m'.repeat(100 << 20)}"`));
+  writeFileSync(
+    huge,
+    recordText.replace(/"modelRef": null/, () => `"modelRef": "${'m'.repeat(100 << 20)}"`),
+  );
   const r = runCli(work, ['verify', model, '--seal', huge, '--json'], { nodeArgs: ['--max-old-space-size=256'] });
   t.equal(r.signal, null, 'not killed');
   t.equal(r.status, 1, r.stderr.slice(0, 300));
@@ -46,7 +59,11 @@ t.test('#8: --seal and --token-file must be small regular files: no endless read
     t.match(r.json, { ok: false, error: { code: 'E_ARG', message } });
   }
   for (const input of ['/dev/zero', fifo]) {
-    const r = runCli(work, ['seal', input, '--simulate', '--audit-dir', join(work, 'audit-8'), '--out', join(work, 'x.seal.json'), '--json'], { timeoutMs: 20_000 });
+    const r = runCli(
+      work,
+      ['seal', input, '--simulate', '--audit-dir', join(work, 'audit-8'), '--out', join(work, 'x.seal.json'), '--json'],
+      { timeoutMs: 20_000 },
+    );
     t.equal(r.status, 2, `seal ${input}`);
     t.match(r.json, { ok: false, error: { code: 'E_ARG', message: /not a regular file/ } });
   }
@@ -55,7 +72,10 @@ t.test('#8: --seal and --token-file must be small regular files: no endless read
 t.test('#10: records that JSON.parse forgives but a strict reader does not are malformed', async (t) => {
   const record = JSON.parse(recordText);
   const variants: Record<string, string> = {
-    'a member twice (the last one wins in JSON.parse)': recordText.replace('"size": 9000', '"size": 1,\n  "size": 9000'),
+    'a member twice (the last one wins in JSON.parse)': recordText.replace(
+      '"size": 9000',
+      '"size": 1,\n  "size": 9000',
+    ),
     'size as 9e3': recordText.replace('"size": 9000', '"size": 9e3'),
     'size as 9000.0': recordText.replace('"size": 9000', '"size": 9000.0'),
     'device as -0': recordText.replace('"device": 0', '"device": -0'),

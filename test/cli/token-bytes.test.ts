@@ -23,7 +23,22 @@ const replacement = tokenFile('fffd.token', [0xef, 0xbf, 0xbd]); // a real U+FFF
 
 t.test('--token-file with bytes that are not UTF-8 is refused before sealing', async (t) => {
   for (const file of [ff, fe]) {
-    const r = runCli(work, ['seal', model, '--simulate', '--token-file', file, '--audit-dir', join(work, 'audit-bad'), '--out', join(work, 'bad.seal.json'), '--json'], { env: { VRAM_RESIDENCY_TOKEN: '' } });
+    const r = runCli(
+      work,
+      [
+        'seal',
+        model,
+        '--simulate',
+        '--token-file',
+        file,
+        '--audit-dir',
+        join(work, 'audit-bad'),
+        '--out',
+        join(work, 'bad.seal.json'),
+        '--json',
+      ],
+      { env: { VRAM_RESIDENCY_TOKEN: '' } },
+    );
     t.equal(r.status, 2, r.stderr);
     t.match(r.json, { ok: false, error: { code: 'E_ARG', message: /--token-file.*not well-formed UTF-8/ } });
     t.notMatch(r.stdout + r.stderr, prefix.toString(), 'the token is not echoed');
@@ -32,9 +47,28 @@ t.test('--token-file with bytes that are not UTF-8 is refused before sealing', a
 
 t.test('a real U+FFFD token seals; the byte tokens that used to collide with it are refused at verify', async (t) => {
   const record = join(work, 'fffd.seal.json');
-  const sealed = runCli(work, ['seal', model, '--simulate', '--token-file', replacement, '--audit-dir', join(work, 'audit'), '--out', record, '--json'], { env: { VRAM_RESIDENCY_TOKEN: '' } });
+  const sealed = runCli(
+    work,
+    [
+      'seal',
+      model,
+      '--simulate',
+      '--token-file',
+      replacement,
+      '--audit-dir',
+      join(work, 'audit'),
+      '--out',
+      record,
+      '--json',
+    ],
+    { env: { VRAM_RESIDENCY_TOKEN: '' } },
+  );
   t.equal(sealed.status, 0, sealed.stderr);
-  t.equal(runCli(work, ['verify', model, '--seal', record, '--token-file', replacement]).status, 0, 'its own token verifies');
+  t.equal(
+    runCli(work, ['verify', model, '--seal', record, '--token-file', replacement]).status,
+    0,
+    'its own token verifies',
+  );
   for (const file of [ff, fe]) {
     const r = runCli(work, ['verify', model, '--seal', record, '--token-file', file, '--json']);
     t.equal(r.status, 2, 'not a verdict on the record: the token itself is unusable');
@@ -46,7 +80,21 @@ t.test('the environment: raw bytes that are not UTF-8 are refused, a real U+FFFD
   const record = join(work, 'fffd.seal.json');
   // spawn() can only pass UTF-8 strings, so a shell puts the raw byte into the environment.
   const withEnvBytes = (octalTail: string) => {
-    const r = spawnSync('/bin/sh', ['-c', `VRAM_RESIDENCY_TOKEN="$(printf '${prefix.toString()}${octalTail}')" exec "$0" "$@"`, process.execPath, CLI, 'verify', model, '--seal', record, '--json'], { encoding: 'utf8' });
+    const r = spawnSync(
+      '/bin/sh',
+      [
+        '-c',
+        `VRAM_RESIDENCY_TOKEN="$(printf '${prefix.toString()}${octalTail}')" exec "$0" "$@"`,
+        process.execPath,
+        CLI,
+        'verify',
+        model,
+        '--seal',
+        record,
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     return { status: r.status, json: parsedJson(r.stdout), stderr: r.stderr };
   };
   for (const tail of ['\\377', '\\376']) {

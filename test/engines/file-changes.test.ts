@@ -41,7 +41,15 @@ function freshFile(): string {
 
 t.test('seal: a file that changes during the upload is not sealed', async (t) => {
   const audit = AuditLogger.open({ dir: join(work, 'audit'), service: 'w' });
-  const manager = await VramManager.open({ token: TOKEN, workerId: 'w', audit, backend: 'host-sim', policy: { allowSimulatedDevice: true }, leafSize: LEAF, simulatedCapacityBytes: 4 * SIZE });
+  const manager = await VramManager.open({
+    token: TOKEN,
+    workerId: 'w',
+    audit,
+    backend: 'host-sim',
+    policy: { allowSimulatedDevice: true },
+    leafSize: LEAF,
+    simulatedCapacityBytes: 4 * SIZE,
+  });
   t.teardown(async () => {
     await manager.close();
     await audit.close();
@@ -60,18 +68,38 @@ for (const engine of ENGINES) {
   t.test(`${engine}: digest and verify refuse a file that changes while hashed`, async (t) => {
     for (const [what, change] of Object.entries(changes)) {
       const path = freshFile();
-      await t.rejects(digestFileWith(engine, path, { leafSize: LEAF, onProgress: changeOnce(path, change) }), CHANGED, `digest: a file that ${what}`);
+      await t.rejects(
+        digestFileWith(engine, path, { leafSize: LEAF, onProgress: changeOnce(path, change) }),
+        CHANGED,
+        `digest: a file that ${what}`,
+      );
     }
     // A record for the file as it is now, then a change during verification.
     const path = freshFile();
     const audit = AuditLogger.open({ dir: join(work, `audit-${engine}`), service: 'w' });
-    const manager = await VramManager.open({ token: TOKEN, workerId: 'w', audit, backend: 'host-sim', policy: { allowSimulatedDevice: true }, leafSize: LEAF, simulatedCapacityBytes: 2 * SIZE });
+    const manager = await VramManager.open({
+      token: TOKEN,
+      workerId: 'w',
+      audit,
+      backend: 'host-sim',
+      policy: { allowSimulatedDevice: true },
+      leafSize: LEAF,
+      simulatedCapacityBytes: 2 * SIZE,
+    });
     const record = (await manager.sealFile(path, { computeContentSha256: true })).toRecord();
     await manager.close();
     await audit.close();
-    t.equal((await verifySealedFile(path, record, { token: TOKEN, engine })).shardId, record.shardId, 'verifies while still');
+    t.equal(
+      (await verifySealedFile(path, record, { token: TOKEN, engine })).shardId,
+      record.shardId,
+      'verifies while still',
+    );
     for (const [what, change] of Object.entries(changes)) {
-      await t.rejects(verifySealedFile(path, record, { token: TOKEN, engine, onProgress: changeOnce(path, change) }), CHANGED, `verify: a file that ${what}`);
+      await t.rejects(
+        verifySealedFile(path, record, { token: TOKEN, engine, onProgress: changeOnce(path, change) }),
+        CHANGED,
+        `verify: a file that ${what}`,
+      );
       if (what === 'grows') break; // the file is now longer than the record: later runs fail on size first
     }
   });

@@ -10,7 +10,11 @@ for (const source of vectorSources()) {
     const vectors = readVectorJson(source, 'tree.json');
     for (const c of vectors.cases) {
       const data = patternBytes(c.size);
-      t.equal(new NodeMth(c.leafSize).update(data).digest().toString('hex'), c.digest, `size ${c.size} leaf ${c.leafSize}`);
+      t.equal(
+        new NodeMth(c.leafSize).update(data).digest().toString('hex'),
+        c.digest,
+        `size ${c.size} leaf ${c.leafSize}`,
+      );
       t.equal(createHash('sha256').update(data).digest('hex'), c.contentSha256);
     }
   });
@@ -44,5 +48,9 @@ t.test('argument errors', async (t) => {
   m.digest();
   t.throws(() => m.digest(), { code: 'E_ARG' });
   t.throws(() => m.update(new Uint8Array(1)), { code: 'E_ARG' });
-  t.equal(new NodeMth(4096).digest().toString('hex'), createHash('sha256').digest('hex'), 'empty input: SHA-256 of nothing');
+  t.equal(
+    new NodeMth(4096).digest().toString('hex'),
+    createHash('sha256').digest('hex'),
+    'empty input: SHA-256 of nothing',
+  );
 });

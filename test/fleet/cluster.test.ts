@@ -10,43 +10,74 @@ import { verifyFleet } from '../../lib/fleet/verify.js';
 import { freshDir, liveWriter, localLines, noServer, quietLog, streamLines, waitFor } from './helpers.js';
 import { startCluster } from './nats-server.mjs';
 
-t.test('replicas 3: one node killed, the cluster keeps accepting and nothing is lost or repeated', { skip: noServer, timeout: 120_000 }, async (t) => {
-  const nodes = await startCluster(3);
-  t.teardown(() => Promise.all(nodes.map((n) => n.stop())));
-  const urls = nodes.map((n) => n.url).join(',');
+t.test(
+  'replicas 3: one node killed, the cluster keeps accepting and nothing is lost or repeated',
+  { skip: noServer, timeout: 120_000 },
+  async (t) => {
+    const nodes = await startCluster(3);
+    t.teardown(() => Promise.all(nodes.map((n) => n.stop())));
+    const urls = nodes.map((n) => n.url).join(',');
 
-  // JetStream in a fresh cluster needs a meta leader before a stream can be placed.
-  const nc = await connect({ servers: nodes.map((n) => n.url) });
-  t.teardown(() => nc.close());
-  const jsm = await jetstreamManager(nc, { checkAPI: false });
-  await waitFor(async () => (await jsm.getAccountInfo().then(() => true, () => false)), 30_000, 'the JetStream meta leader');
+    // JetStream in a fresh cluster needs a meta leader before a stream can be placed.
+    const nc = await connect({ servers: nodes.map((n) => n.url) });
+    t.teardown(() => nc.close());
+    const jsm = await jetstreamManager(nc, { checkAPI: false });
+    await waitFor(
+      async () =>
+        await jsm.getAccountInfo().then(
+          () => true,
+          () => false,
+        ),
+      30_000,
+      'the JetStream meta leader',
+    );
 
-  const dir = freshDir();
-  const log = AuditLogger.open({ dir, service: 'clustered', flush: { mode: 'batched', maxEvents: 64, maxDelayMs: 5 }, operationalLog: quietLog });
-  let shipper: AuditShipper | null = null;
-  await waitFor(async () => {
-    shipper = await AuditShipper.start({ dir, nats: urls, replicas: 3, pollMs: 20, ackTimeoutMs: 2000, backoffMs: { initial: 100, max: 500 } }).catch(() => null);
-    return shipper !== null;
-  }, 30_000, 'a replicas-3 stream to be created');
-  const s = shipper! as AuditShipper;
-  const info = await jsm.streams.info('VRAM_AUDIT');
-  t.equal(info.config.num_replicas, 3, 'the stream was created with 3 replicas');
+    const dir = freshDir();
+    const log = AuditLogger.open({
+      dir,
+      service: 'clustered',
+      flush: { mode: 'batched', maxEvents: 64, maxDelayMs: 5 },
+      operationalLog: quietLog,
+    });
+    let shipper: AuditShipper | null = null;
+    await waitFor(
+      async () => {
+        shipper = await AuditShipper.start({
+          dir,
+          nats: urls,
+          replicas: 3,
+          pollMs: 20,
+          ackTimeoutMs: 2000,
+          backoffMs: { initial: 100, max: 500 },
+        }).catch(() => null);
+        return shipper !== null;
+      },
+      30_000,
+      'a replicas-3 stream to be created',
+    );
+    const s = shipper! as AuditShipper;
+    const info = await jsm.streams.info('VRAM_AUDIT');
+    t.equal(info.config.num_replicas, 3, 'the stream was created with 3 replicas');
 
-  const writer = liveWriter(log, 20);
-  await waitFor(() => s.health().shippedSeq > 500, 30_000, 'records shipped before the kill');
-  const leader = (await jsm.streams.info('VRAM_AUDIT')).cluster?.leader;
-  const victim = nodes.find((n) => `n${nodes.indexOf(n) + 1}` === leader) ?? nodes[0]!;
-  await victim.kill('SIGKILL');
-  const atKill = s.health().shippedSeq;
-  await waitFor(() => s.health().shippedSeq > atKill + 1000, 60_000, 'shipping to go on with two nodes');
-  t.pass(`stream leader ${leader} killed at seq ${atKill}; shipping went on to ${s.health().shippedSeq}`);
+    const writer = liveWriter(log, 20);
+    await waitFor(() => s.health().shippedSeq > 500, 30_000, 'records shipped before the kill');
+    const leader = (await jsm.streams.info('VRAM_AUDIT')).cluster?.leader;
+    const victim = nodes.find((n) => `n${nodes.indexOf(n) + 1}` === leader) ?? nodes[0]!;
+    await victim.kill('SIGKILL');
+    const atKill = s.health().shippedSeq;
+    await waitFor(() => s.health().shippedSeq > atKill + 1000, 60_000, 'shipping to go on with two nodes');
+    t.pass(`stream leader ${leader} killed at seq ${atKill}; shipping went on to ${s.health().shippedSeq}`);
 
-  await writer.stop();
-  const local = localLines(dir);
-  await waitFor(() => s.health().shippedSeq === local.length - 1, 60_000, 'the shipper to catch up');
-  await s.stop();
-  const alive = nodes.filter((n) => n !== victim).map((n) => n.url).join(',');
-  t.strictSame(await streamLines(alive.split(',')[0]!, 'vram.audit.clustered'), local, 'every record once, in order');
-  const v = await verifyFleet({ nats: alive });
-  t.match(v, { intact: true, services: [{ service: 'clustered', records: local.length, gaps: [] }] });
-});
+    await writer.stop();
+    const local = localLines(dir);
+    await waitFor(() => s.health().shippedSeq === local.length - 1, 60_000, 'the shipper to catch up');
+    await s.stop();
+    const alive = nodes
+      .filter((n) => n !== victim)
+      .map((n) => n.url)
+      .join(',');
+    t.strictSame(await streamLines(alive.split(',')[0]!, 'vram.audit.clustered'), local, 'every record once, in order');
+    const v = await verifyFleet({ nats: alive });
+    t.match(v, { intact: true, services: [{ service: 'clustered', records: local.length, gaps: [] }] });
+  },
+);

@@ -44,7 +44,11 @@ t.test('the follower hands out complete lines only, follows rotation and seeks b
   appendFileSync(join(dir, last.name), fake.slice(0, 50));
   t.strictSame(f.take(10), [], 'half a line is not a record');
   appendFileSync(join(dir, last.name), fake.slice(50) + '\n');
-  t.strictSame(f.take(10).map((r) => r.seq), [next.seq + 1], 'the completed line is');
+  t.strictSame(
+    f.take(10).map((r) => r.seq),
+    [next.seq + 1],
+    'the completed line is',
+  );
 
   // Seek to the middle, checking the stream's copy of the record before.
   t.equal(await f.seek(1000, { seq: 999, line: Buffer.from(lines[999]!) }), 'ok');

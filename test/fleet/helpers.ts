@@ -27,7 +27,10 @@ export function freshDir(name = 'log'): string {
 }
 
 export function event(i: number) {
-  return { type: 'seal.verified', data: { timestamp: '2026-11-23T19:01:46.000Z', shard_id: `shard-${i}`, worker_id: 'worker-1' } };
+  return {
+    type: 'seal.verified',
+    data: { timestamp: '2026-11-23T19:01:46.000Z', shard_id: `shard-${i}`, worker_id: 'worker-1' },
+  };
 }
 
 /** A closed log of n application records (plus the logger's own), in small segments. */

@@ -8,13 +8,19 @@ export interface ClusterRole {
   routes: number[];
 }
 export declare class NatsServer {
-  constructor(opts?: { bin?: string | null; port?: number; storeDir?: string; serverName?: string; cluster?: ClusterRole | null });
+  constructor(opts?: {
+    bin?: string | null;
+    port?: number;
+    storeDir?: string;
+    serverName?: string;
+    cluster?: ClusterRole | null;
+  });
   static start(opts?: { port?: number; storeDir?: string; serverName?: string }): Promise<NatsServer>;
   readonly url: string;
   readonly port: number;
   readonly storeDir: string;
   output: string;
-  proc: import("node:child_process").ChildProcess | null;
+  proc: import('node:child_process').ChildProcess | null;
   start(timeoutMs?: number): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
   restart(): Promise<void>;

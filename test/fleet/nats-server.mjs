@@ -14,7 +14,8 @@ export function findNatsServer() {
   return r.status === 0 && path ? path : null;
 }
 
-export const NO_SERVER_MESSAGE = 'nats-server is not installed (apt-get install nats-server; .ci/run does it): fleet tests against a real server skipped';
+export const NO_SERVER_MESSAGE =
+  'nats-server is not installed (apt-get install nats-server; .ci/run does it): fleet tests against a real server skipped';
 
 /** A free TCP port on 127.0.0.1 (the kernel picks; closed again before the server binds it). */
 export function freePort() {
@@ -71,7 +72,13 @@ export class NatsServer {
     this.proc = proc;
     this.output = '';
     const ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`nats-server on port ${this.port} not ready after ${timeoutMs} ms:\n${this.output.slice(-2000)}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`nats-server on port ${this.port} not ready after ${timeoutMs} ms:\n${this.output.slice(-2000)}`),
+          ),
+        timeoutMs,
+      );
       const onData = (chunk) => {
         this.output += chunk.toString();
         if (this.output.length > 200_000) this.output = this.output.slice(-100_000);
@@ -121,7 +128,12 @@ export async function startCluster(n = 3) {
     routePorts.push(await freePort());
   }
   const nodes = clientPorts.map(
-    (port, i) => new NatsServer({ port, serverName: `n${i + 1}`, cluster: { name: 'vr-test', port: routePorts[i], routes: routePorts.filter((_, j) => j !== i) } }),
+    (port, i) =>
+      new NatsServer({
+        port,
+        serverName: `n${i + 1}`,
+        cluster: { name: 'vr-test', port: routePorts[i], routes: routePorts.filter((_, j) => j !== i) },
+      }),
   );
   await Promise.all(nodes.map((s) => s.start(30000)));
   return nodes;

@@ -7,7 +7,17 @@ import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AuditLogger } from '../../lib/audit/index.js';
 import { AuditShipper } from '../../lib/fleet/shipper.js';
-import { freshDir, liveWriter, localLines, noServer, quietLog, server, streamLines, waitFor, writeLog } from './helpers.js';
+import {
+  freshDir,
+  liveWriter,
+  localLines,
+  noServer,
+  quietLog,
+  server,
+  streamLines,
+  waitFor,
+  writeLog,
+} from './helpers.js';
 
 async function proxy(t: { teardown(fn: () => unknown): void }, targetPort: number) {
   const sockets = new Set<Socket>();
@@ -43,8 +53,20 @@ t.test('network cuts mid-shipping: every record once, in order', { skip: noServe
   const srv = await server(t);
   const net = await proxy(t, srv.port);
   const dir = freshDir();
-  const log = AuditLogger.open({ dir, service: 'cut', flush: { mode: 'batched', maxEvents: 64, maxDelayMs: 5 }, operationalLog: quietLog });
-  const shipper = await AuditShipper.start({ dir, nats: net.url, pollMs: 20, ackTimeoutMs: 1000, connectTimeoutMs: 1000, backoffMs: { initial: 50, max: 300 } });
+  const log = AuditLogger.open({
+    dir,
+    service: 'cut',
+    flush: { mode: 'batched', maxEvents: 64, maxDelayMs: 5 },
+    operationalLog: quietLog,
+  });
+  const shipper = await AuditShipper.start({
+    dir,
+    nats: net.url,
+    pollMs: 20,
+    ackTimeoutMs: 1000,
+    connectTimeoutMs: 1000,
+    backoffMs: { initial: 50, max: 300 },
+  });
   const writer = liveWriter(log, 40);
   for (let cut = 0; cut < 3; cut++) {
     const before = shipper.health().shippedSeq;
@@ -62,22 +84,42 @@ t.test('network cuts mid-shipping: every record once, in order', { skip: noServe
   t.strictSame(await streamLines(srv.url, 'vram.audit.cut'), local, 'every record once, in order');
 });
 
-t.test('audit ship (following) stops on SIGTERM after its acks, final status on stdout', { skip: noServer }, async (t) => {
-  const srv = await server(t);
-  const dir = freshDir();
-  await writeLog(dir, 500);
-  const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'audit', 'ship', dir, '--nats', srv.url, '--json', '--status-interval', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d));
-  child.stderr.on('data', (d: Buffer) => (err += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  await waitFor(() => err.includes('"state":"idle"'), 20_000, 'the shipper to be caught up');
-  child.kill('SIGTERM');
-  t.equal(await exited, 0);
-  const statuses = err.trim().split('\n').map((l) => JSON.parse(l));
-  t.ok(statuses.every((s) => typeof s.lagRecords === 'number' && typeof s.at === 'string'), 'status lines are JSON with the lag');
-  const final = JSON.parse(out);
-  t.match(final, { ok: true, state: 'stopped', service: 'w1', shippedSeq: localLines(dir).length - 1, lagRecords: 0 });
-});
+t.test(
+  'audit ship (following) stops on SIGTERM after its acks, final status on stdout',
+  { skip: noServer },
+  async (t) => {
+    const srv = await server(t);
+    const dir = freshDir();
+    await writeLog(dir, 500);
+    const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [cli, 'audit', 'ship', dir, '--nats', srv.url, '--json', '--status-interval', '100'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    await waitFor(() => err.includes('"state":"idle"'), 20_000, 'the shipper to be caught up');
+    child.kill('SIGTERM');
+    t.equal(await exited, 0);
+    const statuses = err
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    t.ok(
+      statuses.every((s) => typeof s.lagRecords === 'number' && typeof s.at === 'string'),
+      'status lines are JSON with the lag',
+    );
+    const final = JSON.parse(out);
+    t.match(final, {
+      ok: true,
+      state: 'stopped',
+      service: 'w1',
+      shippedSeq: localLines(dir).length - 1,
+      lagRecords: 0,
+    });
+  },
+);

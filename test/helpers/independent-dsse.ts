@@ -15,14 +15,19 @@ export function indepPae(type: string, payload: Buffer): Buffer {
 
 export function indepHint(key: KeyObject | string): string {
   const pub = typeof key === 'string' ? createPublicKey(key) : key;
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'pem' }) as string).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'pem' }) as string)
+    .digest('hex');
 }
 
 /** SHA-256 / SHA-384 / SHA-512 by curve size (model_signing's get_ec_key_hash); null for Ed25519. */
 function hashFor(pub: KeyObject): string | null {
   if (pub.asymmetricKeyType === 'ed25519') return null;
   const curve = pub.asymmetricKeyDetails?.namedCurve;
-  return ({ prime256v1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' } as Record<string, string>)[curve ?? ''] ?? 'unsupported';
+  return (
+    ({ prime256v1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' } as Record<string, string>)[curve ?? ''] ??
+    'unsupported'
+  );
 }
 
 export function indepSign(statement: unknown, privatePem: string, payloadText?: string): any {
@@ -32,7 +37,11 @@ export function indepSign(statement: unknown, privatePem: string, payloadText?: 
   return {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
     verificationMaterial: { publicKey: { hint: indepHint(pub) }, tlogEntries: [] },
-    dsseEnvelope: { payload: payload.toString('base64'), payloadType: PAYLOAD_TYPE, signatures: [{ sig: sig.toString('base64'), keyid: '' }] },
+    dsseEnvelope: {
+      payload: payload.toString('base64'),
+      payloadType: PAYLOAD_TYPE,
+      signatures: [{ sig: sig.toString('base64'), keyid: '' }],
+    },
   };
 }
 
@@ -57,9 +66,14 @@ export function indepVerify(bundle: any, publicPem: string): any {
 export function indepVerifySeal(bundle: any, publicPem: string, bytes: Uint8Array): any {
   const st = indepVerify(bundle, publicPem);
   const r = st.predicate;
-  if (st.predicateType !== 'urn:vram-residency:seal:v1' || st.subject.length !== 1) throw new Error('malformed: statement');
+  if (st.predicateType !== 'urn:vram-residency:seal:v1' || st.subject.length !== 1)
+    throw new Error('malformed: statement');
   const s = st.subject[0];
-  if (s.name !== (r.modelRef ?? r.shardId) || s.digest.sha256 !== r.contentSha256 || s.digest['mth-sha256'] !== r.digest) {
+  if (
+    s.name !== (r.modelRef ?? r.shardId) ||
+    s.digest.sha256 !== r.contentSha256 ||
+    s.digest['mth-sha256'] !== r.digest
+  ) {
     throw new Error('malformed: subject');
   }
   if (bytes.length !== r.size) throw new Error('size mismatch');
@@ -71,7 +85,12 @@ export function indepVerifySeal(bundle: any, publicPem: string, bytes: Uint8Arra
 export function indepSealStatement(record: any): unknown {
   return {
     _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name: record.modelRef ?? record.shardId, digest: { sha256: record.contentSha256, 'mth-sha256': record.digest } }],
+    subject: [
+      {
+        name: record.modelRef ?? record.shardId,
+        digest: { sha256: record.contentSha256, 'mth-sha256': record.digest },
+      },
+    ],
     predicateType: 'urn:vram-residency:seal:v1',
     predicate: record,
   };
@@ -135,7 +154,8 @@ export function indepSignModel(modelPath: string, privatePem: string, ignore: st
 /** `model_signing verify key`: signature, manifest consistency, then the files against the manifest. */
 export function indepVerifyModel(modelPath: string, bundle: any, publicPem: string, ignore: string[]): void {
   const st = indepVerify(bundle, publicPem);
-  if (st.predicateType !== 'https://model_signing/signature/v1.0' || st.subject.length !== 1) throw new Error('malformed: statement');
+  if (st.predicateType !== 'https://model_signing/signature/v1.0' || st.subject.length !== 1)
+    throw new Error('malformed: statement');
   const root = createHash('sha256');
   const expected = new Map<string, string>();
   for (const r of st.predicate.resources) {

@@ -3,7 +3,7 @@
 export function randomBytes(size: number, seed: number): Uint8Array {
   const out = new Uint8Array(size);
   const words = new Uint32Array(out.buffer, 0, size >>> 2);
-  let x = (seed | 0) || 0x9e3779b9;
+  let x = seed | 0 || 0x9e3779b9;
   for (let i = 0; i < words.length; i++) {
     x ^= x << 13;
     x ^= x >>> 17;

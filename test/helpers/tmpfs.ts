@@ -1,7 +1,18 @@
 // Small tmpfs mounts for disk-full and read-only tests. Needs root (mount(8)); tests skip with a
 // clear message where mounting is not allowed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,7 +26,10 @@ export const tmpfsSkip: string | false = (() => {
 })();
 
 /** Mounts a tmpfs of `sizeKiB` (read-only with ro) at a new directory; unmount() when done. */
-export function mountTmpfs(sizeKiB: number, opts: { ro?: boolean; leaveFreeKiB?: number } = {}): { dir: string; unmount(): void } {
+export function mountTmpfs(
+  sizeKiB: number,
+  opts: { ro?: boolean; leaveFreeKiB?: number } = {},
+): { dir: string; unmount(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'vrr-tmpfs-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKiB}k,mode=0777`, 'tmpfs', dir]);
   if (opts.leaveFreeKiB !== undefined) {

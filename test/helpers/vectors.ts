@@ -23,7 +23,9 @@ export function vectorSources(): VectorSource[] {
     {
       label: 'shared/vectors',
       dir: sharedVectorsDir,
-      skip: sharedPresent ? false : `../shared/vectors is absent (${sharedVectorsDir}); only the copy under test/vectors is checked`,
+      skip: sharedPresent
+        ? false
+        : `../shared/vectors is absent (${sharedVectorsDir}); only the copy under test/vectors is checked`,
     },
     { label: 'test/vectors', dir: localVectorsDir, skip: false },
   ];
@@ -51,6 +53,9 @@ export interface FailureDetails {
  * What `t.rejects` expects of a failed SPEC §3/§5 check (a SealCheckError): the reason, and a
  * message that starts with it, unless `details` gives a message pattern of its own.
  */
-export function sealFailure(reason: string, details: FailureDetails = {}): FailureDetails & { reason: string; message: RegExp } {
+export function sealFailure(
+  reason: string,
+  details: FailureDetails = {},
+): FailureDetails & { reason: string; message: RegExp } {
   return { reason, message: new RegExp(`^${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), ...details };
 }

@@ -17,8 +17,16 @@ const SIZE = ABORT_PIECE_BYTES + 8 * 1024 * 1024; // two pieces
 
 async function open(t: { teardown(fn: () => Promise<void>): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'vrr-abort-'));
-  const audit = AuditLogger.open({ dir: join(dir, 'audit'), service: 'worker-1', operationalLog: new Logger<ILogObj>({ type: 'hidden' }) });
-  const manager = await openSimManager(audit, { leafSize: LEAF, simulatedCapacityBytes: 2 * SIZE, faultInjection: false });
+  const audit = AuditLogger.open({
+    dir: join(dir, 'audit'),
+    service: 'worker-1',
+    operationalLog: new Logger<ILogObj>({ type: 'hidden' }),
+  });
+  const manager = await openSimManager(audit, {
+    leafSize: LEAF,
+    simulatedCapacityBytes: 2 * SIZE,
+    faultInjection: false,
+  });
   t.teardown(async () => {
     await manager.close();
     await audit.close().catch(() => undefined);
@@ -27,7 +35,10 @@ async function open(t: { teardown(fn: () => Promise<void>): void }) {
 }
 
 async function deallocations(dir: string) {
-  return (await queryAuditLogAll(join(dir, 'audit'), { types: ['vram.*'] })).map((r) => [r.type, r.data.reason ?? null]);
+  return (await queryAuditLogAll(join(dir, 'audit'), { types: ['vram.*'] })).map((r) => [
+    r.type,
+    r.data.reason ?? null,
+  ]);
 }
 
 for (const source of ['sealFile', 'sealBytes'] as const) {
@@ -52,8 +63,15 @@ for (const source of ['sealFile', 'sealBytes'] as const) {
     t.type(err, AbortError);
     t.equal((err as AbortError | null)?.code, 'E_ABORTED');
     t.equal((err as AbortError | null)?.retriable, false);
-    t.equal(((err as Error | null)?.cause as Error | undefined)?.message, 'user pressed Ctrl-C', 'the signal reason is the cause');
-    t.ok(Math.max(...seen) <= ABORT_PIECE_BYTES, `the upload stopped at the first piece boundary (${Math.max(...seen)} of ${SIZE} bytes)`);
+    t.equal(
+      ((err as Error | null)?.cause as Error | undefined)?.message,
+      'user pressed Ctrl-C',
+      'the signal reason is the cause',
+    );
+    t.ok(
+      Math.max(...seen) <= ABORT_PIECE_BYTES,
+      `the upload stopped at the first piece boundary (${Math.max(...seen)} of ${SIZE} bytes)`,
+    );
     t.equal(manager.capacity().used, 0, 'the reserved bytes are returned');
     t.same(manager.shards(), [], 'no shard');
     await audit.flush();
@@ -86,7 +104,12 @@ t.test('a signal that never fires changes nothing: the pieces give the same seal
   await manager.release(plain);
   const pieced = await manager.sealFile(file, { signal: new AbortController().signal });
   t.equal(pieced.digest, plain.digest, 'sealFile in pieces: same digest');
-  t.same(await manager.verify(pieced, { mode: 'full' }), { shardId: pieced.id, mode: 'full', leavesChecked: Math.ceil(bytes.length / LEAF), ok: true });
+  t.same(await manager.verify(pieced, { mode: 'full' }), {
+    shardId: pieced.id,
+    mode: 'full',
+    leavesChecked: Math.ceil(bytes.length / LEAF),
+    ok: true,
+  });
   await manager.release(pieced);
   const copied = await manager.sealBytes(bytes, { signal: new AbortController().signal });
   t.equal(copied.digest, plain.digest, 'sealBytes in pieces: same digest');

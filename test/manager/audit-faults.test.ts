@@ -17,7 +17,13 @@ const quiet = new Logger<ILogObj>({ type: 'hidden' });
 
 t.test('a mismatch found while the audit disk is full is SealVerificationError, every time', { skip }, async (t) => {
   const fs = mountFillableTmpfs(t, 1024 * 1024);
-  const audit = AuditLogger.open({ dir: join(fs.dir, 'audit'), service: 'worker-1', flush: { mode: 'hybrid' }, retryBackoffMs: { initial: 2, max: 20 }, operationalLog: quiet });
+  const audit = AuditLogger.open({
+    dir: join(fs.dir, 'audit'),
+    service: 'worker-1',
+    flush: { mode: 'hybrid' },
+    retryBackoffMs: { initial: 2, max: 20 },
+    operationalLog: quiet,
+  });
   const manager = await openSimManager(audit, { simulatedCapacityBytes: 1 << 20 });
   const shard = await manager.sealBytes(randomBytes(4 * LEAF));
   await manager.injectFaultForTesting(shard, 5, 0x01);

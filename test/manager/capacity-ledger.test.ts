@@ -7,7 +7,14 @@ t.test('reservations never over-commit, whatever the interleaving', async () => 
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 10_000 }),
-      fc.array(fc.record({ op: fc.constantFrom('reserve', 'commit', 'cancel', 'release'), bytes: fc.integer({ min: 1, max: 4000 }), pick: fc.nat() }), { maxLength: 80 }),
+      fc.array(
+        fc.record({
+          op: fc.constantFrom('reserve', 'commit', 'cancel', 'release'),
+          bytes: fc.integer({ min: 1, max: 4000 }),
+          pick: fc.nat(),
+        }),
+        { maxLength: 80 },
+      ),
       (total, ops) => {
         let deviceUsed = 0; // what a device would report as allocated
         const ledger = new CapacityLedger(() => ({ free: total - deviceUsed, total }), total);

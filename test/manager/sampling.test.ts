@@ -28,12 +28,17 @@ t.test('sampled indices are distinct, sorted and in range', async () => {
 
 t.test('detection probability equals the hypergeometric closed form', async (t) => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), (m, k0, s0) => {
-      const k = Math.min(k0, m);
-      const s = Math.min(s0, m);
-      const exact = k === 0 || s === 0 ? 0 : 1 - binomial(m - k, s) / binomial(m, s);
-      return Math.abs(detectionProbability(m, k, s) - exact) < 1e-9;
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 60 }),
+      fc.integer({ min: 0, max: 60 }),
+      fc.integer({ min: 0, max: 60 }),
+      (m, k0, s0) => {
+        const k = Math.min(k0, m);
+        const s = Math.min(s0, m);
+        const exact = k === 0 || s === 0 ? 0 : 1 - binomial(m - k, s) / binomial(m, s);
+        return Math.abs(detectionProbability(m, k, s) - exact) < 1e-9;
+      },
+    ),
   );
   t.equal(samplesForConfidence(1000, 10, 0.99), 368, 'catching 1% damage with 99% confidence takes 368 of 1000 leaves');
 });
@@ -48,7 +53,10 @@ t.test('empirical detection rate matches the prediction', async (t) => {
   for (let i = 0; i < trials; i++) if (sampleLeafIndices(m, s).includes(damaged)) caught++;
   const p = detectionProbability(m, 1, s);
   const sigma = Math.sqrt(trials * p * (1 - p));
-  t.ok(Math.abs(caught - trials * p) < 6 * sigma, `caught ${caught} of ${trials}, predicted ${(trials * p).toFixed(0)} ± ${sigma.toFixed(1)}`);
+  t.ok(
+    Math.abs(caught - trials * p) < 6 * sigma,
+    `caught ${caught} of ${trials}, predicted ${(trials * p).toFixed(0)} ± ${sigma.toFixed(1)}`,
+  );
 });
 
 t.test('mismatchedLeaves names exactly the differing leaves', async (t) => {

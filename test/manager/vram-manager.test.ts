@@ -33,9 +33,19 @@ t.test('seal → verify (full, sample) → release, audited exactly', async (t) 
   const file = join(dir, 'shard.bin');
   writeFileSync(file, bytes);
   const progress: number[] = [];
-  const shard = await manager.sealFile(file, { modelRef: 'm/shard-0', shardIndex: 0, shardCount: 2, computeContentSha256: true, onProgress: (p) => progress.push(p.bytes) });
+  const shard = await manager.sealFile(file, {
+    modelRef: 'm/shard-0',
+    shardIndex: 0,
+    shardCount: 2,
+    computeContentSha256: true,
+    onProgress: (p) => progress.push(p.bytes),
+  });
   t.ok(shard instanceof SealedShard);
-  t.equal(shard.digest, Buffer.from(oracleMth(bytes, LEAF)).toString('hex'), 'digest of what the device holds equals the oracle');
+  t.equal(
+    shard.digest,
+    Buffer.from(oracleMth(bytes, LEAF)).toString('hex'),
+    'digest of what the device holds equals the oracle',
+  );
   t.equal(progress.at(-1), bytes.length, 'progress reaches the size');
   const record = shard.toRecord();
   t.same(validateSealRecord(record), record);
@@ -43,8 +53,18 @@ t.test('seal → verify (full, sample) → release, audited exactly', async (t) 
   t.equal(record.backend, 'host-sim');
   t.match(record.shardId, /^shard-[0-9a-f]{32}$/);
   await verifySealRecord(record, { token: TOKEN });
-  t.same(await manager.verify(shard, { mode: 'full' }), { shardId: shard.id, mode: 'full', leavesChecked: 6, ok: true });
-  t.same(await manager.verify(shard, { mode: 'sample', samples: 3 }), { shardId: shard.id, mode: 'sample', leavesChecked: 3, ok: true });
+  t.same(await manager.verify(shard, { mode: 'full' }), {
+    shardId: shard.id,
+    mode: 'full',
+    leavesChecked: 6,
+    ok: true,
+  });
+  t.same(await manager.verify(shard, { mode: 'sample', samples: 3 }), {
+    shardId: shard.id,
+    mode: 'sample',
+    leavesChecked: 3,
+    ok: true,
+  });
   t.equal(manager.capacity().used, bytes.length);
   t.same(manager.shards(), [shard]);
   await manager.release(shard);
@@ -56,10 +76,28 @@ t.test('seal → verify (full, sample) → release, audited exactly', async (t) 
 
   const records = await queryAuditLogAll(join(dir, 'audit'));
   const types = records.map((r) => r.type);
-  t.same(types, ['audit.log_opened', 'vram.allocated', 'vram.sealed', 'seal.verified', 'seal.verified', 'vram.deallocated', 'audit.log_closed']);
+  t.same(types, [
+    'audit.log_opened',
+    'vram.allocated',
+    'vram.sealed',
+    'seal.verified',
+    'seal.verified',
+    'vram.deallocated',
+    'audit.log_closed',
+  ]);
   const sealed = records.find((r) => r.type === 'vram.sealed')!;
-  t.match(sealed.data, { shard_id: shard.id, vram_bytes: bytes.length, digest: shard.digest, worker_id: 'worker-1', gpu_device: 0 });
-  t.match(records.find((r) => r.type === 'vram.deallocated')!.data, { shard_id: shard.id, freed_bytes: bytes.length, remaining_used: 0 });
+  t.match(sealed.data, {
+    shard_id: shard.id,
+    vram_bytes: bytes.length,
+    digest: shard.digest,
+    worker_id: 'worker-1',
+    gpu_device: 0,
+  });
+  t.match(records.find((r) => r.type === 'vram.deallocated')!.data, {
+    shard_id: shard.id,
+    freed_bytes: bytes.length,
+    remaining_used: 0,
+  });
   t.ok((await verifyAuditLog(join(dir, 'audit'))).intact, 'the log verifies');
   t.notMatch(JSON.stringify(records), TOKEN, 'the token is nowhere in the log');
 });
@@ -84,15 +122,30 @@ t.test('full verification catches a bit flip at any offset; the failure is on di
   const { audit, manager } = await openManager(dir);
   const bytes = randomBytes(4 * LEAF + 77);
   await fc.assert(
-    fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 0, max: 7 }), async (offset, bit) => {
-      const shard = await manager.sealBytes(bytes);
-      await manager.injectFaultForTesting(shard, offset, 1 << bit);
-      const error = await manager.verify(shard, { mode: 'full' }).then(() => null, (e) => e);
-      // The failure record must already be on disk when verify rejects (no flush/close here).
-      const onDisk = await queryAuditLogAll(join(dir, 'audit'), { types: ['seal.verification_failed'], shardId: shard.id });
-      await manager.release(shard);
-      return error?.code === 'E_SEAL_VERIFICATION' && shard.state === 'released' && onDisk.length === 1 && onDisk[0]!.severity === 'critical';
-    }),
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: bytes.length - 1 }),
+      fc.integer({ min: 0, max: 7 }),
+      async (offset, bit) => {
+        const shard = await manager.sealBytes(bytes);
+        await manager.injectFaultForTesting(shard, offset, 1 << bit);
+        const error = await manager.verify(shard, { mode: 'full' }).then(
+          () => null,
+          (e) => e,
+        );
+        // The failure record must already be on disk when verify rejects (no flush/close here).
+        const onDisk = await queryAuditLogAll(join(dir, 'audit'), {
+          types: ['seal.verification_failed'],
+          shardId: shard.id,
+        });
+        await manager.release(shard);
+        return (
+          error?.code === 'E_SEAL_VERIFICATION' &&
+          shard.state === 'released' &&
+          onDisk.length === 1 &&
+          onDisk[0]!.severity === 'critical'
+        );
+      },
+    ),
     { numRuns: 25 },
   );
   await manager.close();
@@ -108,7 +161,11 @@ t.test('sampled verification catches the damaged leaf when sampled, and the fail
   t.equal(err.code, 'E_SEAL_VERIFICATION', 'all 8 leaves sampled: the damaged one is among them');
   t.match(err.reason, /leaf mismatch/);
   t.equal(shard.state, 'failed');
-  await t.rejects(manager.verify(shard, { mode: 'full' }), { code: 'E_SEAL_VERIFICATION' }, 'a failed shard stays failed');
+  await t.rejects(
+    manager.verify(shard, { mode: 'full' }),
+    { code: 'E_SEAL_VERIFICATION' },
+    'a failed shard stays failed',
+  );
   const failures = await queryAuditLogAll(join(dir, 'audit'), { types: ['seal.verification_failed'] });
   t.equal(failures.length, 2);
   t.equal(failures[0]!.data.expected_digest, shard.digest);
@@ -151,7 +208,9 @@ t.test('capacity: concurrent seals never over-commit; out of memory is retriable
   const { audit, manager } = await openManager(dir, { simulatedCapacityBytes: 10 * LEAF });
   const sizes = [3, 3, 3, 3, 2, 1].map((n) => n * LEAF);
   const results = await Promise.allSettled(sizes.map((n) => manager.sealBytes(randomBytes(n))));
-  const sealed = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<SealedShard>).value);
+  const sealed = results
+    .filter((r) => r.status === 'fulfilled')
+    .map((r) => (r as PromiseFulfilledResult<SealedShard>).value);
   const failed = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
   const used = sealed.reduce((a, s) => a + s.size, 0);
   t.ok(used <= 10 * LEAF, `used ${used} ≤ capacity`);
@@ -191,10 +250,23 @@ t.test('the token never shows: inspect, JSON, toString, errors', async (t) => {
   const { audit, manager } = await openManager(dir);
   const shard = await manager.sealBytes(randomBytes(100));
   const { inspect } = await import('node:util');
-  for (const text of [inspect(manager), JSON.stringify(manager), String(manager), inspect(shard), JSON.stringify(shard), String(shard)]) {
+  for (const text of [
+    inspect(manager),
+    JSON.stringify(manager),
+    String(manager),
+    inspect(shard),
+    JSON.stringify(shard),
+    String(shard),
+  ]) {
     t.notMatch(text, TOKEN);
   }
-  const err = await VramManager.open({ token: 'short', workerId: 'w', audit, backend: 'host-sim', policy: { allowSimulatedDevice: true } }).catch((e) => e);
+  const err = await VramManager.open({
+    token: 'short',
+    workerId: 'w',
+    audit,
+    backend: 'host-sim',
+    policy: { allowSimulatedDevice: true },
+  }).catch((e) => e);
   t.equal(err.code, 'E_ARG');
   t.notMatch(String(err.message), 'short');
   await manager.close();
@@ -234,13 +306,19 @@ t.test('sampled verification on the device catches damage at the predicted rate'
   for (let i = 0; i < trials; i++) {
     const shard = await manager.sealBytes(bytes);
     await manager.injectFaultForTesting(shard, 9 * LEAF + (i % LEAF), 0x04);
-    const failed = await manager.verify(shard, { mode: 'sample', samples }).then(() => false, (e) => e.code === 'E_SEAL_VERIFICATION');
+    const failed = await manager.verify(shard, { mode: 'sample', samples }).then(
+      () => false,
+      (e) => e.code === 'E_SEAL_VERIFICATION',
+    );
     if (failed) caught++;
     await manager.release(shard);
   }
   const p = detectionProbability(16, 1, samples); // 0.25
   const sigma = Math.sqrt(trials * p * (1 - p));
-  t.ok(Math.abs(caught - trials * p) < 5 * sigma, `caught ${caught} of ${trials}; predicted ${trials * p} ± ${sigma.toFixed(1)}`);
+  t.ok(
+    Math.abs(caught - trials * p) < 5 * sigma,
+    `caught ${caught} of ${trials}; predicted ${trials * p} ± ${sigma.toFixed(1)}`,
+  );
   await manager.close();
   await audit.close();
 });
@@ -249,12 +327,35 @@ t.test('records the manager writes verify under an independent SPEC §2–3 impl
   const { createHmac, hkdfSync } = await import('node:crypto');
   const dir = tempDir();
   const { audit, manager } = await openManager(dir);
-  const shard = await manager.sealBytes(randomBytes(3 * LEAF + 5), { modelRef: 'modèle/ünïcode ✓', shardIndex: 1, shardCount: 3, computeContentSha256: true });
+  const shard = await manager.sealBytes(randomBytes(3 * LEAF + 5), {
+    modelRef: 'modèle/ünïcode ✓',
+    shardIndex: 1,
+    shardCount: 3,
+    computeContentSha256: true,
+  });
   const record = shard.toRecord();
-  const key = Buffer.from(hkdfSync('sha256', Buffer.from(TOKEN, 'utf8'), Buffer.alloc(32), Buffer.from('vram-residency/seal-key/v1'), 32));
+  const key = Buffer.from(
+    hkdfSync('sha256', Buffer.from(TOKEN, 'utf8'), Buffer.alloc(32), Buffer.from('vram-residency/seal-key/v1'), 32),
+  );
   t.equal(createHmac('sha256', key).update('vram-residency/key-id/v1').digest('hex').slice(0, 16), record.kid);
   const parts: Buffer[] = [Buffer.from('vram-residency.seal.v1\0', 'latin1')];
-  for (const m of ['shardId', 'digestAlg', 'leafSize', 'size', 'digest', 'contentSha256', 'device', 'deviceUuid', 'backend', 'sealedAt', 'workerId', 'modelRef', 'shardIndex', 'shardCount', 'kid'] as const) {
+  for (const m of [
+    'shardId',
+    'digestAlg',
+    'leafSize',
+    'size',
+    'digest',
+    'contentSha256',
+    'device',
+    'deviceUuid',
+    'backend',
+    'sealedAt',
+    'workerId',
+    'modelRef',
+    'shardIndex',
+    'shardCount',
+    'kid',
+  ] as const) {
     const v = record[m];
     if (v === null) {
       parts.push(Buffer.from([0xff, 0xff, 0xff, 0xff]));
@@ -273,7 +374,10 @@ t.test('records the manager writes verify under an independent SPEC §2–3 impl
 t.test('two concurrent seals cannot share a shard id', async (t) => {
   const { audit, manager } = await openManager(tempDir());
   const bytes = randomBytes(100_000);
-  const [a, b] = await Promise.allSettled([manager.sealBytes(bytes, { shardId: 'dup' }), manager.sealBytes(bytes, { shardId: 'dup' })]);
+  const [a, b] = await Promise.allSettled([
+    manager.sealBytes(bytes, { shardId: 'dup' }),
+    manager.sealBytes(bytes, { shardId: 'dup' }),
+  ]);
   t.equal(a.status, 'fulfilled');
   t.match((b as PromiseRejectedResult).reason, { code: 'E_ARG', message: /already named dup/ });
   t.equal(manager.capacity().used, 100_000, 'only one allocation exists');
@@ -287,8 +391,16 @@ t.test('close() is one operation: concurrent calls, a racing release, seals in f
   const a = await manager.sealBytes(randomBytes(3 * LEAF));
   const inFlight = manager.sealBytes(randomBytes(32 << 20)); // still uploading when close() starts
   const [c1, c2, rel] = await Promise.allSettled([manager.close(), manager.close(), manager.release(a)]);
-  t.same([c1.status, c2.status], ['fulfilled', 'fulfilled'], 'both close() calls succeed: no E_FREED from racing frees');
-  t.match((rel as PromiseRejectedResult).reason, { code: 'E_CLOSED' }, 'a release after close() began is refused; close() releases it');
+  t.same(
+    [c1.status, c2.status],
+    ['fulfilled', 'fulfilled'],
+    'both close() calls succeed: no E_FREED from racing frees',
+  );
+  t.match(
+    (rel as PromiseRejectedResult).reason,
+    { code: 'E_CLOSED' },
+    'a release after close() began is refused; close() releases it',
+  );
   t.equal(a.state, 'released');
   const sealed = await inFlight;
   t.equal(sealed.state, 'released', 'the in-flight seal finished and close() then released it');
@@ -302,9 +414,20 @@ t.test('close() is one operation: concurrent calls, a racing release, seals in f
 
 t.test('an audit log that refuses records fails the seal without leaking memory', async (t) => {
   const dir = tempDir();
-  const audit = AuditLogger.open({ dir: join(dir, 'audit'), service: 'worker-1', flush: { mode: 'batched', maxEvents: 1000, maxDelayMs: 60_000 }, maxQueueEvents: 2 });
+  const audit = AuditLogger.open({
+    dir: join(dir, 'audit'),
+    service: 'worker-1',
+    flush: { mode: 'batched', maxEvents: 1000, maxDelayMs: 60_000 },
+    maxQueueEvents: 2,
+  });
   const manager = await VramManager.open({
-    token: TOKEN, workerId: 'worker-1', audit, backend: 'host-sim', policy: { allowSimulatedDevice: true }, leafSize: LEAF, simulatedCapacityBytes: 1 << 22,
+    token: TOKEN,
+    workerId: 'worker-1',
+    audit,
+    backend: 'host-sim',
+    policy: { allowSimulatedDevice: true },
+    leafSize: LEAF,
+    simulatedCapacityBytes: 1 << 22,
   });
   const freeBefore = manager.capacity().free;
   for (let i = 0; i < 4; i++) {
@@ -316,14 +439,24 @@ t.test('an audit log that refuses records fails the seal without leaking memory'
   await manager.close();
   await audit.close();
   const records = await queryAuditLogAll(join(dir, 'audit'));
-  t.ok(records.some((r) => r.type === 'audit.gap'), 'the refused records are accounted for as a gap');
+  t.ok(
+    records.some((r) => r.type === 'audit.gap'),
+    'the refused records are accounted for as a gap',
+  );
 });
 
 t.test('limits are validated at open', async (t) => {
   const { audit } = await openManager(tempDir());
   for (const maxTotalBytes of [0, -5, 1.5, Number.NaN, '1000' as unknown as number]) {
     await t.rejects(
-      VramManager.open({ token: TOKEN, workerId: 'w', audit, backend: 'host-sim', policy: { allowSimulatedDevice: true }, maxTotalBytes }),
+      VramManager.open({
+        token: TOKEN,
+        workerId: 'w',
+        audit,
+        backend: 'host-sim',
+        policy: { allowSimulatedDevice: true },
+        maxTotalBytes,
+      }),
       { code: 'E_ARG', argument: 'maxTotalBytes' },
       String(maxTotalBytes),
     );

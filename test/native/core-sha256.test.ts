@@ -20,10 +20,16 @@ t.test('NIST SHA-256 answers', async (t) => {
     ],
     [
       '896 bits',
-      Buffer.from('abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu'),
+      Buffer.from(
+        'abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu',
+      ),
       'cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1',
     ],
-    ['one million a', new Uint8Array(1_000_000).fill(0x61), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0'],
+    [
+      'one million a',
+      new Uint8Array(1_000_000).fill(0x61),
+      'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0',
+    ],
   ];
   for (const [name, input, expected] of cases) t.equal(hex(addon.coreSha256({ bytes: input })), expected, name);
 });

@@ -16,7 +16,12 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 const leafSizeArb = fc.integer({ min: 12, max: 20 }).map((e) => 2 ** e);
 
-interface TreeCase { leafSize: number; size: number; digest: string; contentSha256: string }
+interface TreeCase {
+  leafSize: number;
+  size: number;
+  digest: string;
+  contentSha256: string;
+}
 
 for (const source of vectorSources()) {
   t.test(`tree vectors from ${source.label}`, { skip: source.skip }, async (t) => {

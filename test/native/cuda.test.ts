@@ -8,7 +8,8 @@ import { DeviceError } from '../../lib/errors.js';
 import { nativeStatus, openDevice } from '../../lib/native/index.js';
 import { repoRoot } from '../helpers/vectors.js';
 
-const toolkit = execFileSync(process.execPath, ['scripts/detect-cuda.mjs'], { cwd: repoRoot, encoding: 'utf8' }).trim() === '1';
+const toolkit =
+  execFileSync(process.execPath, ['scripts/detect-cuda.mjs'], { cwd: repoRoot, encoding: 'utf8' }).trim() === '1';
 const status = nativeStatus();
 
 t.test('the addon loads and reports what it was built with', async (t) => {
@@ -28,7 +29,10 @@ t.test('without a usable device, status says why and cuda opens fail cleanly', a
     return;
   }
   t.type(status.reason, 'string');
-  const err = await openDevice({ backend: 'cuda' }).then(() => null, (e: unknown) => e);
+  const err = await openDevice({ backend: 'cuda' }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   t.ok(err instanceof DeviceError, 'a DeviceError');
   const e = err as DeviceError;
   t.ok(e.code === 'E_NO_DEVICE' || e.code === 'E_CUDA', `code ${e.code}`);

@@ -35,7 +35,10 @@ const cases: Record<string, string> = {
 for (const [name, body] of Object.entries(cases)) {
   t.test(name, async (t) => {
     const script = `const { openDevice, cpuEngine } = await import(${JSON.stringify(native)});\n${body}\nprocess.stdout.write('done');`;
-    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     t.equal(r.signal, null, 'no crash signal');
     t.equal(r.status, 0, r.stderr);
     t.equal(r.stdout, 'done');

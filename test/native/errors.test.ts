@@ -54,14 +54,28 @@ t.test('bad arguments are E_ARG', async (t) => {
 t.test('the raw addon checks arguments too', async (t) => {
   const addon = loadNative();
   t.same(addon.status().limits, NATIVE_LIMITS, 'lib/native checks the limits of csrc/leaf_limits.h');
-  await t.rejects(addon.openDevice({ backend: 'host-sim', index: -1, capacityBytes: 0 }), { code: 'E_ARG', message: /index/ });
-  await t.rejects(addon.upload({ device: 999_999, allocation: 1, deviceOffset: 0, bytes: new Uint8Array(1) }), { code: 'E_ARG' });
+  await t.rejects(addon.openDevice({ backend: 'host-sim', index: -1, capacityBytes: 0 }), {
+    code: 'E_ARG',
+    message: /index/,
+  });
+  await t.rejects(addon.upload({ device: 999_999, allocation: 1, deviceOffset: 0, bytes: new Uint8Array(1) }), {
+    code: 'E_ARG',
+  });
   await t.rejects(addon.root({ device: 1, allocation: 999_999, leafSize: 4096 }), { code: 'E_ARG' });
   await t.rejects(addon.cpuMth({ data: new Uint8Array(1), leafSize: 3 }), { code: 'E_ARG', message: /leafSize/ });
-  await t.rejects(addon.cpuMth({ data: 'x' as unknown as Uint8Array, leafSize: 4096 }), { code: 'E_ARG', message: /data must be a Uint8Array/ });
+  await t.rejects(addon.cpuMth({ data: 'x' as unknown as Uint8Array, leafSize: 4096 }), {
+    code: 'E_ARG',
+    message: /data must be a Uint8Array/,
+  });
   // positional arguments (the old calling convention) are refused, not misread
-  await t.rejects((addon.openDevice as unknown as (...a: unknown[]) => Promise<number>)('host-sim', 0, 0, false, 0), { code: 'E_ARG', message: /options object/ });
-  await t.rejects((addon.root as unknown as (...a: unknown[]) => Promise<Uint8Array>)(1, 2, 4096), { code: 'E_ARG', message: /options object/ });
+  await t.rejects((addon.openDevice as unknown as (...a: unknown[]) => Promise<number>)('host-sim', 0, 0, false, 0), {
+    code: 'E_ARG',
+    message: /options object/,
+  });
+  await t.rejects((addon.root as unknown as (...a: unknown[]) => Promise<Uint8Array>)(1, 2, 4096), {
+    code: 'E_ARG',
+    message: /options object/,
+  });
 });
 
 t.test('double free, use after free', async (t) => {

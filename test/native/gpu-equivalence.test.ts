@@ -27,7 +27,14 @@ async function suite(): Promise<void> {
   const freeAtStart = cuda.memInfo().free;
 
   // Seals the bytes on `device` through uploadFile, then reads back leaves, a sample and the root.
-  async function digestOn(device: Device, file: string, size: number, leafSize: number, deviceOffset: number, chunkBytes?: number) {
+  async function digestOn(
+    device: Device,
+    file: string,
+    size: number,
+    leafSize: number,
+    deviceOffset: number,
+    chunkBytes?: number,
+  ) {
     const a = await device.allocate(size + deviceOffset);
     const up = await a.uploadFile(file, { leafSize, deviceOffset, chunkBytes, sha256: true });
     const root = hex(await a.root(leafSize));
@@ -82,27 +89,33 @@ async function suite(): Promise<void> {
     const file = join(dir, 'parallel.bin');
     writeFileSync(file, data);
     const expected = hex(oracleLeafHashes(data, 65536));
-    const roots = await Promise.all(Array.from({ length: 8 }, async () => {
-      const a = await cuda.allocate(data.length);
-      const r = await a.uploadFile(file, { leafSize: 65536 });
-      const root = hex(await a.root(65536));
-      await a.free();
-      return { leaves: hex(r.leafHashes), root };
-    }));
+    const roots = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const a = await cuda.allocate(data.length);
+        const r = await a.uploadFile(file, { leafSize: 65536 });
+        const root = hex(await a.root(65536));
+        await a.free();
+        return { leaves: hex(r.leafHashes), root };
+      }),
+    );
     const root = hex(await cpuEngine.mth(data, 65536));
     for (const r of roots) t.same(r, { leaves: expected, root });
   });
 
-  t.test('a second GPU when present', { skip: status.cudaDeviceCount < 2 ? `${status.cudaDeviceCount} CUDA device(s) here` : false }, async (t) => {
-    const second = await openDevice({ backend: 'cuda', index: 1 });
-    const data = randomBytes(9 * MiB + 1, 2);
-    const a = await second.allocate(data.length);
-    await a.upload(0, data);
-    t.equal(hex(await a.root(65536)), hex(await cpuEngine.mth(data, 65536)));
-    t.equal(a.isDeviceMemory(), true);
-    await a.free();
-    second.close();
-  });
+  t.test(
+    'a second GPU when present',
+    { skip: status.cudaDeviceCount < 2 ? `${status.cudaDeviceCount} CUDA device(s) here` : false },
+    async (t) => {
+      const second = await openDevice({ backend: 'cuda', index: 1 });
+      const data = randomBytes(9 * MiB + 1, 2);
+      const a = await second.allocate(data.length);
+      await a.upload(0, data);
+      t.equal(hex(await a.root(65536)), hex(await cpuEngine.mth(data, 65536)));
+      t.equal(a.isDeviceMemory(), true);
+      await a.free();
+      second.close();
+    },
+  );
 
   t.test('no leaked device memory', async (t) => {
     const free = cuda.memInfo().free;

@@ -19,7 +19,8 @@ const dir = mkdtempSync(join(tmpdir(), 'vrr-hostonly-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 t.test('VRAM_RESIDENCY_CUDA=0 builds a host-only addon that works', async (t) => {
-  for (const part of ['binding.gyp', 'csrc', 'scripts']) cpSync(join(repoRoot, part), join(dir, part), { recursive: true });
+  for (const part of ['binding.gyp', 'csrc', 'scripts'])
+    cpSync(join(repoRoot, part), join(dir, part), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
   const nodeGyp = join(repoRoot, 'node_modules', '.bin', 'node-gyp');
   const { stdout } = await run(nodeGyp, ['rebuild', '--nodedir=/usr', '-j', '2'], {
@@ -32,7 +33,10 @@ t.test('VRAM_RESIDENCY_CUDA=0 builds a host-only addon that works', async (t) =>
   const status = addon.status();
   t.equal(status.withCuda, false);
   t.equal(status.reason, 'built without CUDA');
-  await t.rejects(addon.openDevice({ backend: 'cuda', index: 0, capacityBytes: 0 }), { code: 'E_NO_DEVICE', message: /without CUDA/ });
+  await t.rejects(addon.openDevice({ backend: 'cuda', index: 0, capacityBytes: 0 }), {
+    code: 'E_NO_DEVICE',
+    message: /without CUDA/,
+  });
 
   const data = randomBytes(300_001, 17);
   const expected = hex(oracleMth(data, 4096));

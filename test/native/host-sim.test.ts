@@ -15,7 +15,12 @@ import { patternBytes, readVectorJson, vectorSources } from '../helpers/vectors.
 const dir = mkdtempSync(join(tmpdir(), 'vrr-hostsim-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-const device = await openDevice({ backend: 'host-sim', capacityBytes: 256 * 1024 * 1024, faultInjection: true, threads: 2 });
+const device = await openDevice({
+  backend: 'host-sim',
+  capacityBytes: 256 * 1024 * 1024,
+  faultInjection: true,
+  threads: 2,
+});
 const leafSizeArb = fc.integer({ min: 12, max: 20 }).map((e) => 2 ** e);
 
 t.test('the device says what it is', async (t) => {
@@ -36,7 +41,10 @@ t.test('the device says what it is', async (t) => {
 
 for (const source of vectorSources()) {
   t.test(`device roots match the tree vectors from ${source.label}`, { skip: source.skip }, async (t) => {
-    const { cases } = readVectorJson<{ cases: Array<{ leafSize: number; size: number; digest: string }> }>(source, 'tree.json');
+    const { cases } = readVectorJson<{ cases: Array<{ leafSize: number; size: number; digest: string }> }>(
+      source,
+      'tree.json',
+    );
     const data = patternBytes(Math.max(...cases.map((c) => c.size)));
     for (const c of cases) {
       const a = await device.allocate(c.size);
@@ -76,7 +84,10 @@ t.test('uploads split at arbitrary offsets, then leaf hashes, root and chosen le
           if (hex(some) !== hex(expectedLeaves.subarray(first * 32))) return false;
           const indices = picks.map((p) => p % count);
           const chosen = await a.chosenLeafHashes(leafSize, indices);
-          return indices.every((leaf, i) => hex(chosen.subarray(i * 32, i * 32 + 32)) === hex(expectedLeaves.subarray(leaf * 32, leaf * 32 + 32)));
+          return indices.every(
+            (leaf, i) =>
+              hex(chosen.subarray(i * 32, i * 32 + 32)) === hex(expectedLeaves.subarray(leaf * 32, leaf * 32 + 32)),
+          );
         } finally {
           await a.free();
         }
@@ -117,15 +128,22 @@ t.test('uploadFile hashes from device memory as chunks land and equals the oracl
         try {
           const progress: number[] = [];
           const r = await a.uploadFile(file, {
-            fileOffset, length, deviceOffset, leafSize, sha256: true, chunkBytes: leavesPerChunk * leafSize,
+            fileOffset,
+            length,
+            deviceOffset,
+            leafSize,
+            sha256: true,
+            chunkBytes: leavesPerChunk * leafSize,
             onProgress: (n) => progress.push(n),
           });
           const sorted = progress.every((n, i) => i === 0 || n > progress[i - 1]!);
           return (
             r.length === length &&
             hex(r.leafHashes) === hex(oracleLeafHashes(bytes, leafSize)) &&
-            r.sha256 !== null && hex(r.sha256) === createHash('sha256').update(bytes).digest('hex') &&
-            sorted && progress.at(-1) === length &&
+            r.sha256 !== null &&
+            hex(r.sha256) === createHash('sha256').update(bytes).digest('hex') &&
+            sorted &&
+            progress.at(-1) === length &&
             // the bytes really landed at deviceOffset: a root over an allocation of exactly them
             (deviceOffset > 0 || hex(await a.root(leafSize)) === hex(oracleMth(bytes, leafSize)))
           );
@@ -179,8 +197,10 @@ t.test('flipping bits at any byte changes exactly that leaf and the root', async
           tampered[offset]! ^= mask;
           const rootAfter = await a.root(leafSize);
           return (
-            changed.length === 1 && changed[0] === Math.floor(offset / leafSize) &&
-            hex(rootAfter) !== hex(rootBefore) && hex(rootAfter) === hex(oracleMth(tampered, leafSize))
+            changed.length === 1 &&
+            changed[0] === Math.floor(offset / leafSize) &&
+            hex(rootAfter) !== hex(rootBefore) &&
+            hex(rootAfter) === hex(oracleMth(tampered, leafSize))
           );
         } finally {
           await a.free();
@@ -200,7 +220,8 @@ t.test('a throwing progress callback does not stop the upload; its error surface
   const seen: number[] = [];
   await t.rejects(
     a.uploadFile(file, {
-      leafSize: 4096, chunkBytes: 4096 * 4,
+      leafSize: 4096,
+      chunkBytes: 4096 * 4,
       onProgress: (n) => {
         seen.push(n);
         throw new Error('callback failed');
@@ -230,7 +251,11 @@ t.test('many concurrent operations on one allocation and across allocations stay
     const target = i % 2 === 0 ? a : b;
     ops.push(target.root(leafSize).then((r) => hex(r) === expectedRoot));
     const pick = (i * 37) % count;
-    ops.push(target.chosenLeafHashes(leafSize, [pick]).then((h) => hex(h) === hex(expectedLeaves.subarray(pick * 32, pick * 32 + 32))));
+    ops.push(
+      target
+        .chosenLeafHashes(leafSize, [pick])
+        .then((h) => hex(h) === hex(expectedLeaves.subarray(pick * 32, pick * 32 + 32))),
+    );
     // Re-uploading identical bytes concurrently must not disturb the readers.
     ops.push(target.upload(pick * leafSize, data.subarray(pick * leafSize, pick * leafSize + 100)).then(() => true));
   }

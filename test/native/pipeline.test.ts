@@ -21,10 +21,21 @@ const file = join(dir, 'shard.bin');
 writeFileSync(file, data);
 
 async function uploadWith(opts: { simulatedCopyDelayMicros: number; simulatedOrderingBug?: boolean }) {
-  const device = await openDevice({ backend: 'host-sim', capacityBytes: 8 << 20, faultInjection: true, threads: 2, ...opts });
+  const device = await openDevice({
+    backend: 'host-sim',
+    capacityBytes: 8 << 20,
+    faultInjection: true,
+    threads: 2,
+    ...opts,
+  });
   const a = await device.allocate(data.length);
   const progress: number[] = [];
-  const r = await a.uploadFile(file, { leafSize: LEAF, chunkBytes: 64 * 1024, sha256: true, onProgress: (n) => progress.push(n) });
+  const r = await a.uploadFile(file, {
+    leafSize: LEAF,
+    chunkBytes: 64 * 1024,
+    sha256: true,
+    onProgress: (n) => progress.push(n),
+  });
   const root = hex(await a.root(LEAF));
   await a.free();
   device.close();
@@ -35,7 +46,11 @@ t.test('upload-then-hash ordering: late copies are hashed after they land', asyn
   const r = await uploadWith({ simulatedCopyDelayMicros: 3000 });
   t.equal(r.leaves, hex(oracleLeafHashes(data, LEAF)), 'every leaf hash is of the uploaded bytes');
   t.equal(r.root, hex(oracleMth(data, LEAF)));
-  t.same(r.progress, [...r.progress].sort((x, y) => x - y), 'progress is monotonic');
+  t.same(
+    r.progress,
+    [...r.progress].sort((x, y) => x - y),
+    'progress is monotonic',
+  );
   t.equal(r.progress.at(-1), data.length);
 });
 
@@ -46,7 +61,13 @@ t.test('the same upload with the copy->hash wait planted out hashes stale bytes 
 });
 
 t.test('upload() of pageable bytes is ordered before a following hash on another lane', async (t) => {
-  const device = await openDevice({ backend: 'host-sim', capacityBytes: 32 << 20, faultInjection: true, threads: 2, simulatedCopyDelayMicros: 2000 });
+  const device = await openDevice({
+    backend: 'host-sim',
+    capacityBytes: 32 << 20,
+    faultInjection: true,
+    threads: 2,
+    simulatedCopyDelayMicros: 2000,
+  });
   const bytes = randomBytes(20 * 1024 * 1024 + 5, 7); // 3 staging pieces of 8 MiB, reused slots
   const a = await device.allocate(bytes.length);
   await a.upload(0, bytes);
@@ -60,14 +81,22 @@ t.test('upload() of pageable bytes is ordered before a following hash on another
 });
 
 t.test('8 parallel uploads on one device take separate lanes and all hash right', async (t) => {
-  const device = await openDevice({ backend: 'host-sim', capacityBytes: 64 << 20, faultInjection: true, threads: 2, simulatedCopyDelayMicros: 500 });
-  const results = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
-    const a = await device.allocate(data.length + i);
-    const r = await a.uploadFile(file, { leafSize: LEAF, chunkBytes: 128 * 1024, deviceOffset: i });
-    const root = hex(await a.root(LEAF));
-    await a.free();
-    return { leaves: hex(r.leafHashes), root, i };
-  }));
+  const device = await openDevice({
+    backend: 'host-sim',
+    capacityBytes: 64 << 20,
+    faultInjection: true,
+    threads: 2,
+    simulatedCopyDelayMicros: 500,
+  });
+  const results = await Promise.all(
+    Array.from({ length: 8 }, async (_, i) => {
+      const a = await device.allocate(data.length + i);
+      const r = await a.uploadFile(file, { leafSize: LEAF, chunkBytes: 128 * 1024, deviceOffset: i });
+      const root = hex(await a.root(LEAF));
+      await a.free();
+      return { leaves: hex(r.leafHashes), root, i };
+    }),
+  );
   for (const r of results) {
     t.equal(r.leaves, hex(oracleLeafHashes(data, LEAF)), `upload ${r.i}: leaf hashes (device offset ${r.i})`);
     const expected = new Uint8Array(data.length + r.i);

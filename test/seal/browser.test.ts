@@ -30,19 +30,23 @@ try {
 
 const [source] = vectorSources().filter((s) => !s.skip);
 
-t.test('verifies a seal record and a byte stream in headless Chromium', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
-  const vectors = readVectorJson(source!, 'seal.json');
-  const data = patternBytes(vectors.good[0].dataSize);
-  const answer = await runInChromium(page, {
-    '/vectors': { type: 'application/json', body: JSON.stringify(vectors) },
-    '/data': { type: 'application/octet-stream', body: data },
-  });
-  t.same(answer, {
-    ok: true,
-    recordShardId: vectors.good[0].record.shardId,
-    streamShardId: vectors.good[0].record.shardId,
-    tampered: 'digest mismatch',
-    wrongKey: 'wrong key',
-    loneSurrogate: 'E_ARG', // issue 10 #1: would collide with U+FFFD
-  });
-});
+t.test(
+  'verifies a seal record and a byte stream in headless Chromium',
+  { skip: CHROMIUM ? false : NO_CHROMIUM },
+  async (t) => {
+    const vectors = readVectorJson(source!, 'seal.json');
+    const data = patternBytes(vectors.good[0].dataSize);
+    const answer = await runInChromium(page, {
+      '/vectors': { type: 'application/json', body: JSON.stringify(vectors) },
+      '/data': { type: 'application/octet-stream', body: data },
+    });
+    t.same(answer, {
+      ok: true,
+      recordShardId: vectors.good[0].record.shardId,
+      streamShardId: vectors.good[0].record.shardId,
+      tampered: 'digest mismatch',
+      wrongKey: 'wrong key',
+      loneSurrogate: 'E_ARG', // issue 10 #1: would collide with U+FFFD
+    });
+  },
+);

@@ -42,15 +42,26 @@ for (const source of vectorSources()) {
       if (c.flipByteAt !== undefined) data[c.flipByteAt]! ^= 0x01;
       const path = fileOf(data);
       for (const engine of ENGINES) {
-        await t.rejects(verifySealedFile(path, good0.record, { token, engine }), sealFailure(c.expect), `${c.what}: ${c.expect} (${engine})`);
+        await t.rejects(
+          verifySealedFile(path, good0.record, { token, engine }),
+          sealFailure(c.expect),
+          `${c.what}: ${c.expect} (${engine})`,
+        );
       }
     }
     const cm = v.contentMismatch;
     const cmPath = fileOf(patternBytes(cm.dataSize));
     for (const engine of ENGINES) {
-      await t.rejects(verifySealedFile(cmPath, cm.record, { token, engine }), { reason: cm.expect, code: 'E_CONTENT_MISMATCH' }, `content mismatch (${engine})`);
+      await t.rejects(
+        verifySealedFile(cmPath, cm.record, { token, engine }),
+        { reason: cm.expect, code: 'E_CONTENT_MISMATCH' },
+        `content mismatch (${engine})`,
+      );
     }
-    await t.rejects(verifySealRecord(good0.record, { token: v.wrongToken.token }), { reason: v.wrongToken.expect, code: 'E_WRONG_KEY' });
+    await t.rejects(verifySealRecord(good0.record, { token: v.wrongToken.token }), {
+      reason: v.wrongToken.expect,
+      code: 'E_WRONG_KEY',
+    });
   });
 }
 
@@ -59,14 +70,31 @@ t.test('every single-member change of a sealed record is rejected', async (t) =>
   const v = readVectorJson(source!, 'seal.json');
   const base: SealRecord = v.good[0].record;
   const alternatives: Record<string, unknown[]> = {
-    format: ['vram-residency.seal.v0'], shardId: ['shard-x'], digestAlg: ['sha256'], leafSize: [4096], size: [199999],
-    digest: ['0'.repeat(64)], contentSha256: [null, 'f'.repeat(64)], device: [2], deviceUuid: [null, 'GPU-x'], backend: ['host-sim'],
-    sealedAt: ['2026-11-23T19:01:45.000Z'], workerId: ['worker-2'], modelRef: [null, 'other'], shardIndex: [1],
-    shardCount: [5], kid: ['ffffffffffffffff'], mac: ['f'.repeat(64)],
+    format: ['vram-residency.seal.v0'],
+    shardId: ['shard-x'],
+    digestAlg: ['sha256'],
+    leafSize: [4096],
+    size: [199999],
+    digest: ['0'.repeat(64)],
+    contentSha256: [null, 'f'.repeat(64)],
+    device: [2],
+    deviceUuid: [null, 'GPU-x'],
+    backend: ['host-sim'],
+    sealedAt: ['2026-11-23T19:01:45.000Z'],
+    workerId: ['worker-2'],
+    modelRef: [null, 'other'],
+    shardIndex: [1],
+    shardCount: [5],
+    kid: ['ffffffffffffffff'],
+    mac: ['f'.repeat(64)],
   };
   for (const member of SEAL_MEMBERS) {
     for (const value of alternatives[member]!) {
-      await t.rejects(verifySealRecord({ ...base, [member]: value }, { token: v.token }), { name: /Error$/ }, `${member} → ${JSON.stringify(value)}`);
+      await t.rejects(
+        verifySealRecord({ ...base, [member]: value }, { token: v.token }),
+        { name: /Error$/ },
+        `${member} → ${JSON.stringify(value)}`,
+      );
     }
   }
 });
@@ -77,5 +105,8 @@ t.test('errors for what a user can get wrong', async (t) => {
   await t.rejects(verifySealRecord(v.good[0].record, { token: 'short' }), { code: 'E_ARG' });
   await t.rejects(verifySealedFile(join(dir, 'missing'), v.good[0].record, { token: v.token }), { code: 'E_IO' });
   await t.rejects(verifySealedFile(dir, v.good[0].record, { token: v.token }), { code: 'E_ARG' });
-  await t.rejects(verifySealedFile(fileOf(new Uint8Array(0)), v.good[0].record, { token: v.token }), sealFailure('size mismatch'));
+  await t.rejects(
+    verifySealedFile(fileOf(new Uint8Array(0)), v.good[0].record, { token: v.token }),
+    sealFailure('size mismatch'),
+  );
 });

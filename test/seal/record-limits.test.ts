@@ -19,7 +19,10 @@ t.test('a 64 MiB modelRef is malformed, within a 128 MiB heap', async (t) => {
     const record = { ...${JSON.stringify(record)}, modelRef: 'a'.repeat(64 << 20) };
     const e = await verifySealRecord(record, { token: 'x'.repeat(32) }).catch((e) => e);
     process.stdout.write(JSON.stringify({ code: e.code, message: e.message }));`;
-  const r = spawnSync(process.execPath, ['--max-old-space-size=128', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=128', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   t.equal(r.status, 0, `the child ends normally (stderr: ${r.stderr.slice(0, 300)})`);
   t.match(JSON.parse(r.stdout || '{}'), { code: 'E_MALFORMED', message: /modelRef.*1 to 512/ });
 });

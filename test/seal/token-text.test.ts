@@ -17,9 +17,21 @@ const lone = [base + '\ud800', base + '\udfff', base + '\udc00\ud800', '\ud83d' 
 const ARG = { code: 'E_ARG', argument: 'token' };
 
 t.test('isWellFormedText agrees with String.prototype.isWellFormed where Node has it', async (t) => {
-  const samples = ['', 'a', '\ud83d\ude00', '\ud83d', '\ude00', 'a\ud83d\ude00b', '\ude00\ud83d', '\ud83d\ud83d\ude00', ...lone];
+  const samples = [
+    '',
+    'a',
+    '\ud83d\ude00',
+    '\ud83d',
+    '\ude00',
+    'a\ud83d\ude00b',
+    '\ude00\ud83d',
+    '\ud83d\ud83d\ude00',
+    ...lone,
+  ];
   for (const s of samples) {
-    const expected = (s as { isWellFormed?: () => boolean }).isWellFormed?.() ?? !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''));
+    const expected =
+      (s as { isWellFormed?: () => boolean }).isWellFormed?.() ??
+      !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''));
     t.equal(isWellFormedText(s), expected, JSON.stringify(s));
   }
 });
@@ -45,7 +57,13 @@ t.test('WASM sealKey refuses lone surrogates, which used to share the key of U+F
 t.test('VramManager.open refuses a token with a lone surrogate', async (t) => {
   const audit = AuditLogger.open({ dir: join(mkdtempSync(join(tmpdir(), 'vrr-token-')), 'audit'), service: 'w' });
   t.teardown(() => audit.close());
-  const err = await VramManager.open({ token: base + '\ud800', workerId: 'w', audit, backend: 'host-sim', policy: { allowSimulatedDevice: true } }).catch((e) => e);
+  const err = await VramManager.open({
+    token: base + '\ud800',
+    workerId: 'w',
+    audit,
+    backend: 'host-sim',
+    policy: { allowSimulatedDevice: true },
+  }).catch((e) => e);
   t.match(err, ARG);
 });
 
@@ -54,6 +72,13 @@ t.test('the browser-safe verifiers refuse it too', async (t) => {
   const vectors = readVectorJson(source!, 'seal.json');
   const good = vectors.good[0];
   await t.rejects(verifySealRecord(good.record, { token: vectors.token + '\ud800' }), ARG);
-  await t.rejects(verifySealedBytes(patternBytes(good.dataSize), good.record, { token: '\udc00' + vectors.token }), ARG);
-  t.equal((await verifySealRecord(good.record, { token: vectors.token })).shardId, good.record.shardId, 'the vector token still verifies');
+  await t.rejects(
+    verifySealedBytes(patternBytes(good.dataSize), good.record, { token: '\udc00' + vectors.token }),
+    ARG,
+  );
+  t.equal(
+    (await verifySealRecord(good.record, { token: vectors.token })).shardId,
+    good.record.shardId,
+    'the vector token still verifies',
+  );
 });

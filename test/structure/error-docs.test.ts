@@ -11,7 +11,11 @@ const doc = readFileSync(join(repoRoot, 'docs', 'errors.md'), 'utf8');
 const rows = new Map<string, string[]>();
 for (const line of doc.split('\n')) {
   const m = /^\|\s*`(E_[A-Z_]+)`\s*\|([^|]*)\|/.exec(line);
-  if (m) rows.set(m[1]!, [...m[2]!.matchAll(/`(\w+Error)`/g)].map((c) => c[1]!));
+  if (m)
+    rows.set(
+      m[1]!,
+      [...m[2]!.matchAll(/`(\w+Error)`/g)].map((c) => c[1]!),
+    );
 }
 
 function sourceFiles(dir: string): string[] {
@@ -30,7 +34,12 @@ t.test('every class the table names is an exported VramResidencyError', async (t
     t.ok(classes.length > 0, `${code} names a class`);
     for (const name of classes) {
       const cls = (errors as Record<string, unknown>)[name];
-      t.ok(typeof cls === 'function' && (cls === errors.VramResidencyError || (cls as { prototype: unknown }).prototype instanceof errors.VramResidencyError), `${code}: ${name} is exported from lib/errors.ts`);
+      t.ok(
+        typeof cls === 'function' &&
+          (cls === errors.VramResidencyError ||
+            (cls as { prototype: unknown }).prototype instanceof errors.VramResidencyError),
+        `${code}: ${name} is exported from lib/errors.ts`,
+      );
     }
   }
 });
@@ -41,7 +50,8 @@ t.test('lib/ throws each code only with the classes its row names', async (t) =>
     const text = readFileSync(file, 'utf8');
     if (/new VramResidencyError\(/.test(text)) misuses.push(`${file}: throws the base class`);
     for (const m of text.matchAll(/new (\w+Error)\(\s*'(E_[A-Z_]+)'/g)) {
-      if (!(rows.get(m[2]!) ?? []).includes(m[1]!)) misuses.push(`${file}: new ${m[1]}('${m[2]}') is not in docs/errors.md`);
+      if (!(rows.get(m[2]!) ?? []).includes(m[1]!))
+        misuses.push(`${file}: new ${m[1]}('${m[2]}') is not in docs/errors.md`);
     }
   }
   t.same(misuses, []);
@@ -60,5 +70,6 @@ t.test('fixed-code classes carry the code their row lists', async (t) => {
     [new errors.PolicyViolationError('p', 'x', 'y'), 'PolicyViolationError'],
     [new errors.MalformedSealError('x'), 'MalformedSealError'],
   ];
-  for (const [error, name] of samples) t.ok(rows.get(error.code)?.includes(name), `${name} (${error.code}) is in its row`);
+  for (const [error, name] of samples)
+    t.ok(rows.get(error.code)?.includes(name), `${name} (${error.code}) is in its row`);
 });

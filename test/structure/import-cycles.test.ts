@@ -7,7 +7,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { repoRoot } from '../helpers/vectors.js';
 
 const libDir = join(repoRoot, 'lib');
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"](\.[^'"]+)['"]/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"](\.[^'"]+)['"]/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -54,14 +55,34 @@ export function findCycle(graph: Map<string, string[]>): string[] | null {
 }
 
 t.test('the cycle finder finds a cycle and accepts a tree', async (t) => {
-  t.same(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), ['a', 'b', 'c', 'a']);
-  t.equal(findCycle(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]])), null);
+  t.same(
+    findCycle(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+      ]),
+    ),
+    ['a', 'b', 'c', 'a'],
+  );
+  t.equal(
+    findCycle(
+      new Map([
+        ['a', ['b', 'c']],
+        ['b', ['c']],
+        ['c', []],
+      ]),
+    ),
+    null,
+  );
 });
 
 t.test('every relative import of lib/ resolves to a source file', async (t) => {
   const files = sourceFiles(libDir);
   const known = new Set(files);
-  const missing = [...importGraph(files)].flatMap(([file, deps]) => deps.filter((d) => !known.has(d)).map((d) => `${relative(libDir, file)} -> ${relative(libDir, d)}`));
+  const missing = [...importGraph(files)].flatMap(([file, deps]) =>
+    deps.filter((d) => !known.has(d)).map((d) => `${relative(libDir, file)} -> ${relative(libDir, d)}`),
+  );
   t.same(missing, [], 'the walk sees every import (so the cycle check below is complete)');
   t.ok(files.length > 50, `${files.length} source files`);
 });

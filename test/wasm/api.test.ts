@@ -2,7 +2,13 @@
 import t from 'tap';
 import { inspect } from 'node:util';
 import { InvalidArgumentError } from '../../lib/errors.js';
-import { DEFAULT_LEAF_SIZE, assertLeafSize, createWasmCrypto, loadWasm, type SealRecordFields } from '../../lib/wasm/index.js';
+import {
+  DEFAULT_LEAF_SIZE,
+  assertLeafSize,
+  createWasmCrypto,
+  loadWasm,
+  type SealRecordFields,
+} from '../../lib/wasm/index.js';
 import { hex, oracleMth } from '../helpers/oracle.js';
 import { randomBytes } from '../helpers/random-bytes.js';
 
@@ -34,7 +40,10 @@ t.test('non-Uint8Array inputs are E_ARG', async (t) => {
   t.throws(() => wasm.combineLeafHashes(new Uint8Array(33)), ARG, 'leaf hashes not a multiple of 32');
   t.throws(() => wasm.createMth(4096, { onLeafHashes: 5 as never }), ARG, 'onLeafHashes not a function');
   t.throws(() => wasm.hkdfSha256(new Uint8Array(1), null, new Uint8Array(0), 8161), ARG, 'HKDF length > 255·32');
-  t.ok(Buffer.from(wasm.sha256(new Uint8Array(Buffer.from('abc')))).equals(wasm.sha256(Buffer.from('abc'))), 'Buffer is a Uint8Array');
+  t.ok(
+    Buffer.from(wasm.sha256(new Uint8Array(Buffer.from('abc')))).equals(wasm.sha256(Buffer.from('abc'))),
+    'Buffer is a Uint8Array',
+  );
 });
 
 t.test('digest() finalizes; further use is E_ARG', async (t) => {
@@ -76,9 +85,21 @@ t.test('separate instances share nothing', async (t) => {
 
 const token = 'super-secret-worker-token-0123456789';
 const record: SealRecordFields = {
-  shardId: 'shard-1', digestAlg: 'mth-sha256', leafSize: 65536, size: 10, digest: 'ab'.repeat(32), contentSha256: null,
-  device: 0, deviceUuid: null, backend: 'host-sim', sealedAt: '2026-11-23T19:01:45.123Z', workerId: 'w1',
-  modelRef: 'm', shardIndex: null, shardCount: null, kid: '0123456789abcdef',
+  shardId: 'shard-1',
+  digestAlg: 'mth-sha256',
+  leafSize: 65536,
+  size: 10,
+  digest: 'ab'.repeat(32),
+  contentSha256: null,
+  device: 0,
+  deviceUuid: null,
+  backend: 'host-sim',
+  sealedAt: '2026-11-23T19:01:45.123Z',
+  workerId: 'w1',
+  modelRef: 'm',
+  shardIndex: null,
+  shardCount: null,
+  kid: '0123456789abcdef',
 };
 
 t.test('seal keys: token length rule, never echoed, only kid visible, dispose wipes', async (t) => {

@@ -17,7 +17,11 @@ t.test('digestFile under --expose-gc and --max-old-space-size', async (t) => {
   const script = `const { digestFile } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'engines', 'digest-file.js')).href)});
     const r = await digestFile(${JSON.stringify(file)}, { threads: 2 });
     process.stdout.write(Buffer.from(r.digest).toString('hex'));`;
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=512', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=512', '--input-type=module', '-e', script],
+    { encoding: 'utf8' },
+  );
   t.equal(r.stderr, '');
   t.equal(r.status, 0);
   t.equal(r.stdout, hex(oracleMth(data, 65536)));

@@ -48,8 +48,16 @@ t.test('two workers read their ranges and return the leaf hashes, in order', asy
 t.test('failing jobs reject with E_IO and the worker keeps serving', async (t) => {
   const pool = new LeafWorkerPool(1, {});
   t.teardown(() => pool.terminate());
-  await t.rejects(pool.hashLeaves(fd, 0, 10, 1000), { code: 'E_IO', message: /leaf hashing worker failed/ }, 'bad leaf size');
-  await t.rejects(pool.hashLeaves(fd, data.length - 5, 10, 4096), { code: 'E_IO', message: /changed while being digested/ }, 'past the end');
+  await t.rejects(
+    pool.hashLeaves(fd, 0, 10, 1000),
+    { code: 'E_IO', message: /leaf hashing worker failed/ },
+    'bad leaf size',
+  );
+  await t.rejects(
+    pool.hashLeaves(fd, data.length - 5, 10, 4096),
+    { code: 'E_IO', message: /changed while being digested/ },
+    'past the end',
+  );
   const r = await pool.hashLeaves(fd, 65536, 5000, 4096);
   t.equal(hex(r.leafHashes), hex(oracleLeafHashes(data.subarray(65536, 70536), 4096)));
 });
@@ -86,11 +94,14 @@ t.test('the shared pool of digestFile: handed out again warm, terminated when id
 });
 
 const built = join(repoRoot, 'dist', 'engines', 'digest-file.js');
-t.test('an idle warm pool does not keep the process alive', { skip: existsSync(built) ? false : `${built} is absent; run npm run build` }, async (t) => {
-  // Two calls (the second on the warm pool); the child must reach beforeExit while the pool is
-  // still alive, not only once the idle timer has terminated it.
-  const pool = pathToFileURL(join(repoRoot, 'dist', 'engines', 'digest-worker-pool.js')).href;
-  const script = `
+t.test(
+  'an idle warm pool does not keep the process alive',
+  { skip: existsSync(built) ? false : `${built} is absent; run npm run build` },
+  async (t) => {
+    // Two calls (the second on the warm pool); the child must reach beforeExit while the pool is
+    // still alive, not only once the idle timer has terminated it.
+    const pool = pathToFileURL(join(repoRoot, 'dist', 'engines', 'digest-worker-pool.js')).href;
+    const script = `
     import { digestFile } from ${JSON.stringify(pathToFileURL(built).href)};
     import { sharedLeafPool } from ${JSON.stringify(pool)};
     const a = await digestFile(${JSON.stringify(path)}, { threads: 2 });
@@ -100,14 +111,18 @@ t.test('an idle warm pool does not keep the process alive', { skip: existsSync(b
       a: Buffer.from(a.digest).toString('hex'), b: Buffer.from(b.digest).toString('hex'),
       warm: warm !== undefined, aliveAtExit: sharedLeafPool() === warm && !warm.broken })));
   `;
-  // A file, not --input-type=module -e: workers inherit execArgv, and with tap's loader hooks
-  // that flag makes them fail to start (ERR_INPUT_TYPE_NOT_ALLOWED) from time to time.
-  const scriptPath = join(dir, 'child.mjs');
-  writeFileSync(scriptPath, script);
-  const out = JSON.parse(execFileSync(process.execPath, [scriptPath], { encoding: 'utf8' }));
-  const root = hex(oracleRootFromLeafHashes(oracleLeafHashes(data, 65536)));
-  t.equal(out.a, root, 'first call: oracle digest');
-  t.equal(out.b, root, 'second call: oracle digest');
-  t.ok(out.warm, 'a warm pool was left after the calls');
-  t.ok(out.aliveAtExit, `the process reached exit with the pool still alive (idle timeout ${IDLE_MS} ms not waited for)`);
-});
+    // A file, not --input-type=module -e: workers inherit execArgv, and with tap's loader hooks
+    // that flag makes them fail to start (ERR_INPUT_TYPE_NOT_ALLOWED) from time to time.
+    const scriptPath = join(dir, 'child.mjs');
+    writeFileSync(scriptPath, script);
+    const out = JSON.parse(execFileSync(process.execPath, [scriptPath], { encoding: 'utf8' }));
+    const root = hex(oracleRootFromLeafHashes(oracleLeafHashes(data, 65536)));
+    t.equal(out.a, root, 'first call: oracle digest');
+    t.equal(out.b, root, 'second call: oracle digest');
+    t.ok(out.warm, 'a warm pool was left after the calls');
+    t.ok(
+      out.aliveAtExit,
+      `the process reached exit with the pool still alive (idle timeout ${IDLE_MS} ms not waited for)`,
+    );
+  },
+);

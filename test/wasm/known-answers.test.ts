@@ -17,20 +17,41 @@ t.test('SHA-256 (FIPS 180-2 examples)', async (t) => {
   t.equal(hex(wasm.sha256(million)), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
   const stream = wasm.createSha256();
   for (let i = 0; i < 1000; i++) stream.update(million.subarray(0, 1000));
-  t.equal(hex(stream.digest()), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0', 'streamed in 1000-byte pieces');
+  t.equal(
+    hex(stream.digest()),
+    'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0',
+    'streamed in 1000-byte pieces',
+  );
 });
 
 // RFC 4231 §4.2–4.8 (case 5 truncates the output to 128 bits).
 const hmacCases: { key: string; data: string; mac: string; truncate?: number }[] = [
-  { key: '0b'.repeat(20), data: hex(ascii('Hi There')), mac: 'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7' },
-  { key: hex(ascii('Jefe')), data: hex(ascii('what do ya want for nothing?')), mac: '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843' },
-  { key: 'aa'.repeat(20), data: 'dd'.repeat(50), mac: '773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe' },
+  {
+    key: '0b'.repeat(20),
+    data: hex(ascii('Hi There')),
+    mac: 'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7',
+  },
+  {
+    key: hex(ascii('Jefe')),
+    data: hex(ascii('what do ya want for nothing?')),
+    mac: '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+  },
+  {
+    key: 'aa'.repeat(20),
+    data: 'dd'.repeat(50),
+    mac: '773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe',
+  },
   {
     key: '0102030405060708090a0b0c0d0e0f10111213141516171819',
     data: 'cd'.repeat(50),
     mac: '82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b',
   },
-  { key: '0c'.repeat(20), data: hex(ascii('Test With Truncation')), mac: 'a3b6167473100ee06e0c796c2955552b', truncate: 16 },
+  {
+    key: '0c'.repeat(20),
+    data: hex(ascii('Test With Truncation')),
+    mac: 'a3b6167473100ee06e0c796c2955552b',
+    truncate: 16,
+  },
   {
     key: 'aa'.repeat(131),
     data: hex(ascii('Test Using Larger Than Block-Size Key - Hash Key First')),
@@ -55,7 +76,12 @@ t.test('HMAC-SHA256 (RFC 4231 cases 1–7)', async (t) => {
 });
 
 t.test('HKDF-SHA256 (RFC 5869 cases 1–3)', async (t) => {
-  const okm1 = wasm.hkdfSha256(fromHex('0b'.repeat(22)), fromHex('000102030405060708090a0b0c'), fromHex('f0f1f2f3f4f5f6f7f8f9'), 42);
+  const okm1 = wasm.hkdfSha256(
+    fromHex('0b'.repeat(22)),
+    fromHex('000102030405060708090a0b0c'),
+    fromHex('f0f1f2f3f4f5f6f7f8f9'),
+    42,
+  );
   t.equal(hex(okm1), '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865', 'case 1');
   const range = (from: number, n: number) => Uint8Array.from({ length: n }, (_, i) => from + i);
   const okm2 = wasm.hkdfSha256(range(0x00, 80), range(0x60, 80), range(0xb0, 80), 82);
@@ -65,6 +91,14 @@ t.test('HKDF-SHA256 (RFC 5869 cases 1–3)', async (t) => {
     'case 2',
   );
   const okm3 = wasm.hkdfSha256(fromHex('0b'.repeat(22)), null, new Uint8Array(0), 42);
-  t.equal(hex(okm3), '8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8', 'case 3 (salt absent)');
-  t.same(wasm.hkdfSha256(fromHex('0b'.repeat(22)), new Uint8Array(32), new Uint8Array(0), 42), okm3, 'absent salt = 32 zero bytes');
+  t.equal(
+    hex(okm3),
+    '8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8',
+    'case 3 (salt absent)',
+  );
+  t.same(
+    wasm.hkdfSha256(fromHex('0b'.repeat(22)), new Uint8Array(32), new Uint8Array(0), 42),
+    okm3,
+    'absent salt = 32 zero bytes',
+  );
 });

@@ -15,11 +15,18 @@ const leafSizeArb = fc.constantFrom(4 * KiB, 8 * KiB, 64 * KiB, 256 * KiB, 1 * M
 /** A size of 0 … 9 leaves, often exactly on or one byte off a leaf boundary. */
 const sizeFor = (leafSize: number) =>
   fc.oneof(
-    fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: -1, max: 1 })).map(([k, d]) => Math.max(0, k * leafSize + d)),
+    fc
+      .tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: -1, max: 1 }))
+      .map(([k, d]) => Math.max(0, k * leafSize + d)),
     fc.integer({ min: 0, max: 9 * leafSize }),
   );
 const caseArb = leafSizeArb.chain((leafSize) =>
-  fc.record({ leafSize: fc.constant(leafSize), size: sizeFor(leafSize), seed: fc.integer(), cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 8 }) }),
+  fc.record({
+    leafSize: fc.constant(leafSize),
+    size: sizeFor(leafSize),
+    seed: fc.integer(),
+    cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 8 }),
+  }),
 );
 
 t.test('mthSha256 equals the oracle', async (t) => {
@@ -54,13 +61,18 @@ t.test('streaming mth-sha256 (and its leaf hashes) over random chunk splits equa
 
 t.test('streaming SHA-256 over random chunk splits equals node:crypto', async (t) => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 9 * MiB }), fc.integer(), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), (size, seed, cuts) => {
-      const data = randomBytes(size, seed);
-      const stream = wasm.createSha256();
-      for (const chunk of splitAt(data, cuts)) stream.update(chunk);
-      const expected = createHash('sha256').update(data).digest('hex');
-      return hex(stream.digest()) === expected && hex(wasm.sha256(data)) === expected;
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 9 * MiB }),
+      fc.integer(),
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }),
+      (size, seed, cuts) => {
+        const data = randomBytes(size, seed);
+        const stream = wasm.createSha256();
+        for (const chunk of splitAt(data, cuts)) stream.update(chunk);
+        const expected = createHash('sha256').update(data).digest('hex');
+        return hex(stream.digest()) === expected && hex(wasm.sha256(data)) === expected;
+      },
+    ),
     { numRuns: 30 },
   );
   t.pass('30 random cases');
@@ -71,22 +83,30 @@ t.test('hashLeaves equals the oracle leaf hashes; combineLeafHashes equals the o
     fc.property(caseArb, ({ leafSize, size, seed }) => {
       const data = randomBytes(size, seed);
       const leaves = wasm.hashLeaves(data, leafSize);
-      return hex(leaves) === hex(oracleLeafHashes(data, leafSize)) && hex(wasm.combineLeafHashes(leaves)) === hex(oracleMth(data, leafSize));
+      return (
+        hex(leaves) === hex(oracleLeafHashes(data, leafSize)) &&
+        hex(wasm.combineLeafHashes(leaves)) === hex(oracleMth(data, leafSize))
+      );
     }),
     { numRuns: 30 },
   );
   // Arbitrary leaf-hash lists exercise the subtree stack at every count, not only data-shaped ones.
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 1100 }), fc.integer(), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }), (count, seed, cuts) => {
-      const hashes = randomBytes(count * 32, seed);
-      const combiner = wasm.createLeafCombiner();
-      let from = 0;
-      for (const cut of [...cuts.map((f) => Math.floor(f * count) * 32).sort((a, b) => a - b), hashes.length]) {
-        combiner.push(hashes.subarray(from, cut));
-        from = cut;
-      }
-      return combiner.leafCount() === count && hex(combiner.digest()) === hex(oracleRootFromLeafHashes(hashes));
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 1100 }),
+      fc.integer(),
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }),
+      (count, seed, cuts) => {
+        const hashes = randomBytes(count * 32, seed);
+        const combiner = wasm.createLeafCombiner();
+        let from = 0;
+        for (const cut of [...cuts.map((f) => Math.floor(f * count) * 32).sort((a, b) => a - b), hashes.length]) {
+          combiner.push(hashes.subarray(from, cut));
+          from = cut;
+        }
+        return combiner.leafCount() === count && hex(combiner.digest()) === hex(oracleRootFromLeafHashes(hashes));
+      },
+    ),
     { numRuns: 60 },
   );
   t.pass('random data and random leaf-hash lists');
@@ -96,7 +116,8 @@ t.test('SIMD (4 leaves at once) and scalar paths agree with the oracle at every 
   // Full leaves k: 1–3 only scalar, 4 only SIMD, 5–9 both; ±1 byte moves the short last leaf.
   // 8 MiB leaves are larger than the 4 MiB stage: every leaf straddles absorb calls (scalar).
   const cases: [number, number][] = [];
-  for (const leafSize of [4 * KiB, 1 * MiB]) for (let k = 1; k <= 9; k++) for (const d of [-1, 0, 1]) cases.push([leafSize, k * leafSize + d]);
+  for (const leafSize of [4 * KiB, 1 * MiB])
+    for (let k = 1; k <= 9; k++) for (const d of [-1, 0, 1]) cases.push([leafSize, k * leafSize + d]);
   cases.push([8 * MiB, 8 * MiB - 1], [8 * MiB, 8 * MiB], [8 * MiB, 8 * MiB + 1], [16 * MiB, 16 * MiB + 5 * KiB]);
   const data = randomBytes(16 * MiB + 5 * KiB, 7);
   for (const [leafSize, size] of cases) {

@@ -6,7 +6,12 @@ import type { WasmSealKey } from '../../lib/wasm/seal-key.js';
 import { patternBytes, readVectorJson, vectorSources } from '../helpers/vectors.js';
 import { hex } from '../helpers/oracle.js';
 
-interface TreeCase { leafSize: number; size: number; digest: string; contentSha256: string }
+interface TreeCase {
+  leafSize: number;
+  size: number;
+  digest: string;
+  contentSha256: string;
+}
 interface SealVectors {
   token: string;
   key: string;

@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from '../helpers/vectors.js';
 
-export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-export const NO_CHROMIUM = "no Chromium on this machine (.ci/run installs Debian's chromium; apt-get install chromium to run this here)";
+export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
+  existsSync(p),
+);
+export const NO_CHROMIUM =
+  "no Chromium on this machine (.ci/run installs Debian's chromium; apt-get install chromium to run this here)";
 export const ARTIFACTS = join(repoRoot, 'test', 'web', 'artifacts');
 
 export interface Session {
@@ -24,13 +27,21 @@ export interface Session {
 export async function startSession(): Promise<Session> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM!,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: 1 });
   const requests: string[] = [];
   const problems: string[] = [];
   context.on('request', (r) => requests.push(r.url()));
-  await context.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort('blockedbyclient')));
+  await context.route('**/*', (route) =>
+    route.request().url().startsWith('file:') ? route.continue() : route.abort('blockedbyclient'),
+  );
   return {
     browser,
     context,
@@ -54,9 +65,20 @@ export async function startSession(): Promise<Session> {
 }
 
 /** Waits for a result element to settle on ok or failed; returns its status, reason and text. */
-export async function verdict(page: Page, selector: string): Promise<{ status: string; reason: string | null; text: string }> {
-  await page.waitForFunction((sel) => ['ok', 'failed'].includes(document.querySelector<HTMLElement>(sel)?.dataset.status ?? ''), selector, { timeout: 120_000 });
-  return page.$eval(selector, (el) => ({ status: (el as HTMLElement).dataset.status!, reason: (el as HTMLElement).dataset.reason ?? null, text: el.textContent ?? '' }));
+export async function verdict(
+  page: Page,
+  selector: string,
+): Promise<{ status: string; reason: string | null; text: string }> {
+  await page.waitForFunction(
+    (sel) => ['ok', 'failed'].includes(document.querySelector<HTMLElement>(sel)?.dataset.status ?? ''),
+    selector,
+    { timeout: 120_000 },
+  );
+  return page.$eval(selector, (el) => ({
+    status: (el as HTMLElement).dataset.status!,
+    reason: (el as HTMLElement).dataset.reason ?? null,
+    text: el.textContent ?? '',
+  }));
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

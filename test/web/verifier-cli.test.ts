@@ -32,9 +32,11 @@ t.test('the page is self-contained and cannot reach the network', async (t) => {
   t.notMatch(html, /<(script|img|iframe|embed|object|source)\b[^>]*\bsrc=/i, 'no element loads a src');
   t.notMatch(html, /\b(href|action)="(?!#)/i, 'no links or form targets that leave the page');
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
-  for (const directive of ["default-src 'none'", "connect-src 'none'", 'worker-src blob:', "form-action 'none'"]) t.ok(csp.includes(directive), directive);
+  for (const directive of ["default-src 'none'", "connect-src 'none'", 'worker-src blob:', "form-action 'none'"])
+    t.ok(csp.includes(directive), directive);
   t.match(html, /AGFzbQ/, 'the WASM module (\\0asm in base64) is inline');
-  for (const id of ['model-file', 'record-file', 'pubkey-file', 'audit-files', 'token', 'verify', 'result']) t.match(html, new RegExp(`id="${id}"`), `#${id}`);
+  for (const id of ['model-file', 'record-file', 'pubkey-file', 'audit-files', 'token', 'verify', 'result'])
+    t.match(html, new RegExp(`id="${id}"`), `#${id}`);
 });
 
 t.test('usage and environment errors exit 2 with one sentence', async (t) => {
@@ -43,5 +45,8 @@ t.test('usage and environment errors exit 2 with one sentence', async (t) => {
   t.match(JSON.parse(missing.stdout), { ok: false, error: { code: 'E_USAGE', message: /--out/ } });
   const unwritable = run(['verifier', '--out', join(work, 'no-such-dir', 'page.html'), '--json']);
   t.equal(unwritable.status, 2);
-  t.match(JSON.parse(unwritable.stdout), { ok: false, error: { code: 'E_IO', message: /cannot write .*page\.html \(ENOENT\)/ } });
+  t.match(JSON.parse(unwritable.stdout), {
+    ok: false,
+    error: { code: 'E_IO', message: /cannot write .*page\.html \(ENOENT\)/ },
+  });
 });

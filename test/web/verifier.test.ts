@@ -55,7 +55,11 @@ async function sealRecordFor(bytes: Uint8Array, token: string): Promise<Record<s
   return { format: 'vram-residency.seal.v1', ...fields, kid, mac };
 }
 
-const cli = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli', 'main.js'), 'verifier', '--out', join(work, 'verifier.html'), '--json'], { encoding: 'utf8' });
+const cli = spawnSync(
+  process.execPath,
+  [join(repoRoot, 'dist', 'cli', 'main.js'), 'verifier', '--out', join(work, 'verifier.html'), '--json'],
+  { encoding: 'utf8' },
+);
 const pageUrl = pathToFileURL(join(work, 'verifier.html')).href;
 
 interface SealCase {
@@ -75,7 +79,9 @@ async function verifySeal(page: Page, c: SealCase) {
   }
   await page.click('#verify');
   const v = await verdict(page, '#result');
-  const checks = await page.$$eval('#checks li', (items) => Object.fromEntries(items.map((li) => [(li as HTMLElement).dataset.check, (li as HTMLElement).dataset.status])));
+  const checks = await page.$$eval('#checks li', (items) =>
+    Object.fromEntries(items.map((li) => [(li as HTMLElement).dataset.check, (li as HTMLElement).dataset.status])),
+  );
   return { ...v, checks };
 }
 
@@ -97,14 +103,20 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
   t.test('nothing the page does could leave it unnoticed: a worker request is seen and blocked', async (t) => {
     // Control for the no-request assertion below: proves the observer sees requests made from
     // Blob-URL workers in this Chromium, and that they are aborted.
-    const control = file('control.html', `<!doctype html><meta charset="utf-8"><script>
+    const control = file(
+      'control.html',
+      `<!doctype html><meta charset="utf-8"><script>
       const w = new Worker(URL.createObjectURL(new Blob(["fetch('http://canary.invalid/from-worker').catch(() => postMessage('blocked'))"])));
       w.onmessage = (e) => { document.documentElement.dataset.ready = 'true'; document.title = e.data; };
-    </script>`);
+    </script>`,
+    );
     const before = session.requests.length;
     const page = await session.open(pathToFileURL(control).href);
     t.equal(await page.title(), 'blocked');
-    t.ok(session.requests.slice(before).includes('http://canary.invalid/from-worker'), 'the worker request was observed');
+    t.ok(
+      session.requests.slice(before).includes('http://canary.invalid/from-worker'),
+      'the worker request was observed',
+    );
     await page.close();
     session.problems.length = 0; // the blocked canary logs a console error by design
   });
@@ -116,7 +128,10 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     t.equal(r.status, 'ok', r.text);
     t.match(r.text, /Verified: model-00001\.safetensors is the file sealed as shard-00112233445566778899aabbccddeeff/);
     t.same(r.checks, { shape: 'pass', key: 'pass', mac: 'pass', size: 'pass', digest: 'pass', content: 'pass' });
-    t.match(await page.textContent('#progress-text'), /92\.3 MB of 92\.3 MB · [\d.]+ [kMG]B\/s · tree 100 %, SHA-256 100 %/);
+    t.match(
+      await page.textContent('#progress-text'),
+      /92\.3 MB of 92\.3 MB · [\d.]+ [kMG]B\/s · tree 100 %, SHA-256 100 %/,
+    );
     t.match(await page.textContent('#scope'), /does not show that the bytes are in GPU memory now/);
     await page.close();
   });
@@ -130,9 +145,17 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
 
   t.test('SPEC vectors: a cuda record with contentSha256 and a host-sim record without one', async (t) => {
     const page = await session.open(pageUrl);
-    const r0 = await verifySeal(page, { models: [vectorData], record: file('good0.json', JSON.stringify(seal.good[0].record)), token: seal.token });
+    const r0 = await verifySeal(page, {
+      models: [vectorData],
+      record: file('good0.json', JSON.stringify(seal.good[0].record)),
+      token: seal.token,
+    });
     t.equal(r0.status, 'ok', r0.text);
-    const r1 = await verifySeal(page, { models: [vectorData], record: file('good1.json', JSON.stringify(seal.good[1].record)), token: seal.token });
+    const r1 = await verifySeal(page, {
+      models: [vectorData],
+      record: file('good1.json', JSON.stringify(seal.good[1].record)),
+      token: seal.token,
+    });
     t.equal(r1.status, 'ok', r1.text);
     t.equal(r1.checks.content, 'skip', 'no contentSha256: the plain SHA-256 is reported as not checked');
     t.match(await page.textContent('#checks'), /the record has no contentSha256/);
@@ -158,7 +181,10 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     await screenshot(page, 'record-wrong-token');
     t.equal(r.status, 'failed');
     t.equal(r.reason, 'wrong key');
-    t.match(r.text, /wrong key: the record was sealed under key [0-9a-f]{16}, the token given derives key [0-9a-f]{16}/);
+    t.match(
+      r.text,
+      /wrong key: the record was sealed under key [0-9a-f]{16}, the token given derives key [0-9a-f]{16}/,
+    );
     t.same(r.checks, { shape: 'pass', key: 'fail', mac: 'skip', size: 'skip', digest: 'skip', content: 'skip' });
     t.ok(await page.isHidden('#progress-box'), 'nothing was hashed');
     await page.close();
@@ -173,7 +199,11 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
       { record: { ...seal.good[0].record, leafSize: 1000 }, model: vectorData, reason: 'malformed' },
     ];
     for (const [i, c] of cases.entries()) {
-      const r = await verifySeal(page, { models: [c.model], record: file(`bad${i}.json`, JSON.stringify(c.record)), token: seal.token });
+      const r = await verifySeal(page, {
+        models: [c.model],
+        record: file(`bad${i}.json`, JSON.stringify(c.record)),
+        token: seal.token,
+      });
       t.equal(r.reason, c.reason, r.text);
       t.equal(r.status, 'failed');
     }
@@ -194,15 +224,25 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
 
   t.test('an intact audit log and a tampered one, with the timeline', async (t) => {
     const dir = join(source!.dir, 'audit-intact');
-    const segs = ['audit-000000000000.jsonl', 'audit-000000000000.jsonl.sha256', 'audit-000000000004.jsonl'].map((n) => join(dir, n));
+    const segs = ['audit-000000000000.jsonl', 'audit-000000000000.jsonl.sha256', 'audit-000000000004.jsonl'].map((n) =>
+      join(dir, n),
+    );
     const page = await session.open(pageUrl);
     await page.setInputFiles('#audit-files', segs);
     await page.click('#verify-audit');
     const ok = await verdict(page, '#audit-result');
     t.equal(ok.status, 'ok', ok.text);
     t.match(ok.text, /Intact: 7 records in 2 segments intact/);
-    t.match(await page.textContent('#audit-scope'), /Not checked: records removed from the end/, 'it says what it did not check');
-    t.match(await page.textContent('#audit-caption'), /seal\.verification_failed \(critical\)/, 'failure events are listed');
+    t.match(
+      await page.textContent('#audit-scope'),
+      /Not checked: records removed from the end/,
+      'it says what it did not check',
+    );
+    t.match(
+      await page.textContent('#audit-caption'),
+      /seal\.verification_failed \(critical\)/,
+      'failure events are listed',
+    );
     t.ok((await page.$$('#audit-timeline .failure')).length >= 1, 'failure events are marked on the chart');
     await page.locator('#audit-figure').scrollIntoViewIfNeeded();
     await screenshot(page, 'audit-ok');
@@ -229,8 +269,15 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     await page.click('#verify-audit');
     const ok = await verdict(page, '#audit-result');
     t.equal(ok.status, 'ok', ok.text);
-    t.match(await page.textContent('#audit-scope'), /Epoch seals checked with audit\.vkey\.json: 4 epochs sealed in order with valid tags; the last 1 record is in an epoch not sealed yet/);
-    t.match(await page.textContent('#audit-scope'), /Stale: the last seal is \d+ epochs behind/, 'the old vector log is reported stale against today\'s clock');
+    t.match(
+      await page.textContent('#audit-scope'),
+      /Epoch seals checked with audit\.vkey\.json: 4 epochs sealed in order with valid tags; the last 1 record is in an epoch not sealed yet/,
+    );
+    t.match(
+      await page.textContent('#audit-scope'),
+      /Stale: the last seal is \d+ epochs behind/,
+      "the old vector log is reported stale against today's clock",
+    );
     await page.locator('#audit-figure').scrollIntoViewIfNeeded();
     await screenshot(page, 'audit-sealed-ok');
 
@@ -244,15 +291,24 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
 
     await page.setInputFiles('#vkey-file', file('broken.vkey.json', '{"format":"nope"}'));
     await page.click('#verify-audit');
-    t.match(await verdict(page, '#audit-result'), { status: 'failed', reason: 'input', text: /Cannot verify — the verification key/ });
+    t.match(await verdict(page, '#audit-result'), {
+      status: 'failed',
+      reason: 'input',
+      text: /Cannot verify — the verification key/,
+    });
     await page.close();
   });
 
   t.test('accessible and readable on a narrow window', async (t) => {
     const page = await session.open(pageUrl, { width: 360, height: 800 });
-    const unlabelled = await page.$$eval('input', (inputs) => inputs.filter((i) => (i as HTMLInputElement).labels?.length === 0).map((i) => i.id));
+    const unlabelled = await page.$$eval('input', (inputs) =>
+      inputs.filter((i) => (i as HTMLInputElement).labels?.length === 0).map((i) => i.id),
+    );
     t.same(unlabelled, [], 'every input has a label');
-    t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), 'no horizontal scrolling at 360 px');
+    t.ok(
+      await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+      'no horizontal scrolling at 360 px',
+    );
     // Keyboard only: the token field submits with Enter.
     await page.setInputFiles('#model-file', [vectorData]);
     await page.setInputFiles('#record-file', file('kbd.json', JSON.stringify(seal.good[0].record)));

@@ -23,7 +23,12 @@ export function checkpointCheck(note: CheckpointNote, noteName: string, signer: 
     record(rec: AuditRecord, at: RecordPosition): AuditVerifyError | null {
       if (rec.seq !== note.size - 1) return null;
       if (rec.hash !== note.hash || rec.service !== note.service) {
-        return { file: at.source, line: at.line, reason: 'checkpoint mismatch', detail: `seq ${rec.seq} is not the record ${noteName} signed (its hash or service differs)` };
+        return {
+          file: at.source,
+          line: at.line,
+          reason: 'checkpoint mismatch',
+          detail: `seq ${rec.seq} is not the record ${noteName} signed (its hash or service differs)`,
+        };
       }
       seen = true;
       return null;

@@ -59,14 +59,17 @@ export function noteKeyId(sha256: Sha256, name: string, publicKey: Uint8Array): 
 /** Parse a note; throws an Error whose message says what is malformed. */
 export function parseCheckpointNote(text: string): CheckpointNote {
   const split = text.indexOf('\n\n');
-  if (split < 0 || !text.endsWith('\n')) throw new Error('not a signed note (no blank line before the signatures, or no final LF)');
+  if (split < 0 || !text.endsWith('\n'))
+    throw new Error('not a signed note (no blank line before the signatures, or no final LF)');
   const body = text.slice(0, split + 1);
   const lines = body.slice(0, -1).split('\n');
   if (lines.length !== 3) throw new Error(`the note body has ${lines.length} lines; a checkpoint has 3`);
   const [origin, sizeText, hashText] = lines as [string, string, string];
   if (!origin.startsWith(ORIGIN_PREFIX)) throw new Error(`the origin line must start with ${ORIGIN_PREFIX}`);
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText))) throw new Error('the size line is not a decimal integer');
-  if (!STD_BASE64.test(hashText) || hashText.length !== 44) throw new Error('the hash line is not standard base64 of 32 bytes');
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
+    throw new Error('the size line is not a decimal integer');
+  if (!STD_BASE64.test(hashText) || hashText.length !== 44)
+    throw new Error('the hash line is not standard base64 of 32 bytes');
   const signatures: CheckpointSignature[] = [];
   for (const line of text.slice(split + 2, -1).split('\n')) {
     const m = /^\u2014 (\S+) (\S+)$/.exec(line);
@@ -88,16 +91,18 @@ export function parseNotePublicKey(text: string, sha256: Sha256, argument = 'pub
   const pem = /^-----BEGIN PUBLIC KEY-----\s+([A-Za-z0-9+/=\s]+?)\s*-----END PUBLIC KEY-----$/.exec(trimmed);
   if (pem) {
     const der = decodeBase64(pem[1]!.replace(/\s+/g, ''));
-    if (der.length !== 44 || ED25519_SPKI_PREFIX.some((b, i) => der[i] !== b)) throw new KeyError(argument, 'is not an Ed25519 public key (checkpoints are signed with Ed25519)');
+    if (der.length !== 44 || ED25519_SPKI_PREFIX.some((b, i) => der[i] !== b))
+      throw new KeyError(argument, 'is not an Ed25519 public key (checkpoints are signed with Ed25519)');
     return { name: null, raw: der.slice(12) };
   }
   const vkey = /^([^\s+]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(trimmed);
   if (vkey && STD_BASE64.test(vkey[3]!)) {
     const blob = decodeBase64(vkey[3]!);
-    if (blob.length !== 33 || blob[0] !== 0x01) throw new KeyError(argument, 'the verifier key is not an Ed25519 key (type 0x01, 32 bytes)');
+    if (blob.length !== 33 || blob[0] !== 0x01)
+      throw new KeyError(argument, 'the verifier key is not an Ed25519 key (type 0x01, 32 bytes)');
     const raw = blob.slice(1);
     const id = toHex(noteKeyId(sha256, vkey[1]!, raw));
-    if (id !== vkey[2]) throw new KeyError(argument, 'the verifier key\'s key ID does not match its name and key');
+    if (id !== vkey[2]) throw new KeyError(argument, "the verifier key's key ID does not match its name and key");
     return { name: vkey[1]!, raw };
   }
   throw new KeyError(argument, 'must be an Ed25519 SPKI PEM public key or a C2SP verifier key (name+keyid+base64)');
@@ -112,10 +117,16 @@ export const webCryptoEd25519: VerifyEd25519 = async (publicKey, message, signat
 };
 
 /** Null when one signature line is by `key` and verifies over the body, else why not. */
-export async function checkpointSignatureProblem(note: CheckpointNote, key: NotePublicKey, sha256: Sha256, verify: VerifyEd25519 = webCryptoEd25519): Promise<string | null> {
+export async function checkpointSignatureProblem(
+  note: CheckpointNote,
+  key: NotePublicKey,
+  sha256: Sha256,
+  verify: VerifyEd25519 = webCryptoEd25519,
+): Promise<string | null> {
   const candidates = note.signatures.filter((s) => (key.name === null || s.name === key.name) && KEY_NAME.test(s.name));
   const mine = candidates.filter((s) => noteKeyId(sha256, s.name, key.raw).every((b, i) => s.keyId[i] === b));
-  if (mine.length === 0) return `no signature line is by this key (signers: ${note.signatures.map((s) => s.name).join(', ') || 'none'})`;
+  if (mine.length === 0)
+    return `no signature line is by this key (signers: ${note.signatures.map((s) => s.name).join(', ') || 'none'})`;
   for (const s of mine) {
     if (s.signature.length === 64 && (await verify(key.raw, utf8.encode(note.body), s.signature))) return null;
   }
@@ -127,7 +138,11 @@ function base64(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += A[(n >> 18) & 63]! + A[(n >> 12) & 63]! + (i + 1 < bytes.length ? A[(n >> 6) & 63]! : '=') + (i + 2 < bytes.length ? A[n & 63]! : '=');
+    out +=
+      A[(n >> 18) & 63]! +
+      A[(n >> 12) & 63]! +
+      (i + 1 < bytes.length ? A[(n >> 6) & 63]! : '=') +
+      (i + 2 < bytes.length ? A[n & 63]! : '=');
   }
   return out;
 }

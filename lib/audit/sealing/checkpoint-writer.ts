@@ -31,9 +31,16 @@ export class CheckpointWriter {
   readonly #keyId: Buffer;
   #lastSize = -1;
 
-  private constructor(private readonly dir: string, private readonly service: string, private readonly layer: FileLayer, opts: CheckpointOptions) {
-    if (typeof opts?.keyName !== 'string' || !/^[^\s+]{1,256}$/.test(opts.keyName)) throw new InvalidArgumentError('checkpoints.keyName', 'must be 1-256 characters without spaces or "+"');
-    if (!Number.isSafeInteger(opts.everySeconds) || opts.everySeconds < 1) throw new InvalidArgumentError('checkpoints.everySeconds', 'must be a positive integer');
+  private constructor(
+    private readonly dir: string,
+    private readonly service: string,
+    private readonly layer: FileLayer,
+    opts: CheckpointOptions,
+  ) {
+    if (typeof opts?.keyName !== 'string' || !/^[^\s+]{1,256}$/.test(opts.keyName))
+      throw new InvalidArgumentError('checkpoints.keyName', 'must be 1-256 characters without spaces or "+"');
+    if (!Number.isSafeInteger(opts.everySeconds) || opts.everySeconds < 1)
+      throw new InvalidArgumentError('checkpoints.everySeconds', 'must be a positive integer');
     this.everySeconds = opts.everySeconds;
     this.keyName = opts.keyName;
     this.#key = loadEd25519PrivateKey(opts.privateKey, 'checkpoints.privateKey');
@@ -78,7 +85,8 @@ export class CheckpointWriter {
 
 /** An Ed25519 private key from PEM text or a PEM file path; E_KEY (never echoing the key) otherwise. */
 export function loadEd25519PrivateKey(input: string, argument: string): KeyObject {
-  if (typeof input !== 'string' || input.length === 0) throw new KeyError(argument, 'must be PEM text or the path of a PEM file');
+  if (typeof input !== 'string' || input.length === 0)
+    throw new KeyError(argument, 'must be PEM text or the path of a PEM file');
   let pem = input;
   if (!input.includes('-----BEGIN')) {
     try {
@@ -93,6 +101,7 @@ export function loadEd25519PrivateKey(input: string, argument: string): KeyObjec
   } catch {
     throw new KeyError(argument, 'is not a readable PKCS#8 PEM private key');
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new KeyError(argument, `is a ${key.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new KeyError(argument, `is a ${key.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
   return key;
 }

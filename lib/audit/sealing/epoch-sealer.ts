@@ -32,7 +32,12 @@ export class EpochSealer implements EpochClock {
   /** The state file still names an older epoch until the seal with this seq is durable. */
   #stateOwedAfterSeq: number | null = null;
 
-  private constructor(private readonly dir: string, private readonly service: string, private readonly layer: FileLayer, state: SealState) {
+  private constructor(
+    private readonly dir: string,
+    private readonly service: string,
+    private readonly layer: FileLayer,
+    state: SealState,
+  ) {
     this.start = state.start;
     this.epochSeconds = state.epochSeconds;
     this.#epoch = state.epoch;
@@ -53,32 +58,60 @@ export class EpochSealer implements EpochClock {
    * Load the state of an existing sealed log, or start sealing a new (empty) log: draw K0,
    * write the verification key, write the state. Every inconsistency is E_AUDIT_SEALING_STATE.
    */
-  static open(dir: string, service: string, opts: SealingOptions, layer: FileLayer, logHasRecords: boolean, now: number): EpochSealer {
+  static open(
+    dir: string,
+    service: string,
+    opts: SealingOptions,
+    layer: FileLayer,
+    logHasRecords: boolean,
+    now: number,
+  ): EpochSealer {
     if (!Number.isSafeInteger(opts?.epochSeconds) || opts.epochSeconds < 1 || opts.epochSeconds > MAX_EPOCH_SECONDS) {
       throw new InvalidArgumentError('sealing.epochSeconds', `must be an integer 1..${MAX_EPOCH_SECONDS}`);
     }
     if (typeof opts.verificationKeyOut !== 'string' || opts.verificationKeyOut.length === 0) {
-      throw new InvalidArgumentError('sealing.verificationKeyOut', 'must be a file path (where the verification key is written once)');
+      throw new InvalidArgumentError(
+        'sealing.verificationKeyOut',
+        'must be a file path (where the verification key is written once)',
+      );
     }
     const state = readSealState(dir);
     if (!state) {
       if (logHasRecords) {
-        throw new AuditSealingStateError(`the audit log in ${dir} has records but no sealing state: the state file was removed, or sealing was not on when the log began (sealing starts only with a new log)`);
+        throw new AuditSealingStateError(
+          `the audit log in ${dir} has records but no sealing state: the state file was removed, or sealing was not on when the log began (sealing starts only with a new log)`,
+        );
       }
       return EpochSealer.initialise(dir, service, opts, layer, now);
     }
-    if (state.service !== service) throw new AuditSealingStateError(`the sealing state in ${dir} belongs to service ${state.service}, not ${service}`);
+    if (state.service !== service)
+      throw new AuditSealingStateError(
+        `the sealing state in ${dir} belongs to service ${state.service}, not ${service}`,
+      );
     if (state.epochSeconds !== opts.epochSeconds) {
-      throw new AuditSealingStateError(`the log in ${dir} is sealed in ${state.epochSeconds} s epochs; sealing.epochSeconds ${opts.epochSeconds} differs (the verification key fixes it)`);
+      throw new AuditSealingStateError(
+        `the log in ${dir} is sealed in ${state.epochSeconds} s epochs; sealing.epochSeconds ${opts.epochSeconds} differs (the verification key fixes it)`,
+      );
     }
     const sealer = new EpochSealer(dir, service, layer, state);
     sealer.reconcile(findLastSeal(dir));
     return sealer;
   }
 
-  private static initialise(dir: string, service: string, opts: SealingOptions, layer: FileLayer, now: number): EpochSealer {
+  private static initialise(
+    dir: string,
+    service: string,
+    opts: SealingOptions,
+    layer: FileLayer,
+    now: number,
+  ): EpochSealer {
     const k0 = new Uint8Array(randomBytes(32));
-    const vkey = new VerificationKey({ service, k0: toHex(k0), start: Math.floor(now), epochSeconds: opts.epochSeconds });
+    const vkey = new VerificationKey({
+      service,
+      k0: toHex(k0),
+      start: Math.floor(now),
+      epochSeconds: opts.epochSeconds,
+    });
     let fd: number;
     try {
       fd = openSync(opts.verificationKeyOut, 'wx', 0o600);
@@ -86,7 +119,10 @@ export class EpochSealer implements EpochClock {
       const code = (err as NodeJS.ErrnoException).code;
       k0.fill(0);
       if (code === 'EEXIST') {
-        throw new InvalidArgumentError('sealing.verificationKeyOut', `${opts.verificationKeyOut} already exists; a verification key is never overwritten (move it away, or open the log it belongs to)`);
+        throw new InvalidArgumentError(
+          'sealing.verificationKeyOut',
+          `${opts.verificationKeyOut} already exists; a verification key is never overwritten (move it away, or open the log it belongs to)`,
+        );
       }
       throw new InvalidArgumentError('sealing.verificationKeyOut', `cannot create ${opts.verificationKeyOut}: ${code}`);
     }
@@ -109,16 +145,22 @@ export class EpochSealer implements EpochClock {
     if (s === sealedUpTo && last) {
       // Killed after the seal was durable and before the state moved on: check it, then finish.
       if (!constantTimeEqual(epochTag(hmac, this.#key, last.epoch, last.prev), last.tag)) {
-        throw new AuditSealingStateError(`the newest seal in ${this.dir} (epoch ${last.epoch}, seq ${last.seq}) does not match the sealing state's key: the state or the log was replaced`);
+        throw new AuditSealingStateError(
+          `the newest seal in ${this.dir} (epoch ${last.epoch}, seq ${last.seq}) does not match the sealing state's key: the state or the log was replaced`,
+        );
       }
       this.advance(-1);
       this.stateDurable(-1);
       return;
     }
     if (s <= sealedUpTo) {
-      throw new AuditSealingStateError(`the sealing state in ${this.dir} is behind the log (state: epoch ${s}; the log has sealed epoch ${sealedUpTo}): an old state file was restored; refusing to reuse an old key`);
+      throw new AuditSealingStateError(
+        `the sealing state in ${this.dir} is behind the log (state: epoch ${s}; the log has sealed epoch ${sealedUpTo}): an old state file was restored; refusing to reuse an old key`,
+      );
     }
-    throw new AuditSealingStateError(`the sealing state in ${this.dir} is ahead of the log (state: epoch ${s}; the newest seal is ${last ? `epoch ${sealedUpTo}` : 'absent'}): seals are missing from the log (truncated or replaced)`);
+    throw new AuditSealingStateError(
+      `the sealing state in ${this.dir} is ahead of the log (state: epoch ${s}; the newest seal is ${last ? `epoch ${sealedUpTo}` : 'absent'}): seals are missing from the log (truncated or replaced)`,
+    );
   }
 
   /** The tag that closes the epoch to seal next over the chain head `prev`. */
@@ -142,7 +184,11 @@ export class EpochSealer implements EpochClock {
   /** Records up to `seq` are durable: write the state file if it waits for a seal among them (throws I/O errors; it stays owed). */
   stateDurable(seq: number): void {
     if (this.#stateOwedAfterSeq === null || seq < this.#stateOwedAfterSeq) return;
-    writeSealState(this.dir, { service: this.service, start: this.start, epochSeconds: this.epochSeconds, epoch: this.#epoch, key: this.#key }, this.layer);
+    writeSealState(
+      this.dir,
+      { service: this.service, start: this.start, epochSeconds: this.epochSeconds, epoch: this.#epoch, key: this.#key },
+      this.layer,
+    );
     this.#stateOwedAfterSeq = null;
   }
 

@@ -27,35 +27,84 @@ export interface EpochSealCheck extends RecordCheck {
   report(): SealingReport;
 }
 
-
 export function epochSealCheck(vkey: VerificationKey, hmac: HmacSha256, nowMs: number): EpochSealCheck {
   let key = vkey.k0();
   let nextEpoch = 0;
   let tail = 0;
-  const fail = (at: RecordPosition, reason: AuditVerifyError['reason'], detail: string): AuditVerifyError => ({ file: at.source, line: at.line, reason, detail });
+  const fail = (at: RecordPosition, reason: AuditVerifyError['reason'], detail: string): AuditVerifyError => ({
+    file: at.source,
+    line: at.line,
+    reason,
+    detail,
+  });
 
   return {
     record(rec: AuditRecord, at: RecordPosition): AuditVerifyError | null {
       const e = epochOf(vkey, Date.parse(rec.ts));
       if (rec.type !== EPOCH_SEALED) {
-        if (e < 0) return fail(at, 'record outside its epoch', `seq ${rec.seq}: ts ${rec.ts} is before the verification key's start`);
-        if (e < nextEpoch) return fail(at, 'record outside its epoch', `seq ${rec.seq}: ts ${rec.ts} lies in epoch ${e}, which is already sealed`);
-        if (e > nextEpoch) return fail(at, 'missing epoch seal', `epoch ${nextEpoch} ended before seq ${rec.seq} (ts in epoch ${e}) but has no seal`);
+        if (e < 0)
+          return fail(
+            at,
+            'record outside its epoch',
+            `seq ${rec.seq}: ts ${rec.ts} is before the verification key's start`,
+          );
+        if (e < nextEpoch)
+          return fail(
+            at,
+            'record outside its epoch',
+            `seq ${rec.seq}: ts ${rec.ts} lies in epoch ${e}, which is already sealed`,
+          );
+        if (e > nextEpoch)
+          return fail(
+            at,
+            'missing epoch seal',
+            `epoch ${nextEpoch} ended before seq ${rec.seq} (ts in epoch ${e}) but has no seal`,
+          );
         tail++;
         return null;
       }
       const d = rec.data as Record<string, unknown>;
       const keys = Object.keys(d);
-      if (keys.length !== 2 || !Number.isSafeInteger(d.epoch) || (d.epoch as number) < 0 || typeof d.tag !== 'string' || !HEX64.test(d.tag)) {
-        return fail(at, 'malformed record', `seq ${rec.seq}: an epoch seal's data must be {"epoch": integer ≥ 0, "tag": 64 hex}`);
+      if (
+        keys.length !== 2 ||
+        !Number.isSafeInteger(d.epoch) ||
+        (d.epoch as number) < 0 ||
+        typeof d.tag !== 'string' ||
+        !HEX64.test(d.tag)
+      ) {
+        return fail(
+          at,
+          'malformed record',
+          `seq ${rec.seq}: an epoch seal's data must be {"epoch": integer ≥ 0, "tag": 64 hex}`,
+        );
       }
       const epoch = d.epoch as number;
-      if (rec.service !== vkey.service) return fail(at, 'wrong verification key', `seq ${rec.seq} is a seal of service ${rec.service}; the key is for ${vkey.service}`);
-      if (epoch > nextEpoch) return fail(at, 'missing epoch seal', `epoch ${nextEpoch} has no seal (seq ${rec.seq} seals epoch ${epoch})`);
-      if (epoch < nextEpoch) return fail(at, 'missing epoch seal', `seq ${rec.seq} seals epoch ${epoch} again or out of order (expected the seal of epoch ${nextEpoch})`);
-      if (e <= epoch) return fail(at, 'record outside its epoch', `seq ${rec.seq}: the seal of epoch ${epoch} is dated ${rec.ts}, before its epoch ended`);
+      if (rec.service !== vkey.service)
+        return fail(
+          at,
+          'wrong verification key',
+          `seq ${rec.seq} is a seal of service ${rec.service}; the key is for ${vkey.service}`,
+        );
+      if (epoch > nextEpoch)
+        return fail(at, 'missing epoch seal', `epoch ${nextEpoch} has no seal (seq ${rec.seq} seals epoch ${epoch})`);
+      if (epoch < nextEpoch)
+        return fail(
+          at,
+          'missing epoch seal',
+          `seq ${rec.seq} seals epoch ${epoch} again or out of order (expected the seal of epoch ${nextEpoch})`,
+        );
+      if (e <= epoch)
+        return fail(
+          at,
+          'record outside its epoch',
+          `seq ${rec.seq}: the seal of epoch ${epoch} is dated ${rec.ts}, before its epoch ended`,
+        );
       if (!constantTimeEqual(epochTag(hmac, key, epoch, rec.prev), d.tag as string)) {
-        return fail(at, 'tag mismatch', `tag mismatch for epoch ${epoch} (seq ${rec.seq}): the records it seals were changed, or the key is not this log's`);
+        return fail(
+          at,
+          'tag mismatch',
+          `tag mismatch for epoch ${epoch} (seq ${rec.seq}): the records it seals were changed, or the key is not this log's`,
+        );
       }
       const next = ratchet(hmac, key);
       key.fill(0);
@@ -72,7 +121,14 @@ export function epochSealCheck(vkey: VerificationKey, hmac: HmacSha256, nowMs: n
       const currentEpoch = epochOf(vkey, nowMs);
       const lastSealedEpoch = nextEpoch > 0 ? nextEpoch - 1 : null;
       const epochsBehind = Math.max(0, currentEpoch - nextEpoch);
-      return { epochsSealed: nextEpoch, lastSealedEpoch, unsealedTail: tail, currentEpoch, epochsBehind, stale: currentEpoch - (lastSealedEpoch ?? -1) > 2 };
+      return {
+        epochsSealed: nextEpoch,
+        lastSealedEpoch,
+        unsealedTail: tail,
+        currentEpoch,
+        epochsBehind,
+        stale: currentEpoch - (lastSealedEpoch ?? -1) > 2,
+      };
     },
   };
 }

@@ -2,10 +2,21 @@
 // files dropped on a page): the chain, then with a verification key the epoch seals, with a
 // checkpoint and its public key the signed head. Browser-safe: all crypto is injected.
 import { InvalidArgumentError } from '../../errors.js';
-import { verifyRecordLines, type AuditVerifyError, type ChainVerifyResult, type RecordCheck, type VerifyItems } from '../verify-core.js';
+import {
+  verifyRecordLines,
+  type AuditVerifyError,
+  type ChainVerifyResult,
+  type RecordCheck,
+  type VerifyItems,
+} from '../verify-core.js';
 import { checkpointCheck, type CheckpointReport } from './checkpoint-check.js';
 import {
-  checkpointSignatureProblem, parseCheckpointNote, parseNotePublicKey, webCryptoEd25519, type Sha256, type VerifyEd25519,
+  checkpointSignatureProblem,
+  parseCheckpointNote,
+  parseNotePublicKey,
+  webCryptoEd25519,
+  type Sha256,
+  type VerifyEd25519,
 } from './checkpoint-note.js';
 import type { HmacSha256 } from './epochs.js';
 import { epochSealCheck, type SealingReport } from './seal-check.js';
@@ -43,15 +54,22 @@ export interface SealedVerifyResult extends ChainVerifyResult {
 /** The checks the options ask for, or the failure that stops verification before any line is read. */
 export async function prepareSealedChecks(opts: SealedVerifyOptions, crypto: SealingCrypto) {
   const checks: RecordCheck[] = [];
-  const seals = opts.verificationKey === undefined ? null : epochSealCheck(parseVerificationKey(opts.verificationKey), crypto.hmacSha256, opts.now ?? Date.now());
+  const seals =
+    opts.verificationKey === undefined
+      ? null
+      : epochSealCheck(parseVerificationKey(opts.verificationKey), crypto.hmacSha256, opts.now ?? Date.now());
   if (seals) checks.push(seals);
   if ((opts.checkpoint === undefined) !== (opts.publicKey === undefined)) {
-    throw new InvalidArgumentError(opts.checkpoint === undefined ? 'publicKey' : 'checkpoint', 'a checkpoint is checked only together with the public key that signed it: give both');
+    throw new InvalidArgumentError(
+      opts.checkpoint === undefined ? 'publicKey' : 'checkpoint',
+      'a checkpoint is checked only together with the public key that signed it: give both',
+    );
   }
   let checkpoint: ReturnType<typeof checkpointCheck> | null = null;
   let preFailure: AuditVerifyError | null = null;
   if (opts.checkpoint !== undefined && opts.publicKey !== undefined) {
-    const { name, text } = typeof opts.checkpoint === 'string' ? { name: 'checkpoint', text: opts.checkpoint } : opts.checkpoint;
+    const { name, text } =
+      typeof opts.checkpoint === 'string' ? { name: 'checkpoint', text: opts.checkpoint } : opts.checkpoint;
     const key = parseNotePublicKey(opts.publicKey, crypto.sha256);
     let problem: string | null;
     let note: ReturnType<typeof parseCheckpointNote> | null = null;
@@ -61,7 +79,8 @@ export async function prepareSealedChecks(opts: SealedVerifyOptions, crypto: Sea
     } catch (err) {
       problem = `the note is malformed: ${(err as Error).message}`;
     }
-    if (problem || !note) preFailure = { file: name, line: 0, reason: 'checkpoint signature invalid', detail: problem ?? 'unreadable' };
+    if (problem || !note)
+      preFailure = { file: name, line: 0, reason: 'checkpoint signature invalid', detail: problem ?? 'unreadable' };
     else {
       checkpoint = checkpointCheck(note, name, key.name ?? note.signatures[0]!.name);
       checks.push(checkpoint);
@@ -71,10 +90,26 @@ export async function prepareSealedChecks(opts: SealedVerifyOptions, crypto: Sea
 }
 
 /** Verify any source of record lines against the chain rules and the given keys. */
-export async function verifySealedRecordLines(items: VerifyItems, opts: SealedVerifyOptions & { rescan?: () => VerifyItems }, crypto: SealingCrypto): Promise<SealedVerifyResult> {
+export async function verifySealedRecordLines(
+  items: VerifyItems,
+  opts: SealedVerifyOptions & { rescan?: () => VerifyItems },
+  crypto: SealingCrypto,
+): Promise<SealedVerifyResult> {
   const prepared = await prepareSealedChecks(opts, crypto);
-  if (prepared.preFailure) return { intact: false, records: 0, head: null, firstError: prepared.preFailure, limits: limitsOf(opts, undefined) };
-  const result = await verifyRecordLines(items, { sha256Hex: crypto.sha256Hex, anchor: opts.anchor, checks: prepared.checks, rescan: opts.rescan });
+  if (prepared.preFailure)
+    return {
+      intact: false,
+      records: 0,
+      head: null,
+      firstError: prepared.preFailure,
+      limits: limitsOf(opts, undefined),
+    };
+  const result = await verifyRecordLines(items, {
+    sha256Hex: crypto.sha256Hex,
+    anchor: opts.anchor,
+    checks: prepared.checks,
+    rescan: opts.rescan,
+  });
   const sealing = prepared.seals?.report();
   return {
     ...result,
@@ -87,14 +122,23 @@ export async function verifySealedRecordLines(items: VerifyItems, opts: SealedVe
 function limitsOf(opts: SealedVerifyOptions, sealing: SealingReport | undefined): string[] {
   const out: string[] = [];
   if (opts.verificationKey === undefined) {
-    out.push('no verification key: the chain is checked on its own, so anyone who can write the log directory could have rewritten it from seq 0 undetected (give --vkey)');
+    out.push(
+      'no verification key: the chain is checked on its own, so anyone who can write the log directory could have rewritten it from seq 0 undetected (give --vkey)',
+    );
   }
   if (opts.checkpoint === undefined && opts.anchor === undefined) {
-    out.push('no checkpoint or anchor: records removed from the end of the log are not detected (give --checkpoint with --pubkey)');
+    out.push(
+      'no checkpoint or anchor: records removed from the end of the log are not detected (give --checkpoint with --pubkey)',
+    );
   }
-  if (sealing && sealing.unsealedTail > 0) out.push(`the last ${sealing.unsealedTail} records are in an epoch not sealed yet: until it is, only the chain covers them`);
+  if (sealing && sealing.unsealedTail > 0)
+    out.push(
+      `the last ${sealing.unsealedTail} records are in an epoch not sealed yet: until it is, only the chain covers them`,
+    );
   if (sealing?.stale) {
-    out.push(`stale: the last seal (epoch ${sealing.lastSealedEpoch ?? 'none'}) is ${sealing.currentEpoch - (sealing.lastSealedEpoch ?? -1)} epochs behind the clock: the writer stopped, or the log's end was cut (a checkpoint kept elsewhere tells)`);
+    out.push(
+      `stale: the last seal (epoch ${sealing.lastSealedEpoch ?? 'none'}) is ${sealing.currentEpoch - (sealing.lastSealedEpoch ?? -1)} epochs behind the clock: the writer stopped, or the log's end was cut (a checkpoint kept elsewhere tells)`,
+    );
   }
   return out;
 }

@@ -29,9 +29,14 @@ export function readSealState(dir: string): SealState | null {
     text = readFileSync(join(dir, STATE_FILE), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new AuditSealingStateError(`cannot read the sealing state ${STATE_FILE} in ${dir}: ${(err as NodeJS.ErrnoException).code}`);
+    throw new AuditSealingStateError(
+      `cannot read the sealing state ${STATE_FILE} in ${dir}: ${(err as NodeJS.ErrnoException).code}`,
+    );
   }
-  const corrupt = (why: string) => new AuditSealingStateError(`the sealing state ${STATE_FILE} in ${dir} is corrupt (${why}); it is never reset silently — restore it from a backup or start a new log with a new verification key`);
+  const corrupt = (why: string) =>
+    new AuditSealingStateError(
+      `the sealing state ${STATE_FILE} in ${dir} is corrupt (${why}); it is never reset silently — restore it from a backup or start a new log with a new verification key`,
+    );
   let o: Record<string, unknown>;
   try {
     o = JSON.parse(text) as Record<string, unknown>;
@@ -42,15 +47,34 @@ export function readSealState(dir: string): SealState | null {
   if (o === null || typeof o !== 'object' || o.format !== STATE_FORMAT) throw corrupt('wrong format');
   if (typeof o.service !== 'string' || !SERVICE_PATTERN.test(o.service)) throw corrupt('bad service');
   if (!Number.isSafeInteger(o.start) || (o.start as number) < 0) throw corrupt('bad start');
-  if (!Number.isSafeInteger(o.epochSeconds) || (o.epochSeconds as number) < 1 || (o.epochSeconds as number) > MAX_EPOCH_SECONDS) throw corrupt('bad epochSeconds');
+  if (
+    !Number.isSafeInteger(o.epochSeconds) ||
+    (o.epochSeconds as number) < 1 ||
+    (o.epochSeconds as number) > MAX_EPOCH_SECONDS
+  )
+    throw corrupt('bad epochSeconds');
   if (!Number.isSafeInteger(o.epoch) || (o.epoch as number) < 0) throw corrupt('bad epoch');
   if (typeof o.key !== 'string' || !/^[0-9a-f]{64}$/.test(o.key)) throw corrupt('bad key');
-  return { service: o.service, start: o.start as number, epochSeconds: o.epochSeconds as number, epoch: o.epoch as number, key: hexBytes(o.key) };
+  return {
+    service: o.service,
+    start: o.start as number,
+    epochSeconds: o.epochSeconds as number,
+    epoch: o.epoch as number,
+    key: hexBytes(o.key),
+  };
 }
 
 /** Replace the state file atomically and durably. */
 export function writeSealState(dir: string, state: SealState, layer: FileLayer): void {
-  const text = JSON.stringify({ format: STATE_FORMAT, service: state.service, start: state.start, epochSeconds: state.epochSeconds, epoch: state.epoch, key: toHex(state.key) }) + '\n';
+  const text =
+    JSON.stringify({
+      format: STATE_FORMAT,
+      service: state.service,
+      start: state.start,
+      epochSeconds: state.epochSeconds,
+      epoch: state.epoch,
+      key: toHex(state.key),
+    }) + '\n';
   const tmp = join(dir, STATE_FILE + '.tmp');
   layer.writeFileSync(tmp, text, 0o600); // written and fsynced
   layer.renameSync(tmp, join(dir, STATE_FILE));

@@ -34,7 +34,19 @@ export class VerificationKey implements EpochClock {
 
   /** The file text, K0 included: for the operator to take off the host. */
   serialize(): string {
-    return JSON.stringify({ format: VKEY_FORMAT, service: this.service, k0: this.#k0, start: this.start, epochSeconds: this.epochSeconds }, null, 1) + '\n';
+    return (
+      JSON.stringify(
+        {
+          format: VKEY_FORMAT,
+          service: this.service,
+          k0: this.#k0,
+          start: this.start,
+          epochSeconds: this.epochSeconds,
+        },
+        null,
+        1,
+      ) + '\n'
+    );
   }
 
   /** The public members only (no K0). */
@@ -67,13 +79,26 @@ export function parseVerificationKey(input: string | object, argument = 'verific
   }
   const o = v as Record<string, unknown>;
   if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new KeyError(argument, 'must be a JSON object');
-  for (const k of Object.keys(o)) if (!MEMBERS.includes(k)) throw new KeyError(argument, `unexpected member "${k.slice(0, 32)}"`);
+  for (const k of Object.keys(o))
+    if (!MEMBERS.includes(k)) throw new KeyError(argument, `unexpected member "${k.slice(0, 32)}"`);
   if (o.format !== VKEY_FORMAT) throw new KeyError(argument, `format must be ${VKEY_FORMAT}`);
-  if (typeof o.service !== 'string' || !SERVICE_PATTERN.test(o.service)) throw new KeyError(argument, 'service is malformed');
-  if (typeof o.k0 !== 'string' || !/^[0-9a-f]{64}$/.test(o.k0)) throw new KeyError(argument, 'k0 must be 64 lowercase hex');
-  if (!Number.isSafeInteger(o.start) || (o.start as number) < 0) throw new KeyError(argument, 'start must be an integer ≥ 0 (ms since the Unix epoch)');
-  if (!Number.isSafeInteger(o.epochSeconds) || (o.epochSeconds as number) < 1 || (o.epochSeconds as number) > MAX_EPOCH_SECONDS) {
+  if (typeof o.service !== 'string' || !SERVICE_PATTERN.test(o.service))
+    throw new KeyError(argument, 'service is malformed');
+  if (typeof o.k0 !== 'string' || !/^[0-9a-f]{64}$/.test(o.k0))
+    throw new KeyError(argument, 'k0 must be 64 lowercase hex');
+  if (!Number.isSafeInteger(o.start) || (o.start as number) < 0)
+    throw new KeyError(argument, 'start must be an integer ≥ 0 (ms since the Unix epoch)');
+  if (
+    !Number.isSafeInteger(o.epochSeconds) ||
+    (o.epochSeconds as number) < 1 ||
+    (o.epochSeconds as number) > MAX_EPOCH_SECONDS
+  ) {
     throw new KeyError(argument, `epochSeconds must be an integer 1..${MAX_EPOCH_SECONDS}`);
   }
-  return new VerificationKey({ service: o.service, k0: o.k0, start: o.start as number, epochSeconds: o.epochSeconds as number });
+  return new VerificationKey({
+    service: o.service,
+    k0: o.k0,
+    start: o.start as number,
+    epochSeconds: o.epochSeconds as number,
+  });
 }

@@ -20,7 +20,9 @@ interface ShipFlags {
 export function registerAuditShip(audit: Command): void {
   audit
     .command('ship')
-    .description('follow an audit log directory and publish every record, unchanged, to a NATS JetStream stream (without the writer lock)')
+    .description(
+      'follow an audit log directory and publish every record, unchanged, to a NATS JetStream stream (without the writer lock)',
+    )
     .argument('<dir>', 'the audit log directory')
     .requiredOption('--nats <url>', 'NATS server URL, e.g. nats://127.0.0.1:4222 (several: comma-separated)')
     .option('--stream <name>', 'JetStream stream (created when missing)', 'VRAM_AUDIT')
@@ -29,40 +31,47 @@ export function registerAuditShip(audit: Command): void {
     .option('--max-in-flight <n>', 'publishes awaiting acknowledgement at most', '1024')
     .option('--status-interval <ms>', 'while following: a status line this often', '5000')
     .option('--json', 'status lines as JSON on stderr; one JSON document (the final status) on stdout')
-    .action(runCommand(async (reporter: Reporter, dir: string, opts: ShipFlags) => {
-      const intervalMs = parseIntArg('--status-interval', opts.statusInterval, 100, 3_600_000);
-      const shipper = await AuditShipper.start({
-        dir,
-        nats: opts.nats,
-        stream: opts.stream,
-        replicas: opts.replicas === undefined ? undefined : parseIntArg('--replicas', opts.replicas, 1, 5),
-        maxInFlight: opts.maxInFlight === undefined ? undefined : parseIntArg('--max-in-flight', opts.maxInFlight, 1, 65536),
-        once: Boolean(opts.once),
-      });
-      const status = (h: ShipperHealth) =>
-        reporter.json ? process.stderr.write(JSON.stringify({ at: new Date().toISOString(), ...h }) + '\n') : reporter.warn(describe(h));
-      shipper.on('status', status);
-      const timer = opts.once ? null : setInterval(() => status(shipper.health()), intervalMs);
-      const stop = () => void shipper.stop();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
-        const final = await shipper.done;
-        reporter.result({ ok: true, ...final });
-        reporter.line(`shipped ${final.published} records of ${final.service ?? '(empty log)'} to ${final.stream}; ${final.duplicates} were already there; stream head seq ${final.shippedSeq}`);
-        return 0;
-      } catch (err) {
-        if (!(err instanceof FleetForeignRecordError)) throw err;
-        // The stream disagrees with the local log: a failed check (exit 1), with its own code.
-        if (reporter.json) reporter.result({ ok: false, error: errorJson(err, false), status: shipper.health() });
-        else reporter.warn(`FAILED: ${err.message}`);
-        return EXIT_CHECK_FAILED;
-      } finally {
-        if (timer) clearInterval(timer);
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
-    }));
+    .action(
+      runCommand(async (reporter: Reporter, dir: string, opts: ShipFlags) => {
+        const intervalMs = parseIntArg('--status-interval', opts.statusInterval, 100, 3_600_000);
+        const shipper = await AuditShipper.start({
+          dir,
+          nats: opts.nats,
+          stream: opts.stream,
+          replicas: opts.replicas === undefined ? undefined : parseIntArg('--replicas', opts.replicas, 1, 5),
+          maxInFlight:
+            opts.maxInFlight === undefined ? undefined : parseIntArg('--max-in-flight', opts.maxInFlight, 1, 65536),
+          once: Boolean(opts.once),
+        });
+        const status = (h: ShipperHealth) =>
+          reporter.json
+            ? process.stderr.write(JSON.stringify({ at: new Date().toISOString(), ...h }) + '\n')
+            : reporter.warn(describe(h));
+        shipper.on('status', status);
+        const timer = opts.once ? null : setInterval(() => status(shipper.health()), intervalMs);
+        const stop = () => void shipper.stop();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          const final = await shipper.done;
+          reporter.result({ ok: true, ...final });
+          reporter.line(
+            `shipped ${final.published} records of ${final.service ?? '(empty log)'} to ${final.stream}; ${final.duplicates} were already there; stream head seq ${final.shippedSeq}`,
+          );
+          return 0;
+        } catch (err) {
+          if (!(err instanceof FleetForeignRecordError)) throw err;
+          // The stream disagrees with the local log: a failed check (exit 1), with its own code.
+          if (reporter.json) reporter.result({ ok: false, error: errorJson(err, false), status: shipper.health() });
+          else reporter.warn(`FAILED: ${err.message}`);
+          return EXIT_CHECK_FAILED;
+        } finally {
+          if (timer) clearInterval(timer);
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+      }),
+    );
 }
 
 function describe(h: ShipperHealth): string {
@@ -87,10 +96,21 @@ export async function runFleetVerify(
   reporter.result(result);
   for (const s of result.services) {
     const head = s.head ? `head ${s.head.seq}:${s.head.hash}` : 'no records';
-    const gaps = s.gaps.length > 0 ? `, missing seq ${s.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}` : '';
-    reporter.line(`${s.intact ? 'ok' : 'BROKEN'}  ${s.service}: ${s.records} records, ${head}${gaps}${s.firstError || s.records === 0 ? ` — ${s.summary}` : ''}`);
-    if (s.sealing) reporter.line(`    sealed: ${s.sealing.epochsSealed} epochs with valid tags; ${s.sealing.unsealedTail} records after the last seal`);
-    if (s.checkpoints.count > 0) reporter.line(`    checkpoints: ${s.checkpoints.consistent} of ${s.checkpoints.count} consistent${s.checkpoints.firstProblem ? ` — ${s.checkpoints.firstProblem}` : ''}${s.checkpoint ? `; newest signed by ${s.checkpoint.signer}` : ''}`);
+    const gaps =
+      s.gaps.length > 0
+        ? `, missing seq ${s.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}`
+        : '';
+    reporter.line(
+      `${s.intact ? 'ok' : 'BROKEN'}  ${s.service}: ${s.records} records, ${head}${gaps}${s.firstError || s.records === 0 ? ` — ${s.summary}` : ''}`,
+    );
+    if (s.sealing)
+      reporter.line(
+        `    sealed: ${s.sealing.epochsSealed} epochs with valid tags; ${s.sealing.unsealedTail} records after the last seal`,
+      );
+    if (s.checkpoints.count > 0)
+      reporter.line(
+        `    checkpoints: ${s.checkpoints.consistent} of ${s.checkpoints.count} consistent${s.checkpoints.firstProblem ? ` — ${s.checkpoints.firstProblem}` : ''}${s.checkpoint ? `; newest signed by ${s.checkpoint.signer}` : ''}`,
+      );
   }
   if (result.intact) {
     reporter.line(`${result.services.length} services intact in stream ${result.stream}`);
@@ -98,5 +118,7 @@ export async function runFleetVerify(
   }
   if (reporter.json) return EXIT_CHECK_FAILED;
   const broken = result.services.filter((s) => !s.intact).map((s) => s.service);
-  throw new CheckFailed(`stream ${result.stream}: ${broken.length} of ${result.services.length} services broken (${broken.join(', ')})`);
+  throw new CheckFailed(
+    `stream ${result.stream}: ${broken.length} of ${result.services.length} services broken (${broken.join(', ')})`,
+  );
 }

@@ -13,53 +13,99 @@ export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('check and search audit logs offline');
   const verify = audit
     .command('verify')
-    .description('check an audit log directory (or, with --nats, every chain in a JetStream stream): hashes, chain links, seq, ids, timestamps, sidecars; with keys, epoch seals and checkpoints')
+    .description(
+      'check an audit log directory (or, with --nats, every chain in a JetStream stream): hashes, chain links, seq, ids, timestamps, sidecars; with keys, epoch seals and checkpoints',
+    )
     .argument('[dir]', 'the audit log directory (not with --nats)')
     .option('--vkey <file>', 'the verification key (SPEC §6) written when the log began: checks every epoch seal')
-    .option('--checkpoint <note>', 'a signed checkpoint note (kept off the host): the log must still hold what it signed')
-    .option('--pubkey <file>', 'the checkpoint signer\'s Ed25519 public key (SPKI PEM or C2SP verifier key)')
-    .option('--anchor <seq:hash>', 'a record kept elsewhere (e.g. the head from an earlier run): catches deletions at the tail')
+    .option(
+      '--checkpoint <note>',
+      'a signed checkpoint note (kept off the host): the log must still hold what it signed',
+    )
+    .option('--pubkey <file>', "the checkpoint signer's Ed25519 public key (SPKI PEM or C2SP verifier key)")
+    .option(
+      '--anchor <seq:hash>',
+      'a record kept elsewhere (e.g. the head from an earlier run): catches deletions at the tail',
+    )
     .option('--json', 'print one JSON document');
   addFleetVerifyOptions(verify);
-  verify
-    .action(runCommand(async (reporter: Reporter, dir: string | undefined, opts: { anchor?: string; vkey?: string; checkpoint?: string; pubkey?: string; nats?: string; stream: string; service?: string[] }) => {
-      if (!opts.nats && (opts.checkpoint === undefined) !== (opts.pubkey === undefined)) {
-        throw new InvalidArgumentError(opts.checkpoint ? '--pubkey' : '--checkpoint', '--checkpoint and --pubkey go together (a note is checked against the key that signed it)');
-      }
-      if (opts.nats) {
-        if (dir !== undefined || opts.anchor || opts.checkpoint) {
-          throw new InvalidArgumentError('--nats', 'verifies from the stream (with the checkpoints published there): give no directory, --anchor or --checkpoint with it');
+  verify.action(
+    runCommand(
+      async (
+        reporter: Reporter,
+        dir: string | undefined,
+        opts: {
+          anchor?: string;
+          vkey?: string;
+          checkpoint?: string;
+          pubkey?: string;
+          nats?: string;
+          stream: string;
+          service?: string[];
+        },
+      ) => {
+        if (!opts.nats && (opts.checkpoint === undefined) !== (opts.pubkey === undefined)) {
+          throw new InvalidArgumentError(
+            opts.checkpoint ? '--pubkey' : '--checkpoint',
+            '--checkpoint and --pubkey go together (a note is checked against the key that signed it)',
+          );
         }
-        return runFleetVerify(reporter, {
-          nats: opts.nats,
-          stream: opts.stream,
-          service: opts.service,
+        if (opts.nats) {
+          if (dir !== undefined || opts.anchor || opts.checkpoint) {
+            throw new InvalidArgumentError(
+              '--nats',
+              'verifies from the stream (with the checkpoints published there): give no directory, --anchor or --checkpoint with it',
+            );
+          }
+          return runFleetVerify(reporter, {
+            nats: opts.nats,
+            stream: opts.stream,
+            service: opts.service,
+            ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
+            ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
+          });
+        }
+        if (dir === undefined)
+          throw new InvalidArgumentError(
+            'dir',
+            'missing: give the audit log directory, or --nats URL to verify from a stream',
+          );
+        assertAuditDir(dir);
+        const result = await verifyAuditLog(dir, {
+          ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
           ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
+          ...(opts.checkpoint
+            ? { checkpoint: { name: basename(opts.checkpoint), text: readKeyFile('--checkpoint', opts.checkpoint) } }
+            : {}),
           ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
         });
-      }
-      if (dir === undefined) throw new InvalidArgumentError('dir', 'missing: give the audit log directory, or --nats URL to verify from a stream');
-      assertAuditDir(dir);
-      const result = await verifyAuditLog(dir, {
-        ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
-        ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
-        ...(opts.checkpoint ? { checkpoint: { name: basename(opts.checkpoint), text: readKeyFile('--checkpoint', opts.checkpoint) } } : {}),
-        ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
-      });
-      reporter.result(result);
-      if (!result.intact) {
-        const where = result.firstError ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason} (${result.firstError.detail})` : result.summary;
-        if (reporter.json) return 1;
-        throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
-      }
-      reporter.line(result.summary);
-      const s = result.sealing;
-      if (s) reporter.line(`sealed: ${s.epochsSealed} epochs (0..${s.epochsSealed - 1}) with valid tags; ${s.unsealedTail} records after the last seal`);
-      if (result.checkpoint) reporter.line(`consistent with checkpoint ${result.checkpoint.note}: ${result.checkpoint.size} records signed by ${result.checkpoint.signer}`);
-      if (result.head) reporter.line(`head: ${result.head.seq}:${result.head.hash} (keep it elsewhere; pass it as --anchor next time)`);
-      for (const limit of result.limits) reporter.line(`${limit.startsWith('stale') ? 'warning' : 'note'}: ${limit}`);
-      return 0;
-    }));
+        reporter.result(result);
+        if (!result.intact) {
+          const where = result.firstError
+            ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason} (${result.firstError.detail})`
+            : result.summary;
+          if (reporter.json) return 1;
+          throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
+        }
+        reporter.line(result.summary);
+        const s = result.sealing;
+        if (s)
+          reporter.line(
+            `sealed: ${s.epochsSealed} epochs (0..${s.epochsSealed - 1}) with valid tags; ${s.unsealedTail} records after the last seal`,
+          );
+        if (result.checkpoint)
+          reporter.line(
+            `consistent with checkpoint ${result.checkpoint.note}: ${result.checkpoint.size} records signed by ${result.checkpoint.signer}`,
+          );
+        if (result.head)
+          reporter.line(
+            `head: ${result.head.seq}:${result.head.hash} (keep it elsewhere; pass it as --anchor next time)`,
+          );
+        for (const limit of result.limits) reporter.line(`${limit.startsWith('stale') ? 'warning' : 'note'}: ${limit}`);
+        return 0;
+      },
+    ),
+  );
   registerAuditShip(audit);
   audit
     .command('query')
@@ -73,29 +119,33 @@ export function registerAudit(program: Command): void {
     .option('--severity <level>', 'info, warning or critical')
     .option('--limit <n>', 'at most this many records')
     .option('--json', 'print a JSON array')
-    .action(runCommand(async (reporter: Reporter, dir: string, opts: Record<string, any>) => {
-      const filter = {
-        types: opts.type as string[] | undefined,
-        since: opts.since ? parseTime('--since', opts.since) : undefined,
-        until: opts.until ? parseTime('--until', opts.until) : undefined,
-        shardId: opts.shardId as string | undefined,
-        workerId: opts.workerId as string | undefined,
-        severity: opts.severity as 'info' | 'warning' | 'critical' | undefined,
-        limit: opts.limit ? parseIntArg('--limit', opts.limit, 1, Number.MAX_SAFE_INTEGER) : undefined,
-      };
-      if (filter.severity && !['info', 'warning', 'critical'].includes(filter.severity)) {
-        throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
-      }
-      assertAuditDir(dir);
-      // Streamed: a log of any size in constant memory, as JSON or as lines.
-      const records = reporter.jsonArray();
-      for await (const record of queryAuditLog(dir, filter)) {
-        records.push(record);
-        reporter.line(`${record.seq}\t${record.ts}\t${record.severity}\t${record.type}\t${JSON.stringify(record.data)}`);
-      }
-      records.end();
-      return 0;
-    }));
+    .action(
+      runCommand(async (reporter: Reporter, dir: string, opts: Record<string, any>) => {
+        const filter = {
+          types: opts.type as string[] | undefined,
+          since: opts.since ? parseTime('--since', opts.since) : undefined,
+          until: opts.until ? parseTime('--until', opts.until) : undefined,
+          shardId: opts.shardId as string | undefined,
+          workerId: opts.workerId as string | undefined,
+          severity: opts.severity as 'info' | 'warning' | 'critical' | undefined,
+          limit: opts.limit ? parseIntArg('--limit', opts.limit, 1, Number.MAX_SAFE_INTEGER) : undefined,
+        };
+        if (filter.severity && !['info', 'warning', 'critical'].includes(filter.severity)) {
+          throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
+        }
+        assertAuditDir(dir);
+        // Streamed: a log of any size in constant memory, as JSON or as lines.
+        const records = reporter.jsonArray();
+        for await (const record of queryAuditLog(dir, filter)) {
+          records.push(record);
+          reporter.line(
+            `${record.seq}\t${record.ts}\t${record.severity}\t${record.type}\t${JSON.stringify(record.data)}`,
+          );
+        }
+        records.end();
+        return 0;
+      }),
+    );
 }
 
 /** A directory with at least one segment; anything else is a usage error a person can fix. */
@@ -115,13 +165,18 @@ function assertAuditDir(dir: string): void {
 
 function parseAnchor(text: string): { seq: number; hash: string } {
   const m = /^(\d+):([0-9a-f]{64})$/.exec(text);
-  if (!m) throw new InvalidArgumentError('--anchor', 'must be SEQ:HASH, e.g. 41:<64 hex> (the head printed by an earlier verify)');
+  if (!m)
+    throw new InvalidArgumentError(
+      '--anchor',
+      'must be SEQ:HASH, e.g. 41:<64 hex> (the head printed by an earlier verify)',
+    );
   return { seq: Number(m[1]), hash: m[2]! };
 }
 
 function parseTime(flag: string, text: string): string {
   const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(flag, `"${text}" is not a date/time (use ISO 8601, e.g. 2026-11-24T10:00:00Z)`);
+  if (Number.isNaN(d.getTime()))
+    throw new InvalidArgumentError(flag, `"${text}" is not a date/time (use ISO 8601, e.g. 2026-11-24T10:00:00Z)`);
   return d.toISOString();
 }
 

@@ -13,11 +13,16 @@ export function registerBench(program: Command): void {
     .description('run the benchmark suite against the peers and print the comparison table')
     .option('--quick', 'smaller inputs, for a quick look')
     .option('--json', 'print the measured rows as JSON')
-    .action(runCommand(async (reporter: Reporter, opts: Record<string, boolean>) => {
-      const script = fileURLToPath(new URL('../../../bench/run.mjs', import.meta.url));
-      if (!existsSync(script)) throw new FileIoError(`the benchmark suite is not installed here (${script} missing); run it from a clone of the repository`);
-      const args = [script, ...(opts.quick ? ['--quick'] : []), ...(reporter.json ? ['--json'] : [])];
-      const r = spawnSync(process.execPath, ['--expose-gc', ...args], { stdio: 'inherit' });
-      return r.status ?? 2;
-    }));
+    .action(
+      runCommand(async (reporter: Reporter, opts: Record<string, boolean>) => {
+        const script = fileURLToPath(new URL('../../../bench/run.mjs', import.meta.url));
+        if (!existsSync(script))
+          throw new FileIoError(
+            `the benchmark suite is not installed here (${script} missing); run it from a clone of the repository`,
+          );
+        const args = [script, ...(opts.quick ? ['--quick'] : []), ...(reporter.json ? ['--json'] : [])];
+        const r = spawnSync(process.execPath, ['--expose-gc', ...args], { stdio: 'inherit' });
+        return r.status ?? 2;
+      }),
+    );
 }

@@ -23,7 +23,9 @@ interface Step {
 
 /** A model-like file: a safetensors-style JSON header, then pseudo-random "weights". */
 function writeModelFile(path: string, size: number): void {
-  const header = Buffer.from(JSON.stringify({ __metadata__: { format: 'pt', note: 'vram-residency demo weights' } }).padEnd(120, ' '));
+  const header = Buffer.from(
+    JSON.stringify({ __metadata__: { format: 'pt', note: 'vram-residency demo weights' } }).padEnd(120, ' '),
+  );
   const fd = openSync(path, 'w', 0o600);
   try {
     const prefix = Buffer.alloc(8);
@@ -51,25 +53,27 @@ export function registerDemo(program: Command): void {
     .option('--keep', 'keep the temp directory (with --dir the files are always kept)')
     .option('--size <size>', 'model file size', '256MiB')
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, opts: Record<string, any>) => {
-      const size = parseSizeArg('--size', opts.size);
-      if (size < 1024) throw new InvalidArgumentError('--size', 'must be at least 1 KiB');
-      const dir = resolve(opts.dir ?? mkdtempSync(join(tmpdir(), 'vram-residency-demo-')));
-      mkdirSync(dir, { recursive: true });
-      // A temp directory of our own making holds a model-sized file: it goes unless asked to stay.
-      const keep = opts.dir !== undefined || Boolean(opts.keep);
-      const removeOnSignal = (signal: NodeJS.Signals) => {
-        rmSync(dir, { recursive: true, force: true });
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-      };
-      if (!keep) for (const s of ['SIGINT', 'SIGTERM']) process.once(s, removeOnSignal);
-      try {
-        return await runDemo(reporter, dir, size, keep);
-      } finally {
-        for (const s of ['SIGINT', 'SIGTERM']) process.off(s, removeOnSignal);
-        if (!keep) rmSync(dir, { recursive: true, force: true });
-      }
-    }));
+    .action(
+      runCommand(async (reporter: Reporter, opts: Record<string, any>) => {
+        const size = parseSizeArg('--size', opts.size);
+        if (size < 1024) throw new InvalidArgumentError('--size', 'must be at least 1 KiB');
+        const dir = resolve(opts.dir ?? mkdtempSync(join(tmpdir(), 'vram-residency-demo-')));
+        mkdirSync(dir, { recursive: true });
+        // A temp directory of our own making holds a model-sized file: it goes unless asked to stay.
+        const keep = opts.dir !== undefined || Boolean(opts.keep);
+        const removeOnSignal = (signal: NodeJS.Signals) => {
+          rmSync(dir, { recursive: true, force: true });
+          process.exit(signal === 'SIGINT' ? 130 : 143);
+        };
+        if (!keep) for (const s of ['SIGINT', 'SIGTERM']) process.once(s, removeOnSignal);
+        try {
+          return await runDemo(reporter, dir, size, keep);
+        } finally {
+          for (const s of ['SIGINT', 'SIGTERM']) process.off(s, removeOnSignal);
+          if (!keep) rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+    );
 }
 
 async function runDemo(reporter: Reporter, dir: string, size: number, keep: boolean): Promise<number> {
@@ -96,22 +100,34 @@ async function runDemo(reporter: Reporter, dir: string, size: number, keep: bool
     if (!good) throw new CheckFailed(`demo step "${name}" did not go as expected: ${result}`, { steps });
   };
 
-  reporter.line(simulate
-    ? 'No usable CUDA device here: this demo uses the host-simulated device (host memory standing in for VRAM).'
-    : 'Using CUDA device 0.');
+  reporter.line(
+    simulate
+      ? 'No usable CUDA device here: this demo uses the host-simulated device (host memory standing in for VRAM).'
+      : 'Using CUDA device 0.',
+  );
   await step('create model file', async () => {
     writeModelFile(modelPath, size);
     return `${formatBytes(size)} at ${modelPath}`;
   });
   const { audit, manager } = await openWorker(reporter, {
-    token, workerId: 'demo-worker', auditDir, device: 0, simulate, leafSize: 65536,
-    simulatedCapacityBytes: Math.max(size * 2, 1 << 26), faultInjection: true,
+    token,
+    workerId: 'demo-worker',
+    auditDir,
+    device: 0,
+    simulate,
+    leafSize: 65536,
+    simulatedCapacityBytes: Math.max(size * 2, 1 << 26),
+    faultInjection: true,
   });
   let shard!: import('../../manager/sealed-shard.js').SealedShard;
   try {
     await step('seal into device memory', async () => {
       const bar = reporter.progress('seal', size);
-      shard = await manager.sealFile(modelPath, { modelRef: 'demo/model.safetensors', computeContentSha256: true, onProgress: (p) => bar.update(p.bytes) });
+      shard = await manager.sealFile(modelPath, {
+        modelRef: 'demo/model.safetensors',
+        computeContentSha256: true,
+        onProgress: (p) => bar.update(p.bytes),
+      });
       bar.stop();
       writeFileSync(recordPath, shard.recordJson());
       return `${shard.id}, ${shard.leafCount} leaves, mth-sha256 ${shard.digest.slice(0, 16)}…`;
@@ -129,13 +145,17 @@ async function runDemo(reporter: Reporter, dir: string, size: number, keep: bool
       await manager.injectFaultForTesting(shard, offset, 0x01);
       return `flipped bit 0 of byte ${offset} (leaf ${Math.floor(offset / shard.leafSize)})`;
     });
-    await step('verify in full catches it', async () => {
-      await manager.verify(shard, { mode: 'full' }).catch((e) => {
-        if (e instanceof SealVerificationError) throw new Error(`refused: ${e.reason}`);
-        throw e;
-      });
-      return 'not detected';
-    }, true);
+    await step(
+      'verify in full catches it',
+      async () => {
+        await manager.verify(shard, { mode: 'full' }).catch((e) => {
+          if (e instanceof SealVerificationError) throw new Error(`refused: ${e.reason}`);
+          throw e;
+        });
+        return 'not detected';
+      },
+      true,
+    );
     await step('release (zero + free)', async () => {
       await manager.release(shard);
       return `freed ${formatBytes(shard.size)}`;
@@ -150,7 +170,10 @@ async function runDemo(reporter: Reporter, dir: string, size: number, keep: bool
     return r.summary;
   });
   await step('verify the file offline (WASM)', async () => {
-    const record = await verifySealedFile(modelPath, parseSealRecord(readFileSync(recordPath, 'utf8')), { token, engine: 'wasm' });
+    const record = await verifySealedFile(modelPath, parseSealRecord(readFileSync(recordPath, 'utf8')), {
+      token,
+      engine: 'wasm',
+    });
     return `file matches seal ${record.shardId}`;
   });
   reporter.line('');
@@ -161,6 +184,13 @@ async function runDemo(reporter: Reporter, dir: string, size: number, keep: bool
   } else {
     reporter.line(`files: removed with their temp directory (add --keep or --dir DIR to keep them)`);
   }
-  reporter.result({ ok: true, simulated: simulate, dir, kept: keep, files: { model: modelPath, sealRecord: recordPath, auditDir }, steps });
+  reporter.result({
+    ok: true,
+    simulated: simulate,
+    dir,
+    kept: keep,
+    files: { model: modelPath, sealRecord: recordPath, auditDir },
+    steps,
+  });
   return 0;
 }

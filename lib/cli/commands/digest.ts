@@ -1,6 +1,12 @@
 // `vram-residency digest FILE`: the tree digest (and plain SHA-256) of a file, with any engine.
 import type { Command } from 'commander';
-import { MAX_DIGEST_THREADS, defaultEngine, digestFileWith, parseEngine, statDigestible } from '../../engines/file-digest.js';
+import {
+  MAX_DIGEST_THREADS,
+  defaultEngine,
+  digestFileWith,
+  parseEngine,
+  statDigestible,
+} from '../../engines/file-digest.js';
 import { toHex } from '../../seal/check.js';
 import { DEFAULT_LEAF_SIZE } from '../../wasm/index.js';
 import { type Reporter, formatBytes } from '../reporter.js';
@@ -16,34 +22,36 @@ export function registerDigest(program: Command): void {
     .option('--sha256', 'also compute the plain SHA-256')
     .option('--threads <n>', `worker threads for the wasm and native engines (1 to ${MAX_DIGEST_THREADS})`)
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, file: string, opts: Record<string, string | boolean>) => {
-      const leafSize = parseLeafSize(String(opts.leafSize));
-      const engine = opts.engine ? parseEngine(String(opts.engine)) : defaultEngine();
-      const size = await statDigestible(file);
-      const bar = reporter.progress('digest', size);
-      const started = performance.now();
-      const r = await digestFileWith(engine, file, {
-        leafSize,
-        sha256: opts.sha256 === true,
-        threads: opts.threads ? parseIntArg('--threads', String(opts.threads), 1, MAX_DIGEST_THREADS) : undefined,
-        onProgress: (p) => bar.update(p.bytes),
-      });
-      bar.stop();
-      const seconds = (performance.now() - started) / 1000;
-      const result = {
-        file,
-        size: r.size,
-        leafSize,
-        digestAlg: 'mth-sha256',
-        digest: toHex(r.digest),
-        sha256: r.sha256 ? toHex(r.sha256) : null,
-        engine,
-        seconds: Number(seconds.toFixed(3)),
-      };
-      reporter.result(result);
-      reporter.line(`mth-sha256 ${result.digest}  ${file}`);
-      if (result.sha256) reporter.line(`sha256     ${result.sha256}  ${file}`);
-      reporter.line(`${formatBytes(r.size)}, leaf size ${leafSize}, engine ${engine}, ${seconds.toFixed(2)} s`);
-      return 0;
-    }));
+    .action(
+      runCommand(async (reporter: Reporter, file: string, opts: Record<string, string | boolean>) => {
+        const leafSize = parseLeafSize(String(opts.leafSize));
+        const engine = opts.engine ? parseEngine(String(opts.engine)) : defaultEngine();
+        const size = await statDigestible(file);
+        const bar = reporter.progress('digest', size);
+        const started = performance.now();
+        const r = await digestFileWith(engine, file, {
+          leafSize,
+          sha256: opts.sha256 === true,
+          threads: opts.threads ? parseIntArg('--threads', String(opts.threads), 1, MAX_DIGEST_THREADS) : undefined,
+          onProgress: (p) => bar.update(p.bytes),
+        });
+        bar.stop();
+        const seconds = (performance.now() - started) / 1000;
+        const result = {
+          file,
+          size: r.size,
+          leafSize,
+          digestAlg: 'mth-sha256',
+          digest: toHex(r.digest),
+          sha256: r.sha256 ? toHex(r.sha256) : null,
+          engine,
+          seconds: Number(seconds.toFixed(3)),
+        };
+        reporter.result(result);
+        reporter.line(`mth-sha256 ${result.digest}  ${file}`);
+        if (result.sha256) reporter.line(`sha256     ${result.sha256}  ${file}`);
+        reporter.line(`${formatBytes(r.size)}, leaf size ${leafSize}, engine ${engine}, ${seconds.toFixed(2)} s`);
+        return 0;
+      }),
+    );
 }

@@ -20,46 +20,66 @@ export function registerDoctor(program: Command): void {
     .command('doctor')
     .description('show what this machine offers: addon, CUDA, devices and the policy verdict, SHA-NI, WASM SIMD')
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter) => {
-      const status = nativeStatus();
-      const devices: { properties: DeviceProperties; policy: { accepted: boolean; findings: string[] } }[] = [];
-      for (let index = 0; index < status.cudaDeviceCount; index++) {
-        const device = await openDevice({ backend: 'cuda', index });
-        try {
-          const properties = device.properties();
-          const findings = checkDevicePolicy(properties);
-          devices.push({ properties, policy: { accepted: findings.length === 0, findings: findings.map((f) => f.details) } });
-        } finally {
-          device.close();
+    .action(
+      runCommand(async (reporter: Reporter) => {
+        const status = nativeStatus();
+        const devices: { properties: DeviceProperties; policy: { accepted: boolean; findings: string[] } }[] = [];
+        for (let index = 0; index < status.cudaDeviceCount; index++) {
+          const device = await openDevice({ backend: 'cuda', index });
+          try {
+            const properties = device.properties();
+            const findings = checkDevicePolicy(properties);
+            devices.push({
+              properties,
+              policy: { accepted: findings.length === 0, findings: findings.map((f) => f.details) },
+            });
+          } finally {
+            device.close();
+          }
         }
-      }
-      let wasmSimd = false;
-      let wasmError: string | null = null;
-      try {
-        await loadWasm();
-        wasmSimd = true; // the module is built with SIMD: it only instantiates where SIMD is supported
-      } catch (error) {
-        wasmError = (error as Error).message;
-      }
-      const usable = devices.filter((d) => d.policy.accepted).length;
-      const verdict =
-        usable > 0
-          ? `ready: ${usable} CUDA device(s) accepted by the VRAM-only policy`
-          : `no usable CUDA device: sealing runs only on the simulated device (tests and demos); offline verification works (${status.loaded ? 'native' : 'wasm'} engine)`;
-      reporter.result({ addon: status, devices, shaNi: cpuHasShaNi(), wasmSimd, wasmError, verdict, ready: usable > 0 });
-      reporter.line(`addon:        ${status.loaded ? `loaded (${status.withCuda ? 'built with CUDA' : 'built without CUDA'})` : `not loaded: ${status.reason}`}`);
-      if (status.loaded) reporter.line(`CUDA:         ${status.cudaDeviceCount} device(s)${status.reason ? ` — ${status.reason}` : ''}`);
-      if (status.driverRequirement) reporter.line(`driver:       ${status.driverRequirement}`);
-      for (const d of devices) {
-        const p = d.properties;
+        let wasmSimd = false;
+        let wasmError: string | null = null;
+        try {
+          await loadWasm();
+          wasmSimd = true; // the module is built with SIMD: it only instantiates where SIMD is supported
+        } catch (error) {
+          wasmError = (error as Error).message;
+        }
+        const usable = devices.filter((d) => d.policy.accepted).length;
+        const verdict =
+          usable > 0
+            ? `ready: ${usable} CUDA device(s) accepted by the VRAM-only policy`
+            : `no usable CUDA device: sealing runs only on the simulated device (tests and demos); offline verification works (${status.loaded ? 'native' : 'wasm'} engine)`;
+        reporter.result({
+          addon: status,
+          devices,
+          shaNi: cpuHasShaNi(),
+          wasmSimd,
+          wasmError,
+          verdict,
+          ready: usable > 0,
+        });
         reporter.line(
-          `device ${p.index}:     ${p.name} (${p.uuid ?? 'no uuid'}), ${formatBytes(p.totalMemory)}, cc ${p.computeCapability.major}.${p.computeCapability.minor}, integrated ${p.integrated}, managed ${p.managedMemory}, pageable ${p.pageableMemoryAccess}, driver ${p.driverVersion}, runtime ${p.runtimeVersion}`,
+          `addon:        ${status.loaded ? `loaded (${status.withCuda ? 'built with CUDA' : 'built without CUDA'})` : `not loaded: ${status.reason}`}`,
         );
-        reporter.line(`  policy:     ${d.policy.accepted ? 'accepted' : `refused — ${d.policy.findings.join('; ')}`}`);
-      }
-      reporter.line(`SHA-NI:       ${cpuHasShaNi() ?? 'unknown'}`);
-      reporter.line(`WASM SIMD:    ${wasmSimd ? 'yes' : `no (${wasmError})`}`);
-      reporter.line(reporter.strong(`verdict:      ${verdict}`));
-      return 0;
-    }));
+        if (status.loaded)
+          reporter.line(
+            `CUDA:         ${status.cudaDeviceCount} device(s)${status.reason ? ` — ${status.reason}` : ''}`,
+          );
+        if (status.driverRequirement) reporter.line(`driver:       ${status.driverRequirement}`);
+        for (const d of devices) {
+          const p = d.properties;
+          reporter.line(
+            `device ${p.index}:     ${p.name} (${p.uuid ?? 'no uuid'}), ${formatBytes(p.totalMemory)}, cc ${p.computeCapability.major}.${p.computeCapability.minor}, integrated ${p.integrated}, managed ${p.managedMemory}, pageable ${p.pageableMemoryAccess}, driver ${p.driverVersion}, runtime ${p.runtimeVersion}`,
+          );
+          reporter.line(
+            `  policy:     ${d.policy.accepted ? 'accepted' : `refused — ${d.policy.findings.join('; ')}`}`,
+          );
+        }
+        reporter.line(`SHA-NI:       ${cpuHasShaNi() ?? 'unknown'}`);
+        reporter.line(`WASM SIMD:    ${wasmSimd ? 'yes' : `no (${wasmError})`}`);
+        reporter.line(reporter.strong(`verdict:      ${verdict}`));
+        return 0;
+      }),
+    );
 }

@@ -33,7 +33,11 @@ function insideModel(model: string, path: string): string | null {
 function ignoreList(model: string, paths: string[] | undefined, signature: string): string[] {
   const out = (paths ?? []).map((p) => {
     const rel = insideModel(model, p);
-    if (rel === null) throw new InvalidArgumentError('--ignore-paths', `${p} is not inside the model ${model} (paths are taken from the working directory, as model_signing does)`);
+    if (rel === null)
+      throw new InvalidArgumentError(
+        '--ignore-paths',
+        `${p} is not inside the model ${model} (paths are taken from the working directory, as model_signing does)`,
+      );
     return rel;
   });
   const sig = insideModel(model, signature);
@@ -56,27 +60,42 @@ function hashProgress(reporter: Reporter, label: string): { onProgress: (p: Hash
 export function registerModelSigning(program: Command): void {
   program
     .command('sign-model')
-    .description('sign a model directory (or one file) as an OpenSSF model signature, readable by sigstore model_signing')
+    .description(
+      'sign a model directory (or one file) as an OpenSSF model signature, readable by sigstore model_signing',
+    )
     .argument('<model>', 'the model directory, or a single model file')
     .requiredOption('--key <file>', 'ECDSA private key (PKCS#8 PEM; P-256, P-384 or P-521)')
     .option('--ignore-paths <paths...>', 'files or directories to leave out (git files and the signature always are)')
     .option('--out <file>', 'signature file (default: MODEL/model.sig, or MODEL.sig for a single file)')
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
-      const key = await loadSigningKeyFile(opts.key, '--key');
-      requireEcdsa(key.algorithm, '--key');
-      const isFile = (await statRegularFileOrDir(model)) === 'file';
-      const out: string = opts.out ?? (isFile ? `${model}.sig` : resolve(model, 'model.sig'));
-      const progress = hashProgress(reporter, 'hash');
-      const started = performance.now();
-      const ignorePaths = isFile ? [] : ignoreList(model, opts.ignorePaths, out);
-      const result = await signModel(model, key, { ignorePaths, onProgress: progress.onProgress }).finally(() => progress.stop());
-      writeFileSync(out, serializeBundle(result.bundle));
-      const seconds = (performance.now() - started) / 1000;
-      reporter.result({ ok: true, model, signature: out, files: result.manifest.files.size, hint: key.publicKey.hint, seconds: Number(seconds.toFixed(3)) });
-      reporter.line(`signed ${result.manifest.files.size} file(s) of ${model} → ${out} (${key.algorithm}, key hint ${key.publicKey.hint}), ${seconds.toFixed(2)} s`);
-      return 0;
-    }));
+    .action(
+      runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
+        const key = await loadSigningKeyFile(opts.key, '--key');
+        requireEcdsa(key.algorithm, '--key');
+        const isFile = (await statRegularFileOrDir(model)) === 'file';
+        const out: string = opts.out ?? (isFile ? `${model}.sig` : resolve(model, 'model.sig'));
+        const progress = hashProgress(reporter, 'hash');
+        const started = performance.now();
+        const ignorePaths = isFile ? [] : ignoreList(model, opts.ignorePaths, out);
+        const result = await signModel(model, key, { ignorePaths, onProgress: progress.onProgress }).finally(() =>
+          progress.stop(),
+        );
+        writeFileSync(out, serializeBundle(result.bundle));
+        const seconds = (performance.now() - started) / 1000;
+        reporter.result({
+          ok: true,
+          model,
+          signature: out,
+          files: result.manifest.files.size,
+          hint: key.publicKey.hint,
+          seconds: Number(seconds.toFixed(3)),
+        });
+        reporter.line(
+          `signed ${result.manifest.files.size} file(s) of ${model} → ${out} (${key.algorithm}, key hint ${key.publicKey.hint}), ${seconds.toFixed(2)} s`,
+        );
+        return 0;
+      }),
+    );
 
   program
     .command('verify-model')
@@ -86,18 +105,35 @@ export function registerModelSigning(program: Command): void {
     .requiredOption('--pubkey <file>', "the publisher's ECDSA public key (SPKI PEM)")
     .option('--ignore-paths <paths...>', 'files or directories to leave out (as when signing)')
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
-      const signature = readTextArg(opts.sig, '--sig');
-      const publicKey = await parsePublicKeyPem(await readKeyFile(opts.pubkey, '--pubkey'));
-      requireEcdsa(publicKey.algorithm, '--pubkey');
-      const isFile = (await statRegularFileOrDir(model)) === 'file';
-      const progress = hashProgress(reporter, 'verify');
-      const started = performance.now();
-      const ignorePaths = isFile ? [] : ignoreList(model, opts.ignorePaths, opts.sig);
-      const result = await verifyModel(model, { signature, publicKey, ignorePaths, onProgress: progress.onProgress }).finally(() => progress.stop());
-      const seconds = (performance.now() - started) / 1000;
-      reporter.result({ ok: true, model, files: result.files.length, bytes: result.bytes, name: result.manifest.name, hint: result.key.hint, seconds: Number(seconds.toFixed(3)) });
-      reporter.line(`OK ${model}: ${result.files.length} file(s), ${formatBytes(result.bytes)}, match the signature of "${result.manifest.name}" (key hint ${result.key.hint}), ${seconds.toFixed(2)} s`);
-      return 0;
-    }));
+    .action(
+      runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
+        const signature = readTextArg(opts.sig, '--sig');
+        const publicKey = await parsePublicKeyPem(await readKeyFile(opts.pubkey, '--pubkey'));
+        requireEcdsa(publicKey.algorithm, '--pubkey');
+        const isFile = (await statRegularFileOrDir(model)) === 'file';
+        const progress = hashProgress(reporter, 'verify');
+        const started = performance.now();
+        const ignorePaths = isFile ? [] : ignoreList(model, opts.ignorePaths, opts.sig);
+        const result = await verifyModel(model, {
+          signature,
+          publicKey,
+          ignorePaths,
+          onProgress: progress.onProgress,
+        }).finally(() => progress.stop());
+        const seconds = (performance.now() - started) / 1000;
+        reporter.result({
+          ok: true,
+          model,
+          files: result.files.length,
+          bytes: result.bytes,
+          name: result.manifest.name,
+          hint: result.key.hint,
+          seconds: Number(seconds.toFixed(3)),
+        });
+        reporter.line(
+          `OK ${model}: ${result.files.length} file(s), ${formatBytes(result.bytes)}, match the signature of "${result.manifest.name}" (key hint ${result.key.hint}), ${seconds.toFixed(2)} s`,
+        );
+        return 0;
+      }),
+    );
 }

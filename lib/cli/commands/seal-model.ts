@@ -22,17 +22,41 @@ export interface ModelSealArgs {
 }
 
 /** Reads and checks the flags before any device work. */
-export async function prepareModelSeal(files: string[], opts: Record<string, any>): Promise<ModelSealArgs & { signature: string; publicKey: Awaited<ReturnType<typeof parsePublicKeyPem>> }> {
-  if (!opts.modelSig || !opts.modelPubkey) throw new InvalidArgumentError(opts.modelSig ? '--model-pubkey' : '--model-sig', 'sealing a signed model needs both --model-sig and --model-pubkey');
-  if (files.length !== 1) throw new InvalidArgumentError('--model-sig', 'applies to one model: a directory, or a single file signed alone');
-  if (!opts.out) throw new InvalidArgumentError('--out', 'is required with --model-sig: the directory for one seal record (and bundle) per file');
+export async function prepareModelSeal(
+  files: string[],
+  opts: Record<string, any>,
+): Promise<ModelSealArgs & { signature: string; publicKey: Awaited<ReturnType<typeof parsePublicKeyPem>> }> {
+  if (!opts.modelSig || !opts.modelPubkey)
+    throw new InvalidArgumentError(
+      opts.modelSig ? '--model-pubkey' : '--model-sig',
+      'sealing a signed model needs both --model-sig and --model-pubkey',
+    );
+  if (files.length !== 1)
+    throw new InvalidArgumentError('--model-sig', 'applies to one model: a directory, or a single file signed alone');
+  if (!opts.out)
+    throw new InvalidArgumentError(
+      '--out',
+      'is required with --model-sig: the directory for one seal record (and bundle) per file',
+    );
   for (const flag of ['expectSha256', 'bundleOut'] as const) {
-    if (opts[flag]) throw new InvalidArgumentError(flag === 'expectSha256' ? '--expect-sha256' : '--bundle-out', 'does not apply with --model-sig (the signed manifest gives each SHA-256; bundles go to --out)');
+    if (opts[flag])
+      throw new InvalidArgumentError(
+        flag === 'expectSha256' ? '--expect-sha256' : '--bundle-out',
+        'does not apply with --model-sig (the signed manifest gives each SHA-256; bundles go to --out)',
+      );
   }
   const signature = readTextArg(opts.modelSig, '--model-sig');
   const publicKey = await parsePublicKeyPem(await readKeyFile(opts.modelPubkey, '--model-pubkey'));
   requireEcdsa(publicKey.algorithm, '--model-pubkey');
-  return { model: files[0]!, sig: opts.modelSig, pubkey: opts.modelPubkey, out: opts.out, modelRef: opts.modelRef, signature, publicKey };
+  return {
+    model: files[0]!,
+    sig: opts.modelSig,
+    pubkey: opts.modelPubkey,
+    out: opts.out,
+    modelRef: opts.modelRef,
+    signature,
+    publicKey,
+  };
 }
 
 /** Seals the model and writes OUTDIR/<file>.seal.json (+ .bundle.json); returns what the JSON result lists. */
@@ -66,10 +90,19 @@ export async function sealSignedModelFiles(
     mkdirSync(dirname(base), { recursive: true });
     writeFileSync(`${base}.seal.json`, shard.recordJson());
     if (shard.signed) writeFileSync(`${base}.bundle.json`, shard.bundleJson());
-    listed.push({ file: name, record: `${base}.seal.json`, ...(shard.signed ? { bundle: `${base}.bundle.json` } : {}), ...shard.toRecord() });
-    reporter.line(`sealed ${name} → ${base}.seal.json${shard.signed ? ' + .bundle.json' : ''} (${shard.id}, ${formatBytes(shard.size)}, SHA-256 as signed)`);
+    listed.push({
+      file: name,
+      record: `${base}.seal.json`,
+      ...(shard.signed ? { bundle: `${base}.bundle.json` } : {}),
+      ...shard.toRecord(),
+    });
+    reporter.line(
+      `sealed ${name} → ${base}.seal.json${shard.signed ? ' + .bundle.json' : ''} (${shard.id}, ${formatBytes(shard.size)}, SHA-256 as signed)`,
+    );
   }
   for (const name of sealed.empty) reporter.line(`checked ${name}: empty, as signed (nothing to seal)`);
-  reporter.line(`model "${sealed.name}": ${sealed.shards.length} file(s) sealed, every SHA-256 as the publisher signed`);
+  reporter.line(
+    `model "${sealed.name}": ${sealed.shards.length} file(s) sealed, every SHA-256 as the publisher signed`,
+  );
   return { shards: sealed.shards, listed };
 }

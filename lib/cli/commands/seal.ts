@@ -30,70 +30,95 @@ export function registerSeal(program: Command): void {
     .option('--leaf-size <bytes>', 'leaf size: a power of two from 4096 to 16777216', '65536')
     .option('--audit-dir <dir>', 'audit log directory', 'vram-residency-audit')
     .option('--out <path>', 'seal record file (one input) or directory (default: FILE.seal.json beside each file)')
-    .option('--sign-key <file>', 'also sign each seal (Sigstore bundle) with this private key (PKCS#8 PEM), checkable without the token')
-    .option('--bundle-out <path>', 'with --sign-key: bundle file (one input) or directory (default: FILE.bundle.json beside each file)')
-    .option('--model-sig <file>', "seal a model the publisher signed (OpenSSF model signature): every listed file, each checked against it")
+    .option(
+      '--sign-key <file>',
+      'also sign each seal (Sigstore bundle) with this private key (PKCS#8 PEM), checkable without the token',
+    )
+    .option(
+      '--bundle-out <path>',
+      'with --sign-key: bundle file (one input) or directory (default: FILE.bundle.json beside each file)',
+    )
+    .option(
+      '--model-sig <file>',
+      'seal a model the publisher signed (OpenSSF model signature): every listed file, each checked against it',
+    )
     .option('--model-pubkey <file>', "with --model-sig: the publisher's ECDSA public key (SPKI PEM)")
     .option('--hold', 'stay resident and re-verify on a schedule until interrupted')
     .option('--interval <seconds>', 'with --hold: seconds between verifications', '30')
     .option('--samples <n>', 'with --hold: leaves per sampled verification (every 10th run is full)', '16')
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, files: string[], opts: Record<string, any>) => {
-      const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
-      const leafSize = parseLeafSize(opts.leafSize);
-      const device = parseIntArg('--device', opts.device, 0, 1023);
-      if (opts.expectSha256 && files.length !== 1) throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
-      const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
-      const signedModel = opts.modelSig || opts.modelPubkey ? await prepareModelSeal(files, opts) : null;
-      const outFor = signedModel ? [] : recordPaths(files, opts.out, opts.auditDir);
-      prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
-      if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
-      const signer = opts.signKey ? await loadSigningKeyFile(opts.signKey, '--sign-key') : undefined;
-      const bundleFor = signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
-      const { audit, manager } = await openWorker(reporter, {
-        token,
-        workerId: opts.workerId ?? defaultWorkerId(),
-        auditDir: opts.auditDir,
-        device,
-        simulate: Boolean(opts.simulate),
-        leafSize,
-        signer,
-      });
-      const sealed: SealedShard[] = [];
-      try {
-        if (signedModel) {
-          const { shards, listed } = await sealSignedModelFiles(reporter, manager, signedModel);
-          const rounds = schedule ? await hold(reporter, manager, shards, schedule) : undefined;
-          reporter.result({ ok: true, model: signedModel.model, shards: listed, ...(rounds === undefined ? {} : { rounds }) });
+    .action(
+      runCommand(async (reporter: Reporter, files: string[], opts: Record<string, any>) => {
+        const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
+        const leafSize = parseLeafSize(opts.leafSize);
+        const device = parseIntArg('--device', opts.device, 0, 1023);
+        if (opts.expectSha256 && files.length !== 1)
+          throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
+        const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
+        const signedModel = opts.modelSig || opts.modelPubkey ? await prepareModelSeal(files, opts) : null;
+        const outFor = signedModel ? [] : recordPaths(files, opts.out, opts.auditDir);
+        prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
+        if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
+        const signer = opts.signKey ? await loadSigningKeyFile(opts.signKey, '--sign-key') : undefined;
+        const bundleFor =
+          signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
+        const { audit, manager } = await openWorker(reporter, {
+          token,
+          workerId: opts.workerId ?? defaultWorkerId(),
+          auditDir: opts.auditDir,
+          device,
+          simulate: Boolean(opts.simulate),
+          leafSize,
+          signer,
+        });
+        const sealed: SealedShard[] = [];
+        try {
+          if (signedModel) {
+            const { shards, listed } = await sealSignedModelFiles(reporter, manager, signedModel);
+            const rounds = schedule ? await hold(reporter, manager, shards, schedule) : undefined;
+            reporter.result({
+              ok: true,
+              model: signedModel.model,
+              shards: listed,
+              ...(rounds === undefined ? {} : { rounds }),
+            });
+            return 0;
+          }
+          for (const [i, file] of files.entries()) {
+            const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+            const bar = reporter.progress(`seal ${basename(file)}`, Math.max(size, 1));
+            const shard = await manager.sealFile(file, {
+              modelRef: opts.modelRef,
+              shardIndex: files.length > 1 ? i : undefined,
+              shardCount: files.length > 1 ? files.length : undefined,
+              expectedSha256: opts.expectSha256,
+              computeContentSha256: true,
+              onProgress: (p) => bar.update(p.bytes),
+            });
+            bar.stop();
+            writeRecordFile(outFor[i]!, shard.recordJson());
+            if (signer) writeRecordFile(bundleFor[i]!, shard.bundleJson());
+            sealed.push(shard);
+            reporter.line(
+              `sealed ${file} → ${outFor[i]}${signer ? ` + ${bundleFor[i]}` : ''} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`,
+            );
+          }
+          const shards = sealed.map((s, i) => ({
+            file: files[i],
+            record: outFor[i],
+            ...(signer ? { bundle: bundleFor[i] } : {}),
+            ...s.toRecord(),
+          }));
+          // One JSON document per run: with --hold it comes at the end, with the rounds verified.
+          const rounds = schedule ? await hold(reporter, manager, sealed, schedule) : undefined;
+          reporter.result({ ok: true, shards, ...(rounds === undefined ? {} : { rounds }) });
           return 0;
+        } finally {
+          await manager.close();
+          await audit.close();
         }
-        for (const [i, file] of files.entries()) {
-          const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-          const bar = reporter.progress(`seal ${basename(file)}`, Math.max(size, 1));
-          const shard = await manager.sealFile(file, {
-            modelRef: opts.modelRef,
-            shardIndex: files.length > 1 ? i : undefined,
-            shardCount: files.length > 1 ? files.length : undefined,
-            expectedSha256: opts.expectSha256,
-            computeContentSha256: true,
-            onProgress: (p) => bar.update(p.bytes),
-          });
-          bar.stop();
-          writeRecordFile(outFor[i]!, shard.recordJson());
-          if (signer) writeRecordFile(bundleFor[i]!, shard.bundleJson());
-          sealed.push(shard);
-          reporter.line(`sealed ${file} → ${outFor[i]}${signer ? ` + ${bundleFor[i]}` : ''} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`);
-        }
-        const shards = sealed.map((s, i) => ({ file: files[i], record: outFor[i], ...(signer ? { bundle: bundleFor[i] } : {}), ...s.toRecord() }));
-        // One JSON document per run: with --hold it comes at the end, with the rounds verified.
-        const rounds = schedule ? await hold(reporter, manager, sealed, schedule) : undefined;
-        reporter.result({ ok: true, shards, ...(rounds === undefined ? {} : { rounds }) });
-        return 0;
-      } finally {
-        await manager.close();
-        await audit.close();
-      }
-    }));
+      }),
+    );
 }
 
 /** Resolves true after `ms`, or false as soon as the signal aborts (the timer does not hold the process). */
@@ -114,7 +139,8 @@ function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
 
 function parseSchedule(interval: string, samples: string): { intervalSeconds: number; samples: number } {
   const intervalSeconds = /^\d+(\.\d+)?$/.test(interval) ? Number(interval) : Number.NaN;
-  if (!(intervalSeconds > 0)) throw new InvalidArgumentError('--interval', `must be a positive number of seconds, got "${interval}"`);
+  if (!(intervalSeconds > 0))
+    throw new InvalidArgumentError('--interval', `must be a positive number of seconds, got "${interval}"`);
   return { intervalSeconds, samples: parseIntArg('--samples', samples, 1, 1_000_000) };
 }
 
@@ -125,7 +151,9 @@ async function hold(
   shards: SealedShard[],
   { intervalSeconds, samples }: { intervalSeconds: number; samples: number },
 ): Promise<number> {
-  reporter.line(`holding ${shards.length} shard(s) resident; re-verifying every ${intervalSeconds} s (Ctrl-C to release and exit)`);
+  reporter.line(
+    `holding ${shards.length} shard(s) resident; re-verifying every ${intervalSeconds} s (Ctrl-C to release and exit)`,
+  );
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);

@@ -18,29 +18,36 @@ function readPage(): Buffer {
     return readFileSync(PAGE);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new FileIoError(`the verifier page is missing from this installation (${PAGE}: ${code ?? 'unreadable'}); in a source checkout run npm run build:web`, e);
+    throw new FileIoError(
+      `the verifier page is missing from this installation (${PAGE}: ${code ?? 'unreadable'}); in a source checkout run npm run build:web`,
+      e,
+    );
   }
 }
 
 export function registerVerifier(program: Command): void {
   program
     .command('verifier')
-    .description('write the offline verifier page: one HTML file that checks seals and audit logs in a browser, with no network')
+    .description(
+      'write the offline verifier page: one HTML file that checks seals and audit logs in a browser, with no network',
+    )
     .requiredOption('--out <file>', 'where to write the page (e.g. verifier.html); an existing file is replaced')
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, opts: { out: string }) => {
-      const page = readPage();
-      const out = resolve(opts.out);
-      try {
-        writeFileSync(out, page);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new FileIoError(`cannot write ${out} (${code ?? 'write failed'})`, e);
-      }
-      const sha256 = createHash('sha256').update(page).digest('hex');
-      reporter.result({ ok: true, file: out, bytes: page.length, sha256 });
-      reporter.line(`wrote ${out} (${formatBytes(page.length)}, sha256 ${sha256})`);
-      reporter.line('Open it in any current browser, from disk: it works offline and makes no network request.');
-      return 0;
-    }));
+    .action(
+      runCommand(async (reporter: Reporter, opts: { out: string }) => {
+        const page = readPage();
+        const out = resolve(opts.out);
+        try {
+          writeFileSync(out, page);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new FileIoError(`cannot write ${out} (${code ?? 'write failed'})`, e);
+        }
+        const sha256 = createHash('sha256').update(page).digest('hex');
+        reporter.result({ ok: true, file: out, bytes: page.length, sha256 });
+        reporter.line(`wrote ${out} (${formatBytes(page.length)}, sha256 ${sha256})`);
+        reporter.line('Open it in any current browser, from disk: it works offline and makes no network request.');
+        return 0;
+      }),
+    );
 }

@@ -15,17 +15,37 @@ export function readTextArg(path: string, flag: string): string {
   }
 }
 
-export async function verifyFileWithBundle(reporter: Reporter, file: string, opts: { bundle: string; pubkey?: string; engine: Engine }): Promise<number> {
-  if (!opts.pubkey) throw new InvalidArgumentError('--pubkey', 'is required with --bundle: the public key of the signer');
+export async function verifyFileWithBundle(
+  reporter: Reporter,
+  file: string,
+  opts: { bundle: string; pubkey?: string; engine: Engine },
+): Promise<number> {
+  if (!opts.pubkey)
+    throw new InvalidArgumentError('--pubkey', 'is required with --bundle: the public key of the signer');
   const bundle = readTextArg(opts.bundle, '--bundle');
   const publicKey = await readKeyFile(opts.pubkey, '--pubkey');
   const size = await statRegularFile(file);
   const bar = reporter.progress('verify', Math.max(size, 1));
   const started = performance.now();
-  const record = await verifySealBundleFile(file, bundle, { publicKey, engine: opts.engine, onProgress: (p) => bar.update(p.bytes) });
+  const record = await verifySealBundleFile(file, bundle, {
+    publicKey,
+    engine: opts.engine,
+    onProgress: (p) => bar.update(p.bytes),
+  });
   bar.stop();
   const seconds = (performance.now() - started) / 1000;
-  reporter.result({ ok: true, file, shardId: record.shardId, size: record.size, digest: record.digest, contentSha256: record.contentSha256, engine: opts.engine, seconds: Number(seconds.toFixed(3)) });
-  reporter.line(`OK ${file}: matches the signed seal ${record.shardId} (${record.size} bytes, mth-sha256 ${record.digest}), engine ${opts.engine}, ${seconds.toFixed(2)} s`);
+  reporter.result({
+    ok: true,
+    file,
+    shardId: record.shardId,
+    size: record.size,
+    digest: record.digest,
+    contentSha256: record.contentSha256,
+    engine: opts.engine,
+    seconds: Number(seconds.toFixed(3)),
+  });
+  reporter.line(
+    `OK ${file}: matches the signed seal ${record.shardId} (${record.size} bytes, mth-sha256 ${record.digest}), engine ${opts.engine}, ${seconds.toFixed(2)} s`,
+  );
   return 0;
 }

@@ -14,7 +14,9 @@ import { verifyFileWithBundle } from './verify-bundle.js';
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('verify a file against its seal record (with the token) or its signed attestation (with a public key), offline')
+    .description(
+      'verify a file against its seal record (with the token) or its signed attestation (with a public key), offline',
+    )
     .argument('<file>', 'the model file or shard')
     .option('--seal <record>', 'the seal record JSON file (needs the worker token)')
     .option('--bundle <bundle>', 'the seal attestation (Sigstore bundle) instead of --seal: no token needed')
@@ -23,26 +25,49 @@ export function registerVerify(program: Command): void {
     .option('--token-file <file>', 'file holding the worker token')
     .option('--engine <engine>', 'wasm, native or node (default: native when the addon loaded, else wasm)')
     .option('--json', 'print one JSON document')
-    .action(runCommand(async (reporter: Reporter, file: string, opts: Record<string, string>) => {
-      if ((opts.seal === undefined) === (opts.bundle === undefined)) {
-        throw new InvalidArgumentError('--seal', 'give either --seal RECORD (with the worker token) or --bundle BUNDLE --pubkey KEY');
-      }
-      if (opts.bundle !== undefined) {
-        return verifyFileWithBundle(reporter, file, { bundle: opts.bundle, pubkey: opts.pubkey, engine: opts.engine ? parseEngine(opts.engine) : defaultEngine() });
-      }
-      const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
-      const text = readSealRecordFile(opts.seal!);
-      const engine = opts.engine ? parseEngine(opts.engine) : defaultEngine();
-      const size = await statRegularFile(file);
-      const bar = reporter.progress('verify', size);
-      const started = performance.now();
-      const record = await verifySealedFile(file, parseSealRecord(text), { token, engine, onProgress: (p) => bar.update(p.bytes) });
-      bar.stop();
-      const seconds = (performance.now() - started) / 1000;
-      reporter.result({ ok: true, file, shardId: record.shardId, size: record.size, digest: record.digest, engine, seconds: Number(seconds.toFixed(3)) });
-      reporter.line(`OK ${file}: matches seal ${record.shardId} (${record.size} bytes, mth-sha256 ${record.digest}), engine ${engine}, ${seconds.toFixed(2)} s`);
-      return 0;
-    }));
+    .action(
+      runCommand(async (reporter: Reporter, file: string, opts: Record<string, string>) => {
+        if ((opts.seal === undefined) === (opts.bundle === undefined)) {
+          throw new InvalidArgumentError(
+            '--seal',
+            'give either --seal RECORD (with the worker token) or --bundle BUNDLE --pubkey KEY',
+          );
+        }
+        if (opts.bundle !== undefined) {
+          return verifyFileWithBundle(reporter, file, {
+            bundle: opts.bundle,
+            pubkey: opts.pubkey,
+            engine: opts.engine ? parseEngine(opts.engine) : defaultEngine(),
+          });
+        }
+        const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
+        const text = readSealRecordFile(opts.seal!);
+        const engine = opts.engine ? parseEngine(opts.engine) : defaultEngine();
+        const size = await statRegularFile(file);
+        const bar = reporter.progress('verify', size);
+        const started = performance.now();
+        const record = await verifySealedFile(file, parseSealRecord(text), {
+          token,
+          engine,
+          onProgress: (p) => bar.update(p.bytes),
+        });
+        bar.stop();
+        const seconds = (performance.now() - started) / 1000;
+        reporter.result({
+          ok: true,
+          file,
+          shardId: record.shardId,
+          size: record.size,
+          digest: record.digest,
+          engine,
+          seconds: Number(seconds.toFixed(3)),
+        });
+        reporter.line(
+          `OK ${file}: matches seal ${record.shardId} (${record.size} bytes, mth-sha256 ${record.digest}), engine ${engine}, ${seconds.toFixed(2)} s`,
+        );
+        return 0;
+      }),
+    );
 }
 
 /**
@@ -50,7 +75,8 @@ export function registerVerify(program: Command): void {
  * (replacing bad bytes would let two different files verify as one record).
  */
 export function readSealRecordFile(path: string): string {
-  const tooLarge = () => new MalformedSealError(`${path} is larger than any seal record (over ${MAX_SEAL_RECORD_BYTES} bytes)`);
+  const tooLarge = () =>
+    new MalformedSealError(`${path} is larger than any seal record (over ${MAX_SEAL_RECORD_BYTES} bytes)`);
   const text = decodeStrictUtf8(readSmallFile(path, { flag: '--seal', maxBytes: MAX_SEAL_RECORD_BYTES, tooLarge }));
   if (text === null) throw new MalformedSealError(`${path} is not well-formed UTF-8 text`);
   return text;
