@@ -2,23 +2,17 @@
 // holds, never the host copy), re-verifies them before inference, releases them, audits each step.
 // The shard table (shard-table.ts), audit records (audit-trail.ts) and argument checks
 // (seal-options.ts) live next door; this file is the seal → verify → release → close flow.
-import {
-  ClosedError,
-  ContentMismatchError,
-  DeviceError,
-  InvalidArgumentError,
-  SealVerificationError,
-} from '../errors.js';
+import { ClosedError, ContentMismatchError, DeviceError, InvalidArgumentError } from '../errors.js';
 import { type Allocation, type Backend, type Device, type DeviceProperties, openDevice } from '../native/index.js';
 import { type SealKey, type WasmCrypto, loadWasm } from '../wasm/index.js';
-import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
+import { constantTimeEqual, toHex } from '../seal/check.js';
 import { statDigestible } from '../engines/file-digest.js';
-import { DIGEST_ALG, SEAL_FORMAT, type SealRecord } from '../formats/seal-record.js';
 import { CapacityLedger, type Capacity, allocateWithin } from './capacity-ledger.js';
 import { type VramPolicy, allocationFinding, checkDevicePolicy, enforce, resolveBackend } from './policy.js';
-import { mismatchedLeaves, sampleLeafIndices } from './sampling.js';
 import { SealedShard } from './sealed-shard.js';
 import { ShardTable, type ShardEntry } from './shard-table.js';
+import { verifyShard } from './shard-verifier.js';
+import { buildSealRecord, progressReporter } from './record-builder.js';
 import { ManagerAuditTrail, reportPolicyViolation } from './audit-trail.js';
 import { type Fill, bytesFill, checkSignal, discardReason, fileFill, throwIfAborted } from './fill.js';
 import { type SigningKey, loadSigningKey } from '../attest/node-keys.js';
@@ -32,7 +26,6 @@ import {
   type VramManagerOptions,
   checkOpenOptions,
   checkSealOptions,
-  checkVerifyOptions,
 } from './seal-options.js';
 
 export type { SealOptions, SealProgress, VerifyOptions, VerifyResult, VramManagerOptions } from './seal-options.js';
@@ -201,16 +194,7 @@ export class VramManager {
     await enforce(finding ? [finding] : [], (f) => this.#trail.policyViolation(f, 'allocation_refused'));
     // An attestation names the content's SHA-256 (SPEC §5), so a signer always computes it.
     const wantSha = opts.expectedSha256 !== undefined || opts.computeContentSha256 === true || this.#signer !== null;
-    const started = performance.now();
-    const onBytes = (done: number): void => {
-      const seconds = (performance.now() - started) / 1000;
-      opts.onProgress?.({
-        shardId: shard.shardId,
-        bytes: done,
-        totalBytes: size,
-        bytesPerSecond: seconds > 0 ? done / seconds : 0,
-      });
-    };
+    const onBytes = progressReporter(opts, shard.shardId, size);
     throwIfAborted(opts.signal, shard.shardId, 0, size);
     const { leafHashes, sha256 } = await fill(allocation, onBytes, wantSha);
     throwIfAborted(opts.signal, shard.shardId, size, size);
@@ -220,25 +204,17 @@ export class VramManager {
         `the bytes have SHA-256 ${contentSha256}, expected ${opts.expectedSha256}; nothing was sealed`,
       );
     }
-    const fields: Omit<SealRecord, 'mac'> = {
-      format: SEAL_FORMAT,
-      shardId: shard.shardId,
-      digestAlg: DIGEST_ALG,
+    const record = buildSealRecord(this.#wasm, this.#key, {
+      shard,
       leafSize: this.leafSize,
       size,
-      digest: toHex(this.#wasm.combineLeafHashes(leafHashes)),
+      leafHashes,
       contentSha256,
       device: this.deviceIndex,
       deviceUuid: this.#properties.uuid,
       backend: this.backend,
-      sealedAt: new Date().toISOString(),
       workerId: this.workerId,
-      modelRef: shard.modelRef,
-      shardIndex: shard.shardIndex,
-      shardCount: shard.shardCount,
-      kid: this.#key.kid,
-    };
-    const record: SealRecord = { ...fields, mac: this.#key.mac(fields) };
+    });
     // The seal is audited first; only then does the shard exist (an audit refusal fails the seal).
     const bundle = this.#signer ? serializeBundle(signSealRecord(record, this.#signer)) : null;
     this.#trail.sealed(record.shardId, record.size, record.digest);
@@ -267,80 +243,9 @@ export class VramManager {
    * critical, on disk before this rejects, and marks the shard failed for good.
    */
   verify(shard: SealedShard, opts: VerifyOptions = {}): Promise<VerifyResult> {
-    return this.#operation(() => this.#verify(shard, opts));
-  }
-
-  async #verify(shard: SealedShard, opts: VerifyOptions): Promise<VerifyResult> {
-    const { mode, samples } = checkVerifyOptions(opts);
-    const shardId = shard instanceof SealedShard ? shard.id : String((shard as { id?: unknown })?.id ?? 'unknown');
-    const entry = this.#shards.owned(shard);
-    if (!entry)
-      return this.#failVerification(shardId, null, 'shard is unknown to this manager or was released', null, null);
-    const { record } = entry;
-    if (entry.state === 'failed')
-      return this.#failVerification(shardId, entry, 'shard failed an earlier verification', record.digest, null);
-    try {
-      checkSealRecord(record, this.#key);
-    } catch (error) {
-      return this.#failVerification(shardId, entry, (error as Error).message, record.digest, null);
-    }
-    const leafCount = Math.ceil(record.size / record.leafSize);
-    let leavesChecked = leafCount;
-    try {
-      if (mode === 'full') {
-        const actual = toHex(await entry.allocation.root(record.leafSize));
-        if (!constantTimeEqual(actual, record.digest)) {
-          return this.#failVerification(
-            shardId,
-            entry,
-            'digest mismatch: device memory no longer matches the seal',
-            record.digest,
-            actual,
-          );
-        }
-      } else {
-        const indices = sampleLeafIndices(leafCount, samples);
-        const fresh = await entry.allocation.chosenLeafHashes(record.leafSize, indices);
-        const bad = mismatchedLeaves(indices, fresh, entry.leafList);
-        if (bad.length > 0) {
-          return this.#failVerification(
-            shardId,
-            entry,
-            `leaf mismatch: ${bad.length} of ${indices.length} sampled leaves differ (first: leaf ${bad[0]})`,
-            record.digest,
-            null,
-          );
-        }
-        leavesChecked = indices.length;
-      }
-    } catch (error) {
-      if (error instanceof SealVerificationError) throw error;
-      return this.#failVerification(
-        shardId,
-        entry,
-        `device read error: ${(error as Error).message}`,
-        record.digest,
-        null,
-      );
-    }
-    this.#trail.verified(shardId);
-    return { shardId, mode, leavesChecked, ok: true };
-  }
-
-  async #failVerification(
-    shardId: string,
-    entry: ShardEntry | null,
-    reason: string,
-    expected: string | null,
-    actual: string | null,
-  ): Promise<never> {
-    if (entry) entry.state = 'failed';
-    const advice = `shard ${shardId} failed verification: ${reason}. Do not run inference on it; release it and reload the model.`;
-    // On disk before anyone can act on the rejection. If the log cannot take it, the mismatch is
-    // still the news: never a retriable audit error instead.
-    const audit = await this.#trail.verificationFailed(shardId, reason, expected, actual);
-    const note = audit ? ` The audit record of this failure is not on disk yet (${audit.code}: ${audit.message}).` : '';
-    throw new SealVerificationError(shardId, reason, advice + note, audit);
+    return this.#operation(() =>
+      verifyShard({ shards: this.#shards, key: this.#key, trail: this.#trail }, shard, opts),
+    );
   }
 
   /**
