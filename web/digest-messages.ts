@@ -9,7 +9,7 @@ export type ToWorker =
    * be short). With `keep`, the bytes read come back with the hashes (for the SHA-256 worker).
    */
   | { kind: 'job'; job: number; offset: number; length: number; keep: boolean }
-  /** Plain SHA-256 of the chunks that follow, in order, until `end` (bytes the tree workers read). */
+  /** Plain SHA-256 of the chunks that follow, in order, until `end` (bytes the tree workers or the page read). */
   | { kind: 'sha256-stream'; module: WebAssembly.Module }
   | { kind: 'chunk'; bytes: ArrayBuffer }
   | { kind: 'end' };

@@ -1,5 +1,5 @@
 // A digest worker (started from a Blob URL by parallel-digest.ts): the leaf hashes of the ranges
-// it is sent, or the plain SHA-256 of the chunks it is sent, in order.
+// it is sent, or the plain SHA-256 of the chunks it is sent, in order (a new stream per file).
 // Each worker instantiates the page's compiled WASM module (posted to it, so nothing is decoded or
 // compiled twice).
 import { createWasmCrypto, type StreamingHash, type WasmCrypto } from '../dist/wasm/index.js';
@@ -13,6 +13,8 @@ const scope = self as unknown as WorkerScope;
 
 let ready: Promise<{ wasm: WasmCrypto; blob: Blob; leafSize: number }> | null = null;
 let stream: Promise<{ sha: StreamingHash; bytes: number }> | null = null;
+// One instance per worker: a worker that hashes several files in turn (model.sig) reuses it.
+let instance: Promise<WasmCrypto> | null = null;
 // Jobs are hashed one after another; each job's read starts when it arrives, so reading the next
 // range overlaps hashing the current one.
 let queue: Promise<void> = Promise.resolve();
@@ -51,7 +53,8 @@ scope.onmessage = (e) => {
       })
       .catch(fail);
   } else if (m.kind === 'sha256-stream') {
-    stream = createWasmCrypto(m.module).then((wasm) => ({ sha: wasm.createSha256(), bytes: 0 }));
+    instance ??= createWasmCrypto(m.module);
+    stream = instance.then((wasm) => ({ sha: wasm.createSha256(), bytes: 0 }));
     stream.catch(fail);
   } else if (m.kind === 'chunk' || m.kind === 'end') {
     const state = stream;

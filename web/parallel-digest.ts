@@ -10,6 +10,11 @@ import type { FromWorker, ToWorker } from './digest-messages.js';
 
 declare const __DIGEST_WORKER_SOURCE__: string;
 
+/** A Blob URL of the digest worker's script (revoke it when done). */
+export function digestWorkerUrl(): string {
+  return URL.createObjectURL(new Blob([__DIGEST_WORKER_SOURCE__], { type: 'text/javascript' }));
+}
+
 export interface DigestProgress {
   totalBytes: number;
   /** Bytes folded into the tree so far (in file order). */
@@ -35,7 +40,7 @@ export interface BlobDigest {
 }
 
 /** Bytes per job: whole leaves, 8 MiB unless a leaf is larger. */
-const JOB_BYTES = 8 * 1024 * 1024;
+export const JOB_BYTES = 8 * 1024 * 1024;
 /** Jobs queued per worker: one hashing, one being read. */
 const JOBS_PER_WORKER = 2;
 /** Jobs the tree workers may read ahead of the SHA-256 worker (their bytes wait in memory: 64 MiB), at least what the workers hold. */
@@ -45,14 +50,14 @@ export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16));
 }
 
-function startWorker(url: string, workers: Worker[]): Worker {
+export function startWorker(url: string, workers: Worker[]): Worker {
   const worker = new Worker(url, { name: `digest-${workers.length}` });
   workers.push(worker);
   return worker;
 }
 
 /** Messages from one worker, with its errors (a script error, a posted error) as rejections. */
-function listen(worker: Worker, onMessage: (m: FromWorker) => void, reject: (e: Error) => void): void {
+export function listen(worker: Worker, onMessage: (m: FromWorker) => void, reject: (e: Error) => void): void {
   worker.onmessage = (e: MessageEvent<FromWorker>) => {
     if (e.data.kind === 'error') reject(new Error(`a digest worker failed: ${e.data.message}`));
     else onMessage(e.data);
@@ -65,7 +70,7 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
   const started = performance.now();
   const module = (await compileWasmModule()) as WebAssembly.Module;
   const combiner = (await loadWasm()).createLeafCombiner();
-  const url = URL.createObjectURL(new Blob([__DIGEST_WORKER_SOURCE__], { type: 'text/javascript' }));
+  const url = digestWorkerUrl();
   const workers: Worker[] = [];
   const progress = { totalBytes: blob.size, treeBytes: 0, shaBytes: opts.sha256 ? 0 : null, seconds: 0 };
   const report = () => opts.onProgress?.({ ...progress, seconds: (performance.now() - started) / 1000 });

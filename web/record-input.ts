@@ -7,7 +7,6 @@ export type RecordInput =
   | { kind: 'unreadable'; problem: string };
 
 const BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(\.v0\.3\+json|\+json;version=0\.3)$/;
-const SEAL_PREDICATE = 'urn:vram-residency:seal:v1';
 const OMS_PREDICATE = 'https://model_signing/signature/v1.0';
 
 function payloadPredicate(bundle: Record<string, unknown>): string | null {
@@ -35,12 +34,8 @@ export async function readRecordInput(file: File): Promise<RecordInput> {
     const obj = value as Record<string, unknown>;
     if (typeof obj.mediaType === 'string' && BUNDLE_MEDIA_TYPE.test(obj.mediaType)) {
       const predicate = payloadPredicate(obj);
-      if (predicate === OMS_PREDICATE) return { kind: 'model-signature', value };
-      if (predicate === SEAL_PREDICATE) return { kind: 'seal-bundle', value };
-      return {
-        kind: 'unreadable',
-        problem: `${file.name} is a Sigstore bundle, but not a seal attestation or an OMS model signature`,
-      };
+      // Any other bundle is checked as a seal bundle: the SPEC §5 verifier says precisely what is wrong with it.
+      return { kind: predicate === OMS_PREDICATE ? 'model-signature' : 'seal-bundle', value };
     }
   }
   // Anything else is read as a seal record: the SPEC §3 validator says precisely what is wrong with it.

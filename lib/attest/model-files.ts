@@ -8,6 +8,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { FileIoError, InvalidArgumentError, ModelMismatchError } from '../errors.js';
 import { cpuEngine, nativeStatus } from '../native/index.js';
 import { toHex } from '../formats/hex.js';
+import { isIgnored } from './model-check.js';
 import { GIT_PATHS } from './model-statement.js';
 
 export interface ModelFile {
@@ -22,19 +23,6 @@ export interface ModelFileList {
   name: string;
   single: boolean;
   files: ModelFile[];
-}
-
-function parts(p: string): string[] {
-  return p.split('/').filter((x) => x !== '' && x !== '.');
-}
-
-/** True when `name` is an ignored path or lies under one. */
-export function isIgnored(name: string, ignore: readonly string[]): boolean {
-  const np = parts(name);
-  return ignore.some((p) => {
-    const ip = parts(p);
-    return ip.length > 0 && ip.length <= np.length && ip.every((x, i) => np[i] === x);
-  });
 }
 
 /**

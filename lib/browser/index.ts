@@ -61,3 +61,8 @@ export { pae, type SigstoreBundle } from '../attest/dsse.js';
 
 export type { CheckpointSignature, Sha256, VerifyEd25519 } from '../audit/sealing/checkpoint-note.js';
 export type { EpochClock, HmacSha256 } from '../audit/sealing/epochs.js';
+
+// OpenSSF model signatures (model.sig) against files the caller lists and hashes: signature and
+// manifest, the ignore rule, the file list, each file's SHA-256 (the rules verify-model uses).
+export { checkFileDigest, checkFileList, checkModelSignature, isIgnored, requireEcdsa } from '../attest/model-check.js';
+export { MODEL_PREDICATE_TYPE, modelManifestOf, type ModelManifest } from '../attest/model-statement.js';

@@ -5,12 +5,16 @@
 // test/web/artifacts/ (git-ignored) for a person to look at.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
+import { loadSigningKey } from '../../dist/attest/node-keys.js';
+import { signSealRecord } from '../../dist/attest/seal-node.js';
 import { loadWasm } from '../../dist/wasm/index.js';
+import { indepSignModel } from '../helpers/independent-dsse.js';
 import { hex, oracleMth, sha256 } from '../helpers/oracle.js';
 import { randomBytes } from '../helpers/random-bytes.js';
 import { patternBytes, readVectorJson, repoRoot, vectorSources } from '../helpers/vectors.js';
@@ -24,6 +28,7 @@ const file = (name: string, bytes: Uint8Array | string) => {
 };
 const [source] = vectorSources().filter((s) => !s.skip);
 const seal = readVectorJson(source!, 'seal.json');
+const attest = readVectorJson(source!, 'attest.json');
 
 // A file of eleven 8 MiB jobs with a short last leaf, so the workers' leaf ranges really are
 // combined, and more jobs than the tree workers may read ahead of the SHA-256 worker (8).
@@ -64,14 +69,24 @@ const pageUrl = pathToFileURL(join(work, 'verifier.html')).href;
 
 interface SealCase {
   models: string[];
+  /** A directory chosen with the directory input (model.sig). */
+  dir?: string;
   record: string;
   token?: string;
+  publicKey?: string;
   workers?: number;
 }
 
 async function verifySeal(page: Page, c: SealCase) {
   await page.setInputFiles('#model-file', c.models);
+  // A directory input takes only a directory; clearing it is done on the element.
+  if (c.dir) await page.setInputFiles('#model-dir', c.dir);
+  else
+    await page.$eval('#model-dir', (input) => {
+      (input as HTMLInputElement).value = '';
+    });
   await page.setInputFiles('#record-file', c.record);
+  await page.setInputFiles('#pubkey-file', c.publicKey ?? []);
   await page.fill('#token', c.token ?? '');
   if (c.workers) {
     await page.click('summary');
@@ -187,6 +202,224 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     );
     t.same(r.checks, { shape: 'pass', key: 'fail', mac: 'skip', size: 'skip', digest: 'skip', content: 'skip' });
     t.ok(await page.isHidden('#progress-box'), 'nothing was hashed');
+    await page.close();
+  });
+
+  t.test('seal bundles with a public key: good ones verify, a bit flip and another key are refused', async (t) => {
+    const page = await session.open(pageUrl);
+    const keyFile = (name: string) => file(`${name}.pub.pem`, attest.keys[name].public);
+    // The 92 MB file, its record signed with the vector Ed25519 key: the parallel path under a bundle.
+    const bigBundle = signSealRecord(
+      (await sealRecordFor(big, TOKEN)) as any,
+      await loadSigningKey(attest.keys.ed25519.private),
+    );
+    const bigBundlePath = file('model-00001.bundle.json', JSON.stringify(bigBundle));
+    const ok = await verifySeal(page, { models: [bigPath], record: bigBundlePath, publicKey: keyFile('ed25519') });
+    await screenshot(page, 'bundle-ok');
+    t.equal(ok.status, 'ok', ok.text);
+    t.same(ok.checks, { shape: 'pass', key: 'pass', signature: 'pass', size: 'pass', digest: 'pass', content: 'pass' });
+    t.match(
+      await page.textContent('#scope'),
+      /the signature over the seal statement under the public key in ed25519\.pub\.pem/,
+    );
+
+    for (const [i, good] of attest.good.entries()) {
+      const r = await verifySeal(page, {
+        models: [vectorData],
+        record: file(`good-bundle${i}.json`, JSON.stringify(good.bundle)),
+        publicKey: keyFile(good.publicKey),
+      });
+      t.equal(r.status, 'ok', `${good.note}: ${r.text}`);
+    }
+
+    const flip = await verifySeal(page, {
+      models: [flippedPath],
+      record: bigBundlePath,
+      publicKey: keyFile('ed25519'),
+    });
+    await screenshot(page, 'bundle-bit-flip');
+    t.match(flip, { status: 'failed', reason: 'digest mismatch' });
+    t.same(flip.checks, {
+      shape: 'pass',
+      key: 'pass',
+      signature: 'pass',
+      size: 'pass',
+      digest: 'fail',
+      content: 'skip',
+    });
+
+    const other = await verifySeal(page, {
+      models: [bigPath],
+      record: bigBundlePath,
+      publicKey: keyFile('ed25519-other'),
+    });
+    await screenshot(page, 'bundle-other-key');
+    t.match(other, {
+      status: 'failed',
+      reason: 'wrong key',
+      text: /wrong key: the bundle was signed by the key with hint [0-9a-f]{64}, the key given has hint [0-9a-f]{64}/,
+    });
+    t.same(other.checks, {
+      shape: 'pass',
+      key: 'fail',
+      signature: 'skip',
+      size: 'skip',
+      digest: 'skip',
+      content: 'skip',
+    });
+    t.ok(await page.isHidden('#progress-box'), 'nothing was hashed');
+
+    for (const [i, bad] of attest.bad.entries()) {
+      const r = await verifySeal(page, {
+        models: [vectorData],
+        record: file(`bad-bundle${i}.json`, JSON.stringify(bad.bundle)),
+        publicKey: keyFile(bad.publicKey),
+      });
+      t.equal(r.reason, bad.expect, `${bad.what}: ${r.text}`);
+    }
+
+    const noKey = await verifySeal(page, { models: [bigPath], record: bigBundlePath });
+    t.match(noKey, { status: 'failed', reason: 'input', text: /choose its PEM file/ });
+    const notAKey = await verifySeal(page, {
+      models: [bigPath],
+      record: bigBundlePath,
+      publicKey: file('not-a-key.pem', 'hello'),
+    });
+    t.match(notAKey, { status: 'failed', reason: 'input' });
+    await page.close();
+  });
+
+  t.test('OpenSSF model signatures (model_signing test models) with the publisher key', async (t) => {
+    const fixtures = join(repoRoot, 'test', 'attest', 'fixtures', 'model-transparency');
+    const dir = join(fixtures, 'v1.1.0-elliptic-key');
+    const pub = join(fixtures, 'keys', 'signing-key-pub.pem');
+    const sig = join(dir, 'model.sig');
+    const model = ['ignore-me', 'signme-1', 'signme-2'].map((n) => join(dir, n));
+    const page = await session.open(pageUrl);
+    // ignore-me is in the signature's ignore paths, model.sig is the signature itself: both left out.
+    const ok = await verifySeal(page, { models: [...model, sig], record: sig, publicKey: pub });
+    await screenshot(page, 'model-sig-ok');
+    t.equal(ok.status, 'ok', ok.text);
+    t.match(ok.text, /Verified: the 2 files of v1\.1\.0-elliptic-key are what the publisher signed/);
+    t.same(ok.checks, {
+      shape: 'pass',
+      key: 'pass',
+      signature: 'pass',
+      unlisted: 'pass',
+      missing: 'pass',
+      content: 'pass',
+    });
+    t.match(
+      await page.textContent('#scope'),
+      /the publisher's signature over the model's manifest under the public key in signing-key-pub\.pem/,
+    );
+    const asDir = await verifySeal(page, { models: [], dir, record: sig, publicKey: pub });
+    t.equal(asDir.status, 'ok', `the whole directory chosen: ${asDir.text}`);
+    // Every model_signing version's key-signed model: the files its signer covered (v1.0.1 ignored
+    // ignore-me without recording it, so it is not chosen; single-file models sign resource ".").
+    for (const [version, files] of [
+      ['v0.3.1', ['signme-1']],
+      ['v1.0.0', ['signme-1']],
+      ['v1.0.1', ['signme-1', 'signme-2']],
+    ] as const) {
+      const d = join(fixtures, `${version}-elliptic-key`);
+      const r = await verifySeal(page, {
+        models: files.map((f) => join(d, f)),
+        record: join(d, 'model.sig'),
+        publicKey: pub,
+      });
+      t.equal(r.status, 'ok', `${version}: ${r.text}`);
+    }
+    const cert = join(fixtures, 'v1.1.0-certificate');
+    const certified = await verifySeal(page, {
+      models: [join(cert, 'signme-1'), join(cert, 'signme-2')],
+      record: join(cert, 'model.sig'),
+      publicKey: pub,
+    });
+    t.match(
+      certified,
+      { status: 'failed', reason: 'malformed', text: /certificate/ },
+      'a certificate-signed model.sig is refused as such',
+    );
+
+    const changedDir = mkdtempSync(join(work, 'model-'));
+    const changed = join(changedDir, 'signme-2');
+    writeFileSync(changed, readFileSync(model[2]!, 'utf8') + 'x');
+    const r = await verifySeal(page, { models: [model[1]!, changed], record: sig, publicKey: pub });
+    await screenshot(page, 'model-sig-changed-file');
+    t.match(r, {
+      status: 'failed',
+      reason: 'digest mismatch',
+      text: /signme-2 has SHA-256 [0-9a-f]{64}, the signed manifest says [0-9a-f]{64} \(changed after signing\?\)/,
+    });
+    t.same(r.checks, {
+      shape: 'pass',
+      key: 'pass',
+      signature: 'pass',
+      unlisted: 'pass',
+      missing: 'pass',
+      content: 'fail',
+    });
+    t.match(await verifySeal(page, { models: [model[1]!], record: sig, publicKey: pub }), {
+      status: 'failed',
+      reason: 'missing file',
+      text: /signme-2 is signed but not among the files chosen/,
+    });
+    t.match(
+      await verifySeal(page, { models: [...model, file('extra.bin', 'added later')], record: sig, publicKey: pub }),
+      { status: 'failed', reason: 'unlisted file', text: /extra\.bin is not in the signed manifest/ },
+    );
+    const anotherP384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    }) as string;
+    const other = await verifySeal(page, {
+      models: model,
+      record: sig,
+      publicKey: file('another-p384.pub.pem', anotherP384),
+    });
+    await screenshot(page, 'model-sig-other-key');
+    t.match(other, { status: 'failed', reason: 'wrong key' });
+    t.same(other.checks, {
+      shape: 'pass',
+      key: 'fail',
+      signature: 'skip',
+      unlisted: 'skip',
+      missing: 'skip',
+      content: 'skip',
+    });
+    t.match(
+      await verifySeal(page, { models: model, record: sig, publicKey: file('ed.pub.pem', attest.keys.ed25519.public) }),
+      { status: 'failed', reason: 'input', text: /ECDSA only/ },
+    );
+    await page.close();
+  });
+
+  t.test('model.sig over a directory with subdirectories: chosen as a directory, paths kept', async (t) => {
+    // Signed here by the independent model_signing-style signer (node:crypto), with a 9 MiB file so
+    // its SHA-256 goes to the worker in more than one chunk, and an empty file.
+    const root = mkdtempSync(join(work, 'nested-'));
+    const dir = join(root, 'nested-model');
+    mkdirSync(join(dir, 'sub', 'deeper'), { recursive: true });
+    writeFileSync(join(dir, 'weights.bin'), big.subarray(0, 9 * 1024 * 1024 + 3));
+    writeFileSync(join(dir, 'sub', 'config.json'), '{"layers":2}');
+    writeFileSync(join(dir, 'sub', 'deeper', 'empty.txt'), '');
+    writeFileSync(join(dir, 'README.md'), 'left out when signing');
+    const signature = indepSignModel(dir, attest.keys.p256.private, ['README.md', 'model.sig']);
+    const sigPath = join(dir, 'model.sig');
+    writeFileSync(sigPath, JSON.stringify(signature));
+    const pub = file('publisher-p256.pub.pem', attest.keys.p256.public);
+    const page = await session.open(pageUrl);
+    const ok = await verifySeal(page, { models: [], dir, record: sigPath, publicKey: pub, workers: 2 });
+    t.equal(ok.status, 'ok', ok.text);
+    t.match(ok.text, /the 3 files of nested-model are what the publisher signed/);
+    writeFileSync(join(dir, 'sub', 'config.json'), '{"layers":3}');
+    const r = await verifySeal(page, { models: [], dir, record: sigPath, publicKey: pub });
+    t.match(
+      r,
+      { status: 'failed', reason: 'digest mismatch', text: /sub\/config\.json has SHA-256/ },
+      'the changed file is named by its path',
+    );
     await page.close();
   });
 

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parsePublicKeyPem } from '../../attest/public-key.js';
 import { readKeyFile } from '../../attest/node-keys.js';
-import { requireEcdsa } from '../../attest/model-sign.js';
+import { requireEcdsa } from '../../attest/model-check.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { VramManager } from '../../manager/vram-manager.js';
