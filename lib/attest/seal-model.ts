@@ -2,7 +2,13 @@
 // checked before any byte moves; then each listed file is sealed, and the SHA-256 of the bytes that
 // went to the device must equal the signed one. Any failure releases every shard of the model,
 // writes a critical audit record (on disk before the error is thrown) and names the file.
-import { ContentMismatchError, InvalidArgumentError, ModelMismatchError, SealCheckError } from '../errors.js';
+import {
+  AbortError,
+  ContentMismatchError,
+  InvalidArgumentError,
+  ModelMismatchError,
+  SealCheckError,
+} from '../errors.js';
 import { type ModelVerifyOptions, type SignedModel, openSignedModel } from './model-sign.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -23,6 +29,8 @@ export interface SealModelOptions extends Omit<ModelVerifyOptions, 'threads' | '
   modelRef?: string;
   /** Called as each file lands on the device: the file, its index and the bytes done. */
   onProgress?: (p: ModelSealProgress) => void;
+  /** Passed to each file's seal: an abort stops the current file, releases the model's shards and rejects with AbortError. */
+  signal?: AbortSignal;
 }
 
 export interface SealedModel<SealedShard> {
@@ -44,6 +52,7 @@ export interface ModelSealer<SealedShard> {
       shardIndex?: number;
       shardCount?: number;
       expectedSha256: string;
+      signal?: AbortSignal;
       onProgress?: (p: Omit<ModelSealProgress, 'file' | 'fileIndex' | 'fileCount'>) => void;
     },
   ): Promise<SealedShard>;
@@ -104,6 +113,7 @@ export async function sealSignedModel<SealedShard>(
           shardIndex: toSeal.length > 1 ? fileIndex : undefined,
           shardCount: toSeal.length > 1 ? toSeal.length : undefined,
           expectedSha256: expected,
+          signal: opts.signal,
           onProgress:
             opts.onProgress &&
             ((p) => opts.onProgress!({ ...p, file: file.name, fileIndex, fileCount: toSeal.length })),
@@ -124,6 +134,13 @@ export async function sealSignedModel<SealedShard>(
           )
         : thrown;
     for (const shard of shards) await sealer.release(shard).catch(() => {}); // the original error is the one to report
+    if (error instanceof AbortError) {
+      // The caller stopped it: audited as an aborted seal, not an integrity finding.
+      throw new AbortError(
+        `sealing the model ${prefix} was aborted by the caller at ${current}; nothing of the model stays allocated`,
+        error.cause,
+      );
+    }
     await sealer.reportIntegrityViolation(
       modelRefFor(prefix, current),
       `sealing the signed model failed at ${current}: ${(error as Error).message}`,

@@ -251,7 +251,8 @@ export class VramManager {
   /**
    * Seals a model a publisher signed (SPEC §5 OMS; lib/attest/seal-model.ts): signature and file
    * list first, then each file, its device-side SHA-256 checked against the signed manifest. Any
-   * failure releases the model's shards, puts a critical integrity.violation on disk, names the file.
+   * failure releases the model's shards, puts a critical integrity.violation on disk, names the file;
+   * an abort (`opts.signal`) releases them too and rejects with AbortError.
    */
   sealModel(dir: string, opts: SealModelOptions): Promise<SealedModel<SealedShard>> {
     const sealer = {
@@ -259,7 +260,10 @@ export class VramManager {
       release: this.release.bind(this),
       reportIntegrityViolation: this.#trail.integrityViolation.bind(this.#trail),
     };
-    return this.#operation(() => sealSignedModel(sealer, dir, opts)); // close() waits until a failure has unwound
+    return this.#operation(async () => {
+      checkSignal(opts?.signal); // `opts.signal` goes to each file's sealFile
+      return sealSignedModel(sealer, dir, opts); // close() waits until a failure has unwound
+    });
   }
 
   /**

@@ -192,3 +192,77 @@ t.test('sealModel: a model signed by the independent signer', async (t) => {
   await manager.close();
   await audit.close();
 });
+
+t.test('sealModel with a signal: an abort midway releases the model and rejects with E_ABORTED', async (t) => {
+  const publisher = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const { dir, audit, manager } = await openManager();
+  const model = makeModel(dir);
+  const signature = indepSignModel(model, pem(publisher.privateKey, 'pkcs8'), []);
+  const publicKey = pem(publisher.publicKey, 'spki');
+  const controller = new AbortController();
+  const files: number[] = [];
+  const err = await manager
+    .sealModel(model, {
+      signature,
+      publicKey,
+      signal: controller.signal,
+      onProgress: (p) => {
+        files.push(p.fileIndex);
+        if (p.fileIndex === 1) controller.abort(new Error('shutting down'));
+      },
+    })
+    .then(
+      () => null,
+      (e: unknown) => e,
+    );
+  t.match(
+    err,
+    {
+      name: 'AbortError',
+      code: 'E_ABORTED',
+      message: /model tiny was aborted by the caller at config\.json; nothing of the model stays allocated/,
+    },
+    'the second file (config.json) was aborted',
+  );
+  t.equal(
+    ((err as Error | null)?.cause as Error | undefined)?.message,
+    'shutting down',
+    'the signal reason is the cause',
+  );
+  t.ok(Math.max(...files) === 1, 'the third file was never started');
+  t.equal(manager.capacity().used, 0, 'nothing stays allocated');
+  t.same(manager.shards(), [], 'the first file’s shard was released');
+  await audit.flush();
+  const vram = (await queryAuditLogAll(join(dir, 'audit'), { types: ['vram.*'] })).map((r) => r.type);
+  t.same(
+    [
+      vram.filter((x) => x === 'vram.allocated').length,
+      vram.filter((x) => x === 'vram.sealed').length,
+      vram.filter((x) => x === 'vram.deallocated').length,
+    ],
+    [2, 1, 2],
+    'a.bin sealed, config.json allocated and aborted, both freed',
+  );
+  const aborted = await queryAuditLogAll(join(dir, 'audit'), { types: ['vram.deallocated'] });
+  t.ok(
+    aborted.some((r) => r.data.reason === 'seal aborted by the caller'),
+    'the aborted seal is audited as such',
+  );
+  t.same(await critical(dir), [], 'an abort is not an integrity finding');
+
+  await t.rejects(
+    manager.sealModel(model, { signature, publicKey, signal: AbortSignal.abort() }),
+    { code: 'E_ABORTED' },
+    'an aborted signal seals nothing',
+  );
+  await t.rejects(
+    manager.sealModel(model, { signature, publicKey, signal: {} as AbortSignal }),
+    { code: 'E_ARG' },
+    'a non-signal is a usage error',
+  );
+  t.equal(manager.capacity().used, 0);
+  const sealed = await manager.sealModel(model, { signature, publicKey, signal: new AbortController().signal });
+  t.equal(sealed.shards.length, 3, 'a signal that never fires changes nothing');
+  await manager.close();
+  await audit.close();
+});
