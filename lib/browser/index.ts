@@ -66,3 +66,4 @@ export type { EpochClock, HmacSha256 } from '../audit/sealing/epochs.js';
 // manifest, the ignore rule, the file list, each file's SHA-256 (the rules verify-model uses).
 export { checkFileDigest, checkFileList, checkModelSignature, isIgnored, requireEcdsa } from '../attest/model-check.js';
 export { MODEL_PREDICATE_TYPE, modelManifestOf, type ModelManifest } from '../attest/model-statement.js';
+export { webCryptoVerifier, type SignatureVerifier } from '../attest/web-signature.js';
