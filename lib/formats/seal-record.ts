@@ -54,20 +54,8 @@ export type SealRecordFields = Omit<SealRecord, 'format' | 'mac' | 'digestAlg' |
   backend: string;
 };
 
-export const MAC_FIELD_ORDER = [
-  'shardId',
-  'digestAlg',
-  'leafSize',
-  'size',
-  'digest',
-  'contentSha256',
-  'device',
-  'deviceUuid',
-  'backend',
-  'sealedAt',
-  'workerId',
-  'modelRef',
-  'shardIndex',
-  'shardCount',
-  'kid',
-] as const satisfies readonly (keyof SealRecordFields)[];
+/** SPEC §3 MAC framing order: the members in SPEC order without `format` (framed first) and `mac`. */
+export const MAC_FIELD_ORDER = SEAL_MEMBERS.slice(1, -1) as readonly Exclude<
+  (typeof SEAL_MEMBERS)[number],
+  'format' | 'mac'
+>[] satisfies readonly (keyof SealRecordFields)[];
