@@ -46,9 +46,9 @@ export {
 } from './errors.js';
 
 // Audit log (SPEC §4).
-export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './audit/logger.js';
-export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './audit/logger.js';
-export type { FileLayer } from './audit/file-layer.js';
+export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './audit/write/logger.js';
+export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './audit/write/logger.js';
+export type { FileLayer } from './audit/write/file-layer.js';
 export {
   AUDIT_FORMAT,
   EVENT_CATALOGUE,
@@ -56,7 +56,7 @@ export {
   SEVERITIES,
   SEVERITY_RANK,
   eventSpec,
-} from './audit/events.js';
+} from './audit/format/events.js';
 export type {
   ApplicationEventType,
   AuditEvent,
@@ -69,14 +69,14 @@ export type {
   LoggerEventType,
   Severity,
   TypedAuditEvent,
-} from './audit/events.js';
-export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/validate.js';
-export { canonicalJson, CanonicalJsonError } from './audit/canonical-json.js';
-export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/uuid7.js';
-export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './audit/record.js';
-export { directoryRecordLines, verifyAuditLog } from './audit/verify.js';
-export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify.js';
-export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify-core.js';
+} from './audit/format/events.js';
+export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/format/validate.js';
+export { canonicalJson, CanonicalJsonError } from './audit/format/canonical-json.js';
+export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/format/uuid7.js';
+export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './audit/format/record.js';
+export { directoryRecordLines, verifyAuditLog } from './audit/verify/directory.js';
+export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify/directory.js';
+export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify/chain-verifier.js';
 export type {
   AuditFailureReason,
   AuditVerifyError,
@@ -88,24 +88,24 @@ export type {
   VerifyCoreOptions,
   VerifyItem,
   VerifyItems,
-} from './audit/verify-core.js';
-export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/query.js';
+} from './audit/verify/chain-verifier.js';
+export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/verify/query.js';
 
 // Audit sealing and checkpoints (SPEC §6).
-export type { SealingOptions } from './audit/sealing/epoch-sealer.js';
-export type { CheckpointOptions } from './audit/sealing/checkpoint-writer.js';
-export { VerificationKey, parseVerificationKey } from './audit/sealing/verification-key.js';
-export { verifySealedRecordLines } from './audit/sealing/sealed-verify.js';
-export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './audit/sealing/sealed-verify.js';
-export type { SealingReport } from './audit/sealing/seal-check.js';
-export type { CheckpointReport } from './audit/sealing/checkpoint-check.js';
+export type { SealingOptions } from './audit/write/epoch-sealer.js';
+export type { CheckpointOptions } from './audit/write/checkpoint-writer.js';
+export { VerificationKey, parseVerificationKey } from './audit/format/verification-key.js';
+export { verifySealedRecordLines } from './audit/verify/epoch-seal-verify.js';
+export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './audit/verify/epoch-seal-verify.js';
+export type { SealingReport } from './audit/verify/epoch-seal-check.js';
+export type { CheckpointReport } from './audit/verify/checkpoint-check.js';
 export {
   parseCheckpointNote,
   parseNotePublicKey,
   type CheckpointNote,
   type NotePublicKey,
-} from './audit/sealing/checkpoint-note.js';
-export { nodeSealingCrypto } from './audit/sealing/node-crypto.js';
+} from './audit/format/checkpoint-note.js';
+export { nodeSealingCrypto } from './audit/write/node-crypto.js';
 
 // Residency manager.
 export { VramManager, type VramManagerOptions, type VerifyResult } from './manager/vram-manager.js';
@@ -191,7 +191,7 @@ export type { MthFileOptions, UploadFileOptions, UploadFileResult } from './nati
 export type { FileDigestOptions } from './engines/file-digest.js';
 export type { PolicyDeviceFacts } from './manager/policy.js';
 export type { SealBackend } from './formats/seal-record.js';
-export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/sealing/checkpoint-note.js';
-export type { EpochClock, HmacSha256 } from './audit/sealing/epochs.js';
+export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/format/checkpoint-note.js';
+export type { EpochClock, HmacSha256 } from './audit/format/epochs.js';
 export type { ModelFileList } from './attest/model-files.js';
 export type { ModelSealProgress, SealedModel, SealModelOptions } from './attest/seal-model.js';

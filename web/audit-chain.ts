@@ -1,10 +1,10 @@
 // The audit log check the page runs: the project's verifier core (SPEC §4, and §6 epoch seals
 // when a verification key is given) over the chosen files, with WASM crypto; plus the events of
 // the intact part of the log, for the timeline.
-import type { Severity } from '../dist/audit/events.js';
-import type { SealingReport } from '../dist/audit/sealing/seal-check.js';
-import { verifySealedRecordLines } from '../dist/audit/sealing/sealed-verify.js';
-import { sha256HexFrom, type AuditVerifyError } from '../dist/audit/verify-core.js';
+import type { Severity } from '../dist/audit/format/events.js';
+import type { SealingReport } from '../dist/audit/verify/epoch-seal-check.js';
+import { verifySealedRecordLines } from '../dist/audit/verify/epoch-seal-verify.js';
+import { sha256HexFrom, type AuditVerifyError } from '../dist/audit/verify/chain-verifier.js';
 import { loadWasm } from '../dist/wasm/index.js';
 import { fileRecordLines, sortLogFiles } from './audit-files.js';
 

@@ -2,8 +2,8 @@
 // (lib/audit/verify-core): segments in seq order, each line with its file and line number, and
 // what only the set of files shows — sidecars that disagree or are missing, stray log files.
 // The browser twin of lib/audit/verify.ts's directoryRecordLines (File objects instead of paths).
-import { SEGMENT_PATTERN, sidecarName, sidecarText } from '../dist/audit/segments.js';
-import type { VerifyItem } from '../dist/audit/verify-core.js';
+import { SEGMENT_PATTERN, sidecarName, sidecarText } from '../dist/audit/write/segments.js';
+import type { VerifyItem } from '../dist/audit/verify/chain-verifier.js';
 import { toHex } from '../dist/formats/hex.js';
 
 const SIDECAR_PATTERN = /^(audit-\d{12}\.jsonl)\.sha256$/;

@@ -1,7 +1,7 @@
 // in-toto Statement v1 payloads (SPEC §5), browser-safe: the seal attestation's statement built
 // from a seal record, and any statement read back from signed payload bytes.
 import { MalformedSealError } from '../errors.js';
-import { strictJsonProblem } from '../audit/strict-json.js';
+import { strictJsonProblem } from '../formats/strict-json.js';
 import { type SealRecord, validateSealRecord } from '../seal/record.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';

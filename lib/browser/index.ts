@@ -18,7 +18,7 @@ export { parseSealRecord, validateSealRecord, serializeSealRecord, type SealReco
 export * from '../errors.js';
 // The audit verifier core (SPEC §4) and SPEC §6 seal and checkpoint verification: feed lines from
 // any source; pass the WASM module's SHA-256/HMAC (sha256HexFrom) — Ed25519 comes from Web Crypto.
-export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from '../audit/verify-core.js';
+export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from '../audit/verify/chain-verifier.js';
 export type {
   AuditFailureReason,
   AuditVerifyError,
@@ -30,23 +30,23 @@ export type {
   VerifyCoreOptions,
   VerifyItem,
   VerifyItems,
-} from '../audit/verify-core.js';
+} from '../audit/verify/chain-verifier.js';
 export {
   verifySealedRecordLines,
   type SealedVerifyOptions,
   type SealedVerifyResult,
   type SealingCrypto,
-} from '../audit/sealing/sealed-verify.js';
-export { VerificationKey, parseVerificationKey } from '../audit/sealing/verification-key.js';
+} from '../audit/verify/epoch-seal-verify.js';
+export { VerificationKey, parseVerificationKey } from '../audit/format/verification-key.js';
 export {
   parseCheckpointNote,
   parseNotePublicKey,
   webCryptoEd25519,
   type CheckpointNote,
   type NotePublicKey,
-} from '../audit/sealing/checkpoint-note.js';
-export type { SealingReport } from '../audit/sealing/seal-check.js';
-export type { CheckpointReport } from '../audit/sealing/checkpoint-check.js';
+} from '../audit/format/checkpoint-note.js';
+export type { SealingReport } from '../audit/verify/epoch-seal-check.js';
+export type { CheckpointReport } from '../audit/verify/checkpoint-check.js';
 
 // Seal attestations (SPEC §5) with only the signer's public key: WebCrypto signatures, WASM hashing.
 export {
@@ -59,8 +59,8 @@ export {
 export { parsePublicKeyPem, type KeyAlgorithm, type PublicKeyInfo } from '../attest/public-key.js';
 export { pae, type SigstoreBundle } from '../attest/dsse.js';
 
-export type { CheckpointSignature, Sha256, VerifyEd25519 } from '../audit/sealing/checkpoint-note.js';
-export type { EpochClock, HmacSha256 } from '../audit/sealing/epochs.js';
+export type { CheckpointSignature, Sha256, VerifyEd25519 } from '../audit/format/checkpoint-note.js';
+export type { EpochClock, HmacSha256 } from '../audit/format/epochs.js';
 
 // OpenSSF model signatures (model.sig) against files the caller lists and hashes: signature and
 // manifest, the ignore rule, the file list, each file's SHA-256 (the rules verify-model uses).

@@ -4,8 +4,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditLogCorruptError } from '../errors.js';
-import { GENESIS_PREV } from '../audit/record.js';
-import { listSegments } from '../audit/segments.js';
+import { GENESIS_PREV } from '../audit/format/record.js';
+import { listSegments } from '../audit/write/segments.js';
 import { recordAt } from './stored-record.js';
 
 export interface FollowedRecord {

@@ -1,13 +1,13 @@
 // A service's subject as a source for the one verifier (SPEC §4, and §6 with keys): each message
 // is one record line, numbered in stream order; failures also name the message's stream sequence.
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { RecordLine } from '../audit/verify-core.js';
-import { nodeSealingCrypto } from '../audit/sealing/node-crypto.js';
+import type { RecordLine } from '../audit/verify/chain-verifier.js';
+import { nodeSealingCrypto } from '../audit/write/node-crypto.js';
 import {
   verifySealedRecordLines,
   type SealedVerifyOptions,
   type SealedVerifyResult,
-} from '../audit/sealing/sealed-verify.js';
+} from '../audit/verify/epoch-seal-verify.js';
 import { subjectMessages, type StreamMessage } from './stream-records.js';
 
 export interface SubjectVerdict extends SealedVerifyResult {

@@ -1,6 +1,6 @@
 // SPEC §7 names: one subject per service for records, one for checkpoints, in one stream.
 import { InvalidArgumentError } from '../errors.js';
-import { SERVICE_PATTERN } from '../audit/validate.js';
+import { SERVICE_PATTERN } from '../audit/format/validate.js';
 
 export const DEFAULT_STREAM = 'VRAM_AUDIT';
 export const AUDIT_PREFIX = 'vram.audit.';

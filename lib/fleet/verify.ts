@@ -4,8 +4,8 @@
 // checkpoints published beside the chain.
 import type { NatsConnection } from '@nats-io/transport-node';
 import { InvalidArgumentError } from '../errors.js';
-import { parseVerificationKey, type VerificationKey } from '../audit/sealing/verification-key.js';
-import type { AuditVerifyError } from '../audit/verify-core.js';
+import { parseVerificationKey, type VerificationKey } from '../audit/format/verification-key.js';
+import type { AuditVerifyError } from '../audit/verify/chain-verifier.js';
 import { openNats, parseNatsUrls } from './connect.js';
 import { checkpointClaim, type CheckpointClaim } from './checkpoint.js';
 import { verifySubject, type SubjectVerdict } from './line-verifier.js';

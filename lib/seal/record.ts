@@ -12,7 +12,7 @@ import {
 import { DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS, type SealRecord } from '../formats/seal-record.js';
 import { isUtcMillis } from '../formats/utc-time.js';
 import { isWellFormedText } from '../formats/well-formed.js';
-import { strictJsonProblem } from '../audit/strict-json.js';
+import { strictJsonProblem } from '../formats/strict-json.js';
 
 export { isUtcMillis, SHARD_ID_PATTERN, WORKER_ID_PATTERN, DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS };
 export type { SealBackend, SealRecord } from '../formats/seal-record.js';

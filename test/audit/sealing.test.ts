@@ -18,8 +18,8 @@ import {
   verifyAuditLog,
   type AuditRecord,
 } from '../../lib/audit/index.js';
-import { epochTag, ratchet } from '../../lib/audit/sealing/epochs.js';
-import { nodeSealingCrypto } from '../../lib/audit/sealing/node-crypto.js';
+import { epochTag, ratchet } from '../../lib/audit/format/epochs.js';
+import { nodeSealingCrypto } from '../../lib/audit/write/node-crypto.js';
 import { quietLog } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -13,7 +13,7 @@ import {
   recordHash,
   verifyAuditLog,
 } from '../../lib/audit/index.js';
-import { strictJsonProblem } from '../../lib/audit/strict-json.js';
+import { strictJsonProblem } from '../../lib/formats/strict-json.js';
 
 const ID = '01a209c9-1e0c-7b11-8725-55cc0786c8cb';
 

@@ -5,8 +5,8 @@ import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:cr
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, KeyError } from '../../errors.js';
-import type { FileLayer } from '../file-layer.js';
-import { checkpointBody, noteKeyId } from './checkpoint-note.js';
+import type { FileLayer } from './file-layer.js';
+import { checkpointBody, noteKeyId } from '../format/checkpoint-note.js';
 import { nodeSealingCrypto } from './node-crypto.js';
 
 export interface CheckpointOptions {

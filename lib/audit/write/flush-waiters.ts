@@ -2,7 +2,7 @@
 // they get while the log directory is gone (issue 10 item 5): an AuditIoError at once, instead of
 // a wait for a directory that may never come back. The records stay queued either way.
 import { existsSync } from 'node:fs';
-import { AuditIoError } from '../errors.js';
+import { AuditIoError } from '../../errors.js';
 
 type Waiter = { seq: number; resolve: () => void; reject: (err: Error) => void };
 

@@ -1,13 +1,13 @@
 // The one SPEC §4 verifier. It walks record lines from any source (a log directory, a JetStream
 // subject, files dropped on a web page), stops at the first broken place and names it as
 // source:line with the reason. Browser-safe: no Node-only imports; SHA-256 is injected.
-import type { AuditRecord } from './events.js';
+import type { AuditRecord } from '../format/events.js';
 import { IdBloomFilter } from './id-filter.js';
-import { GENESIS_PREV, recordHashInput } from './record-canonical.js';
-import { strictJsonProblem } from './strict-json.js';
-import { UUID7_PATTERN } from './uuid7.js';
-import { FORBIDDEN_CHARS, LONE_SURROGATE, SERVICE_PATTERN, TYPE_PATTERN } from './validate.js';
-import { isUtcMillis } from '../formats/utc-time.js';
+import { GENESIS_PREV, recordHashInput } from '../format/record-canonical.js';
+import { strictJsonProblem } from '../../formats/strict-json.js';
+import { UUID7_PATTERN } from '../format/uuid7.js';
+import { FORBIDDEN_CHARS, LONE_SURROGATE, SERVICE_PATTERN, TYPE_PATTERN } from '../format/validate.js';
+import { isUtcMillis } from '../../formats/utc-time.js';
 
 export type AuditFailureReason =
   | 'torn line'

@@ -2,10 +2,10 @@
 // chain (use verifyAuditLog for that); lines that do not parse are skipped. Because ts never
 // decreases, a query with `until` stops reading at the first record past it.
 import { join } from 'node:path';
-import { InvalidArgumentError } from '../errors.js';
-import { SEVERITIES, type AuditRecord, type Severity } from './events.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { SEVERITIES, type AuditRecord, type Severity } from '../format/events.js';
 import { readLines } from './line-reader.js';
-import { listSegments } from './segments.js';
+import { listSegments } from '../write/segments.js';
 
 export interface AuditQueryFilter {
   /** Exact types, or a namespace prefix written `vram.*`. */

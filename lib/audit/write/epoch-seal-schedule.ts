@@ -3,9 +3,9 @@
 // and the last seal/checkpoint at close. The logger owns one; the sealer and the checkpoint writer
 // do the cryptography and the files.
 import type { ILogObj, Logger } from 'tslog';
-import type { FileLayer } from '../file-layer.js';
-import type { RecordQueue } from '../record-queue.js';
-import { type SegmentWriter, errInfo } from '../segment-writer.js';
+import type { FileLayer } from './file-layer.js';
+import type { RecordQueue } from './record-queue.js';
+import { type SegmentWriter, errInfo } from './segment-writer.js';
 import { type CheckpointOptions, CheckpointWriter } from './checkpoint-writer.js';
 import { EpochSealer, type SealingOptions } from './epoch-sealer.js';
 

@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLines } from './line-reader.js';
-import { listSegments, SEGMENT_PATTERN, sidecarName, type SegmentEntry } from './segments.js';
-import { nodeSealingCrypto } from './sealing/node-crypto.js';
-import { verifySealedRecordLines, type SealedVerifyOptions, type SealedVerifyResult } from './sealing/sealed-verify.js';
-import type { VerifyItem } from './verify-core.js';
+import { listSegments, SEGMENT_PATTERN, sidecarName, type SegmentEntry } from '../write/segments.js';
+import { nodeSealingCrypto } from '../write/node-crypto.js';
+import { verifySealedRecordLines, type SealedVerifyOptions, type SealedVerifyResult } from './epoch-seal-verify.js';
+import type { VerifyItem } from './chain-verifier.js';
 
 export interface AuditVerifyResult extends SealedVerifyResult {
   segments: number;

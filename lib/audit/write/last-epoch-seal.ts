@@ -3,9 +3,9 @@
 // Synchronous, because AuditLogger.open is; it runs after recovery cut any torn last line.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditRecord } from '../events.js';
-import { listSegments } from '../segments.js';
-import { EPOCH_SEALED } from './epochs.js';
+import type { AuditRecord } from '../format/events.js';
+import { listSegments } from './segments.js';
+import { EPOCH_SEALED } from '../format/epochs.js';
 
 export interface LastSeal {
   seq: number;

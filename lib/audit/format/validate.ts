@@ -1,9 +1,9 @@
 // Runtime validation of events before they get a sequence number: a refused event leaves no
 // trace in the chain. Error messages name the field and the rule but never echo the value,
 // because a rejected value may be exactly the secret that must not be logged.
-import { InvalidAuditEventError } from '../errors.js';
-import { HEX64_PATTERN as HEX64, SERVICE_PATTERN } from '../formats/patterns.js';
-import { isUtcMillis } from '../formats/utc-time.js';
+import { InvalidAuditEventError } from '../../errors.js';
+import { HEX64_PATTERN as HEX64, SERVICE_PATTERN } from '../../formats/patterns.js';
+import { isUtcMillis } from '../../formats/utc-time.js';
 
 export { SERVICE_PATTERN };
 import {

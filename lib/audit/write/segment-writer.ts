@@ -3,7 +3,7 @@
 // (async write + fsync) and the synchronous write-through used for critical events.
 import type { Hash } from 'node:crypto';
 import type { Logger, ILogObj } from 'tslog';
-import { AuditIoError } from '../errors.js';
+import { AuditIoError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
 import type { QueuedRecord, RecordQueue } from './record-queue.js';
 import {

@@ -8,7 +8,7 @@ import {
   type ChainVerifyResult,
   type RecordCheck,
   type VerifyItems,
-} from '../verify-core.js';
+} from './chain-verifier.js';
 import { checkpointCheck, type CheckpointReport } from './checkpoint-check.js';
 import {
   checkpointSignatureProblem,
@@ -17,10 +17,10 @@ import {
   webCryptoEd25519,
   type Sha256,
   type VerifyEd25519,
-} from './checkpoint-note.js';
-import type { HmacSha256 } from './epochs.js';
-import { epochSealCheck, type SealingReport } from './seal-check.js';
-import { parseVerificationKey, type VerificationKey } from './verification-key.js';
+} from '../format/checkpoint-note.js';
+import type { HmacSha256 } from '../format/epochs.js';
+import { epochSealCheck, type SealingReport } from './epoch-seal-check.js';
+import { parseVerificationKey, type VerificationKey } from '../format/verification-key.js';
 
 export interface SealingCrypto {
   /** Hex SHA-256 of a string's UTF-8 (record hashes). */

@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AuditIoError, AuditLockedError } from '../errors.js';
+import { AuditIoError, AuditLockedError } from '../../errors.js';
 import { LOCK_FILE } from './segments.js';
 
 interface LockContent {

@@ -6,10 +6,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditLogCorruptError } from '../errors.js';
-import type { AuditRecord } from './events.js';
+import { AuditLogCorruptError } from '../../errors.js';
+import type { AuditRecord } from '../format/events.js';
 import type { FileLayer } from './file-layer.js';
-import { GENESIS_PREV, recordHash } from './record.js';
+import { GENESIS_PREV, recordHash } from '../format/record.js';
 import { listSegments, sidecarName, sidecarText, type SegmentEntry } from './segments.js';
 
 export interface ResumableSegment {

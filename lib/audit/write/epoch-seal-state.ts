@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditSealingStateError } from '../../errors.js';
-import type { FileLayer } from '../file-layer.js';
-import { strictJsonProblem } from '../strict-json.js';
-import { SERVICE_PATTERN } from '../validate.js';
+import type { FileLayer } from './file-layer.js';
+import { strictJsonProblem } from '../../formats/strict-json.js';
+import { SERVICE_PATTERN } from '../format/validate.js';
 import { toHex } from '../../formats/hex.js';
-import { hexBytes, MAX_EPOCH_SECONDS } from './epochs.js';
+import { hexBytes, MAX_EPOCH_SECONDS } from '../format/epochs.js';
 
 export const STATE_FILE = 'audit.sealing-state.json';
 export const STATE_FORMAT = 'vram-residency.audit-seal-state.v1';

@@ -2,12 +2,12 @@
 // key it re-derives each epoch key from K0 and checks, record by record: seals come in order
 // e = 0, 1, 2 … without gaps, each after its epoch ended and with the right tag over the chain
 // head it closes; every other record lies in the epoch of the next seal. Browser-safe.
-import type { AuditRecord } from '../events.js';
-import type { AuditVerifyError, RecordCheck, RecordPosition } from '../verify-core.js';
+import type { AuditRecord } from '../format/events.js';
+import type { AuditVerifyError, RecordCheck, RecordPosition } from './chain-verifier.js';
 import { constantTimeEqual } from '../../seal/check.js';
 import { HEX64_PATTERN as HEX64 } from '../../formats/patterns.js';
-import { EPOCH_SEALED, epochOf, epochTag, ratchet, type HmacSha256 } from './epochs.js';
-import type { VerificationKey } from './verification-key.js';
+import { EPOCH_SEALED, epochOf, epochTag, ratchet, type HmacSha256 } from '../format/epochs.js';
+import type { VerificationKey } from '../format/verification-key.js';
 
 export interface SealingReport {
   /** Seals checked (epochs 0 … epochsSealed − 1). */

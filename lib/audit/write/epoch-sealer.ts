@@ -6,14 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { AuditSealingStateError, InvalidArgumentError } from '../../errors.js';
-import type { FileLayer } from '../file-layer.js';
+import type { FileLayer } from './file-layer.js';
 import { constantTimeEqual } from '../../seal/check.js';
 import { toHex } from '../../formats/hex.js';
-import { epochOf, epochStart, epochTag, MAX_EPOCH_SECONDS, ratchet, type EpochClock } from './epochs.js';
-import { findLastSeal, type LastSeal } from './last-seal.js';
+import { epochOf, epochStart, epochTag, MAX_EPOCH_SECONDS, ratchet, type EpochClock } from '../format/epochs.js';
+import { findLastSeal, type LastSeal } from './last-epoch-seal.js';
 import { nodeSealingCrypto } from './node-crypto.js';
-import { readSealState, writeSealState, type SealState } from './state-file.js';
-import { VerificationKey } from './verification-key.js';
+import { readSealState, writeSealState, type SealState } from './epoch-seal-state.js';
+import { VerificationKey } from '../format/verification-key.js';
 
 export interface SealingOptions {
   /** Epoch length in seconds, 1 … 86400. */

@@ -2,8 +2,8 @@
 // root of every epoch key, so the object keeps K0 private: JSON, toString and inspection show
 // only the public members; serialize() is the one way to write it out. Browser-safe.
 import { KeyError } from '../../errors.js';
-import { strictJsonProblem } from '../strict-json.js';
-import { SERVICE_PATTERN } from '../validate.js';
+import { strictJsonProblem } from '../../formats/strict-json.js';
+import { SERVICE_PATTERN } from './validate.js';
 import { hexBytes, MAX_EPOCH_SECONDS, type EpochClock } from './epochs.js';
 
 export const VKEY_FORMAT = 'vram-residency.audit-vkey.v1';

@@ -1,9 +1,9 @@
 // A checkpoint (SPEC §6) as a check over the verifier core's walk: the record at seq = size − 1
 // must carry the note's hash (the core has already checked the chain up to it), and a log that
 // ends before it was cut below what someone signed. Browser-safe.
-import type { AuditRecord } from '../events.js';
-import type { AuditVerifyError, RecordCheck, RecordPosition } from '../verify-core.js';
-import type { CheckpointNote } from './checkpoint-note.js';
+import type { AuditRecord } from '../format/events.js';
+import type { AuditVerifyError, RecordCheck, RecordPosition } from './chain-verifier.js';
+import type { CheckpointNote } from '../format/checkpoint-note.js';
 
 export interface CheckpointReport {
   /** The note's file name (or where it came from). */

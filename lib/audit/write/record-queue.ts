@@ -3,10 +3,10 @@
 // `audit.gap` record. Records are built (hashed, chained) when accepted, so the order of the
 // chain is the order of emit() calls whatever the writer does later.
 import type { Logger, ILogObj } from 'tslog';
-import { AuditBufferFullError, InvalidAuditEventError } from '../errors.js';
-import { buildRecordLine, formatTs } from './record.js';
-import { Uuid7Generator } from './uuid7.js';
-import { validateEvent, type ValidatedEvent } from './validate.js';
+import { AuditBufferFullError, InvalidAuditEventError } from '../../errors.js';
+import { buildRecordLine, formatTs } from '../format/record.js';
+import { Uuid7Generator } from '../format/uuid7.js';
+import { validateEvent, type ValidatedEvent } from '../format/validate.js';
 
 export interface QueuedRecord {
   seq: number;

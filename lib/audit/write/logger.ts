@@ -5,8 +5,8 @@
 // times epoch seals and checkpoints; this file holds the public API, the options and when writes start.
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import type { ILogObj, Logger } from 'tslog';
-import { AuditError, AuditIoError, InvalidArgumentError } from '../errors.js';
-import { AUDIT_FORMAT, type AuditEvent } from './events.js';
+import { AuditError, AuditIoError, InvalidArgumentError } from '../../errors.js';
+import { AUDIT_FORMAT, type AuditEvent } from '../format/events.js';
 import { nodeFileLayer, type FileLayer } from './file-layer.js';
 import { DirectoryLock } from './lock.js';
 import { FlushWaiters } from './flush-waiters.js';
@@ -16,12 +16,12 @@ import { type EmitResult, MAX_RECORD_BYTES, RecordQueue } from './record-queue.j
 
 export type { EmitResult } from './record-queue.js';
 import { SegmentWriter, WRITE_CAPS, errInfo } from './segment-writer.js';
-import type { CheckpointOptions } from './sealing/checkpoint-writer.js';
-import type { SealingOptions } from './sealing/epoch-sealer.js';
-import { SealingSchedule } from './sealing/sealing-schedule.js';
-import { SERVICE_PATTERN, validateEvent } from './validate.js';
+import type { CheckpointOptions } from './checkpoint-writer.js';
+import type { SealingOptions } from './epoch-sealer.js';
+import { SealingSchedule } from './epoch-seal-schedule.js';
+import { SERVICE_PATTERN, validateEvent } from '../format/validate.js';
 import { WriteLoop } from './write-loop.js';
-import { assertPattern, positiveInteger } from '../formats/args.js';
+import { assertPattern, positiveInteger } from '../../formats/args.js';
 
 /**
  * When records reach the disk. `immediate`: every emit is written and fsynced before it returns.
