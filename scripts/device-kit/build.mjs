@@ -47,7 +47,8 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--out' && argv[i + 1]) opts.out = resolve(argv[++i]);
     else if (a === '--addon' && ['cuda', 'any'].includes(argv[i + 1])) opts.addon = argv[++i];
-    else fail(2, `unknown or incomplete argument ${JSON.stringify(a)}; usage: device-kit [--out DIR] [--addon cuda|any]`);
+    else
+      fail(2, `unknown or incomplete argument ${JSON.stringify(a)}; usage: device-kit [--out DIR] [--addon cuda|any]`);
   }
   return opts;
 }
@@ -67,7 +68,11 @@ function newestMtime(dir, filter) {
 function ensureDist() {
   const distIndex = join(root, 'dist', 'index.js');
   const libNewest = newestMtime(join(root, 'lib'), (n) => n.endsWith('.ts'));
-  if (existsSync(distIndex) && statSync(distIndex).mtimeMs >= libNewest && existsSync(join(root, 'dist', 'verifier.html')))
+  if (
+    existsSync(distIndex) &&
+    statSync(distIndex).mtimeMs >= libNewest &&
+    existsSync(join(root, 'dist', 'verifier.html'))
+  )
     return 'dist/ is current';
   console.log('device-kit: dist/ is older than lib/; compiling (tsc -p tsconfig.json)');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -103,11 +108,17 @@ function chooseAddon(mode) {
   if (mode === 'cuda' || freshPrebuild()) {
     const facts = addonFacts(prebuild);
     if (!facts?.withCuda) fail(1, `${relative(root, prebuild)} does not load or was built without CUDA`);
-    return { source: prebuild, into: `prebuilds/${platform}/vram_residency.cuda.node`, kind: 'cuda-prebuild', ...facts };
+    return {
+      source: prebuild,
+      into: `prebuilds/${platform}/vram_residency.cuda.node`,
+      kind: 'cuda-prebuild',
+      ...facts,
+    };
   }
   const local = join(root, 'build', 'Release', 'vram_residency.node');
   const facts = existsSync(local) ? addonFacts(local) : null;
-  if (!facts) fail(1, 'no fresh CUDA prebuild and no loadable build/Release/vram_residency.node: run npm run build:addon');
+  if (!facts)
+    fail(1, 'no fresh CUDA prebuild and no loadable build/Release/vram_residency.node: run npm run build:addon');
   return {
     source: local,
     into: 'build/Release/vram_residency.node',
@@ -130,7 +141,8 @@ function packNode(out) {
     if (strip.error || strip.status !== 0) copyFileSync(process.execPath, stripped); // strip is optional
     const xz = spawnSync('xz', ['-6', '-T1', '-c', stripped], { maxBuffer: 256 * 1024 * 1024 });
     rmSync(stripped, { force: true });
-    if (xz.error || xz.status !== 0) fail(1, `xz failed (${xz.error?.code ?? xz.stderr}); the kit needs xz on this machine`);
+    if (xz.error || xz.status !== 0)
+      fail(1, `xz failed (${xz.error?.code ?? xz.stderr}); the kit needs xz on this machine`);
     writeFileSync(`${cached}.tmp`, xz.stdout);
     renameSync(`${cached}.tmp`, cached);
   }
@@ -142,7 +154,7 @@ function copyTree(from, to, keep = () => true) {
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const src = join(from, entry.name);
     const dst = join(to, entry.name);
-    if (!keep(src, entry)) continue;
+    if (!keep(entry)) continue;
     if (entry.isDirectory()) copyTree(src, dst, keep);
     else if (entry.isFile()) {
       mkdirSync(to, { recursive: true });
@@ -160,7 +172,7 @@ function copyProductionDeps(pkgDir) {
     if (!key.startsWith('node_modules/') || meta.dev || meta.link) continue;
     const src = join(root, key);
     if (!existsSync(src)) fail(1, `production dependency ${key} is missing: run npm install`);
-    copyTree(src, join(pkgDir, key), (path, entry) => !(entry.isDirectory() && entry.name === 'node_modules'));
+    copyTree(src, join(pkgDir, key), (entry) => !(entry.isDirectory() && entry.name === 'node_modules'));
     names.push(key.slice('node_modules/'.length));
   }
   return names.sort();
@@ -174,7 +186,7 @@ function writePackage(pkgDir, addon) {
     join(pkgDir, 'package.json'),
     `${JSON.stringify({ name, version, type, main, types, exports, bin, engines, dependencies }, null, 2)}\n`,
   );
-  copyTree(join(root, 'dist'), join(pkgDir, 'dist'), (path, e) => e.isDirectory() || !/\.(map|d\.ts)$/.test(e.name));
+  copyTree(join(root, 'dist'), join(pkgDir, 'dist'), (e) => e.isDirectory() || !/\.(map|d\.ts)$/.test(e.name));
   mkdirSync(join(pkgDir, 'bench'), { recursive: true });
   copyFileSync(join(root, 'bench', 'gpu.mjs'), join(pkgDir, 'bench', 'gpu.mjs'));
   mkdirSync(dirname(join(pkgDir, addon.into)), { recursive: true });
@@ -193,7 +205,10 @@ function listFiles(dir) {
 function gitCommit() {
   try {
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     return dirty.trim() ? `${head}+changes` : head;
   } catch {
     return null;
@@ -227,7 +242,12 @@ export function buildKit(opts) {
     commit: gitCommit(),
     platform,
     node,
-    addon: { kind: addon.kind, path: `package/${addon.into}`, withCuda: addon.withCuda, runtimeVersion: addon.runtimeVersion },
+    addon: {
+      kind: addon.kind,
+      path: `package/${addon.into}`,
+      withCuda: addon.withCuda,
+      runtimeVersion: addon.runtimeVersion,
+    },
     dependencies: deps,
     treeSha256: sha256(files.map((f) => `${digests[f]}  ${f}\n`).join('')),
     files: digests,

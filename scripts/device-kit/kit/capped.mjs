@@ -17,7 +17,8 @@ export function runCapped(command, args, capSeconds, env = {}) {
     env: { ...process.env, NO_COLOR: '1', ...env },
   });
   const output = `${r.stdout ?? ''}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}`;
-  const timedOut = r.error?.code === 'ETIMEDOUT' || (r.signal === 'SIGKILL' && Date.now() - t0 >= capSeconds * 1000 - 50);
+  const timedOut =
+    r.error?.code === 'ETIMEDOUT' || (r.signal === 'SIGKILL' && Date.now() - t0 >= capSeconds * 1000 - 50);
   return {
     status: r.status,
     stdout: r.stdout ?? '',
@@ -27,4 +28,3 @@ export function runCapped(command, args, capSeconds, env = {}) {
     seconds: (Date.now() - t0) / 1000,
   };
 }
-

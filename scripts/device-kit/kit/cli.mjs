@@ -17,7 +17,10 @@ function cli(argv) {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [main, ...argv, '--json'], { encoding: 'utf8', env, maxBuffer: 64 << 20 });
   console.log(`$ vram-residency ${argv.join(' ')} --json  (exit ${r.status})\n${r.stdout}${r.stderr}`);
-  if (r.status !== 0) throw new Error(`${argv[0]} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${argv[0]} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`,
+    );
   return { out: JSON.parse(r.stdout), seconds: (Date.now() - t0) / 1000 };
 }
 
@@ -34,7 +37,12 @@ try {
   const shard = sealed.out.shards[0];
   const verified = cli(['verify', model, '--seal', `${model}.seal.json`, '--engine', 'native']);
   if (!verified.out.ok) throw new Error('verify failed');
-  figures = { demoSeconds: demo.seconds, sealSeconds: sealed.seconds, verifySeconds: verified.seconds, digest: shard.digest };
+  figures = {
+    demoSeconds: demo.seconds,
+    sealSeconds: sealed.seconds,
+    verifySeconds: verified.seconds,
+    digest: shard.digest,
+  };
   row = {
     name: 'cli',
     status: 'passed',

@@ -15,7 +15,9 @@ const BUDGET_SECONDS = 480;
 const started = Date.now();
 
 function usage(line) {
-  console.log(`device-kit: ${line}; usage: run.sh [--out RESULTS] [--dry-run] [--only ${STEPS.map((s) => s.name).join(',')}]`);
+  console.log(
+    `device-kit: ${line}; usage: run.sh [--out RESULTS] [--dry-run] [--only ${STEPS.map((s) => s.name).join(',')}]`,
+  );
   process.exit(2);
 }
 
@@ -107,9 +109,15 @@ function detect(ctx) {
   if (ctx.dryRun) return;
   const gpu = gpuVisible();
   if (!gpu.visible)
-    stop(ctx, `no NVIDIA GPU visible here (${gpu.why}); run the kit on a GPU machine, or \`run.sh --dry-run\` to exercise it on host-sim`);
+    stop(
+      ctx,
+      `no NVIDIA GPU visible here (${gpu.why}); run the kit on a GPU machine, or \`run.sh --dry-run\` to exercise it on host-sim`,
+    );
   if (!ctx.manifest.addon.withCuda)
-    stop(ctx, `this kit carries a ${ctx.manifest.addon.kind} addon without CUDA; rebuild it with \`npm run device-kit\` (CUDA prebuild)`);
+    stop(
+      ctx,
+      `this kit carries a ${ctx.manifest.addon.kind} addon without CUDA; rebuild it with \`npm run device-kit\` (CUDA prebuild)`,
+    );
 }
 
 async function main() {
@@ -127,19 +135,30 @@ async function main() {
   console.log(`device-kit: doctor: ${facts.doctor?.verdict ?? `did not answer (exit ${facts.doctorExit})`}`);
   writeSummary(ctx);
   if (!ctx.dryRun && !(status?.cudaDeviceCount > 0))
-    stop(ctx, `the addon sees no usable CUDA device (${status?.reason ?? 'doctor did not answer'}); see logs/device-facts.log`);
+    stop(
+      ctx,
+      `the addon sees no usable CUDA device (${status?.reason ?? 'doctor did not answer'}); see logs/device-facts.log`,
+    );
   const steps = STEPS.filter((s) => !ctx.opts.only || ctx.opts.only.has(s.name));
   for (const [i, step] of steps.entries()) {
     const left = BUDGET_SECONDS - (Date.now() - started) / 1000;
     const cap = Math.floor(Math.min(step.capSeconds, left));
     if (cap < 5) {
-      ctx.summary.steps.push({ name: step.name, status: 'failed', detail: 'not run: the 8-minute budget is spent', seconds: 0, capSeconds: 0 });
+      ctx.summary.steps.push({
+        name: step.name,
+        status: 'failed',
+        detail: 'not run: the 8-minute budget is spent',
+        seconds: 0,
+        capSeconds: 0,
+      });
       continue;
     }
     console.log(`device-kit: [${i + 1}/${steps.length}] ${step.name} (cap ${cap} s) ...`);
     for (const row of await step.run(ctx, cap)) {
       ctx.summary.steps.push({ ...row, capSeconds: cap });
-      console.log(`  ${row.status.padEnd(7)} ${row.name.padEnd(20)} ${row.seconds.toFixed(1).padStart(6)} s  ${row.detail}`);
+      console.log(
+        `  ${row.status.padEnd(7)} ${row.name.padEnd(20)} ${row.seconds.toFixed(1).padStart(6)} s  ${row.detail}`,
+      );
     }
     writeSummary(ctx);
   }

@@ -15,7 +15,7 @@ function logStep(ctx, name, run) {
   return `logs/${name}.log`;
 }
 
-function notRun(name, run, cap) {
+function notRun(run, cap) {
   if (run.timedOut) return `hit its ${cap} s cap`;
   if (run.error) return run.error;
   return null;
@@ -36,7 +36,7 @@ function nodeTest(name, file, capSeconds, what) {
       const skipped = count('skipped');
       const failures = [...run.stdout.matchAll(/^\s*not ok \d+ - (.*)$/gm)].map((m) => m[1]).slice(0, 4);
       const problem =
-        notRun(name, run, cap) ??
+        notRun(run, cap) ??
         (run.status !== 0 || fail > 0 || !(pass > 0)
           ? `exit ${run.status}, ${pass} passed, ${fail} failed${failures.length ? `: ${failures.join(' | ')}` : ''}`
           : null);
@@ -59,7 +59,7 @@ function jsonScript(name, script, capSeconds, what) {
       try {
         result = JSON.parse(run.stdout.trim().split('\n').at(-1));
       } catch {}
-      const problem = notRun(name, run, cap) ?? (result?.rows ? null : `exit ${run.status} without a result line`);
+      const problem = notRun(run, cap) ?? (result?.rows ? null : `exit ${run.status} without a result line`);
       if (problem) return [{ name, status: 'failed', detail: problem, seconds: run.seconds, log }];
       if (result.figures) ctx.summary.figures = { ...ctx.summary.figures, [name]: result.figures };
       return result.rows.map((row) => ({ ...row, seconds: row.seconds ?? run.seconds, log }));
@@ -79,7 +79,7 @@ const bench = {
       out = JSON.parse(run.stdout.trim().split('\n').at(-1));
     } catch {}
     const row = (status, detail) => [{ name: 'bench', status, detail, seconds: run.seconds, log }];
-    const problem = notRun('bench', run, cap) ?? (run.status !== 0 || !out ? `exit ${run.status}` : null);
+    const problem = notRun(run, cap) ?? (run.status !== 0 || !out ? `exit ${run.status}` : null);
     if (problem) return row('failed', problem);
     if (out.skipped) return ctx.dryRun ? row('skipped', `dry run: ${out.skipped}`) : row('failed', out.skipped);
     ctx.summary.figures = { ...ctx.summary.figures, bench: out };
@@ -100,8 +100,18 @@ export const STEPS = [
     'cuda = host-sim = CPU engine: every leaf size, offsets, partial leaves, parallel uploads, upload-then-hash',
   ),
   nodeTest('errors', 'errors.check.mjs', 60, 'sticky and non-sticky errors, zeroing on release'),
-  nodeTest('policy', 'policy.check.mjs', 45, 'VRAM-only policy against the real device properties and pointer attributes'),
+  nodeTest(
+    'policy',
+    'policy.check.mjs',
+    45,
+    'VRAM-only policy against the real device properties and pointer attributes',
+  ),
   bench,
   jsonScript('cli', 'cli.mjs', 60, 'the CLI demo, seal and verify on the device'),
-  jsonScript('handoff', 'handoff/seal-export.mjs', 75, 'sealed-memory hand-off: a second Node process and a Python consumer'),
+  jsonScript(
+    'handoff',
+    'handoff/seal-export.mjs',
+    75,
+    'sealed-memory hand-off: a second Node process and a Python consumer',
+  ),
 ];

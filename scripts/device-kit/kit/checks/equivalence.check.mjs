@@ -34,10 +34,21 @@ const cases = [];
 for (let shift = 12, i = 0; shift <= 24; shift++, i++) {
   const leaf = 2 ** shift;
   const offset = [0, 3, 4096, leaf - 1][i % 4];
-  cases.push({ name: `leaf ${leaf / 1024} KiB, partial last leaf, offset ${offset}`, size: 2 * leaf + leaf / 2 + 7, leaf, offset });
+  cases.push({
+    name: `leaf ${leaf / 1024} KiB, partial last leaf, offset ${offset}`,
+    size: 2 * leaf + leaf / 2 + 7,
+    leaf,
+    offset,
+  });
 }
 cases.push({ name: 'many chunks (1 MiB chunks, 4 KiB leaves)', size: 24 * MiB + 1, leaf: 4096, offset: 0, chunk: MiB });
-cases.push({ name: 'chunk of exactly one leaf, 64 KiB leaves', size: 3 * MiB + 17, leaf: 65536, offset: 65536, chunk: 65536 });
+cases.push({
+  name: 'chunk of exactly one leaf, 64 KiB leaves',
+  size: 3 * MiB + 17,
+  leaf: 65536,
+  offset: 65536,
+  chunk: 65536,
+});
 cases.push({ name: 'one byte', size: 1, leaf: 4096, offset: 0 });
 
 for (const c of cases) {
@@ -71,8 +82,16 @@ test('upload() then hash: every hash sees the bytes just uploaded (no stale byte
     mirror.set(patch, at);
     await a.upload(at, patch);
     const leaf = Math.floor(at / 65536);
-    assert.equal(hex(await a.chosenLeafHashes(65536, [leaf])), hex(oracleLeafHashes(mirror.subarray(leaf * 65536, (leaf + 1) * 65536), 65536)), `round ${round}: leaf after upload`);
-    assert.equal(hex(await a.root(65536)), hex(await native.cpuEngine.mth(mirror, 65536)), `round ${round}: root after upload`);
+    assert.equal(
+      hex(await a.chosenLeafHashes(65536, [leaf])),
+      hex(oracleLeafHashes(mirror.subarray(leaf * 65536, (leaf + 1) * 65536), 65536)),
+      `round ${round}: leaf after upload`,
+    );
+    assert.equal(
+      hex(await a.root(65536)),
+      hex(await native.cpuEngine.mth(mirror, 65536)),
+      `round ${round}: root after upload`,
+    );
   }
   const clean = hex(await a.root(65536));
   for (const offset of [0, 1, 65535, 65536, size - 1]) {
@@ -105,5 +124,8 @@ test('8 parallel uploads of one file agree with the oracle', async () => {
 test('no leaked device memory', () => {
   const free = target.memInfo().free;
   // Lanes keep their scratch and pinned buffers; allocations must all be back.
-  assert.ok(free >= freeAtStart - 256 * MiB, `free ${free} vs ${freeAtStart} at start (lanes keep < 256 MiB of scratch)`);
+  assert.ok(
+    free >= freeAtStart - 256 * MiB,
+    `free ${free} vs ${freeAtStart} at start (lanes keep < 256 MiB of scratch)`,
+  );
 });

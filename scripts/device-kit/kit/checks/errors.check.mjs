@@ -70,7 +70,11 @@ test('a lost device is sticky and per device: every later call is E_DEVICE_LOST,
   assert.deepEqual(await a.free(), { zeroed: false }, 'memory of a lost device cannot be zeroed, and says so');
   lost.close();
   await onTarget.upload(0, randomBytes(2 * MiB, 10));
-  assert.equal(hex(await onTarget.root(65536)), hex(oracleMth(randomBytes(2 * MiB, 10), 65536)), 'the device under test is unaffected');
+  assert.equal(
+    hex(await onTarget.root(65536)),
+    hex(oracleMth(randomBytes(2 * MiB, 10), 65536)),
+    'the device under test is unaffected',
+  );
   assert.deepEqual(await onTarget.free(), { zeroed: true });
 });
 

@@ -57,7 +57,10 @@ test('device properties are the real device (agree with nvidia-smi and the memor
   assert.equal(gpu.name, p.name, 'same name');
   assert.equal(gpu.cc, `${p.computeCapability.major}.${p.computeCapability.minor}`, 'same compute capability');
   const mib = p.totalMemory / MiB;
-  assert.ok(Math.abs(mib - gpu.memoryMiB) / gpu.memoryMiB < 0.05, `memory ${mib.toFixed(0)} MiB vs nvidia-smi ${gpu.memoryMiB} MiB`);
+  assert.ok(
+    Math.abs(mib - gpu.memoryMiB) / gpu.memoryMiB < 0.05,
+    `memory ${mib.toFixed(0)} MiB vs nvidia-smi ${gpu.memoryMiB} MiB`,
+  );
 });
 
 test('the VRAM-only policy judges the device by its properties', () => {
@@ -65,16 +68,26 @@ test('the VRAM-only policy judges the device by its properties', () => {
   if (onDevice) {
     assert.deepEqual(findings, [], 'a discrete GPU with cc >= 7.5 is accepted');
   } else {
-    assert.deepEqual(findings.map((f) => f.violation), ['simulated_device']);
+    assert.deepEqual(
+      findings.map((f) => f.violation),
+      ['simulated_device'],
+    );
   }
   const integrated = { ...target.properties(), backend: 'cuda', integrated: true };
-  assert.ok(sdk.checkDevicePolicy(integrated).some((f) => f.violation === 'integrated_gpu'), 'integrated memory refused');
+  assert.ok(
+    sdk.checkDevicePolicy(integrated).some((f) => f.violation === 'integrated_gpu'),
+    'integrated memory refused',
+  );
 });
 
 test('pointer attributes: every allocation is device memory on CUDA', async () => {
   for (const size of [1, 4096, 3 * MiB + 5, 256 * MiB]) {
     const a = await target.allocate(size);
-    assert.equal(a.isDeviceMemory(), onDevice, `${size} bytes: ${onDevice ? 'cudaMemoryTypeDevice' : 'host-sim is host memory'}`);
+    assert.equal(
+      a.isDeviceMemory(),
+      onDevice,
+      `${size} bytes: ${onDevice ? 'cudaMemoryTypeDevice' : 'host-sim is host memory'}`,
+    );
     await a.free();
   }
 });
@@ -94,7 +107,11 @@ test('a VramManager opens on the device, seals, verifies and releases; the simul
     }
     const refused = await sdk.VramManager.open({ ...base, backend: 'host-sim' }).catch((e) => e);
     assert.equal(refused?.code, 'E_POLICY', 'the simulated device is refused by default');
-    const allowed = await sdk.VramManager.open({ ...base, backend: 'host-sim', policy: { allowSimulatedDevice: true } });
+    const allowed = await sdk.VramManager.open({
+      ...base,
+      backend: 'host-sim',
+      policy: { allowSimulatedDevice: true },
+    });
     await allowed.close();
   } finally {
     await audit.close();

@@ -27,6 +27,10 @@ try {
     await lease.close();
   }
 } catch (error) {
-  result = { status: 'failed', detail: `${error.code ?? 'error'}: ${String(error.message).split('\n')[0]}`, digest: null };
+  result = {
+    status: 'failed',
+    detail: `${error.code ?? 'error'}: ${String(error.message).split('\n')[0]}`,
+    digest: null,
+  };
 }
 console.log(JSON.stringify(result));

@@ -34,8 +34,16 @@ const missing = [
   typeof openIpcLease === 'function' ? null : 'openIpcLease',
 ].filter(Boolean);
 if (missing.length > 0) {
-  row('handoff-node', 'failed', `not available in this build: the packaged SDK has no ${missing.join(' or ')} (issue 23)`);
-  row('handoff-python', 'skipped', 'not run: no exported handle (the lease API is not available in this build, see handoff-node)');
+  row(
+    'handoff-node',
+    'failed',
+    `not available in this build: the packaged SDK has no ${missing.join(' or ')} (issue 23)`,
+  );
+  row(
+    'handoff-python',
+    'skipped',
+    'not run: no exported handle (the lease API is not available in this build, see handoff-node)',
+  );
   finish();
 }
 
@@ -65,7 +73,12 @@ function lastJson(stdout) {
 
 function runConsumer(name, command, args) {
   const t0 = Date.now();
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: left() * 1000, killSignal: 'SIGKILL', env: process.env });
+  const r = spawnSync(command, args, {
+    encoding: 'utf8',
+    timeout: left() * 1000,
+    killSignal: 'SIGKILL',
+    env: process.env,
+  });
   console.log(`--- ${name}: ${command} ${args.join(' ')} (exit ${r.status}) ---\n${r.stdout ?? ''}${r.stderr ?? ''}`);
   const out = lastJson(r.stdout ?? '');
   const seconds = (Date.now() - t0) / 1000;
@@ -97,13 +110,34 @@ async function handOff(dir) {
     const kind = (typeof handle === 'string' ? JSON.parse(handle) : handle).kind;
     const node = runConsumer('second Node process', process.execPath, [join(here, 'import-hash.mjs'), handleFile]);
     const nodeOk = node.status === 'passed' && node.digest === shard.digest;
-    row('handoff-node', nodeOk ? 'passed' : 'failed', nodeOk ? `${kind} handle: a second process hashed the sealed bytes on the device = seal digest ${shard.digest.slice(0, 16)}…, ${tensors.length} tensors listed` : `${node.detail ?? ''} (digest ${node.digest ?? 'none'} vs seal ${shard.digest})`, { seconds: node.seconds });
-    const py = runConsumer('Python consumer', 'python3', [join(here, 'consumer.py'), handleFile, model, JSON.stringify(tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, offset: t.offset, length: t.length })))]);
-    if (py.detail?.startsWith('could not run python3')) row('handoff-python', 'skipped', 'python3 is not on PATH', { seconds: py.seconds });
+    row(
+      'handoff-node',
+      nodeOk ? 'passed' : 'failed',
+      nodeOk
+        ? `${kind} handle: a second process hashed the sealed bytes on the device = seal digest ${shard.digest.slice(0, 16)}…, ${tensors.length} tensors listed`
+        : `${node.detail ?? ''} (digest ${node.digest ?? 'none'} vs seal ${shard.digest})`,
+      { seconds: node.seconds },
+    );
+    const py = runConsumer('Python consumer', 'python3', [
+      join(here, 'consumer.py'),
+      handleFile,
+      model,
+      JSON.stringify(
+        tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, offset: t.offset, length: t.length })),
+      ),
+    ]);
+    if (py.detail?.startsWith('could not run python3'))
+      row('handoff-python', 'skipped', 'python3 is not on PATH', { seconds: py.seconds });
     else row('handoff-python', py.status, py.detail, { seconds: py.seconds });
     await lease.release();
     await vram.release(shard);
-    return { kind, digest: shard.digest, tensors: tensors.length, nodeSeconds: node.seconds, pythonSeconds: py.seconds };
+    return {
+      kind,
+      digest: shard.digest,
+      tensors: tensors.length,
+      nodeSeconds: node.seconds,
+      pythonSeconds: py.seconds,
+    };
   } finally {
     await vram.close();
     await audit.close();
@@ -114,8 +148,10 @@ const dir = mkdtempSync(join(process.env.VRR_KIT_WORK ?? tmpdir(), 'handoff-'));
 try {
   finish(await handOff(dir));
 } catch (error) {
-  if (!rows.some((r) => r.name === 'handoff-node')) row('handoff-node', 'failed', `${error.code ?? 'error'}: ${String(error.message).split('\n')[0]}`);
-  if (!rows.some((r) => r.name === 'handoff-python')) row('handoff-python', 'skipped', 'not run: the hand-off failed before a handle was exported (see handoff-node)');
+  if (!rows.some((r) => r.name === 'handoff-node'))
+    row('handoff-node', 'failed', `${error.code ?? 'error'}: ${String(error.message).split('\n')[0]}`);
+  if (!rows.some((r) => r.name === 'handoff-python'))
+    row('handoff-python', 'skipped', 'not run: the hand-off failed before a handle was exported (see handoff-node)');
   finish();
 } finally {
   rmSync(dir, { recursive: true, force: true });
