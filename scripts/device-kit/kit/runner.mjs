@@ -4,7 +4,8 @@
 // after every step, so a run cut short still brings back what it did) and one log per step.
 //   run.sh [--out RESULTS] [--dry-run] [--only step,step]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCapped } from './capped.mjs';
@@ -65,7 +66,8 @@ function deviceFacts(ctx) {
     doctor = JSON.parse(doctorRun.stdout);
   } catch {}
   writeFileSync(join(ctx.logs, 'device-facts.log'), `${lines.join('\n')}\n`);
-  return { nvidiaSmi: gpus, driver, doctor, doctorExit: doctorRun.status };
+  const glibc = process.report?.getReport().header.glibcVersionRuntime ?? null;
+  return { nvidiaSmi: gpus, driver, glibc, doctor, doctorExit: doctorRun.status };
 }
 
 function writeSummary(ctx) {
@@ -76,6 +78,7 @@ function writeSummary(ctx) {
 }
 
 function stop(ctx, line) {
+  rmSync(ctx.work, { recursive: true, force: true });
   ctx.summary.stopped = line;
   writeSummary(ctx);
   console.log(`device-kit: stopped - ${line}`);
@@ -86,10 +89,10 @@ function setUp(opts) {
   const manifest = JSON.parse(readFileSync(join(kitDir, 'kit.json'), 'utf8'));
   const out = opts.out;
   const logs = join(out, 'logs');
-  const work = join(out, 'work');
+  // Scratch files (up to a few hundred MiB) stay out of RESULTS, which a borrowed machine sends back.
+  const work = mkdtempSync(join(tmpdir(), 'vrr-device-kit-work-'));
   rmSync(logs, { recursive: true, force: true });
   mkdirSync(logs, { recursive: true });
-  mkdirSync(work, { recursive: true });
   const summary = {
     kit: { commit: manifest.commit, treeSha256: manifest.treeSha256, addon: manifest.addon },
     mode: opts.dryRun ? 'dry-run' : 'device',
@@ -132,7 +135,16 @@ async function main() {
   ctx.summary.facts = facts;
   const status = facts.doctor?.addon;
   console.log(`device-kit: driver ${facts.driver ?? 'none'}; GPUs: ${facts.nvidiaSmi.join(' | ') || 'none listed'}`);
-  console.log(`device-kit: doctor: ${facts.doctor?.verdict ?? `did not answer (exit ${facts.doctorExit})`}`);
+  for (const d of facts.doctor?.devices ?? []) {
+    const p = d.properties;
+    console.log(
+      `device-kit: device ${p.index}: ${p.name} (${p.uuid}), ${(p.totalMemory / 2 ** 30).toFixed(1)} GiB, cc ${p.computeCapability.major}.${p.computeCapability.minor}, ` +
+        `driver CUDA ${p.driverVersion}, runtime ${p.runtimeVersion}, policy ${d.policy.accepted ? 'accepted' : `refused: ${d.policy.findings.join('; ')}`}`,
+    );
+  }
+  console.log(
+    `device-kit: doctor: ${facts.doctor?.verdict ?? `did not answer (exit ${facts.doctorExit})`}; glibc ${facts.glibc}`,
+  );
   writeSummary(ctx);
   if (!ctx.dryRun && !(status?.cudaDeviceCount > 0))
     stop(
