@@ -5,8 +5,9 @@ Maps the handle read-only the way an inference engine would: host-memfd (host-si
 /proc/<pid>/fd/<fd>; cuda-legacy with CuPy's cudaIpcOpenMemHandle; cuda-mempool by receiving the
 pool's POSIX fd over the exporter's abstract Unix socket and importing pool and pointer through the
 CUDA runtime. It then views the bytes as tensors with torch.from_dlpack (zero-copy) and compares
-every byte, and every tensor, with the sealed file. Needs CuPy or PyTorch; says "skipped" (with the
-reason) when python3 has neither. Prints one JSON line: {"status", "detail"}.
+every byte, and every tensor, with the sealed file. CUDA handles need CuPy (and use PyTorch when
+present); it says "skipped" (with the reason) when python3 has neither. A host-memfd handle (a
+host-sim dry run) needs only NumPy. Prints one JSON line: {"status", "detail"}.
 
 usage: consumer.py HANDLE.json MODEL_FILE TENSORS_JSON
 """
@@ -73,7 +74,8 @@ def host_memfd(h, expected, tensors, np, torch):
     if bytes(flat) != expected or (whole is not None and whole.numpy().tobytes() != expected):
         result("failed", "host-memfd: the mapped bytes differ from the sealed file")
     n = compare_tensors(np, torch, flat, expected, tensors)
-    how = "torch.from_dlpack zero-copy" if whole is not None else "NumPy (no DLPack export of a read-only map)"
+    how = "torch.from_dlpack zero-copy" if whole is not None else \
+        "NumPy only: no PyTorch here" if torch is None else "NumPy: PyTorch refused the read-only map over DLPack"
     del whole, flat
     return f"host-memfd mapped read-only via {path}: {h['length']} bytes equal the file ({how}), {n} tensors compared"
 
@@ -150,14 +152,13 @@ def main():
         f.seek(h["offset"])
         expected = f.read(h["length"])
     cupy, torch, np = optional("cupy"), optional("torch"), optional("numpy")
-    if isinstance(cupy, Exception) and isinstance(torch, Exception):
-        result("skipped", f"python3 {sys.version.split()[0]} has neither CuPy nor PyTorch ({cupy}; {torch})")
     if isinstance(np, Exception):
         result("skipped", f"python3 has no NumPy ({np})")
-    torch = None if isinstance(torch, Exception) else torch
-    if h["kind"] == "host-memfd":
-        result("passed", host_memfd(h, expected, tensors, np, torch))
-    result("passed", cuda_handle(h, expected, tensors, np, cupy, torch))
+    if h["kind"] == "host-memfd":  # host-sim memory: NumPy maps it; PyTorch, when present, views it
+        result("passed", host_memfd(h, expected, tensors, np, None if isinstance(torch, Exception) else torch))
+    if isinstance(cupy, Exception) and isinstance(torch, Exception):
+        result("skipped", f"python3 {sys.version.split()[0]} has neither CuPy nor PyTorch ({cupy}; {torch})")
+    result("passed", cuda_handle(h, expected, tensors, np, cupy, None if isinstance(torch, Exception) else torch))
 
 
 if __name__ == "__main__":
