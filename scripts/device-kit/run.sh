@@ -49,4 +49,8 @@ if ! unpack_node "$kit/.node" 2>/dev/null; then
     exit 2
   }
 fi
+if ! "$node_bin" -e 0 >/dev/null 2>&1; then
+  echo "device-kit: stopped - the kit's Node binary does not start on this machine (it needs x86-64 Linux with glibc 2.28+ and libstdc++); rebuild the kit on a machine like this one"
+  exit 2
+fi
 exec "$node_bin" "$kit/kit/runner.mjs" --unpacked-with "$unpacked_with" "$@"

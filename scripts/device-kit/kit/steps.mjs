@@ -35,10 +35,12 @@ function nodeTest(name, file, capSeconds, what) {
       const fail = count('fail');
       const skipped = count('skipped');
       const failures = [...run.stdout.matchAll(/^\s*not ok \d+ - (.*)$/gm)].map((m) => m[1]).slice(0, 4);
+      const crash = /^(\w*Error\b.*)$/m.exec(run.output)?.[1] ?? 'no TAP summary';
+      const counts = Number.isNaN(pass) ? crash : `${pass} passed, ${fail} failed`;
       const problem =
         notRun(run, cap) ??
         (run.status !== 0 || fail > 0 || !(pass > 0)
-          ? `exit ${run.status}, ${pass} passed, ${fail} failed${failures.length ? `: ${failures.join(' | ')}` : ''}`
+          ? `exit ${run.status}, ${counts}${failures.length ? `: ${failures.join(' | ')}` : ''}`
           : null);
       const detail = problem ?? `${pass} passed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
       return [{ name, status: problem ? 'failed' : 'passed', detail, seconds: run.seconds, log }];

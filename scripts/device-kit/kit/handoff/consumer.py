@@ -129,7 +129,7 @@ def cuda_handle(h, expected, tensors, np, cupy, torch):
     else:
         ptr, close = import_pool_pointer(h)
     try:
-        mem = cupy.cuda.UnownedMemory(ptr, h["offset"] + h["length"], None, h["device"])
+        mem = cupy.cuda.UnownedMemory(ptr, h["offset"] + h["length"], h, h["device"])
         flat = cupy.ndarray((h["length"],), dtype=cupy.uint8, memptr=cupy.cuda.MemoryPointer(mem, h["offset"]))
         whole = torch.from_dlpack(flat) if torch is not None else flat
         got = whole.cpu().numpy().tobytes() if torch is not None else flat.get().tobytes()  # zero-copy view, then to host
