@@ -109,13 +109,15 @@ async function handOff(dir) {
     writeFileSync(handleFile, typeof handle === 'string' ? handle : JSON.stringify(handle));
     const kind = (typeof handle === 'string' ? JSON.parse(handle) : handle).kind;
     const node = runConsumer('second Node process', process.execPath, [join(here, 'import-hash.mjs'), handleFile]);
-    const nodeOk = node.status === 'passed' && node.digest === shard.digest;
+    const names = tensors.map((t) => t.name).sort();
+    const tensorsOk = names.join(',') === 'layer.bytes,layer.weight';
+    const nodeOk = node.status === 'passed' && node.digest === shard.digest && tensorsOk;
     row(
       'handoff-node',
       nodeOk ? 'passed' : 'failed',
       nodeOk
         ? `${kind} handle: a second process hashed the sealed bytes on the device = seal digest ${shard.digest.slice(0, 16)}…, ${tensors.length} tensors listed`
-        : `${node.detail ?? ''} (digest ${node.digest ?? 'none'} vs seal ${shard.digest})`,
+        : `${node.detail ?? ''} (digest ${node.digest ?? 'none'} vs seal ${shard.digest}; tensors listed: ${names.join(', ') || 'none'})`,
       { seconds: node.seconds },
     );
     const py = runConsumer('Python consumer', 'python3', [
