@@ -171,6 +171,7 @@ function copyProductionDeps(pkgDir) {
   for (const [key, meta] of Object.entries(lock.packages)) {
     if (!key.startsWith('node_modules/') || meta.dev || meta.link) continue;
     const src = join(root, key);
+    if (!existsSync(src) && meta.optional) continue; // an optional package for another platform
     if (!existsSync(src)) fail(1, `production dependency ${key} is missing: run npm install`);
     copyTree(src, join(pkgDir, key), (entry) => !(entry.isDirectory() && entry.name === 'node_modules'));
     names.push(key.slice('node_modules/'.length));
