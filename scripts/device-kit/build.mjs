@@ -218,6 +218,7 @@ function gitCommit() {
 
 function prepareOut(out) {
   if (existsSync(out)) {
+    if (!statSync(out).isDirectory()) fail(2, `${out} exists and is not a folder; choose an empty or new folder`);
     const entries = readdirSync(out);
     if (entries.length > 0 && !entries.includes('kit.json'))
       fail(2, `${out} exists and is not a device kit (no kit.json); choose an empty or new folder`);
