@@ -229,9 +229,9 @@ function prepareOut(out) {
 
 export function buildKit(opts) {
   const t0 = Date.now();
+  prepareOut(opts.out); // first: a wrong --out is refused before minutes of building
   const distNote = ensureDist();
   const addon = chooseAddon(opts.addon);
-  prepareOut(opts.out);
   const node = packNode(opts.out);
   const deps = writePackage(join(opts.out, 'package'), addon);
   copyTree(join(here, 'kit'), join(opts.out, 'kit'));
