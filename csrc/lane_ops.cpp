@@ -182,6 +182,16 @@ void laneXorByte(Lane& lane, uint8_t* p, uint8_t mask) {
   drain.done();
 }
 
+void laneCopyOut(Lane& lane, uint8_t* dst, const uint8_t* src, uint64_t length) {
+  if (length == 0) return;
+  DrainOnError drain(lane);
+  uint8_t* pinned = lane.hostOut(length);
+  lane.copyToHost(StreamId::Copy, pinned, src, length);
+  lane.syncStream(StreamId::Copy);
+  std::memcpy(dst, pinned, static_cast<size_t>(length));
+  drain.done();
+}
+
 void laneZero(Lane& lane, uint8_t* p, uint64_t size) {
   DrainOnError drain(lane);
   lane.zeroDevice(StreamId::Hash, p, size);
