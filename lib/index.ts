@@ -47,7 +47,13 @@ export {
 
 // Audit log (SPEC §4).
 export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './audit/write/logger.js';
-export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './audit/write/logger.js';
+export type {
+  AuditHealth,
+  AuditLoggerOptions,
+  AuditLoggerState,
+  EmitResult,
+  FlushOptions,
+} from './audit/write/logger.js';
 export type { FileLayer } from './audit/write/file-layer.js';
 export {
   AUDIT_FORMAT,
@@ -73,7 +79,13 @@ export type {
 export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/format/validate.js';
 export { canonicalJson, CanonicalJsonError } from './audit/format/canonical-json.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/format/uuid7.js';
-export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './audit/format/record.js';
+export {
+  buildRecordLine,
+  canonicalRecord,
+  recordHash,
+  GENESIS_PREV,
+  type RecordFields,
+} from './audit/format/record.js';
 export { directoryRecordLines, verifyAuditLog } from './audit/verify/directory.js';
 export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify/directory.js';
 export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify/chain-verifier.js';
@@ -195,3 +207,27 @@ export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/format/
 export type { EpochClock, HmacSha256 } from './audit/format/epochs.js';
 export type { ModelFileList } from './attest/model-files.js';
 export type { ModelSealProgress, SealedModel, SealModelOptions } from './attest/seal-model.js';
+
+// Leases: sealed memory for inference (issue 23; docs/inference.md).
+export { Lease, type LeaseOptions, type LeaseState } from './manager/lease.js';
+export type { LeaseCounts, ReleaseOptions, VramStatus, WhenLeased } from './manager/lease-book.js';
+export type { DlpackDtype, DlpackFields, TensorView } from './manager/tensor-views.js';
+export type { NativeIpcHandle } from './native/addon.js';
+export {
+  IPC_HANDLE_FORMAT,
+  IpcLease,
+  openIpcLease,
+  parseIpcHandle,
+  type IpcHandleJson,
+  type IpcHandleKind,
+  type OpenIpcLeaseOptions,
+} from './native/ipc.js';
+export { parseSafetensorsHeader } from './formats/safetensors.js';
+export { parseGgufHeader } from './formats/gguf.js';
+export type { TensorEntry, TensorHeader } from './formats/tensor-header.js';
+export {
+  LeasedError,
+  StaleHandleError,
+  IpcUnavailableError,
+  MalformedTensorHeaderError,
+} from './errors.js';

@@ -39,6 +39,7 @@ export class IpcLease {
     return this.#allocation.address() + BigInt(this.handle.offset);
   }
 
+  /** Bytes of sealed memory the handle covers. */
   get length(): number {
     return this.handle.length;
   }
