@@ -12,7 +12,9 @@ import { Lease } from '../../lib/manager/lease.js';
 import { readAtAddressForTesting } from '../../lib/native/ipc-testing.js';
 import { openIpcLease, parseIpcHandle } from '../../lib/native/ipc.js';
 import { startConsumer } from '../helpers/ipc-consumer.js';
-import { openSimManager } from '../helpers/sim-manager.js';
+import { TEST_TOKEN, openSimManager } from '../helpers/sim-manager.js';
+import { VramManager } from '../../lib/manager/vram-manager.js';
+import { nativeStatus } from '../../lib/native/index.js';
 import type { SealVerificationError } from '../../lib/errors.js';
 
 const LEAF = 4096;
@@ -204,3 +206,35 @@ t.test('lease events are in the audit log, and it verifies', async (t) => {
   t.match(records[4]!.data, { lease_id: second.id, reason: 'manager_closed' });
   t.ok((await verifyAuditLog(join(dir, 'audit'))).intact, 'the log verifies');
 });
+
+// On a machine with a GPU the same flow runs on real VRAM through CUDA IPC (skipped elsewhere).
+const cudaDevices = nativeStatus().cudaDeviceCount;
+t.test(
+  'cuda: a child process opens the export, hashes it on the GPU and matches the seal',
+  {
+    skip: cudaDevices > 0 ? false : 'no CUDA device here',
+  },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vrr-lease-cuda-'));
+    const audit = AuditLogger.open({ dir: join(dir, 'audit'), service: 'worker-1', flush: { mode: 'hybrid' } });
+    const manager = await VramManager.open({ token: TEST_TOKEN, workerId: 'worker-1', audit, backend: 'cuda' });
+    t.teardown(async () => {
+      await manager.close();
+      await audit.close();
+    });
+    const shard = await manager.sealBytes(randomBytes(8 * 1024 * 1024 + 123));
+    const lease = await manager.lease(shard, { purpose: 'ipc' });
+    t.match(lease.deviceUuid, /^(GPU|MIG)-/);
+    const handle = lease.exportIpc();
+    t.match(handle.kind, /^cuda-(mempool|legacy)$/);
+    t.equal(handle.handle.length, 128);
+    const child = startConsumer();
+    t.teardown(() => child.end());
+    t.match(await child.send({ op: 'open', handle }), { opened: true });
+    t.same(await child.send({ op: 'hash' }), { hash: shard.digest, matches: true });
+    t.match(await child.send({ op: 'close' }), { closed: true });
+    await lease.release();
+    await manager.release(shard);
+    t.match(await child.send({ op: 'open', handle }), { error: 'E_STALE_HANDLE' }, 'stale after release');
+  },
+);
