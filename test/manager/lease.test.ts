@@ -7,6 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { AuditLogger, queryAuditLogAll, verifyAuditLog } from '../../lib/audit/index.js';
 import { Lease } from '../../lib/manager/lease.js';
 import { readAtAddressForTesting } from '../../lib/native/ipc-testing.js';
@@ -238,3 +240,28 @@ t.test(
     t.match(await child.send({ op: 'open', handle }), { error: 'E_STALE_HANDLE' }, 'stale after release');
   },
 );
+
+t.test('a lease dropped without release() is closed by the GC, audited as dropped', async (t) => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const dir = mkdtempSync(join(tmpdir(), 'vrr-lease-gc-'));
+  const audit = AuditLogger.open({ dir: join(dir, 'audit'), service: 'worker-1', flush: { mode: 'hybrid' } });
+  const manager = await openSimManager(audit);
+  const shard = await manager.sealBytes(randomBytes(LEAF));
+  await (async () => {
+    await manager.lease(shard, { purpose: 'forgotten' }); // never released, never kept
+  })();
+  for (let i = 0; i < 100 && manager.status().leases.open > 0; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  t.equal(manager.status().leases.open, 0, 'the collected lease no longer holds the shard');
+  await manager.release(shard);
+  await manager.close();
+  await audit.close();
+  const closed = await queryAuditLogAll(join(dir, 'audit'), { types: ['vram.lease_closed'] });
+  t.match(
+    closed.map((r) => r.data),
+    [{ reason: 'dropped', state: 'open' }],
+  );
+});
