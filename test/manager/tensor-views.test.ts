@@ -135,3 +135,16 @@ t.test('verify({tensors}) checks the leaves those tensors and the header span', 
   await t.rejects(manager.verify(shard, { tensors: ['b'] }), { code: 'E_SEAL_VERIFICATION', message: /named tensors/ });
   t.equal(shard.state, 'failed');
 });
+
+t.test('readRange copies device memory to the host in pieces, bounds-checked', async (t) => {
+  const manager = await setup(t);
+  const bytes = Buffer.alloc(9 * 1024 * 1024 + 5);
+  for (let o = 0; o < bytes.length; o += 65536) bytes.fill(o / 65536, o, Math.min(o + 65536, bytes.length));
+  const shard = await manager.sealBytes(bytes);
+  const lease = await manager.lease(shard, { purpose: 'read' });
+  const allocation = lease.allocationForTesting();
+  t.same(Buffer.from(await allocation.readRange(0, bytes.length)), bytes, 'more than one 8 MiB piece');
+  t.same(Buffer.from(await allocation.readRange(bytes.length - 3, 3)), bytes.subarray(bytes.length - 3));
+  await t.rejects(allocation.readRange(bytes.length - 3, 4), { code: 'E_BOUNDS' });
+  await lease.release();
+});
