@@ -16,8 +16,12 @@
         "csrc/bind_allocation.cpp",
         "csrc/bind_cpu.cpp",
         "csrc/bind_device.cpp",
+        "csrc/bind_lease.cpp",
+        "csrc/bind_testing.cpp",
         "csrc/cpu_engine.cpp",
+        "csrc/fd_pass.cpp",
         "csrc/file_reader.cpp",
+        "csrc/host_memfd.cpp",
         "csrc/host_grid.cpp",
         "csrc/host_sim_backend.cpp",
         "csrc/js_args.cpp",
@@ -34,7 +38,7 @@
       "conditions": [
         ["with_cuda==1", {
           "defines": ["VRR_WITH_CUDA=1"],
-          "sources": ["csrc/cuda_backend.cpp", "csrc/kernels.cu"],
+          "sources": ["csrc/cuda_backend.cpp", "csrc/cuda_ipc.cpp", "csrc/kernels.cu"],
           "include_dirs": ["<(cuda_home)/include"],
           "libraries": ["<(cuda_home)/lib64/libcudart_static.a", "-ldl", "-lrt", "-lpthread"],
           "ldflags": ["-Wl,--exclude-libs,ALL"],

@@ -30,6 +30,15 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
       {"root", vrr::Root},
       {"flipBits", vrr::FlipBits},
       {"isDeviceMemory", vrr::IsDeviceMemory},
+      {"allocationAddress", vrr::AllocationAddress},
+      {"exportIpc", vrr::ExportIpc},
+      {"openIpc", vrr::OpenIpc},
+      {"checkIpc", vrr::CheckIpc},
+      {"ipcStatus", vrr::IpcStatus},
+      {"readRange", vrr::ReadRange},
+      {"rangeRoots", vrr::RangeRoots},
+      {"readAtAddressForTesting", vrr::ReadAtAddressForTesting},
+      {"tryWriteForTesting", vrr::TryWriteForTesting},
   };
   for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.function, e.name));
   return exports;

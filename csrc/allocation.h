@@ -15,12 +15,15 @@ namespace vrr {
 
 class Allocation {
  public:
-  Allocation(uint32_t deviceId, std::shared_ptr<DeviceBackend> backend, void* base, uint64_t size)
-      : deviceId_(deviceId), backend_(std::move(backend)), base_(base), size_(size) {}
+  // `imported`: another process's export mapped here (openIpc): read-only, unmapped (never zeroed) on free.
+  Allocation(uint32_t deviceId, std::shared_ptr<DeviceBackend> backend, void* base, uint64_t size,
+             bool imported = false)
+      : deviceId_(deviceId), backend_(std::move(backend)), base_(base), size_(size), imported_(imported) {}
   ~Allocation() { releaseNow(); }
 
   uint32_t deviceId() const { return deviceId_; }
   uint64_t size() const { return size_; }
+  bool imported() const { return imported_; }
 
   class Use {
    public:
@@ -33,6 +36,7 @@ class Allocation {
     void* base() const { return a_->base_; }
     uint64_t size() const { return a_->size_; }
     DeviceBackend& backend() const { return *a_->backend_; }
+    bool imported() const { return a_->imported_; }
 
    private:
     std::shared_ptr<Allocation> a_;
@@ -72,7 +76,12 @@ class Allocation {
   bool releaseNow() {
     std::lock_guard<std::mutex> lock(releaseMutex_);
     if (base_ == nullptr || !backend_) return zeroed_;
-    zeroed_ = backend_->zeroAndFree(base_, size_);
+    if (imported_) {
+      backend_->closeImported(base_, size_);  // not ours to zero: the exporter zeroes on release
+      zeroed_ = true;
+    } else {
+      zeroed_ = backend_->zeroAndFree(base_, size_);
+    }
     base_ = nullptr;
     return zeroed_;
   }
@@ -81,6 +90,7 @@ class Allocation {
   std::shared_ptr<DeviceBackend> backend_;
   void* base_;
   const uint64_t size_;
+  const bool imported_;
   std::mutex mutex_;
   std::mutex releaseMutex_;
   std::condition_variable idle_;

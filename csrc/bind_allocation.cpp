@@ -23,6 +23,13 @@ UsePtr useOf(const JsOptions& args) {
       Allocation::begin(registry().allocation(args.handle("device"), args.handle("allocation"))));
 }
 
+// Writes are refused on another process's export mapped here: it is read-only by contract.
+UsePtr writableUseOf(const JsOptions& args) {
+  UsePtr use = useOf(args);
+  if (use->imported()) fail("E_POLICY", "this allocation is another process's sealed memory, mapped read-only");
+  return use;
+}
+
 Napi::Value resolveUndefined(Napi::Env env) { return env.Undefined(); }
 
 Napi::Value hashesPromise(Napi::Env env, PromiseWorker::Run run, std::shared_ptr<std::vector<uint8_t>> out) {
@@ -36,7 +43,7 @@ Napi::Value hashesPromise(Napi::Env env, PromiseWorker::Run run, std::shared_ptr
 Napi::Value Upload(const Napi::CallbackInfo& info) {
   return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
     const JsOptions args(info);
-    UsePtr use = useOf(args);
+    UsePtr use = writableUseOf(args);
     const uint64_t offset = args.integer("deviceOffset");
     Napi::Uint8Array bytes = args.bytes("bytes");
     const uint8_t* data = bytes.Data();
@@ -95,7 +102,7 @@ class ProgressSink {
 Napi::Value UploadFile(const Napi::CallbackInfo& info) {
   return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
     const JsOptions args(info);
-    UsePtr use = useOf(args);
+    UsePtr use = writableUseOf(args);
     auto request = std::make_shared<UploadFileRequest>();
     request->path = args.string("path");
     request->fileOffset = args.integer("fileOffset");
@@ -196,7 +203,7 @@ Napi::Value Root(const Napi::CallbackInfo& info) {
 Napi::Value FlipBits(const Napi::CallbackInfo& info) {
   return asyncOp(info, [&](Napi::Env env) -> Napi::Value {
     const JsOptions args(info);
-    UsePtr use = useOf(args);
+    UsePtr use = writableUseOf(args);
     if (!registry().device(args.handle("device")).faultInjection) {
       fail("E_POLICY", "fault injection is disabled on this device; open it with faultInjection: true (tests only)");
     }

@@ -31,4 +31,17 @@ Napi::Value Root(const Napi::CallbackInfo& info);
 Napi::Value FlipBits(const Napi::CallbackInfo& info);
 Napi::Value IsDeviceMemory(const Napi::CallbackInfo& info);
 
+// bind_lease.cpp: sealed memory for inference (address, IPC, range reads and digests)
+Napi::Value AllocationAddress(const Napi::CallbackInfo& info);
+Napi::Value ExportIpc(const Napi::CallbackInfo& info);
+Napi::Value OpenIpc(const Napi::CallbackInfo& info);
+Napi::Value CheckIpc(const Napi::CallbackInfo& info);
+Napi::Value IpcStatus(const Napi::CallbackInfo& info);
+Napi::Value ReadRange(const Napi::CallbackInfo& info);
+Napi::Value RangeRoots(const Napi::CallbackInfo& info);
+
+// bind_testing.cpp: internal test helpers (host-sim only)
+Napi::Value ReadAtAddressForTesting(const Napi::CallbackInfo& info);
+Napi::Value TryWriteForTesting(const Napi::CallbackInfo& info);
+
 }  // namespace vrr

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "allocation.h"
+#include "cuda_ipc.h"
 #include "cuda_lane.h"
 #include "lane_ops.h"
 
@@ -31,15 +32,11 @@ std::string formatUuid(const cudaUUID_t& uuid) {
 
 class CudaBackend final : public LaneBackend {
  public:
-  explicit CudaBackend(int index) {
+  explicit CudaBackend(int index) : ipc_(index) {
     state_.index = index;
     state_.select();
     check(cudaGetDeviceProperties(&props_, index), "cudaGetDeviceProperties");
     state_.multiprocessors = static_cast<uint32_t>(std::max(props_.multiProcessorCount, 1));
-    int pools = 0;
-    cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, index);
-    memoryPools_ = pools != 0;
-    cudaGetLastError();
   }
 
   const char* backendName() const override { return "cuda"; }
@@ -73,20 +70,20 @@ class CudaBackend final : public LaneBackend {
     return MemInfo{free, total};
   }
 
-  // Stream-ordered allocation (cudaMallocAsync) where the device supports memory pools, so a free
-  // never synchronises the whole device (cudaFree does) and a sampled verify on another lane never
-  // waits behind it.
+  // Stream-ordered allocation from the device's exportable pool (cuda_ipc.h) where it has one, so
+  // a free never synchronises the whole device (cudaFree does), a sampled verify on another lane
+  // never waits behind it, and a lease can export it; cudaMalloc (legacy IPC handles) otherwise.
   void* allocateRaw(uint64_t size) override {
     state_.checkUsable();
     state_.select();
     void* p = nullptr;
-    if (memoryPools_) {
+    if (ipc_.pool() != nullptr) {
       cudaStream_t s = nullptr;
       state_.check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), "cudaStreamCreate");
-      cudaError_t e = cudaMallocAsync(&p, static_cast<size_t>(size), s);
+      cudaError_t e = cudaMallocFromPoolAsync(&p, static_cast<size_t>(size), ipc_.pool(), s);
       if (e == cudaSuccess) e = cudaStreamSynchronize(s);
       cudaStreamDestroy(s);
-      state_.check(e, "cudaMallocAsync");
+      state_.check(e, "cudaMallocFromPoolAsync");
     } else {
       state_.check(cudaMalloc(&p, static_cast<size_t>(size)), "cudaMalloc");
     }
@@ -125,6 +122,19 @@ class CudaBackend final : public LaneBackend {
     return attributes.type == cudaMemoryTypeDevice && attributes.device == state_.index;
   }
 
+  IpcHandle exportIpc(void* base, uint64_t size) override {
+    state_.checkUsable();
+    return ipc_.exportPointer(base, size);
+  }
+  void* importIpc(const IpcHandle& handle) override {
+    state_.checkUsable();
+    return ipc_.import(handle);
+  }
+  void closeImported(void* base, uint64_t) override { ipc_.closeImported(base); }
+  // A CUDA handle is checked when it is opened (the driver refuses a freed allocation).
+  void checkIpcLive(const IpcHandle&) override {}
+  IpcSupport ipcSupport() override { return ipc_.support(); }
+
  protected:
   void withLane(const std::function<void(Lane&)>& body) override {
     state_.checkUsable();
@@ -135,7 +145,7 @@ class CudaBackend final : public LaneBackend {
 
  private:
   void release(void* p) {
-    if (memoryPools_) {
+    if (ipc_.pool() != nullptr) {
       cudaFreeAsync(p, nullptr);  // legacy stream: ordered after the zeroing lane sync above
       return;
     }
@@ -144,7 +154,7 @@ class CudaBackend final : public LaneBackend {
 
   CudaDeviceState state_;
   cudaDeviceProp props_{};
-  bool memoryPools_ = false;
+  CudaIpc ipc_;
   LanePool<CudaLane> lanes_;
 };
 

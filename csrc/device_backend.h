@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "ipc.h"
+
 namespace vrr {
 
 struct DeviceProperties {
@@ -70,6 +72,15 @@ class DeviceBackend {
   virtual void uploadFile(void* base, const UploadFileRequest& request, UploadFileResult& result,
                           const ProgressFn& progress) = 0;
   virtual void xorByte(void* base, uint64_t offset, uint8_t mask) = 0;
+  // Device -> host copy of [offset, offset+length) (tensor headers; read-through tests).
+  virtual void copyOut(const void* base, uint64_t offset, uint8_t* dst, uint64_t length) = 0;
+  // Sharing with another process (ipc.h): export a live allocation, map another process's
+  // export (read-only where the OS or driver allows), unmap it, and say what is possible here.
+  virtual IpcHandle exportIpc(void* base, uint64_t size) = 0;
+  virtual void* importIpc(const IpcHandle& handle) = 0;
+  virtual void closeImported(void* base, uint64_t size) = 0;
+  virtual void checkIpcLive(const IpcHandle& handle) = 0;
+  virtual IpcSupport ipcSupport() = 0;
 };
 
 }  // namespace vrr

@@ -8,11 +8,13 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <new>
 #include <thread>
 
 #include "allocation.h"
 #include "host_grid.h"
+#include "ipc.h"
 #include "lane_ops.h"
 #include "parallel.h"
 
@@ -217,14 +219,18 @@ class HostSimBackend final : public LaneBackend {
       }
       used_ += size;
     }
-    // calloc: fresh pages come zeroed from the kernel, like a scrubbed device buffer.
-    void* base = std::calloc(1, static_cast<size_t>(size));
-    if (base == nullptr) {
+    // A memfd mapped shared (zeroed like a scrubbed device buffer), so a lease can export it.
+    MemfdRegion region;
+    try {
+      region = memfdAllocate(size);
+    } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
       used_ -= size;
-      fail("E_OUT_OF_MEMORY", "host-sim: the host has no " + std::to_string(size) + " bytes left");
+      throw;
     }
-    return base;
+    std::lock_guard<std::mutex> lock(mutex_);
+    regions_[region.base] = region;
+    return region.base;
   }
 
   // Zeroes on a lane's stream like the device does. A lost simulated device reports "not zeroed"
@@ -232,11 +238,29 @@ class HostSimBackend final : public LaneBackend {
   bool zeroAndFree(void* base, uint64_t size) override {
     const bool zeroed = zeroOnLane(base, size);
     if (!zeroed) explicit_bzero(base, static_cast<size_t>(size));
-    std::free(base);
     std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = regions_.find(base);
+    if (it != regions_.end()) {
+      memfdFree(it->second, size);
+      regions_.erase(it);
+    }
     used_ -= size;
     return zeroed;
   }
+
+  IpcHandle exportIpc(void* base, uint64_t size) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = regions_.find(base);
+    if (it == regions_.end()) fail("E_FREED", "the allocation was freed");
+    return memfdExport(it->second, size);
+  }
+  void* importIpc(const IpcHandle& handle) override {
+    checkUsable();
+    return memfdImport(handle);
+  }
+  void closeImported(void* base, uint64_t size) override { memfdUnmap(base, size); }
+  void checkIpcLive(const IpcHandle& handle) override { memfdCheckLive(handle); }
+  IpcSupport ipcSupport() override { return memfdSupport(); }
 
   void trim() override { lanes_.clear(); }
   bool lost() const override { return lost_.load(); }
@@ -263,6 +287,7 @@ class HostSimBackend final : public LaneBackend {
   std::atomic<bool> lost_{false};
   std::mutex mutex_;
   uint64_t used_ = 0;
+  std::map<void*, MemfdRegion> regions_;
   LanePool<HostSimLane> lanes_;
 };
 

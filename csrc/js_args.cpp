@@ -102,4 +102,19 @@ Napi::Function JsOptions::optionalFunction(const char* name) const {
   return value.As<Napi::Function>();
 }
 
+uint64_t JsOptions::bigint(const char* name) const {
+  const Napi::Value value = get(name);
+  if (!value.IsBigInt()) fail("E_ARG", std::string(name) + " must be a bigint");
+  bool lossless = false;
+  const uint64_t v = value.As<Napi::BigInt>().Uint64Value(&lossless);
+  if (!lossless) fail("E_ARG", std::string(name) + " must be between 0 and 2^64-1");
+  return v;
+}
+
+JsOptions JsOptions::object(const char* name) const {
+  const Napi::Value value = get(name);
+  if (!value.IsObject()) fail("E_ARG", std::string(name) + " must be an object");
+  return JsOptions(value.As<Napi::Object>());
+}
+
 }  // namespace vrr

@@ -14,6 +14,7 @@ class JsOptions {
  public:
   // The call's first argument, which must be an object.
   explicit JsOptions(const Napi::CallbackInfo& info);
+  explicit JsOptions(Napi::Object object) : object_(object) {}
 
   uint64_t integer(const char* name) const;  // 0 ... 2^53-1
   uint64_t integerAtMost(const char* name, uint64_t max) const;
@@ -27,6 +28,8 @@ class JsOptions {
   Napi::Uint8Array bytes(const char* name) const;
   std::vector<uint64_t> integers(const char* name) const;   // an array of 0 ... 2^53-1
   Napi::Function optionalFunction(const char* name) const;  // empty when missing
+  uint64_t bigint(const char* name) const;                  // a BigInt 0 ... 2^64-1
+  JsOptions object(const char* name) const;                 // a nested options object
 
  private:
   Napi::Value get(const char* name) const;

@@ -182,6 +182,21 @@ void laneXorByte(Lane& lane, uint8_t* p, uint8_t mask) {
   drain.done();
 }
 
+// In pieces of one staging slot, so a large read never grows the lane's pinned area for good.
+void laneCopyOut(Lane& lane, uint8_t* dst, const uint8_t* src, uint64_t length) {
+  if (length == 0) return;
+  DrainOnError drain(lane);
+  const uint64_t piece = std::min(length, kCopySlotBytes);
+  uint8_t* pinned = lane.hostOut(piece);
+  for (uint64_t offset = 0; offset < length; offset += piece) {
+    const uint64_t n = std::min(piece, length - offset);
+    lane.copyToHost(StreamId::Copy, pinned, src + offset, n);
+    lane.syncStream(StreamId::Copy);
+    std::memcpy(dst + offset, pinned, static_cast<size_t>(n));
+  }
+  drain.done();
+}
+
 void laneZero(Lane& lane, uint8_t* p, uint64_t size) {
   DrainOnError drain(lane);
   lane.zeroDevice(StreamId::Hash, p, size);

@@ -19,6 +19,8 @@ void laneRoot(Lane& lane, const uint8_t* base, uint64_t size, uint32_t leafSize,
 void laneUploadFile(Lane& lane, uint8_t* base, const UploadFileRequest& request, UploadFileResult& result,
                     const ProgressFn& progress);
 void laneXorByte(Lane& lane, uint8_t* p, uint8_t mask);
+// Device -> pageable host through the lane's pinned output area.
+void laneCopyOut(Lane& lane, uint8_t* dst, const uint8_t* src, uint64_t length);
 // Zeroes [p, p+size) on the hash stream and waits for it; throws when the zeroing failed.
 void laneZero(Lane& lane, uint8_t* p, uint64_t size);
 
@@ -44,6 +46,9 @@ class LaneBackend : public DeviceBackend {
   }
   void xorByte(void* base, uint64_t offset, uint8_t mask) override {
     withLane([&](Lane& lane) { laneXorByte(lane, static_cast<uint8_t*>(base) + offset, mask); });
+  }
+  void copyOut(const void* base, uint64_t offset, uint8_t* dst, uint64_t length) override {
+    withLane([&](Lane& lane) { laneCopyOut(lane, dst, static_cast<const uint8_t*>(base) + offset, length); });
   }
 
  protected:

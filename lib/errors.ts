@@ -40,6 +40,10 @@ export const ERROR_CODES = [
   'E_FLEET_STREAM_CONFIG',
   'E_FLEET_FOREIGN_RECORD',
   'E_FLEET_PUBLISH',
+  // leases and IPC (issue 23: lib/manager/lease.ts, lib/native/ipc.ts)
+  'E_LEASED',
+  'E_STALE_HANDLE',
+  'E_IPC_UNAVAILABLE',
 ] as const;
 
 /** Every stable error code this package throws (docs/errors.md lists them with their classes). */
@@ -349,5 +353,45 @@ export class FleetForeignRecordError extends FleetError {
 export class FleetPublishError extends FleetError {
   constructor(message: string) {
     super('E_FLEET_PUBLISH', message, { retriable: true });
+  }
+}
+
+// ---- Leases and IPC (issue 23): lib/manager/lease.ts, lib/native/ipc.ts ---------------------
+
+/** A shard with open leases was released or re-sealed with `whenLeased: 'refuse'` (the default). */
+export class LeasedError extends VramResidencyError {
+  readonly shardId: string;
+  readonly openLeases: number;
+  constructor(shardId: string, openLeases: number) {
+    super(
+      'E_LEASED',
+      `shard ${shardId} has ${openLeases} open lease(s): release them first, or release the shard with { whenLeased: 'wait' }`,
+      { retriable: true },
+    );
+    this.shardId = shardId;
+    this.openLeases = openLeases;
+  }
+}
+
+/** An IPC handle whose sealed memory is gone (released, or the exporting process ended): never old bytes. */
+export class StaleHandleError extends VramResidencyError {
+  constructor(message: string) {
+    super('E_STALE_HANDLE', message);
+  }
+}
+
+/** IPC is not possible here (no memfd sealing, another device, no permission to the exporter's memory). */
+export class IpcUnavailableError extends VramResidencyError {
+  constructor(message: string) {
+    super('E_IPC_UNAVAILABLE', message);
+  }
+}
+
+/** A model file's header (safetensors, GGUF) breaks its format or points outside the file: no view is made. */
+export class MalformedTensorHeaderError extends VramResidencyError {
+  readonly format: string;
+  constructor(format: string, message: string) {
+    super('E_MALFORMED', `${format}: ${message}`);
+    this.format = format;
   }
 }

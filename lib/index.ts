@@ -207,3 +207,27 @@ export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/format/
 export type { EpochClock, HmacSha256 } from './audit/format/epochs.js';
 export type { ModelFileList } from './attest/model-files.js';
 export type { ModelSealProgress, SealedModel, SealModelOptions } from './attest/seal-model.js';
+
+// Leases: sealed memory for inference (issue 23; docs/inference.md).
+export { Lease, type LeaseOptions, type LeaseState } from './manager/lease.js';
+export type { LeaseCounts, ReleaseOptions, VramStatus, WhenLeased } from './manager/lease-book.js';
+export type { DlpackDtype, DlpackFields, TensorView } from './manager/tensor-views.js';
+export type { NativeIpcHandle } from './native/addon.js';
+export {
+  IPC_HANDLE_FORMAT,
+  IpcLease,
+  openIpcLease,
+  parseIpcHandle,
+  type IpcHandleJson,
+  type IpcHandleKind,
+  type OpenIpcLeaseOptions,
+} from './native/ipc.js';
+export { parseSafetensorsHeader } from './formats/safetensors.js';
+export { parseGgufHeader } from './formats/gguf.js';
+export type { TensorEntry, TensorHeader } from './formats/tensor-header.js';
+export {
+  LeasedError,
+  StaleHandleError,
+  IpcUnavailableError,
+  MalformedTensorHeaderError,
+} from './errors.js';

@@ -42,6 +42,8 @@ export interface VerifyResult {
   shardId: string;
   mode: 'full' | 'sample';
   leavesChecked: number;
+  /** With `tensors`: how many tensors the checked leaves covered. */
+  tensors?: number;
   ok: true;
 }
 
@@ -71,6 +73,11 @@ export interface VerifyOptions {
   mode?: 'full' | 'sample';
   /** Leaves re-hashed in sample mode (default 16). */
   samples?: number;
+  /**
+   * Aim at these tensors (safetensors or GGUF shard): only the leaves they span, plus the header's
+   * leaves, are re-hashed — all of them ('full') or `samples` of them ('sample').
+   */
+  tensors?: readonly string[];
 }
 
 /** The identity members of a seal record, checked. */

@@ -1,7 +1,7 @@
 // Re-checking a sealed shard in device memory (VramManager.verify): the record's own MAC first,
 // then every leaf (the device recomputes the root) or sampled leaves against the sealed leaf list.
 // Every failure is audited as critical, on disk before it rejects, and marks the shard failed.
-import { SealVerificationError } from '../errors.js';
+import { InvalidArgumentError, SealVerificationError } from '../errors.js';
 import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
 import type { SealKey } from '../wasm/index.js';
 import type { ManagerAuditTrail } from './audit-trail.js';
@@ -14,6 +14,8 @@ export interface ShardVerifierContext {
   shards: ShardTable;
   key: SealKey;
   trail: ManagerAuditTrail;
+  /** Leaves the named tensors (and the header) span, sorted (lease-book.ts); E_ARG for an unknown name. */
+  tensorLeaves?: (entry: ShardEntry, names: readonly string[]) => Promise<number[]>;
 }
 
 export async function verifyShard(
@@ -36,8 +38,18 @@ export async function verifyShard(
   }
   const leafCount = Math.ceil(record.size / record.leafSize);
   let leavesChecked = leafCount;
+  // Aimed at tensors: their leaves are known before any hashing (a bad name is E_ARG, not a failure).
+  const aimed = opts.tensors === undefined ? null : await aimedLeaves(ctx, entry, opts.tensors, mode, samples);
   try {
-    if (mode === 'full') {
+    if (aimed) {
+      const fresh = await entry.allocation.chosenLeafHashes(record.leafSize, aimed);
+      const bad = mismatchedLeaves(aimed, fresh, entry.leafList);
+      if (bad.length > 0) {
+        const reason = `leaf mismatch: ${bad.length} of ${aimed.length} leaves of the named tensors differ (first: leaf ${bad[0]})`;
+        return fail(entry, reason, record.digest, null);
+      }
+      leavesChecked = aimed.length;
+    } else if (mode === 'full') {
       const actual = toHex(await entry.allocation.root(record.leafSize));
       if (!constantTimeEqual(actual, record.digest)) {
         return fail(entry, 'digest mismatch: device memory no longer matches the seal', record.digest, actual);
@@ -57,7 +69,19 @@ export async function verifyShard(
     return fail(entry, `device read error: ${(error as Error).message}`, record.digest, null);
   }
   ctx.trail.verified(shardId);
-  return { shardId, mode, leavesChecked, ok: true };
+  return { shardId, mode, leavesChecked, ...(opts.tensors ? { tensors: opts.tensors.length } : {}), ok: true };
+}
+
+async function aimedLeaves(
+  ctx: ShardVerifierContext,
+  entry: ShardEntry,
+  names: readonly string[],
+  mode: 'full' | 'sample',
+  samples: number,
+): Promise<number[]> {
+  if (!ctx.tensorLeaves) throw new InvalidArgumentError('tensors', 'this manager cannot aim verification at tensors');
+  const all = await ctx.tensorLeaves(entry, names);
+  return mode === 'full' ? all : sampleLeafIndices(all.length, samples).map((i) => all[i]!);
 }
 
 async function failVerification(

@@ -12,6 +12,8 @@ import { type VramPolicy, allocationFinding, checkDevicePolicy, enforce, resolve
 import { SealedShard } from './sealed-shard.js';
 import { ShardTable, type ShardEntry } from './shard-table.js';
 import { verifyShard } from './shard-verifier.js';
+import type { Lease, LeaseOptions } from './lease.js';
+import { LeaseBook, type ReleaseOptions, type VramStatus } from './lease-book.js';
 import { buildSealRecord, progressReporter } from './record-builder.js';
 import { ManagerAuditTrail, reportPolicyViolation } from './audit-trail.js';
 import { type Fill, bytesFill, checkSignal, discardReason, fileFill, throwIfAborted } from './fill.js';
@@ -29,6 +31,7 @@ import {
 } from './seal-options.js';
 
 export type { SealOptions, SealProgress, VerifyOptions, VerifyResult, VramManagerOptions } from './seal-options.js';
+export type { ReleaseOptions, VramStatus } from './lease-book.js';
 
 const DEFAULT_SIM_CAPACITY = 1 << 30;
 
@@ -53,6 +56,7 @@ export class VramManager {
   readonly #ledger: CapacityLedger;
   readonly #shards: ShardTable;
   readonly #policy: VramPolicy;
+  readonly #leases: LeaseBook;
   /** Public operations in flight: close() waits for them. */
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
@@ -80,6 +84,7 @@ export class VramManager {
     this.#policy = opts.policy ?? {};
     this.#ledger = new CapacityLedger(() => device.memInfo(), opts.maxTotalBytes ?? Number.MAX_SAFE_INTEGER);
     this.#shards = new ShardTable((entry) => void this.#releaseDropped(entry));
+    this.#leases = new LeaseBook(opts.audit, opts.workerId, properties);
   }
 
   /** Opens a device for one worker; refuses devices the VRAM-only policy rejects (audited). */
@@ -243,9 +248,23 @@ export class VramManager {
    * critical, on disk before this rejects, and marks the shard failed for good.
    */
   verify(shard: SealedShard, opts: VerifyOptions = {}): Promise<VerifyResult> {
-    return this.#operation(() =>
-      verifyShard({ shards: this.#shards, key: this.#key, trail: this.#trail }, shard, opts),
-    );
+    const ctx = { shards: this.#shards, key: this.#key, trail: this.#trail, tensorLeaves: this.#leases.tensorLeaves };
+    // A failure reaches every open lease of the shard (lease.state 'failed', a 'failed' event).
+    return this.#operation(() => verifyShard(ctx, shard, opts).catch(this.#leases.failLeasesAndRethrow));
+  }
+
+  /**
+   * Lends a resident shard's sealed memory to inference (docs/inference.md): device, address,
+   * length, digest, IPC export and tensor views. Audited; while open, the shard cannot be released.
+   */
+  lease(shard: SealedShard, opts: LeaseOptions): Promise<Lease> {
+    return this.#operation(async () => this.#leases.open(this.#shards.owned(shard), opts));
+  }
+
+  /** Shards and leases held now, and the capacity ledger. */
+  status(): VramStatus {
+    const { backend, deviceIndex: device } = this;
+    return { backend, device, shards: this.#shards.size, leases: this.#leases.counts(), capacity: this.capacity() };
   }
 
   /**
@@ -278,16 +297,19 @@ export class VramManager {
     });
   }
 
-  /** Zeroes and frees the shard's device memory. Releasing twice is an error. */
-  release(shard: SealedShard): Promise<void> {
+  /**
+   * Zeroes and frees the shard's device memory. Releasing twice is an error. With open leases it
+   * refuses (LeasedError) or, with `{ whenLeased: 'wait' }`, waits until they are released.
+   */
+  release(shard: SealedShard, opts: ReleaseOptions = {}): Promise<void> {
     return this.#operation(async () => {
+      const id = shard instanceof SealedShard ? shard.id : '?';
+      const freed = () =>
+        new DeviceError('E_FREED', `shard ${id} was already released or does not belong to this manager`);
       const entry = this.#shards.owned(shard);
-      if (!entry) {
-        throw new DeviceError(
-          'E_FREED',
-          `shard ${shard instanceof SealedShard ? shard.id : '?'} was already released or does not belong to this manager`,
-        );
-      }
+      if (!entry) throw freed();
+      await this.#leases.beforeRelease(entry, opts?.whenLeased);
+      if (this.#shards.owned(shard) !== entry) throw freed(); // released by someone else meanwhile
       await this.#releaseEntry(entry);
     });
   }
@@ -321,6 +343,7 @@ export class VramManager {
   }
 
   async #close(): Promise<void> {
+    this.#leases.revokeAll(); // audited; a release waiting for them proceeds
     await Promise.allSettled([...this.#inFlight]);
     try {
       for (const entry of this.#shards.entries()) await this.#releaseEntry(entry);

@@ -3,7 +3,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { DeviceError, DeviceLostError, type ErrorCode } from '../errors.js';
+import { DeviceError, DeviceLostError, type ErrorCode, IpcUnavailableError, StaleHandleError } from '../errors.js';
 import { type LoadedBinary, loadAddonBinary } from './binary.js';
 import { driverRequirement, nvidiaDriverVersion } from './driver.js';
 import type { DeviceProperties, NativeStatus } from './types.js';
@@ -85,6 +85,36 @@ export interface NativeAddon {
   root(o: AllocationRef & { leafSize: number }): Promise<Uint8Array>;
   flipBits(o: AllocationRef & { offset: number; mask: number }): Promise<void>;
   free(o: AllocationRef): Promise<{ zeroed: boolean }>;
+  /** The allocation's address (cuda: device pointer; host-sim: host pointer). */
+  allocationAddress(o: AllocationRef): bigint;
+  exportIpc(o: AllocationRef): NativeIpcHandle;
+  /** Maps another process's export on this device: resolves with a read-only allocation handle. */
+  openIpc(o: { device: number; handle: NativeIpcHandle }): Promise<number>;
+  /** Throws E_STALE_HANDLE unless the exporter still holds the memory (host-sim; cuda checks on open). */
+  checkIpc(o: { device: number; handle: NativeIpcHandle }): void;
+  ipcStatus(o: { device: number }): { available: boolean; kind: string; detail: string };
+  readRange(o: AllocationRef & { offset: number; length: number }): Promise<Uint8Array>;
+  /** 32-byte SPEC §1 roots of `[offset, length, …]` ranges, computed on the device. */
+  rangeRoots(o: AllocationRef & { leafSize: number; ranges: number[] }): Promise<Uint8Array>;
+  /** @internal host-sim tests: bytes at a raw address inside the allocation. */
+  readAtAddressForTesting(o: AllocationRef & { address: bigint; length: number }): Uint8Array;
+  /** @internal host-sim tests: tries to write an imported allocation; errno per attempt (0 = it worked). */
+  tryWriteForTesting(o: AllocationRef & { pid: number; fd: number; store?: boolean }): {
+    mprotect: number;
+    openReadWrite: number;
+    pwrite?: number;
+    mmapWrite?: number;
+  };
+}
+
+/** An IPC handle as the addon makes and takes it (lib/native/ipc.ts turns it into JSON). */
+export interface NativeIpcHandle {
+  kind: string;
+  pid: number;
+  fd: number;
+  token: string;
+  opaque: Uint8Array;
+  size: number;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -157,6 +187,8 @@ const knownCodes = new Set<ErrorCode>([
   'E_IO',
   'E_CLOSED',
   'E_POLICY',
+  'E_STALE_HANDLE',
+  'E_IPC_UNAVAILABLE',
 ]);
 
 /** Turns an addon error (an Error with a string `code`) into a DeviceError; anything else passes through. */
@@ -166,6 +198,8 @@ export function toDeviceError(error: unknown): unknown {
   if (typeof code !== 'string') return error;
   const mapped: ErrorCode = knownCodes.has(code as ErrorCode) ? (code as ErrorCode) : 'E_CUDA';
   if (mapped === 'E_DEVICE_LOST') return new DeviceLostError(error.message);
+  if (mapped === 'E_STALE_HANDLE') return new StaleHandleError(error.message);
+  if (mapped === 'E_IPC_UNAVAILABLE') return new IpcUnavailableError(error.message);
   return new DeviceError(mapped, error.message, { retriable: mapped === 'E_OUT_OF_MEMORY' });
 }
 

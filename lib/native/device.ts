@@ -1,7 +1,15 @@
 // Devices and allocations over the addon's handles. One interface, two backends (cuda, host-sim).
-// An Allocation is an opaque handle: the device address stays inside the addon.
+// An Allocation is a handle; its address leaves the addon only through address(), which a lease
+// (lib/manager/lease.ts) hands to inference together with the seal.
 import { DeviceError } from '../errors.js';
-import { type AllocationRef, callNative, callNativeSync, loadNative, type NativeAddon } from './addon.js';
+import {
+  type AllocationRef,
+  callNative,
+  callNativeSync,
+  loadNative,
+  type NativeAddon,
+  type NativeIpcHandle,
+} from './addon.js';
 import { NATIVE_LIMITS, checkInteger, checkLeafSize, checkPath, ownedBytes } from './args.js';
 import type { Backend, DeviceProperties, OpenDeviceOptions, UploadFileOptions, UploadFileResult } from './types.js';
 
@@ -29,6 +37,12 @@ export interface Device {
   close(): void;
   /** Tests and drills: behave as after a sticky CUDA error (host-sim opened with faultInjection only). */
   simulateLoss(): void;
+  /** Maps another process's export (lib/native/ipc.ts) on this device, read-only: free() unmaps it. */
+  openIpc(handle: NativeIpcHandle): Promise<Allocation>;
+  /** Throws StaleHandleError unless the exporter still holds the handle's memory. */
+  checkIpc(handle: NativeIpcHandle): void;
+  /** Whether allocations of this device can be exported, and how. */
+  ipcStatus(): { available: boolean; kind: string; detail: string };
 }
 
 /** What free() did: `zeroed: false` when the device was lost and the bytes could not be zeroed. */
@@ -67,6 +81,16 @@ export interface Allocation {
   flipBits(offset: number, mask: number): Promise<void>;
   /** Zeroes, then frees. Resolves `{ zeroed: false }` when the device was lost (the memory could not be zeroed). */
   free(): Promise<FreeResult>;
+  /** True for another process's export mapped here (read-only: uploads and flipBits refuse it). */
+  readonly imported: boolean;
+  /** The address (cuda: device pointer in this process's context; host-sim: host pointer). */
+  address(): bigint;
+  /** Copies `[offset, offset+length)` to the host (at most 256 MiB): tensor headers. */
+  readRange(offset: number, length: number): Promise<Uint8Array>;
+  /** SPEC §1 roots of byte ranges (each at least 1 byte), computed on the device: 32 bytes each, in order. */
+  rangeRoots(leafSize: number, ranges: readonly (readonly [offset: number, length: number])[]): Promise<Uint8Array>;
+  /** An IPC handle another process on this device can open (kind per allocation: ipc.ts). */
+  exportIpc(): NativeIpcHandle;
 }
 
 /**
@@ -141,6 +165,19 @@ class NativeDevice implements Device {
     callNativeSync(() => this.#addon.loseDevice({ device: this.#handle }));
   }
 
+  async openIpc(handle: NativeIpcHandle): Promise<Allocation> {
+    const id = await callNative(() => this.#addon.openIpc({ device: this.#handle, handle }));
+    return new NativeAllocation(this.#addon, this.#handle, id, handle.size, this.backend, true);
+  }
+
+  checkIpc(handle: NativeIpcHandle): void {
+    callNativeSync(() => this.#addon.checkIpc({ device: this.#handle, handle }));
+  }
+
+  ipcStatus(): { available: boolean; kind: string; detail: string } {
+    return callNativeSync(() => this.#addon.ipcStatus({ device: this.#handle }));
+  }
+
   toJSON(): { backend: Backend; index: number } {
     return { backend: this.backend, index: this.index };
   }
@@ -164,13 +201,15 @@ class NativeAllocation implements Allocation {
   readonly #handle: number;
   readonly size: number;
   readonly backend: Backend;
+  readonly imported: boolean;
 
-  constructor(addon: NativeAddon, device: number, handle: number, size: number, backend: Backend) {
+  constructor(addon: NativeAddon, device: number, handle: number, size: number, backend: Backend, imported = false) {
     this.#addon = addon;
     this.#device = device;
     this.#handle = handle;
     this.size = size;
     this.backend = backend;
+    this.imported = imported;
     leakedAllocations.register(this, { addon, device, handle }, this);
   }
 
@@ -289,6 +328,37 @@ class NativeAllocation implements Allocation {
     return { zeroed: result.zeroed };
   }
 
+  address(): bigint {
+    const self = brand(this);
+    return callNativeSync(() => self.#addon.allocationAddress(self.#ref));
+  }
+
+  async readRange(offset: number, length: number): Promise<Uint8Array> {
+    const self = brand(this);
+    checkInteger('offset', offset);
+    checkInteger('length', length);
+    return new Uint8Array(await callNative(() => self.#addon.readRange({ ...self.#ref, offset, length })));
+  }
+
+  async rangeRoots(leafSize: number, ranges: readonly (readonly [number, number])[]): Promise<Uint8Array> {
+    const self = brand(this);
+    checkLeafSize(leafSize);
+    const flat: number[] = [];
+    for (const [offset, length] of ranges) flat.push(checkInteger('offset', offset), checkInteger('length', length, 1));
+    return new Uint8Array(await callNative(() => self.#addon.rangeRoots({ ...self.#ref, leafSize, ranges: flat })));
+  }
+
+  exportIpc(): NativeIpcHandle {
+    const self = brand(this);
+    return callNativeSync(() => self.#addon.exportIpc(self.#ref));
+  }
+
+  /** @internal The addon and handles, for the host-sim test helpers (ipc-testing.ts). */
+  static nativeRef(value: unknown): { addon: NativeAddon; ref: AllocationRef } {
+    const self = brand(value);
+    return { addon: self.#addon, ref: self.#ref };
+  }
+
   toJSON(): { size: number; backend: Backend } {
     return { size: this.size, backend: this.backend };
   }
@@ -304,4 +374,9 @@ function brand(value: unknown): NativeAllocation {
   if (!NativeAllocation.isAllocation(value))
     throw new DeviceError('E_ARG', 'not an Allocation made by openDevice().allocate()');
   return value;
+}
+
+/** @internal The addon and handles behind an Allocation (host-sim test helpers only). */
+export function nativeRefOf(allocation: Allocation): { addon: NativeAddon; ref: AllocationRef } {
+  return NativeAllocation.nativeRef(allocation);
 }

@@ -63,6 +63,7 @@ t.test('doctor', async (t) => {
   t.type(r.json.verdict, 'string');
   t.equal(r.json.wasmSimd, true);
   t.ok(Array.isArray(r.json.devices));
+  if (r.json.addon.loaded) t.match(r.json.hostSimIpc, { available: true, kind: 'host-memfd' }, 'IPC availability');
   t.match(cli(['doctor']).stdout, /verdict:/);
 });
 

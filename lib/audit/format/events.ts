@@ -97,6 +97,43 @@ export const EVENT_CATALOGUE = {
       reason: 'text?',
     },
   },
+  // Leases: sealed memory handed to inference (lib/manager/lease.ts).
+  'vram.lease_opened': {
+    severity: 'info',
+    fields: {
+      timestamp: 'timestamp',
+      shard_id: 'id',
+      lease_id: 'id',
+      purpose: 'text',
+      digest: 'digest',
+      gpu_device: 'count',
+      worker_id: 'id',
+    },
+  },
+  'vram.lease_exported': {
+    severity: 'info',
+    fields: {
+      timestamp: 'timestamp',
+      shard_id: 'id',
+      lease_id: 'id',
+      handle_kind: 'id',
+      gpu_device: 'count',
+      worker_id: 'id',
+    },
+  },
+  'vram.lease_closed': {
+    severity: 'info',
+    fields: {
+      timestamp: 'timestamp',
+      shard_id: 'id',
+      lease_id: 'id',
+      state: 'id',
+      reason: 'text',
+      held_ms: 'count',
+      gpu_device: 'count',
+      worker_id: 'id',
+    },
+  },
   'security.policy_violation': {
     severity: 'critical',
     fields: {

@@ -15,6 +15,26 @@ function cpuHasShaNi(): boolean | null {
   }
 }
 
+type IpcSupport = { available: boolean; kind: string; detail: string };
+
+function ipcLine(ipc: IpcSupport): string {
+  return ipc.available ? `available (${ipc.kind}: ${ipc.detail})` : `unavailable — ${ipc.detail}`;
+}
+
+// Leases export host-sim memory as sealed memfds: whether this kernel can (tests and demos).
+async function hostSimIpcSupport(): Promise<IpcSupport | null> {
+  try {
+    const device = await openDevice({ backend: 'host-sim', capacityBytes: 1 });
+    try {
+      return device.ipcStatus();
+    } finally {
+      device.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
@@ -23,7 +43,11 @@ export function registerDoctor(program: Command): void {
     .action(
       runCommand(async (reporter: Reporter) => {
         const status = nativeStatus();
-        const devices: { properties: DeviceProperties; policy: { accepted: boolean; findings: string[] } }[] = [];
+        const devices: {
+          properties: DeviceProperties;
+          policy: { accepted: boolean; findings: string[] };
+          ipc: IpcSupport;
+        }[] = [];
         for (let index = 0; index < status.cudaDeviceCount; index++) {
           const device = await openDevice({ backend: 'cuda', index });
           try {
@@ -32,11 +56,13 @@ export function registerDoctor(program: Command): void {
             devices.push({
               properties,
               policy: { accepted: findings.length === 0, findings: findings.map((f) => f.details) },
+              ipc: device.ipcStatus(),
             });
           } finally {
             device.close();
           }
         }
+        const hostSimIpc = status.loaded ? await hostSimIpcSupport() : null;
         let wasmSimd = false;
         let wasmError: string | null = null;
         try {
@@ -53,6 +79,7 @@ export function registerDoctor(program: Command): void {
         reporter.result({
           addon: status,
           devices,
+          hostSimIpc,
           shaNi: cpuHasShaNi(),
           wasmSimd,
           wasmError,
@@ -75,7 +102,9 @@ export function registerDoctor(program: Command): void {
           reporter.line(
             `  policy:     ${d.policy.accepted ? 'accepted' : `refused — ${d.policy.findings.join('; ')}`}`,
           );
+          reporter.line(`  IPC:        ${ipcLine(d.ipc)}`);
         }
+        if (hostSimIpc) reporter.line(`host-sim IPC: ${ipcLine(hostSimIpc)}`);
         reporter.line(`SHA-NI:       ${cpuHasShaNi() ?? 'unknown'}`);
         reporter.line(`WASM SIMD:    ${wasmSimd ? 'yes' : `no (${wasmError})`}`);
         reporter.line(reporter.strong(`verdict:      ${verdict}`));
