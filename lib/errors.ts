@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'E_FLEET_STREAM_CONFIG',
   'E_FLEET_FOREIGN_RECORD',
   'E_FLEET_PUBLISH',
+  // transparency-log witness (lib/witness)
+  'E_WITNESS_STATE',
 ] as const;
 
 /** Every stable error code this package throws (docs/errors.md lists them with their classes). */
@@ -349,5 +351,12 @@ export class FleetForeignRecordError extends FleetError {
 export class FleetPublishError extends FleetError {
   constructor(message: string) {
     super('E_FLEET_PUBLISH', message, { retriable: true });
+  }
+}
+
+/** The witness's state journal cannot be read or written; it refuses to cosign rather than forget. */
+export class WitnessStateError extends VramResidencyError {
+  constructor(message: string) {
+    super('E_WITNESS_STATE', message);
   }
 }
