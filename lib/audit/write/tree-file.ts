@@ -7,6 +7,7 @@
 import * as crypto from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuditLogCorruptError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
 import { listSegments } from './segments.js';
 import { lineHash, recordLinesFrom } from './segment-scan.js';
@@ -166,7 +167,8 @@ export class TreeFile {
       if (batch.length >= 16384) this.append(batch.splice(0));
     }
     this.append(batch);
-    if (this.size < size) throw new RangeError(`the log holds ${this.size} records, not ${size}`);
+    if (this.size < size)
+      throw new AuditLogCorruptError(`the log in ${dir} holds ${this.size} records; ${size} are needed (was it cut?)`);
   }
 
   /** Writes pending hashes at the end of the file; a failure keeps them pending (retried on the next call). */
