@@ -8,6 +8,7 @@ import type { RecordQueue } from './record-queue.js';
 import { type SegmentWriter, errInfo } from './segment-writer.js';
 import { type CheckpointOptions, CheckpointWriter } from './checkpoint-writer.js';
 import { EpochSealer, type SealingOptions } from './epoch-sealer.js';
+import type { TreeFile } from './tree-file.js';
 
 /** What is sealed: the logger's options (sealing and checkpoints are each optional). */
 export interface SealingConfig {
@@ -32,6 +33,8 @@ export interface SealingContext {
   flush: () => Promise<void>;
   /** The logger is closing or closed: timers stop rescheduling. */
   stopping: () => boolean;
+  /** The SPEC §8 tree: with it, checkpoints are v2 (its root); without, v1 (the head hash). */
+  tree?: TreeFile | null;
 }
 
 export class SealingSchedule {
@@ -141,7 +144,9 @@ export class SealingSchedule {
   #writeCheckpointOf(size: number, hash: string): void {
     if (!this.#checkpointer || this.#o.writer.durableSeq < size - 1) return;
     try {
-      this.#checkpointer.write(size, hash);
+      const tree = this.#o.tree;
+      if (tree && tree.size >= size) this.#checkpointer.writeV2(size, () => tree.root(size));
+      else this.#checkpointer.write(size, hash);
     } catch (err) {
       this.#o.log.error('could not write an audit checkpoint; the next one will cover its records', errInfo(err));
     }
