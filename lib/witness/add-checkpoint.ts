@@ -3,7 +3,7 @@
 // The decision is synchronous after the signature check, so two requests never both pass against
 // the same state; the caller persists the new state before it answers 200.
 import { decodeBase64 } from '../wasm/base64.js';
-import { STD_BASE64, type Sha256, type NotePublicKey } from '../audit/format/checkpoint-note.js';
+import { type NotePublicKey, STD_BASE64, type Sha256, type VerifyEd25519 } from '../audit/format/checkpoint-note.js';
 import { parseCheckpointV2, verifyCheckpointV2, type CheckpointV2 } from '../audit/tlog/checkpoint.js';
 import { emptyRoot, equalBytes, verifyConsistency } from '../audit/tlog/tree.js';
 
@@ -70,6 +70,8 @@ export interface WitnessPolicy {
   /** Resolves when every state recorded so far is durable. */
   settled(): Promise<void>;
   sha256: Sha256;
+  /** Ed25519 verification (default: WebCrypto). */
+  verifyEd25519?: VerifyEd25519;
 }
 
 const text = (status: WitnessAnswer['status'], body: string): WitnessAnswer => ({
@@ -93,7 +95,13 @@ export async function checkAddCheckpoint(body: string, policy: WitnessPolicy): P
   }
   const logKey = policy.logs.get(cp.origin);
   if (logKey === undefined) return text(404, `unknown origin ${cp.origin}`);
-  const verdict = await verifyCheckpointV2(request.note, { logKey, witnesses: [], quorum: 0, sha256: policy.sha256 });
+  const verdict = await verifyCheckpointV2(request.note, {
+    logKey,
+    witnesses: [],
+    quorum: 0,
+    sha256: policy.sha256,
+    ...(policy.verifyEd25519 ? { verifyEd25519: policy.verifyEd25519 } : {}),
+  });
   if (!verdict.ok) return text(403, verdict.detail);
   return decide(request, cp, policy);
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, KeyError } from '../errors.js';
 import type { NotePublicKey } from '../audit/format/checkpoint-note.js';
 import { cosignatureLine, noteKeyIdOf } from '../audit/tlog/checkpoint.js';
-import { nodeSealingCrypto } from '../audit/write/node-crypto.js';
+import { nodeSealingCrypto, nodeVerifyEd25519 } from '../audit/write/node-crypto.js';
 import { encodeBase64 } from '../wasm/base64.js';
 import { checkAddCheckpoint, type CosignedState, MAX_BODY_BYTES, type WitnessAnswer } from './add-checkpoint.js';
 import { StateJournal } from './state-journal.js';
@@ -56,6 +56,7 @@ export function createWitness(options: WitnessOptions): Witness {
     record: (o: string, s: CosignedState) => journal.commit(o, s),
     settled: () => journal.settled(),
     sha256,
+    verifyEd25519: nodeVerifyEd25519,
   };
   const signWith = (m: Uint8Array) => new Uint8Array(sign(null, m, key));
 

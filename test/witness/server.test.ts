@@ -2,7 +2,7 @@
 // line limit), 20 concurrent clients with competing sizes and a fork (its size never goes back and
 // it never cosigns two trees), and the CLI process killed with SIGKILL right after a 200 (the state
 // it answered from is on disk).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ function makeLog(seed: string, count: number, key: ReturnType<typeof ed25519>) {
   };
 }
 
-async function startWitness(t: Tap.Test, logKey: ReturnType<typeof ed25519>) {
+async function startWitness(t: Test, logKey: ReturnType<typeof ed25519>) {
   const dir = mkdtempSync(join(tmpdir(), 'witness-'));
   const wkey = ed25519();
   const witness = createWitness({
@@ -63,10 +63,12 @@ t.test('statuses outside the vectors', async (t) => {
   const log = makeLog('a', 300, logKey);
   const { url } = await startWitness(t, logKey);
   const post = (body: string | Buffer, path = '/add-checkpoint', method = 'POST') =>
-    fetch(`${url}${path}`, { method, body: method === 'GET' ? undefined : body }).then(async (r) => ({
-      status: r.status,
-      text: await r.text(),
-    }));
+    fetch(`${url}${path}`, method === 'GET' ? { method } : { method, body: new Uint8Array(Buffer.from(body)) }).then(
+      async (r) => ({
+        status: r.status,
+        text: await r.text(),
+      }),
+    );
   t.equal((await post(Buffer.alloc(64 * 1024 + 1, 0x61))).status, 400, 'a body over 64 KiB is refused');
   t.equal((await post('', '/add-checkpoint', 'GET')).status, 405, 'GET is not add-checkpoint');
   t.equal((await post(`old 0\n\n${log.note(10)}`, '/other')).status, 404, 'another path');

@@ -8,6 +8,7 @@ import { InvalidArgumentError, KeyError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
 import { checkpointBody, noteKeyId } from '../format/checkpoint-note.js';
 import { checkpointV2Text, ORIGIN_PREFIX_V2, signNote } from '../tlog/checkpoint.js';
+import { CheckpointWitnesses, type WitnessConfig } from './checkpoint-witnesses.js';
 import { nodeSealingCrypto } from './node-crypto.js';
 
 export interface CheckpointOptions {
@@ -17,6 +18,13 @@ export interface CheckpointOptions {
   keyName?: string;
   /** How often a checkpoint is written while the log is open (one is also written at close). */
   everySeconds: number;
+  /**
+   * Witnesses to cosign each v2 checkpoint (SPEC §8). The note is written with the cosignatures
+   * obtained, even below the quorum; each refusal is an `audit.witness_refused` warning record.
+   */
+  witnesses?: WitnessConfig[];
+  /** How many witnesses should cosign (default: all); reported, never blocks writing. */
+  quorum?: number;
 }
 
 export const CHECKPOINT_DIR = 'checkpoints';
@@ -30,6 +38,8 @@ export class CheckpointWriter {
   readonly keyName: string;
   readonly #key: KeyObject;
   readonly #keyId: Buffer;
+  /** The witnesses that cosign v2 notes, when configured. */
+  readonly witnesses: CheckpointWitnesses | null;
   #lastSize = -1;
 
   private constructor(
@@ -48,6 +58,10 @@ export class CheckpointWriter {
     this.#key = loadEd25519PrivateKey(opts.privateKey, 'checkpoints.privateKey');
     const raw = createPublicKey(this.#key).export({ format: 'der', type: 'spki' }).subarray(12);
     this.#keyId = Buffer.from(noteKeyId(nodeSealingCrypto.sha256, keyName, raw));
+    this.witnesses =
+      opts.witnesses === undefined
+        ? null
+        : new CheckpointWitnesses(opts.witnesses, opts.quorum, { name: keyName, raw: new Uint8Array(raw) });
   }
 
   static open(dir: string, service: string, opts: CheckpointOptions, layer: FileLayer): CheckpointWriter {
@@ -85,6 +99,16 @@ export class CheckpointWriter {
     return this.#writeNote(size, () => this.noteV2(size, root()));
   }
 
+  /** Whether a note of `size` would be written now (the size moved and has no note yet). */
+  wants(size: number): boolean {
+    return size > this.#lastSize && size > 0 && !existsSync(join(this.dir, CHECKPOINT_DIR, checkpointFileName(size)));
+  }
+
+  /** Write a signed v2 note already made (e.g. with witness cosignatures added). */
+  writeNoteText(size: number, note: string): string | null {
+    return this.#writeNote(size, () => note);
+  }
+
   /** Nothing when the size has not moved or already has a note (never a second note for a size). */
   #writeNote(size: number, text: () => string): string | null {
     if (size <= this.#lastSize || size === 0) return null;
@@ -103,7 +127,7 @@ export class CheckpointWriter {
   }
 
   toJSON(): object {
-    return { keyName: this.keyName, everySeconds: this.everySeconds };
+    return { keyName: this.keyName, everySeconds: this.everySeconds, witnesses: this.witnesses?.count ?? 0 };
   }
 }
 

@@ -283,7 +283,7 @@ export class AuditLogger {
       this.#state = 'closed';
       this.#loop.wake();
       await this.#loop.finished;
-      this.#sealing.close(head); // checkpoints the head only if it is durable
+      await this.#sealing.close(head); // checkpoints the head only if it is durable
       try {
         this.#writer.close();
       } catch (err) {
