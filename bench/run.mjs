@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['wasm', 'native', 'manager', 'lease', 'audit', 'attest', 'fleet', 'web', 'gpu'];
+const benches = ['wasm', 'native', 'manager', 'lease', 'audit', 'witness', 'attest', 'fleet', 'web', 'gpu'];
 const args = process.argv.slice(2).filter((a) => a === '--quick');
 let failed = 0;
 for (const name of benches) {

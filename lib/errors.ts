@@ -44,6 +44,8 @@ export const ERROR_CODES = [
   'E_LEASED',
   'E_STALE_HANDLE',
   'E_IPC_UNAVAILABLE',
+  // transparency-log witness (lib/witness)
+  'E_WITNESS_STATE',
 ] as const;
 
 /** Every stable error code this package throws (docs/errors.md lists them with their classes). */
@@ -393,5 +395,9 @@ export class MalformedTensorHeaderError extends VramResidencyError {
   constructor(format: string, message: string) {
     super('E_MALFORMED', `${format}: ${message}`);
     this.format = format;
+/** The witness's state journal cannot be read or written; it refuses to cosign rather than forget. */
+export class WitnessStateError extends VramResidencyError {
+  constructor(message: string) {
+    super('E_WITNESS_STATE', message);
   }
 }

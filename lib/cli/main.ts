@@ -12,6 +12,7 @@ import { registerModelSigning } from './commands/model-signing.js';
 import { registerSeal } from './commands/seal.js';
 import { registerVerifier } from './commands/verifier.js';
 import { registerVerify } from './commands/verify.js';
+import { registerWitness } from './commands/witness.js';
 import { EXIT_USAGE } from './exit.js';
 
 /** The installed package's version (package.json sits two levels above lib/cli and dist/cli). */
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     registerAudit,
     registerBench,
     registerVerifier,
+    registerWitness,
   ]) {
     register(program);
   }

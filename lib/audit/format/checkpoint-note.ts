@@ -9,7 +9,7 @@ import { hexBytes } from './epochs.js';
 
 export const ORIGIN_PREFIX = 'vram-residency.audit.v1/';
 const ED25519_SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
-const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const KEY_NAME = /^[^\s+]+$/;
 
 /** A synchronous SHA-256 (injected so the verifier core stays browser-safe). */
@@ -56,20 +56,24 @@ export function noteKeyId(sha256: Sha256, name: string, publicKey: Uint8Array): 
   return sha256(input).subarray(0, 4);
 }
 
-/** Parse a note; throws an Error whose message says what is malformed. */
-export function parseCheckpointNote(text: string): CheckpointNote {
+/** A C2SP signed note split into its signed text, the text's lines and its signature lines. */
+export interface SignedNote {
+  /** The signed text, ending in LF. */
+  body: string;
+  /** The text's lines without their LFs. */
+  lines: string[];
+  signatures: CheckpointSignature[];
+}
+
+/**
+ * Parse any C2SP signed note (v1 and v2 checkpoints, cosigned ones too): text, blank line, then
+ * `— <name> <base64(keyID4 ‖ signature)>` lines. Throws an Error saying what is malformed.
+ */
+export function parseSignedNote(text: string): SignedNote {
   const split = text.indexOf('\n\n');
   if (split < 0 || !text.endsWith('\n'))
     throw new Error('not a signed note (no blank line before the signatures, or no final LF)');
   const body = text.slice(0, split + 1);
-  const lines = body.slice(0, -1).split('\n');
-  if (lines.length !== 3) throw new Error(`the note body has ${lines.length} lines; a checkpoint has 3`);
-  const [origin, sizeText, hashText] = lines as [string, string, string];
-  if (!origin.startsWith(ORIGIN_PREFIX)) throw new Error(`the origin line must start with ${ORIGIN_PREFIX}`);
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
-    throw new Error('the size line is not a decimal integer');
-  if (!STD_BASE64.test(hashText) || hashText.length !== 44)
-    throw new Error('the hash line is not standard base64 of 32 bytes');
   const signatures: CheckpointSignature[] = [];
   for (const line of text.slice(split + 2, -1).split('\n')) {
     const m = /^\u2014 (\S+) (\S+)$/.exec(line);
@@ -78,6 +82,19 @@ export function parseCheckpointNote(text: string): CheckpointNote {
     if (blob.length < 5) throw new Error('a signature is too short');
     signatures.push({ name: m[1]!, keyId: blob.subarray(0, 4), signature: blob.subarray(4) });
   }
+  return { body, lines: body.slice(0, -1).split('\n'), signatures };
+}
+
+/** Parse a SPEC §6 (v1) checkpoint note; throws an Error whose message says what is malformed. */
+export function parseCheckpointNote(text: string): CheckpointNote {
+  const { body, lines, signatures } = parseSignedNote(text);
+  if (lines.length !== 3) throw new Error(`the note body has ${lines.length} lines; a checkpoint has 3`);
+  const [origin, sizeText, hashText] = lines as [string, string, string];
+  if (!origin.startsWith(ORIGIN_PREFIX)) throw new Error(`the origin line must start with ${ORIGIN_PREFIX}`);
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
+    throw new Error('the size line is not a decimal integer');
+  if (!STD_BASE64.test(hashText) || hashText.length !== 44)
+    throw new Error('the hash line is not standard base64 of 32 bytes');
   const hash = toHex(decodeBase64(hashText));
   return { body, service: origin.slice(ORIGIN_PREFIX.length), size: Number(sizeText), hash, signatures };
 }

@@ -307,6 +307,10 @@ export const EVENT_CATALOGUE = {
   },
   'audit.log_closed': { severity: 'info', fields: { records_written: 'count' } },
   'audit.epoch_sealed': { severity: 'info', fields: { epoch: 'count', tag: 'digest' } },
+  'audit.witness_refused': {
+    severity: 'warning',
+    fields: { witness: 'text', status: 'count?', reason: 'text', size: 'count' },
+  },
 } as const satisfies Record<string, EventSpec>;
 
 export type BuiltinEventType = keyof typeof EVENT_CATALOGUE;

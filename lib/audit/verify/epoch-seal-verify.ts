@@ -9,10 +9,13 @@ import {
   type RecordCheck,
   type VerifyItems,
 } from './chain-verifier.js';
-import { checkpointCheck, type CheckpointReport } from './checkpoint-check.js';
+import { type CheckpointCheck, checkpointCheck, type CheckpointReport } from './checkpoint-check.js';
+import { ORIGIN_PREFIX_V2, parseWitnessKey, verifyCheckpointV2 } from '../tlog/checkpoint.js';
+import { checkpointV2Check } from '../tlog/checkpoint-v2-check.js';
 import {
   checkpointSignatureProblem,
   parseCheckpointNote,
+  type NotePublicKey,
   parseNotePublicKey,
   webCryptoEd25519,
   type Sha256,
@@ -34,8 +37,15 @@ export interface SealingCrypto {
 export interface SealedVerifyOptions {
   /** SPEC §6 verification key: its JSON text, the parsed object, or a VerificationKey. */
   verificationKey?: string | object | VerificationKey;
-  /** A checkpoint note's text, optionally with a name for messages (e.g. its file name). */
-  checkpoint?: string | { name: string; text: string };
+  /**
+   * A checkpoint note's text, optionally with a name for messages (e.g. its file name), or several:
+   * v1 (SPEC §6, the head) or v2 (SPEC §8, the tree root, with witness cosignatures).
+   */
+  checkpoint?: string | { name: string; text: string } | (string | { name: string; text: string })[];
+  /** Trusted witnesses' public keys (SPKI PEM or C2SP verifier keys) for v2 notes. */
+  witnessKeys?: string[];
+  /** How many trusted witnesses must have cosigned each v2 note (default: all of witnessKeys). */
+  quorum?: number;
   /** The checkpoint signer's Ed25519 public key: SPKI PEM or a C2SP verifier key. */
   publicKey?: string;
   /** The verifier's clock (ms since the Unix epoch) for staleness; defaults to now. */
@@ -47,6 +57,8 @@ export interface SealedVerifyOptions {
 export interface SealedVerifyResult extends ChainVerifyResult {
   sealing?: SealingReport;
   checkpoint?: CheckpointReport;
+  /** Every checkpoint given, in the order given. */
+  checkpointReports?: CheckpointReport[];
   /** What this run could not detect, in plain words (keys not given, unsealed tail, staleness). */
   limits: string[];
 }
@@ -65,28 +77,60 @@ export async function prepareSealedChecks(opts: SealedVerifyOptions, crypto: Sea
       'a checkpoint is checked only together with the public key that signed it: give both',
     );
   }
-  let checkpoint: ReturnType<typeof checkpointCheck> | null = null;
+  const checkpoints: CheckpointCheck[] = [];
   let preFailure: AuditVerifyError | null = null;
   if (opts.checkpoint !== undefined && opts.publicKey !== undefined) {
-    const { name, text } =
-      typeof opts.checkpoint === 'string' ? { name: 'checkpoint', text: opts.checkpoint } : opts.checkpoint;
     const key = parseNotePublicKey(opts.publicKey, crypto.sha256);
-    let problem: string | null;
-    let note: ReturnType<typeof parseCheckpointNote> | null = null;
-    try {
-      note = parseCheckpointNote(text);
-      problem = await checkpointSignatureProblem(note, key, crypto.sha256, crypto.verifyEd25519 ?? webCryptoEd25519);
-    } catch (err) {
-      problem = `the note is malformed: ${(err as Error).message}`;
-    }
-    if (problem || !note)
-      preFailure = { file: name, line: 0, reason: 'checkpoint signature invalid', detail: problem ?? 'unreadable' };
-    else {
-      checkpoint = checkpointCheck(note, name, key.name ?? note.signatures[0]!.name);
-      checks.push(checkpoint);
+    const notes = Array.isArray(opts.checkpoint) ? opts.checkpoint : [opts.checkpoint];
+    for (const [i, entry] of notes.entries()) {
+      const { name, text } = typeof entry === 'string' ? { name: `checkpoint ${i + 1}`, text: entry } : entry;
+      const prepared = await prepareCheckpoint(name, text, key, opts, crypto);
+      if ('file' in prepared) {
+        preFailure = prepared;
+        break;
+      }
+      checkpoints.push(prepared);
+      checks.push(prepared);
     }
   }
-  return { checks, preFailure, seals, checkpoint };
+  return { checks, preFailure, seals, checkpoint: checkpoints[0] ?? null, checkpoints };
+}
+
+/** One note: v2 (SPEC §8: signature, cosignatures, then the tree root) or v1 (SPEC §6: signature, then the head). */
+async function prepareCheckpoint(
+  name: string,
+  text: string,
+  key: NotePublicKey,
+  opts: SealedVerifyOptions,
+  crypto: SealingCrypto,
+): Promise<CheckpointCheck | AuditVerifyError> {
+  const bad = (detail: string): AuditVerifyError => ({
+    file: name,
+    line: 0,
+    reason: 'checkpoint signature invalid',
+    detail,
+  });
+  if (text.startsWith(ORIGIN_PREFIX_V2)) {
+    const witnesses = (opts.witnessKeys ?? []).map((w, i) => parseWitnessKey(w, crypto.sha256, `witnessKeys[${i}]`));
+    const v = await verifyCheckpointV2(text, {
+      logKey: key,
+      witnesses,
+      quorum: opts.quorum,
+      sha256: crypto.sha256,
+      verifyEd25519: crypto.verifyEd25519,
+    });
+    return v.ok ? checkpointV2Check(v.checkpoint, name, v.signer, crypto.sha256) : bad(`${v.reason}: ${v.detail}`);
+  }
+  let problem: string | null;
+  let note: ReturnType<typeof parseCheckpointNote> | null = null;
+  try {
+    note = parseCheckpointNote(text);
+    problem = await checkpointSignatureProblem(note, key, crypto.sha256, crypto.verifyEd25519 ?? webCryptoEd25519);
+  } catch (err) {
+    problem = `the note is malformed: ${(err as Error).message}`;
+  }
+  if (problem || !note) return bad(problem ?? 'unreadable');
+  return checkpointCheck(note, name, key.name ?? note.signatures[0]!.name);
 }
 
 /** Verify any source of record lines against the chain rules and the given keys. */
@@ -115,6 +159,7 @@ export async function verifySealedRecordLines(
     ...result,
     ...(sealing ? { sealing } : {}),
     ...(prepared.checkpoint ? { checkpoint: prepared.checkpoint.report() } : {}),
+    ...(prepared.checkpoints.length > 0 ? { checkpointReports: prepared.checkpoints.map((c) => c.report()) } : {}),
     limits: limitsOf(opts, sealing),
   };
 }

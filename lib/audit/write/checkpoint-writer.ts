@@ -7,15 +7,24 @@ import { join } from 'node:path';
 import { InvalidArgumentError, KeyError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
 import { checkpointBody, noteKeyId } from '../format/checkpoint-note.js';
+import { checkpointV2Text, ORIGIN_PREFIX_V2, signNote } from '../tlog/checkpoint.js';
+import { CheckpointWitnesses, type WitnessConfig } from './checkpoint-witnesses.js';
 import { nodeSealingCrypto } from './node-crypto.js';
 
 export interface CheckpointOptions {
   /** Ed25519 PKCS#8 private key: PEM text, or the path of a PEM file. */
   privateKey: string;
-  /** The signer's name in the note (no spaces or '+'), e.g. `worker-9.audit`. */
-  keyName: string;
+  /** The signer's name in the note (no spaces or '+'), e.g. `worker-9.audit`; default the v2 origin line. */
+  keyName?: string;
   /** How often a checkpoint is written while the log is open (one is also written at close). */
   everySeconds: number;
+  /**
+   * Witnesses to cosign each v2 checkpoint (SPEC §8). The note is written with the cosignatures
+   * obtained, even below the quorum; each refusal is an `audit.witness_refused` warning record.
+   */
+  witnesses?: WitnessConfig[];
+  /** How many witnesses should cosign (default: all); reported, never blocks writing. */
+  quorum?: number;
 }
 
 export const CHECKPOINT_DIR = 'checkpoints';
@@ -29,6 +38,8 @@ export class CheckpointWriter {
   readonly keyName: string;
   readonly #key: KeyObject;
   readonly #keyId: Buffer;
+  /** The witnesses that cosign v2 notes, when configured. */
+  readonly witnesses: CheckpointWitnesses | null;
   #lastSize = -1;
 
   private constructor(
@@ -37,15 +48,20 @@ export class CheckpointWriter {
     private readonly layer: FileLayer,
     opts: CheckpointOptions,
   ) {
-    if (typeof opts?.keyName !== 'string' || !/^[^\s+]{1,256}$/.test(opts.keyName))
+    const keyName = opts?.keyName ?? `${ORIGIN_PREFIX_V2}${service}`;
+    if (typeof keyName !== 'string' || !/^[^\s+]{1,256}$/.test(keyName))
       throw new InvalidArgumentError('checkpoints.keyName', 'must be 1-256 characters without spaces or "+"');
     if (!Number.isSafeInteger(opts.everySeconds) || opts.everySeconds < 1)
       throw new InvalidArgumentError('checkpoints.everySeconds', 'must be a positive integer');
     this.everySeconds = opts.everySeconds;
-    this.keyName = opts.keyName;
+    this.keyName = keyName;
     this.#key = loadEd25519PrivateKey(opts.privateKey, 'checkpoints.privateKey');
     const raw = createPublicKey(this.#key).export({ format: 'der', type: 'spki' }).subarray(12);
-    this.#keyId = Buffer.from(noteKeyId(nodeSealingCrypto.sha256, opts.keyName, raw));
+    this.#keyId = Buffer.from(noteKeyId(nodeSealingCrypto.sha256, keyName, raw));
+    this.witnesses =
+      opts.witnesses === undefined
+        ? null
+        : new CheckpointWitnesses(opts.witnesses, opts.quorum, { name: keyName, raw: new Uint8Array(raw) });
   }
 
   static open(dir: string, service: string, opts: CheckpointOptions, layer: FileLayer): CheckpointWriter {
@@ -65,13 +81,45 @@ export class CheckpointWriter {
     return `${body}\n\u2014 ${this.keyName} ${Buffer.concat([this.#keyId, sig]).toString('base64')}\n`;
   }
 
-  /** Write the checkpoint of a durable head; nothing when the size has not moved. Returns the file name. */
+  /** The signed v2 note (SPEC §8) for the tree of `size` records with `root`. */
+  noteV2(size: number, root: Uint8Array): string {
+    const key = this.#key;
+    return signNote(checkpointV2Text(this.service, size, root), [
+      { name: this.keyName, keyId: this.#keyId, sign: (m) => sign(null, m, key) },
+    ]);
+  }
+
+  /** Write the v1 checkpoint of a durable head (SPEC §6). Returns the file name, or null when none was written. */
   write(size: number, hashHex: string): string | null {
+    return this.#writeNote(size, () => this.note(size, hashHex));
+  }
+
+  /** Write the v2 checkpoint (SPEC §8) of a durable tree of `size` records. */
+  writeV2(size: number, root: () => Uint8Array): string | null {
+    return this.#writeNote(size, () => this.noteV2(size, root()));
+  }
+
+  /** Whether a note of `size` would be written now (the size moved and has no note yet). */
+  wants(size: number): boolean {
+    return size > this.#lastSize && size > 0 && !existsSync(join(this.dir, CHECKPOINT_DIR, checkpointFileName(size)));
+  }
+
+  /** Write a signed v2 note already made (e.g. with witness cosignatures added). */
+  writeNoteText(size: number, note: string): string | null {
+    return this.#writeNote(size, () => note);
+  }
+
+  /** Nothing when the size has not moved or already has a note (never a second note for a size). */
+  #writeNote(size: number, text: () => string): string | null {
     if (size <= this.#lastSize || size === 0) return null;
     const cdir = join(this.dir, CHECKPOINT_DIR);
     const name = checkpointFileName(size);
+    if (existsSync(join(cdir, name))) {
+      this.#lastSize = size;
+      return null;
+    }
     const tmp = join(cdir, name + '.tmp');
-    this.layer.writeFileSync(tmp, this.note(size, hashHex), 0o600);
+    this.layer.writeFileSync(tmp, text(), 0o600);
     this.layer.renameSync(tmp, join(cdir, name));
     this.layer.fsyncDirSync(cdir);
     this.#lastSize = size;
@@ -79,7 +127,7 @@ export class CheckpointWriter {
   }
 
   toJSON(): object {
-    return { keyName: this.keyName, everySeconds: this.everySeconds };
+    return { keyName: this.keyName, everySeconds: this.everySeconds, witnesses: this.witnesses?.count ?? 0 };
   }
 }
 

@@ -8,6 +8,7 @@ import type { RecordQueue } from './record-queue.js';
 import { type SegmentWriter, errInfo } from './segment-writer.js';
 import { type CheckpointOptions, CheckpointWriter } from './checkpoint-writer.js';
 import { EpochSealer, type SealingOptions } from './epoch-sealer.js';
+import type { TreeFile } from './tree-file.js';
 
 /** What is sealed: the logger's options (sealing and checkpoints are each optional). */
 export interface SealingConfig {
@@ -32,6 +33,8 @@ export interface SealingContext {
   flush: () => Promise<void>;
   /** The logger is closing or closed: timers stop rescheduling. */
   stopping: () => boolean;
+  /** The SPEC §8 tree: with it, checkpoints are v2 (its root); without, v1 (the head hash). */
+  tree?: TreeFile | null;
 }
 
 export class SealingSchedule {
@@ -40,6 +43,8 @@ export class SealingSchedule {
   readonly #checkpointer: CheckpointWriter | null = null;
   #epochTimer: NodeJS.Timeout | null = null;
   #checkpointTimer: NodeJS.Timeout | null = null;
+  /** The cosigning round in flight, if any. */
+  #cosigning: Promise<void> | null = null;
 
   /** Opens the checkpoint key and the sealing state (the sealer last: nothing to close if it throws). */
   constructor(c: SealingConfig, o: SealingContext) {
@@ -82,9 +87,17 @@ export class SealingSchedule {
     if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
   }
 
-  /** At close, after the last write: checkpoint the closing head (if durable) and drop the epoch key. */
-  close(head: { size: number; hash: string }): void {
-    this.#writeCheckpointOf(head.size, head.hash);
+  /**
+   * At close, after the last write: checkpoint the closing head (if durable) and drop the epoch key.
+   * With witnesses, each is asked once more (no retries; a hung one costs its request timeout).
+   */
+  async close(head: { size: number; hash: string }): Promise<void> {
+    const witnesses = this.#checkpointer?.witnesses;
+    if (witnesses && this.#o.tree && this.#o.tree.size >= head.size) {
+      witnesses.stopRetrying();
+      await this.#cosigning;
+      await this.#writeWitnessed(head.size, false);
+    } else this.#writeCheckpointOf(head.size, head.hash);
     this.#sealer?.close();
   }
 
@@ -125,6 +138,7 @@ export class SealingSchedule {
   }
 
   async #writeCheckpoint(): Promise<void> {
+    if (this.#cosigning) return; // the last round still waits on a witness; the next tick covers this head
     const size = this.#o.queue.nextSeq;
     const hash = this.#o.queue.prev;
     try {
@@ -134,14 +148,48 @@ export class SealingSchedule {
       this.#o.log.error('audit checkpoint skipped: its records are not durable', errInfo(err));
       return;
     }
-    this.#writeCheckpointOf(size, hash);
+    if (this.#checkpointer?.witnesses && this.#o.tree && this.#o.tree.size >= size) {
+      this.#cosigning = this.#writeWitnessed(size, true).finally(() => (this.#cosigning = null));
+      await this.#cosigning;
+    } else this.#writeCheckpointOf(size, hash);
+  }
+
+  /** A v2 note sent to the witnesses first, written with the cosignatures they gave (SPEC §8). */
+  async #writeWitnessed(size: number, recordRefusals: boolean): Promise<void> {
+    const checkpointer = this.#checkpointer!;
+    const tree = this.#o.tree!;
+    if (!checkpointer.wants(size) || this.#o.writer.durableSeq < size - 1) return;
+    try {
+      const note = checkpointer.noteV2(size, tree.root(size));
+      const proofFrom = (m: number) => (m <= size ? tree.consistencyProof(m, size) : null);
+      const { note: cosigned, round } = await checkpointer.witnesses!.cosign(note, size, proofFrom);
+      checkpointer.writeNoteText(size, cosigned);
+      for (const r of round.refusals) {
+        const detail = {
+          witness: r.witness,
+          ...(r.status === null ? {} : { status: r.status }),
+          reason: r.reason,
+          size,
+        };
+        this.#o.log.warn('a witness did not cosign the audit checkpoint', detail);
+        if (recordRefusals && !this.#o.stopping()) this.#o.queue.appendInternal('audit.witness_refused', detail);
+      }
+      if (recordRefusals && round.refusals.length > 0) void this.#o.flush().catch(() => {});
+    } catch (err) {
+      this.#o.log.error(
+        'could not write a witnessed audit checkpoint; the next one will cover its records',
+        errInfo(err),
+      );
+    }
   }
 
   /** Sign and write the head (size, hash) once it is durable. */
   #writeCheckpointOf(size: number, hash: string): void {
     if (!this.#checkpointer || this.#o.writer.durableSeq < size - 1) return;
     try {
-      this.#checkpointer.write(size, hash);
+      const tree = this.#o.tree;
+      if (tree && tree.size >= size) this.#checkpointer.writeV2(size, () => tree.root(size));
+      else this.#checkpointer.write(size, hash);
     } catch (err) {
       this.#o.log.error('could not write an audit checkpoint; the next one will cover its records', errInfo(err));
     }

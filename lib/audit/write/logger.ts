@@ -21,6 +21,7 @@ import type { SealingOptions } from './epoch-sealer.js';
 import { SealingSchedule } from './epoch-seal-schedule.js';
 import { SERVICE_PATTERN, validateEvent } from '../format/validate.js';
 import { WriteLoop } from './write-loop.js';
+import { TreeFile } from './tree-file.js';
 import { assertPattern, positiveInteger } from '../../formats/args.js';
 
 /**
@@ -116,6 +117,7 @@ export class AuditLogger {
   #closing: Promise<void> | null = null;
   readonly #clock: () => number;
   readonly #sealing: SealingSchedule;
+  #tree: TreeFile | null = null;
 
   private constructor(opts: AuditLoggerOptions) {
     if (typeof opts?.dir !== 'string' || opts.dir.length === 0)
@@ -151,6 +153,7 @@ export class AuditLogger {
     let sealing: SealingSchedule | undefined;
     try {
       const rec = recoverLog(this.dir, layer);
+      this.#tree = TreeFile.openForWriter(this.dir, layer, rec.nextSeq); // SPEC §8: catches up what a crash lost
       const queue = new RecordQueue({
         service: this.service,
         clock: this.#clock,
@@ -173,6 +176,7 @@ export class AuditLogger {
         onDurable: (seq) => this.#durable(seq),
         onError: (err, what) => this.#noteError(err, what),
         onSuccess: () => this.#noteSuccess(),
+        tree: this.#tree,
       });
       this.#queue = queue;
       this.#writer = writer;
@@ -199,6 +203,7 @@ export class AuditLogger {
         },
         flush: () => this.flush(),
         stopping: () => this.#stopping(),
+        tree: this.#tree,
       });
       sealing.sealMissedEpochs(); // before anything else is written (SPEC §6)
       queue.appendInternal(
@@ -217,6 +222,7 @@ export class AuditLogger {
       this.#lock = null;
       sealing?.abandon();
       writer?.abandon();
+      this.#tree?.close();
       throw err;
     }
     this.#schedule(false);
@@ -277,12 +283,13 @@ export class AuditLogger {
       this.#state = 'closed';
       this.#loop.wake();
       await this.#loop.finished;
-      this.#sealing.close(head); // checkpoints the head only if it is durable
+      await this.#sealing.close(head); // checkpoints the head only if it is durable
       try {
         this.#writer.close();
       } catch (err) {
         failure ??= err;
       }
+      this.#tree?.close();
       this.#lock?.release();
       this.#lock = null;
       if (failure) {

@@ -14,6 +14,8 @@ export interface QueuedRecord {
   bytes: number;
   /** UTC day (YYYY-MM-DD) of the record's ts: segments rotate when it changes. */
   day: string;
+  /** The record's hash (hex): its SPEC §8 tree entry. */
+  hash: string;
 }
 
 /** What emit() returns: where the record sits in the chain. */
@@ -23,7 +25,7 @@ export interface EmitResult {
   hash: string;
 }
 
-type BuiltRecord = QueuedRecord & { id: string; hash: string };
+type BuiltRecord = QueuedRecord & { id: string };
 
 export const MAX_RECORD_BYTES = 64 * 1024;
 
@@ -187,7 +189,7 @@ export class RecordQueue {
   }
 
   #push(r: BuiltRecord): void {
-    this.#queue.push({ seq: r.seq, line: r.line, bytes: r.bytes, day: r.day });
+    this.#queue.push({ seq: r.seq, line: r.line, bytes: r.bytes, day: r.day, hash: r.hash });
     this.#bytes += r.bytes;
     this.#nextSeq = r.seq + 1;
     this.#prev = r.hash;

@@ -6,6 +6,7 @@ import type { Logger, ILogObj } from 'tslog';
 import { AuditIoError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
 import type { QueuedRecord, RecordQueue } from './record-queue.js';
+import type { TreeFile } from './tree-file.js';
 import {
   type Segment,
   createSegment,
@@ -41,6 +42,8 @@ export interface SegmentWriterOptions {
   onDurable: (seq: number) => void;
   onError: (err: unknown, what: string) => void;
   onSuccess: () => void;
+  /** The SPEC §8 tree: written records are appended, and fsynced before the segment is. */
+  tree?: TreeFile | null;
 }
 
 export function errInfo(err: unknown): { code: string; message: string } {
@@ -129,6 +132,7 @@ export class SegmentWriter {
       this.#commitWritten(seg, offset, buf, records);
       if (seg.dirty) this.#truncateBack(seg); // a failed critical write beyond us
       const covered = this.#writtenSeq;
+      await this.#syncTree();
       await layer.fsync(seg.fd);
       this.#inflight = null;
       this.#assertLinked(seg);
@@ -181,6 +185,7 @@ export class SegmentWriter {
     try {
       const seg = this.#segment;
       if (seg) {
+        await this.#syncTree();
         await this.#o.layer.fsync(seg.fd);
         this.#assertLinked(seg);
       }
@@ -230,6 +235,7 @@ export class SegmentWriter {
       first = false;
     }
     if (lastSeg) {
+      this.#syncTreeSync();
       this.#o.layer.fsyncSync(lastSeg.fd);
       this.#assertLinked(lastSeg);
     }
@@ -282,6 +288,7 @@ export class SegmentWriter {
   /** fsync, sidecar, close. Synchronous: runs once per rotateBytes of log, and at close. */
   #sealSegment(seg: Segment): void {
     const { dir, layer } = this.#o;
+    this.#syncTreeSync();
     layer.fsyncSync(seg.fd);
     this.#assertLinked(seg);
     const last = seg.unsynced[seg.unsynced.length - 1];
@@ -299,6 +306,24 @@ export class SegmentWriter {
     for (const r of records) seg.unsynced.push(r);
     const lastSeq = records[records.length - 1]!.seq;
     if (lastSeq > this.#writtenSeq) this.#writtenSeq = lastSeq;
+    this.#o.tree?.append(records);
+  }
+
+  /** The tree is a cache of the segments (rebuilt on open): a failed tree fsync is logged, never fails a write. */
+  async #syncTree(): Promise<void> {
+    try {
+      await this.#o.tree?.sync();
+    } catch (err) {
+      this.#o.log.warn('could not fsync the audit tree file; it is recomputed on the next open', errInfo(err));
+    }
+  }
+
+  #syncTreeSync(): void {
+    try {
+      this.#o.tree?.syncSync();
+    } catch (err) {
+      this.#o.log.warn('could not fsync the audit tree file; it is recomputed on the next open', errInfo(err));
+    }
   }
 
   #linked(seg: Segment): boolean {

@@ -8,6 +8,8 @@ import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
 import { addFleetVerifyOptions, registerAuditShip, runFleetVerify } from './audit-ship.js';
+import { registerAuditTlog } from './audit-tlog.js';
+import { checkCheckpointConsistency } from '../../audit/verify/checkpoint-consistency.js';
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('check and search audit logs offline');
@@ -20,8 +22,15 @@ export function registerAudit(program: Command): void {
     .option('--vkey <file>', 'the verification key (SPEC §6) written when the log began: checks every epoch seal')
     .option(
       '--checkpoint <note>',
-      'a signed checkpoint note (kept off the host): the log must still hold what it signed',
+      'a signed checkpoint note (kept off the host; repeatable): the log must still hold what it signed, and v2 notes must be consistent with each other',
+      (v: string, all: string[] = []) => [...all, v],
     )
+    .option(
+      '--witness-key <file>',
+      "a trusted witness's public key for v2 notes (repeatable)",
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option('--quorum <k>', 'how many trusted witnesses must have cosigned each v2 note (default: all given)')
     .option('--pubkey <file>', "the checkpoint signer's Ed25519 public key (SPKI PEM or C2SP verifier key)")
     .option(
       '--anchor <seq:hash>',
@@ -37,7 +46,9 @@ export function registerAudit(program: Command): void {
         opts: {
           anchor?: string;
           vkey?: string;
-          checkpoint?: string;
+          checkpoint?: string[];
+          witnessKey?: string[];
+          quorum?: string;
           pubkey?: string;
           nats?: string;
           stream: string;
@@ -71,23 +82,38 @@ export function registerAudit(program: Command): void {
             'missing: give the audit log directory, or --nats URL to verify from a stream',
           );
         assertAuditDir(dir);
+        const notes = (opts.checkpoint ?? []).map((p) => ({ name: basename(p), text: readKeyFile('--checkpoint', p) }));
+        const witnessKeys = (opts.witnessKey ?? []).map((w) => readKeyFile('--witness-key', w));
         const result = await verifyAuditLog(dir, {
+          ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
+          ...(opts.quorum ? { quorum: parseIntArg('--quorum', opts.quorum, 0, witnessKeys.length) } : {}),
           ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
           ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
-          ...(opts.checkpoint
-            ? { checkpoint: { name: basename(opts.checkpoint), text: readKeyFile('--checkpoint', opts.checkpoint) } }
-            : {}),
+          ...(notes.length > 0 ? { checkpoint: notes } : {}),
           ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
         });
-        reporter.result(result);
         if (!result.intact) {
+          reporter.result(result);
           const where = result.firstError
             ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason} (${result.firstError.detail})`
             : result.summary;
           if (reporter.json) return 1;
           throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
         }
+        const consistency = checkCheckpointConsistency(dir, notes);
+        if (!consistency.consistent) {
+          if (reporter.json) {
+            reporter.result({ ...result, intact: false, inconsistentCheckpoint: consistency });
+            return 1;
+          }
+          throw new CheckFailed(`checkpoint ${consistency.note} is inconsistent: ${consistency.detail}`, {
+            inconsistentCheckpoint: consistency.note,
+          });
+        }
+        reporter.result({ ...result, ...(consistency.pairs.length > 0 ? { consistency: consistency.pairs } : {}) });
         reporter.line(result.summary);
+        for (const p of consistency.pairs)
+          reporter.line(`consistent by proof: ${p.from} (size ${p.m}) is a prefix of ${p.to} (size ${p.n})`);
         const s = result.sealing;
         if (s)
           reporter.line(
@@ -107,6 +133,7 @@ export function registerAudit(program: Command): void {
     ),
   );
   registerAuditShip(audit);
+  registerAuditTlog(audit);
   audit
     .command('query')
     .description('list audit records matching filters, oldest first')

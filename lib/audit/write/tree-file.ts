@@ -1,0 +1,189 @@
+// The log's SPEC §8 Merkle tree kept on disk beside the segments: DIR/tlog-tree.hashes holds every
+// stored hash (Go sumdb/tlog order: leaf i, then the interior hashes it completes), 32 bytes each,
+// appended as records are written and fsynced with the segment's batches (and at rotation). It is
+// a cache of the segments: on open, what a crash may have lost (the open segment's records) is
+// recomputed from the record hashes, so a root at any size or a proof for any seq reads only
+// O(log n) hashes, never the log.
+import * as crypto from 'node:crypto';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuditLogCorruptError } from '../../errors.js';
+import type { FileLayer } from './file-layer.js';
+import { listSegments } from './segments.js';
+import { lineHash, recordLinesFrom } from './segment-scan.js';
+import {
+  consistencyProof,
+  type HashSource,
+  inclusionProof,
+  sizeForStoredCount,
+  storedHashCount,
+  storedHashIndex,
+  TreeFrontier,
+  treeRoot,
+} from '../tlog/tree.js';
+
+export const TREE_FILE = 'tlog-tree.hashes';
+
+type OneShot = (alg: string, data: Uint8Array, enc: 'buffer') => Buffer;
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
+/** SHA-256 of bytes (crypto.hash where Node has it: about twice as fast for short inputs). */
+export const fastSha256 = (bytes: Uint8Array): Uint8Array =>
+  oneShot ? oneShot('sha256', bytes, 'buffer') : crypto.createHash('sha256').update(bytes).digest();
+
+const leafInput = Buffer.alloc(33);
+/** SHA-256(0x00 ‖ raw hash) of a record's hex `hash`. */
+export function leafOfHex(hashHex: string): Uint8Array {
+  leafInput.write(hashHex, 1, 'hex');
+  return fastSha256(leafInput);
+}
+
+export class TreeFile {
+  readonly #fd: number;
+  readonly #layer: FileLayer | null;
+  /** Stored hashes in the file (written, maybe not yet fsynced). */
+  #fileCount: number;
+  /** Stored hashes not yet written (a failed write keeps them here until the next try). */
+  #pending: Uint8Array[] = [];
+  #frontier: TreeFrontier;
+  #owesSync = false;
+
+  private constructor(fd: number, layer: FileLayer | null, fileCount: number, size: number) {
+    this.#fd = fd;
+    this.#layer = layer;
+    this.#fileCount = fileCount;
+    this.#frontier = TreeFrontier.fromSource(fastSha256, this.source, size);
+  }
+
+  /**
+   * The writer's tree of a log of `nextSeq` records: the file's hashes for records of closed
+   * segments are kept (fsynced at rotation), the open segment's records are recomputed.
+   */
+  static openForWriter(dir: string, layer: FileLayer, nextSeq: number): TreeFile {
+    const path = join(dir, TREE_FILE);
+    const created = !existsSync(path);
+    const fd = layer.openSync(path, created ? 'w+' : 'r+', 0o600);
+    if (created) layer.fsyncDirSync(dir);
+    const segments = listSegments(dir);
+    const openSegmentFirst = segments.length > 0 ? segments[segments.length - 1]!.firstSeq : 0;
+    const onDisk = sizeForStoredCount(Math.floor(fstatSync(fd).size / 32));
+    const keep = Math.min(onDisk, nextSeq, openSegmentFirst);
+    layer.ftruncateSync(fd, storedHashCount(keep) * 32);
+    const tree = new TreeFile(fd, layer, storedHashCount(keep), keep);
+    tree.#catchUp(dir, nextSeq);
+    tree.syncSync();
+    return tree;
+  }
+
+  /**
+   * A reader's view (CLI `audit prove`, `audit tiles`): the file as it is, and in memory whatever
+   * it lacks of the log's `size` records (a writer that crashed and was not reopened yet).
+   */
+  static openForReader(dir: string, size: number): TreeFile {
+    const path = join(dir, TREE_FILE);
+    const fd = openSync(existsSync(path) ? path : '/dev/null', 'r');
+    const onDisk = Math.min(sizeForStoredCount(Math.floor(fstatSync(fd).size / 32)), size);
+    const tree = new TreeFile(fd, null, storedHashCount(onDisk), onDisk);
+    tree.#catchUp(dir, size);
+    return tree;
+  }
+
+  get size(): number {
+    return this.#frontier.size;
+  }
+
+  /** Written hashes wait for an fsync. */
+  get owesSync(): boolean {
+    return this.#owesSync;
+  }
+
+  /** Adds written records (in seq order; ones the tree already has are skipped) and writes their hashes. */
+  append(records: readonly { seq: number; hash: string }[]): void {
+    for (const r of records) {
+      if (r.seq < this.size) continue;
+      if (r.seq !== this.size) throw new Error(`tree: record ${r.seq} after ${this.size - 1}`);
+      for (const h of this.#frontier.append(leafOfHex(r.hash))) this.#pending.push(h);
+    }
+    try {
+      this.#flushPending();
+    } catch {
+      // Kept pending and written with the next append or sync (which reports a lasting failure).
+    }
+  }
+
+  /** Reads a stored hash (file or not-yet-written pending). */
+  readonly source: HashSource = (level, index) => {
+    const i = storedHashIndex(level, index);
+    if (i >= this.#fileCount) {
+      const h = this.#pending[i - this.#fileCount];
+      if (!h) throw new RangeError(`tree hash (${level}, ${index}) is not stored`);
+      return h;
+    }
+    const out = Buffer.allocUnsafe(32);
+    if (readSync(this.#fd, out, 0, 32, i * 32) !== 32) throw new RangeError(`tree file ends before hash ${i}`);
+    return out;
+  };
+
+  /** The root over the first `size` records (default: all). */
+  root(size = this.size): Uint8Array {
+    if (size > this.size) throw new RangeError(`the tree has ${this.size} records, not ${size}`);
+    return size === this.size ? this.#frontier.root() : treeRoot(fastSha256, this.source, size);
+  }
+
+  /** The audit path of record `seq` in the tree of `size`. */
+  inclusionProof(seq: number, size: number): Uint8Array[] {
+    return inclusionProof(fastSha256, this.source, seq, size);
+  }
+
+  /** The consistency proof from size m to size n. */
+  consistencyProof(m: number, n: number): Uint8Array[] {
+    return consistencyProof(fastSha256, this.source, m, n);
+  }
+
+  syncSync(): void {
+    if (!this.#layer) return;
+    this.#flushPending();
+    this.#owesSync = false;
+    this.#layer.fsyncSync(this.#fd);
+  }
+
+  async sync(): Promise<void> {
+    if (!this.#layer) return;
+    this.#flushPending();
+    this.#owesSync = false;
+    await this.#layer.fsync(this.#fd);
+  }
+
+  close(): void {
+    if (this.#layer) this.#layer.closeSync(this.#fd);
+    else closeSync(this.#fd);
+  }
+
+  /** Appends the records from the tree's size up to `size` read from the segments. */
+  #catchUp(dir: string, size: number): void {
+    const batch: { seq: number; hash: string }[] = [];
+    for (const { seq, line } of recordLinesFrom(dir, this.size)) {
+      if (seq >= size) break;
+      batch.push({ seq, hash: lineHash(line, `record ${seq}`) });
+      if (batch.length >= 16384) this.append(batch.splice(0));
+    }
+    this.append(batch);
+    if (this.size < size)
+      throw new AuditLogCorruptError(`the log in ${dir} holds ${this.size} records; ${size} are needed (was it cut?)`);
+  }
+
+  /** Writes pending hashes at the end of the file; a failure keeps them pending (retried on the next call). */
+  #flushPending(): void {
+    if (this.#pending.length === 0 || !this.#layer) return;
+    const buf = Buffer.concat(this.#pending);
+    let done = 0;
+    try {
+      while (done < buf.length)
+        done += this.#layer.writeSync(this.#fd, buf, done, buf.length - done, this.#fileCount * 32 + done);
+    } finally {
+      const whole = Math.floor(done / 32);
+      this.#fileCount += whole;
+      this.#pending.splice(0, whole);
+      if (whole > 0) this.#owesSync = true;
+    }
+  }
+}

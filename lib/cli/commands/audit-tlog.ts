@@ -1,0 +1,107 @@
+// `audit prove`, `audit verify-proof` and `audit tiles` (SPEC §8): an inclusion proof for one
+// record against a v2 checkpoint, its offline check with the log's public key (and witnesses'
+// keys with a quorum), and the log published as C2SP tlog-tiles static files.
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { proveRecord } from '../../audit/verify/prove.js';
+import { writeTiles } from '../../audit/verify/tiles-dir.js';
+import { MAX_PROOF_BYTES } from '../../audit/tlog/proof-file.js';
+import { verifyRecordProof } from '../../audit/tlog/verify-record-proof.js';
+import { nodeSealingCrypto } from '../../audit/write/node-crypto.js';
+import { FileIoError } from '../../errors.js';
+import { CheckFailed } from '../exit.js';
+import type { Reporter } from '../reporter.js';
+import { parseIntArg, runCommand } from '../run.js';
+import { readSmallFile } from '../small-file.js';
+
+const KEY_BYTES = 64 * 1024;
+const collect = (v: string, all: string[] = []) => [...all, v];
+
+export function registerAuditTlog(audit: Command): void {
+  audit
+    .command('prove')
+    .description('write an inclusion proof (C2SP tlog-proof@v1) for one record against a v2 checkpoint')
+    .argument('<dir>', 'the audit log directory')
+    .requiredOption('--seq <n>', "the record's seq")
+    .option('--size <n>', 'the size of the checkpoint to prove against (default: the newest)')
+    .requiredOption('--out <file>', 'where to write the .tlog-proof file')
+    .option('--json', 'print one JSON document')
+    .action(
+      runCommand(async (reporter: Reporter, dir: string, opts: { seq: string; size?: string; out: string }) => {
+        const seq = parseIntArg('--seq', opts.seq, 0, Number.MAX_SAFE_INTEGER);
+        const size = opts.size === undefined ? undefined : parseIntArg('--size', opts.size, 1, Number.MAX_SAFE_INTEGER);
+        const proof = proveRecord(dir, { seq, ...(size === undefined ? {} : { size }) });
+        try {
+          writeFileSync(opts.out, proof.text);
+        } catch (error) {
+          throw new FileIoError(`cannot write ${opts.out}: ${(error as NodeJS.ErrnoException).code}`, error);
+        }
+        reporter.result({ ok: true, out: opts.out, seq, size: proof.size, checkpoint: proof.checkpoint });
+        reporter.line(`wrote ${opts.out}: record ${seq} in the tree of ${proof.size} records (${proof.checkpoint})`);
+        return 0;
+      }),
+    );
+
+  audit
+    .command('verify-proof')
+    .description('check a .tlog-proof offline: checkpoint signature, witness cosignatures, the record, the audit path')
+    .argument('<file>', 'the .tlog-proof file')
+    .requiredOption('--pubkey <file>', "the log's Ed25519 public key (SPKI PEM or C2SP verifier key)")
+    .option('--witness-key <file>', "a trusted witness's public key (repeatable)", collect)
+    .option('--quorum <k>', 'how many trusted witnesses must have cosigned (default: all given)')
+    .option('--json', 'print one JSON document')
+    .action(
+      runCommand(
+        async (reporter: Reporter, file: string, opts: { pubkey: string; witnessKey?: string[]; quorum?: string }) => {
+          const witnessKeys = (opts.witnessKey ?? []).map((w) => readText('--witness-key', w, KEY_BYTES));
+          const quorum =
+            opts.quorum === undefined ? undefined : parseIntArg('--quorum', opts.quorum, 0, witnessKeys.length);
+          const verdict = await verifyRecordProof(readSmallFile(file, { flag: 'file', maxBytes: MAX_PROOF_BYTES }), {
+            publicKey: readText('--pubkey', opts.pubkey, KEY_BYTES),
+            witnessKeys,
+            ...(quorum === undefined ? {} : { quorum }),
+            sha256: nodeSealingCrypto.sha256,
+          });
+          if (!verdict.ok) {
+            if (reporter.json) {
+              reporter.result({ ok: false, reason: verdict.reason, detail: verdict.detail });
+              return 1;
+            }
+            throw new CheckFailed(`${file}: ${verdict.reason}: ${verdict.detail}`, { reason: verdict.reason });
+          }
+          const r = verdict.record;
+          const cp = verdict.checkpoint;
+          reporter.result({
+            ok: true,
+            record: { seq: r.seq, type: r.type, ts: r.ts, service: r.service, severity: r.severity, data: r.data },
+            checkpoint: { origin: cp.origin, size: cp.size, signer: verdict.signer },
+            cosigners: verdict.cosigners,
+          });
+          reporter.line(`ok: record ${r.seq} is in ${cp.origin} at size ${cp.size} (signed by ${verdict.signer})`);
+          for (const c of verdict.cosigners)
+            reporter.line(`cosigned by ${c.name} at ${new Date(c.time * 1000).toISOString()}`);
+          reporter.line(`${r.ts}\t${r.type}\t${JSON.stringify(r.data)}`);
+          return 0;
+        },
+      ),
+    );
+
+  audit
+    .command('tiles')
+    .description('write the log as C2SP tlog-tiles static files at its newest v2 checkpoint (incremental)')
+    .argument('<dir>', 'the audit log directory')
+    .requiredOption('--out <dir>', 'the tiles directory (checkpoint, tile/…)')
+    .option('--json', 'print one JSON document')
+    .action(
+      runCommand(async (reporter: Reporter, dir: string, opts: { out: string }) => {
+        const r = writeTiles(dir, opts.out, (done, total) => reporter.warn(`tiles: ${done}/${total}`));
+        reporter.result({ ok: true, out: opts.out, ...r });
+        reporter.line(`${opts.out}: tiles of ${r.size} records (${r.written} files written, ${r.kept} kept)`);
+        return 0;
+      }),
+    );
+}
+
+function readText(flag: string, path: string, maxBytes: number): string {
+  return readSmallFile(path, { flag, maxBytes }).toString('utf8');
+}
