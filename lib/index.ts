@@ -195,3 +195,12 @@ export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/format/
 export type { EpochClock, HmacSha256 } from './audit/format/epochs.js';
 export type { ModelFileList } from './attest/model-files.js';
 export type { ModelSealProgress, SealedModel, SealModelOptions } from './attest/seal-model.js';
+
+// SPEC §8: the log as a transparency log — tree, proofs, v2 checkpoints with witness
+// cosignatures, tlog-proof files, tiles; proofs for a record of a log directory.
+export * from './audit/tlog/index.js';
+export { verifyRecordProof, type VerifyRecordProofOptions } from './audit/tlog/verify-record-proof.js';
+export { proveRecord, type ProveRecordOptions, type RecordProofResult } from './audit/verify/prove.js';
+export { writeTiles, type TilesResult } from './audit/verify/tiles-dir.js';
+export { checkCheckpointConsistency, type ConsistencyResult } from './audit/verify/checkpoint-consistency.js';
+export type { SignedNote } from './audit/format/checkpoint-note.js';
