@@ -4,7 +4,13 @@
 // turn between chunks (as a busy worker would), until N are accepted; the clock stops when
 // everything is durable (audit: flush() resolved = written + fsynced; pino: its async
 // destination flushed, no fsync, so pino has the easier job). Run `npm run build` first.
+// Every audit contender keeps the SPEC §8 Merkle tree (tlog-tree.hashes); the sealed one also
+// writes v2 checkpoints (signed tree roots) every second.
+// With --tlog N (e.g. 1000000): instead, writes an N-record log and times `audit prove` (the
+// library call the CLI makes, and the CLI process itself) at that size, and the reopen of the log
+// after its writer was SIGKILLed mid-write.
 //   node bench/audit.mjs [--quick]     (200k events per contender, 40k with --quick)
+//   node bench/audit.mjs --tlog 1000000
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,6 +125,14 @@ async function runPino() {
   return { name: 'pino (sync:false, no fsync)', rate: N / secs, ...percentiles(Array.from(lat)), refused: 0 };
 }
 
+const tlogAt = process.argv.indexOf('--tlog');
+if (tlogAt > 0) {
+  const { benchTlog } = await import('./audit-tlog.mjs');
+  await benchTlog(Number(process.argv[tlogAt + 1]), root, checkpointKey);
+  rmSync(root, { recursive: true, force: true });
+  process.exit(0);
+}
+
 const results = [];
 // A short warm-up so the first contender does not pay for JIT compilation of the shared code.
 await runAudit('warm-up', { mode: 'batched' }, 0, Math.min(N, 20_000));
@@ -126,7 +140,7 @@ results.push(await runPino());
 results.push(await runAudit('audit batched (1024 / 50 ms)', { mode: 'batched', maxEvents: 1024, maxDelayMs: 50 }, 0));
 results.push(
   await runAudit(
-    'audit batched + sealing (1 s epochs) + checkpoints (1 s)',
+    'audit batched + sealing (1 s epochs) + v2 checkpoints (1 s)',
     { mode: 'batched', maxEvents: 1024, maxDelayMs: 50 },
     0,
     N,

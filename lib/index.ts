@@ -231,3 +231,11 @@ export {
   IpcUnavailableError,
   MalformedTensorHeaderError,
 } from './errors.js';
+// SPEC §8: the log as a transparency log — tree, proofs, v2 checkpoints with witness
+// cosignatures, tlog-proof files, tiles; proofs for a record of a log directory.
+export * from './audit/tlog/index.js';
+export { verifyRecordProof, type VerifyRecordProofOptions } from './audit/tlog/verify-record-proof.js';
+export { proveRecord, type ProveRecordOptions, type RecordProofResult } from './audit/verify/prove.js';
+export { writeTiles, type TilesResult } from './audit/verify/tiles-dir.js';
+export { checkCheckpointConsistency, type ConsistencyResult } from './audit/verify/checkpoint-consistency.js';
+export type { SignedNote } from './audit/format/checkpoint-note.js';

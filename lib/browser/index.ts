@@ -67,3 +67,9 @@ export type { EpochClock, HmacSha256 } from '../audit/format/epochs.js';
 export { checkFileDigest, checkFileList, checkModelSignature, isIgnored, requireEcdsa } from '../attest/model-check.js';
 export { MODEL_PREDICATE_TYPE, modelManifestOf, type ModelManifest } from '../attest/model-statement.js';
 export { webCryptoVerifier, type SignatureVerifier } from '../attest/web-signature.js';
+
+// SPEC §8 (browser-safe): tree, proofs, v2 checkpoints with witness cosignatures, tlog-proof
+// files, tiles, and verifyRecordProof for a dropped `.tlog-proof` with a public key.
+export * from '../audit/tlog/index.js';
+export { verifyRecordProof, type VerifyRecordProofOptions } from '../audit/tlog/verify-record-proof.js';
+export type { SignedNote } from '../audit/format/checkpoint-note.js';

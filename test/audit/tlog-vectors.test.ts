@@ -32,6 +32,7 @@ import {
   verifyRecordProofText,
   type NoteSigner,
 } from '../../lib/audit/tlog/index.js';
+import { verifyRecordProof } from '../../lib/audit/tlog/verify-record-proof.js';
 import { parseNotePublicKey } from '../../lib/audit/format/checkpoint-note.js';
 import { nodeSealingCrypto } from '../../lib/audit/write/node-crypto.js';
 import { readVectorJson, vectorSources } from '../helpers/vectors.js';
@@ -180,6 +181,32 @@ for (const source of vectorSources()) {
         const v = await verifyRecordProofText(bad, { ...trust, witnesses: [witness], quorum });
         t.match(v, { ok: false, reason: reasons[kind] }, `${kind} (quorum ${quorum}): ${c.why}`);
       }
+    }
+
+    // The browser path: verifyRecordProof with the WASM core's SHA-256 (its default) and Web Crypto.
+    t.match(
+      await verifyRecordProof(cosignedProof, { publicKey: a.logKey.vkey, witnessKeys: [witnessPem], quorum: 1 }),
+      {
+        ok: true,
+        record: { seq: 3 },
+      },
+    );
+    t.match(await verifyRecordProof(readFileSync(join(source.dir, a.badProofs.cases[3].file)), { publicKey: logPem }), {
+      ok: false,
+      reason: 'inclusion proof invalid',
+    });
+
+    // The witness requests' consistency proofs (what a witness checks before cosigning).
+    for (const c of vec.witness.cases.filter((c: { name: string }) => ['step', 'bad-proof'].includes(c.name))) {
+      const [head, rest] = [
+        c.request.slice(0, c.request.indexOf('\n\n')),
+        c.request.slice(c.request.indexOf('\n\n') + 2),
+      ];
+      const [oldLine, ...proofLines] = head.split('\n');
+      const m = Number(oldLine.slice(4));
+      const n = Number(rest.split('\n')[1]);
+      const ok = verifyConsistency(sha256, m, n, tree.root(m), unb64(rest.split('\n')[2]), proofLines.map(unb64));
+      t.equal(ok, c.expectStatus === 200, `witness case ${c.name}: the consistency proof ${ok ? 'verifies' : 'fails'}`);
     }
 
     // tiles-1000, byte for byte, and nothing more or less.

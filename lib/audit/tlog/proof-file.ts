@@ -57,6 +57,7 @@ export type RecordProofVerdict =
 
 /** Trust and crypto for proof verification: the checkpoint trust plus hex SHA-256 of text (record hashes). */
 export interface RecordProofTrust extends Omit<CheckpointTrust, 'service'> {
+  /** Hex SHA-256 of a string's UTF-8 (the record's hash). */
   sha256Hex: (text: string) => string;
 }
 

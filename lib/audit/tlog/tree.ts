@@ -248,6 +248,7 @@ export class TreeFrontier {
     return f;
   }
 
+  /** Leaves appended so far. */
   get size(): number {
     return this.#size;
   }
@@ -287,6 +288,7 @@ export class MemoryTree {
     this.#frontier = new TreeFrontier(sha256);
   }
 
+  /** Entries appended so far. */
   get size(): number {
     return this.#frontier.size;
   }
@@ -303,6 +305,7 @@ export class MemoryTree {
     return h;
   };
 
+  /** The root over the first `size` entries (default: all). */
   root(size = this.size): Uint8Array {
     return size === this.size ? this.#frontier.root() : treeRoot(this.sha256, this.source, size);
   }

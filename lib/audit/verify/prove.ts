@@ -34,25 +34,36 @@ export interface RecordProofResult {
 
 const NOTE = /^(\d{12})\.note$/;
 
-/** The v2 notes in DIR/checkpoints, by size. */
-export function v2Checkpoints(dir: string): { size: number; file: string; text: string; cp: CheckpointV2 }[] {
+interface V2Note {
+  size: number;
+  file: string;
+  text: string;
+  cp: CheckpointV2;
+}
+
+/**
+ * The v2 note of `size` in DIR/checkpoints, or the newest v2 note when `size` is undefined (v1
+ * notes and unreadable files are passed over). Reads only the notes it needs: a long-running log
+ * has one per checkpoint interval.
+ */
+export function v2Checkpoint(dir: string, size?: number): V2Note | null {
   let names: string[];
   try {
     names = readdirSync(join(dir, CHECKPOINT_DIR));
   } catch {
-    return [];
+    return null;
   }
-  const out = [];
-  for (const file of names.filter((n) => NOTE.test(n)).sort()) {
+  const files = names.filter((n) => NOTE.test(n) && (size === undefined || Number(NOTE.exec(n)![1]) === size));
+  for (const file of files.sort().reverse()) {
     const text = readFileSync(join(dir, CHECKPOINT_DIR, file), 'utf8');
     if (!text.startsWith(ORIGIN_PREFIX_V2)) continue;
     try {
-      out.push({ size: Number(NOTE.exec(file)![1]), file, text, cp: parseCheckpointV2(text) });
+      return { size: Number(NOTE.exec(file)![1]), file, text, cp: parseCheckpointV2(text) };
     } catch {
       // not a readable v2 note: never proven against
     }
   }
-  return out;
+  return null;
 }
 
 /**
@@ -63,13 +74,12 @@ export function v2Checkpoints(dir: string): { size: number; file: string; text: 
 export function proveRecord(dir: string, opts: ProveRecordOptions): RecordProofResult {
   const { seq } = opts;
   if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidArgumentError('seq', 'must be an integer ≥ 0');
-  const notes = v2Checkpoints(dir);
-  if (notes.length === 0)
+  const note = v2Checkpoint(dir, opts.size);
+  if (!note && opts.size === undefined)
     throw new InvalidArgumentError(
       'dir',
       `${dir} holds no v2 checkpoint (checkpoints/*.note): nothing to prove against`,
     );
-  const note = opts.size === undefined ? notes[notes.length - 1]! : notes.find((n) => n.size === opts.size);
   if (!note)
     throw new InvalidArgumentError('size', `there is no v2 checkpoint of size ${opts.size} in ${dir}/checkpoints`);
   if (seq >= note.size)

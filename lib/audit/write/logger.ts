@@ -153,7 +153,9 @@ export class AuditLogger {
     let sealing: SealingSchedule | undefined;
     try {
       const rec = recoverLog(this.dir, layer);
-      this.#tree = TreeFile.openForWriter(this.dir, layer, rec.nextSeq); // SPEC §8: catches up what a crash lost
+      // SPEC §8 tree (catches up what a crash lost). Plain node:fs: a cache of the segments, its own
+      // failures are logged, never injected into the segment writes a fileLayer tests.
+      this.#tree = TreeFile.openForWriter(this.dir, nodeFileLayer, rec.nextSeq);
       const queue = new RecordQueue({
         service: this.service,
         clock: this.#clock,

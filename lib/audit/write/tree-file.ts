@@ -160,6 +160,7 @@ export class TreeFile {
 
   /** Appends the records from the tree's size up to `size` read from the segments. */
   #catchUp(dir: string, size: number): void {
+    if (this.size >= size) return;
     const batch: { seq: number; hash: string }[] = [];
     for (const { seq, line } of recordLinesFrom(dir, this.size)) {
       if (seq >= size) break;

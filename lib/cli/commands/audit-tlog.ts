@@ -17,7 +17,14 @@ import { readSmallFile } from '../small-file.js';
 const KEY_BYTES = 64 * 1024;
 const collect = (v: string, all: string[] = []) => [...all, v];
 
+/** Adds `prove`, `verify-proof` and `tiles` to the `audit` command. */
 export function registerAuditTlog(audit: Command): void {
+  registerProve(audit);
+  registerVerifyProof(audit);
+  registerTiles(audit);
+}
+
+function registerProve(audit: Command): void {
   audit
     .command('prove')
     .description('write an inclusion proof (C2SP tlog-proof@v1) for one record against a v2 checkpoint')
@@ -41,7 +48,9 @@ export function registerAuditTlog(audit: Command): void {
         return 0;
       }),
     );
+}
 
+function registerVerifyProof(audit: Command): void {
   audit
     .command('verify-proof')
     .description('check a .tlog-proof offline: checkpoint signature, witness cosignatures, the record, the audit path')
@@ -85,7 +94,9 @@ export function registerAuditTlog(audit: Command): void {
         },
       ),
     );
+}
 
+function registerTiles(audit: Command): void {
   audit
     .command('tiles')
     .description('write the log as C2SP tlog-tiles static files at its newest v2 checkpoint (incremental)')
