@@ -395,6 +395,9 @@ export class MalformedTensorHeaderError extends VramResidencyError {
   constructor(format: string, message: string) {
     super('E_MALFORMED', `${format}: ${message}`);
     this.format = format;
+  }
+}
+
 /** The witness's state journal cannot be read or written; it refuses to cosign rather than forget. */
 export class WitnessStateError extends VramResidencyError {
   constructor(message: string) {
