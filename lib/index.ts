@@ -106,6 +106,7 @@ export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/
 // Audit sealing and checkpoints (SPEC §6).
 export type { SealingOptions } from './audit/write/epoch-sealer.js';
 export type { CheckpointOptions } from './audit/write/checkpoint-writer.js';
+export type { WitnessConfig } from './audit/write/checkpoint-witnesses.js';
 export { VerificationKey, parseVerificationKey } from './audit/format/verification-key.js';
 export { verifySealedRecordLines } from './audit/verify/epoch-seal-verify.js';
 export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './audit/verify/epoch-seal-verify.js';
