@@ -73,7 +73,7 @@ t.test('SIGKILL at random moments: every reopen recovers and keeps every confirm
     const c = next;
     c.child.stdin!.write('go\n');
     if (round + 1 < kills) next = startChild('crash-child.ts', [dir, modes[(round + 1) % modes.length]!]);
-    const ready = await waitFor(() => c.out().includes('ready\n'), 30_000);
+    const ready = await waitFor(() => c.out().includes('ready\n'), 120_000); // a deadline for a loaded machine
     if (!ready) {
       c.child.kill('SIGKILL');
       next.child.kill('SIGKILL');
