@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditLogger, queryAuditLogAll } from '../../lib/audit/index.js';
 import { AuditIoError } from '../../lib/errors.js';
-import { criticalEvent, freshDir, quietLog, tsLoaderArgs, verifiedEvent } from './helpers.js';
+import { Logger, type ILogObj } from 'tslog';
+import { criticalEvent, freshDir, quietLog, tsLoaderArgs, verifiedEvent, waitFor } from './helpers.js';
 
 const fast = { initial: 1, max: 20 };
 
@@ -56,12 +57,16 @@ t.test('deleted directory: flush rejects with E_AUDIT_IO, durableSeq stays, clos
 t.test('deleted directory with periodic checkpoints: the skipped checkpoint is no unhandled rejection', async (t) => {
   const dir = freshDir(t);
   const { privateKey } = generateKeyPairSync('ed25519');
+  // The operational log tells when the checkpoint timer fired and skipped its checkpoint.
+  const said: string[] = [];
+  const opLog = new Logger<ILogObj>({ type: 'hidden' });
+  opLog.attachTransport((o) => said.push(String((o as Record<string, unknown>)['0'])));
   const log = AuditLogger.open({
     dir,
     service: 'w1',
     retryBackoffMs: fast,
     flush: { mode: 'hybrid', maxEvents: 100, maxDelayMs: 1 },
-    operationalLog: quietLog,
+    operationalLog: opLog,
     checkpoints: {
       privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       keyName: 'w1.audit',
@@ -75,7 +80,10 @@ t.test('deleted directory with periodic checkpoints: the skipped checkpoint is n
   const rejections: unknown[] = [];
   const onRejection = (e: unknown) => rejections.push(e);
   process.on('unhandledRejection', onRejection);
-  await new Promise((r) => setTimeout(r, 1500)); // one checkpoint interval passes while the directory is gone
+  const skipped = () => said.filter((m) => m.startsWith('audit checkpoint skipped')).length;
+  // The timer fires once a second; wait until it has fired (and skipped) twice while the directory is gone.
+  t.ok(await waitFor(() => skipped() >= 2, 30_000), `the checkpoint timer fired and skipped (${skipped()} times)`);
+  await new Promise((r) => setImmediate(r)); // let a rejection from that tick surface
   process.off('unhandledRejection', onRejection);
   t.same(rejections, [], 'no unhandled rejection from the checkpoint timer');
   mkdirSync(dir, { mode: 0o700 });

@@ -5,9 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { nativeStatus } from '../../lib/native/index.js';
-import { repoRoot, vectorSources } from '../helpers/vectors.js';
+import { hex, oracleMth } from '../helpers/oracle.js';
+import { localVectorsDir, patternBytes, readVectorJson, repoRoot, vectorSources } from '../helpers/vectors.js';
+
+const localSource = { label: 'test/vectors', dir: localVectorsDir, skip: false as const };
 
 // The demo runs on a real GPU when one is usable here and on the simulated device otherwise.
 const gpu = ((s) => s.loaded && s.cudaDeviceCount > 0)(nativeStatus());
@@ -67,22 +70,31 @@ t.test('doctor', async (t) => {
   t.match(cli(['doctor']).stdout, /verdict:/);
 });
 
-t.test('digest: engines agree; bad input is a clear error', async (t) => {
-  const digests = new Set<string>();
+t.test('digest: every engine equals the oracle and the tree vector; bad input is a clear error', async (t) => {
+  // Random bytes against independent answers: node:crypto's SHA-256 and the test oracle's tree.
+  const bytes = readFileSync(model);
+  const expected = {
+    digest: hex(oracleMth(bytes, 4096)),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+  // And a SPEC tree vector (several levels, a partial last leaf), answered by the vector itself.
+  const vector = readVectorJson(localSource, 'tree.json').cases.find(
+    (c: { leafSize: number; size: number }) => c.leafSize === 65536 && c.size === 327679,
+  );
+  const vectorFile = join(work, 'tree-vector.bin');
+  writeFileSync(vectorFile, patternBytes(vector.size));
   for (const engine of ['wasm', 'native', 'node']) {
     const r = cli(['digest', model, '--engine', engine, '--sha256', '--leaf-size', '4096', '--json']);
     t.equal(r.status, 0, engine);
-    t.match(r.json, {
-      size: 300_000,
-      leafSize: 4096,
-      digestAlg: 'mth-sha256',
-      engine,
-      digest: /^[0-9a-f]{64}$/,
-      sha256: /^[0-9a-f]{64}$/,
-    });
-    digests.add(r.json.digest + r.json.sha256);
+    t.match(r.json, { size: 300_000, leafSize: 4096, digestAlg: 'mth-sha256', engine });
+    t.same({ digest: r.json.digest, sha256: r.json.sha256 }, expected, `${engine}: digest and SHA-256 = the oracle`);
+    const v = cli(['digest', vectorFile, '--engine', engine, '--sha256', '--leaf-size', '65536', '--json']);
+    t.same(
+      { size: v.json?.size, digest: v.json?.digest, sha256: v.json?.sha256 },
+      { size: vector.size, digest: vector.digest, sha256: vector.contentSha256 },
+      `${engine}: the tree vector (${vector.size} bytes, 64 KiB leaves)`,
+    );
   }
-  t.equal(digests.size, 1, 'wasm, native and node give the same digest and SHA-256');
   const missing = cli(['digest', join(work, 'nope.bin')]);
   t.equal(missing.status, 2);
   t.match(missing.stderr, /no such file/);

@@ -44,10 +44,21 @@ t.test('demo interrupted: its temp directory goes too', async (t) => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  for (let i = 0; i < 300 && !/create model file/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The interrupt is sent only once the demo has reached the stage that writes into its temp
+  // directory; a demo that never gets there (or exits first) fails here instead of passing vacuously.
+  const reached = await new Promise<boolean>((resolve) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (/create model file/.test(out)) resolve(true);
+    };
+    child.stdout.on('data', onData);
+    void exited.then(() => resolve(false));
+  });
+  t.ok(reached, `the demo reached "create model file" before the interrupt${reached ? '' : `: ${out.slice(-300)}`}`);
+  t.ok(readdirSync(temp).length > 0, 'its temp directory exists when it is interrupted');
   child.kill('SIGINT');
-  const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const status = await exited;
   t.equal(status, 130);
   t.same(readdirSync(temp), [], 'nothing left behind');
 });

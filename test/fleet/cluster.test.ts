@@ -1,5 +1,5 @@
 // A three-node JetStream cluster on loopback with a replicas-3 stream: the stream leader is
-// SIGKILLed while a writer and the shipper run; shipping goes on through the other two nodes and
+// SIGKILLed while a writer and the shipper run; leadership moves to a surviving node, shipping goes on through the other two nodes and
 // the stream ends with every record exactly once, in order, verified from the stream.
 import t from 'tap';
 import { connect } from '@nats-io/transport-node';
@@ -62,9 +62,29 @@ t.test(
     const writer = liveWriter(log, 20);
     await waitFor(() => s.health().shippedSeq > 500, 30_000, 'records shipped before the kill');
     const leader = (await jsm.streams.info('VRAM_AUDIT')).cluster?.leader;
-    const victim = nodes.find((n) => `n${nodes.indexOf(n) + 1}` === leader) ?? nodes[0]!;
+    // The nodes are named n1..n3 (startCluster): the victim is the stream leader itself, or the test fails.
+    const victim = nodes.find((_, i) => `n${i + 1}` === leader);
+    t.ok(victim, `the stream leader (${leader}) is one of the three nodes`);
+    if (!victim) return;
     await victim.kill('SIGKILL');
     const atKill = s.health().shippedSeq;
+    let newLeader: string | undefined;
+    await waitFor(
+      async () => {
+        newLeader = await jsm.streams.info('VRAM_AUDIT').then(
+          (i) => i.cluster?.leader,
+          () => undefined,
+        );
+        return newLeader !== undefined && newLeader !== leader;
+      },
+      60_000,
+      'another node to lead the stream',
+    );
+    t.not(newLeader, leader, `leadership moved from ${leader} to ${newLeader}`);
+    t.ok(
+      nodes.some((n, i) => n !== victim && `n${i + 1}` === newLeader),
+      'the new leader is one of the surviving nodes',
+    );
     await waitFor(() => s.health().shippedSeq > atKill + 1000, 60_000, 'shipping to go on with two nodes');
     t.pass(`stream leader ${leader} killed at seq ${atKill}; shipping went on to ${s.health().shippedSeq}`);
 

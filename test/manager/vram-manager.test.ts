@@ -300,7 +300,9 @@ t.test('sampled verification on the device catches damage at the predicted rate'
   const dir = tempDir();
   const { audit, manager } = await openManager(dir);
   const bytes = randomBytes(16 * LEAF);
-  const trials = 240;
+  // 1500 trials: the 5-sigma band is 0.25 ± 0.056, so rates of 3 or 5 samples in 16 (0.19, 0.31),
+  // let alone 0.11 or 0.39, fall outside it; chance alone leaves it once in ~2 million runs.
+  const trials = 1500;
   const samples = 4;
   let caught = 0;
   for (let i = 0; i < trials; i++) {
@@ -319,6 +321,7 @@ t.test('sampled verification on the device catches damage at the predicted rate'
     Math.abs(caught - trials * p) < 5 * sigma,
     `caught ${caught} of ${trials}; predicted ${trials * p} ± ${sigma.toFixed(1)}`,
   );
+  t.ok(5 * sigma < 0.06 * trials, `the band (±${((5 * sigma) / trials).toFixed(3)}) separates 0.19 and 0.31 from 0.25`);
   await manager.close();
   await audit.close();
 });

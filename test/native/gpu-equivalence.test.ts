@@ -1,7 +1,8 @@
 // The CUDA backend against host-sim and the CPU engine, on a real device: every case runs on
 // cuda and host-sim (same lane operations, same kernel phases) and both must equal the CPU
 // engine. Part of `npm run gpu-check`. Without a usable CUDA device the same suite runs as a dry
-// run with a second host-sim device in the place of cuda, so its own logic is exercised in CI.
+// run with a second host-sim device in the place of cuda, so its own logic is exercised in CI; the
+// assertions then say "host-sim standing in for cuda", never "cuda".
 import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,11 @@ import { randomBytes } from '../helpers/random-bytes.js';
 
 const status = nativeStatus();
 const usable = status.loaded && status.withCuda && status.cudaDeviceCount > 0;
-if (!usable) t.comment(`dry run on host-sim: no usable CUDA device here (${status.reason ?? 'none found'})`);
+// What stands in the cuda place, named in every assertion so a dry run never reads as a GPU result.
+const onWhat = usable ? 'cuda' : 'host-sim standing in for cuda (dry run)';
+t.comment(
+  usable ? 'running on a CUDA device' : `dry run: no usable CUDA device here (${status.reason ?? 'none found'})`,
+);
 await suite();
 
 async function suite(): Promise<void> {
@@ -61,9 +66,9 @@ async function suite(): Promise<void> {
       const expectedRoot = hex(await cpuEngine.mth(placed, c.leafSize));
       const onCuda = await digestOn(cuda, file, c.size, c.leafSize, c.offset, c.chunk);
       const onSim = await digestOn(sim, file, c.size, c.leafSize, c.offset, c.chunk);
-      t.equal(onCuda.root, expectedRoot, 'cuda root = CPU engine');
-      t.equal(onCuda.uploaded, hex(oracleLeafHashes(data, c.leafSize)), 'cuda upload leaf hashes = oracle');
-      t.same(onCuda, onSim, 'cuda = host-sim (leaves, sha256, root, sample, zeroed)');
+      t.equal(onCuda.root, expectedRoot, `${onWhat}: root = CPU engine`);
+      t.equal(onCuda.uploaded, hex(oracleLeafHashes(data, c.leafSize)), `${onWhat}: upload leaf hashes = oracle`);
+      t.same(onCuda, onSim, `${onWhat} = host-sim (leaves, sha256, root, sample, zeroed)`);
       t.same(onCuda.zeroed, { zeroed: true });
     });
   }
@@ -77,10 +82,10 @@ async function suite(): Promise<void> {
     t.equal(hex(await a.root(65536)), clean);
     for (const offset of [0, 1, 65535, 65536, data.length - 1]) {
       await a.flipBits(offset, 0x01);
-      t.not(hex(await a.root(65536)), clean, `flip at ${offset} seen`);
+      t.not(hex(await a.root(65536)), clean, `${onWhat}: flip at ${offset} seen`);
       await a.flipBits(offset, 0x01);
     }
-    t.equal(hex(await a.root(65536)), clean, 'restored');
+    t.equal(hex(await a.root(65536)), clean, `${onWhat}: restored`);
     await a.free();
   });
 
@@ -99,7 +104,7 @@ async function suite(): Promise<void> {
       }),
     );
     const root = hex(await cpuEngine.mth(data, 65536));
-    for (const r of roots) t.same(r, { leaves: expected, root });
+    for (const r of roots) t.same(r, { leaves: expected, root }, `${onWhat}: parallel upload = oracle`);
   });
 
   t.test(
@@ -119,8 +124,14 @@ async function suite(): Promise<void> {
 
   t.test('no leaked device memory', async (t) => {
     const free = cuda.memInfo().free;
-    // Lanes keep their scratch and pinned buffers; allocations must all be back.
-    t.ok(free >= freeAtStart - 256 * MiB, `free ${free} vs ${freeAtStart} at start (lanes keep < 256 MiB of scratch)`);
+    if (usable) {
+      // Lanes keep their device scratch (leaf-hash output: a few KiB per MiB hashed, in 2 MiB
+      // cudaMalloc granules); pinned staging is host memory. Every allocation must be back.
+      t.ok(free >= freeAtStart - 64 * MiB, `cuda: free ${free} vs ${freeAtStart} at start (lane scratch < 64 MiB)`);
+    } else {
+      // host-sim counts allocations only: every byte must be back.
+      t.equal(free, freeAtStart, `${onWhat}: free memory back to where it started`);
+    }
     cuda.close();
     sim.close();
   });

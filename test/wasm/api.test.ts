@@ -1,5 +1,7 @@
-// Argument checking, finalization, independence of streams and instances, seal-key hygiene.
+// Argument checking, finalization, independence of streams and instances, slot reuse checked
+// against independent oracles (node:crypto, the test oracle), seal-key hygiene.
 import t from 'tap';
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { InvalidArgumentError } from '../../lib/errors.js';
 import {
@@ -69,9 +71,56 @@ t.test('concurrent streams are independent, and finished streams free their slot
   }
   t.equal(hex(sa.digest()), hex(oracleMth(a, 4096)));
   t.equal(hex(sb.digest()), hex(oracleMth(b, 8192)));
-  t.same(sha.digest(), wasm.sha256(a));
-  for (let i = 0; i < 1000; i++) wasm.createMth(4096).update(a.subarray(0, 100)).digest();
-  t.pass('1000 sequential streams reuse slots');
+  t.equal(hex(sha.digest()), createHash('sha256').update(a).digest('hex'), 'sha stream = node:crypto');
+});
+
+t.test('slots are finite, digest() gives them back, and a reused slot starts clean', async (t) => {
+  // A fresh instance, so that streams left open elsewhere cannot change the count.
+  const w = await createWasmCrypto();
+  const open: ReturnType<typeof w.createMth>[] = [];
+  const full = (() => {
+    for (let i = 0; i < 100_000; i++) {
+      try {
+        open.push(w.createMth(4096));
+      } catch (err) {
+        return err as { code?: string };
+      }
+    }
+    return null;
+  })();
+  const slots = open.length;
+  t.match(full, { code: 'E_OUT_OF_MEMORY' }, `the pool is finite: ${slots} streams, then E_OUT_OF_MEMORY`);
+  t.ok(slots >= 2, 'more than one slot');
+  t.throws(() => w.createSha256(), { code: 'E_OUT_OF_MEMORY' }, 'sha streams share the pool');
+
+  // Every open stream but one holds part of its own data across what follows.
+  const inputs = open.map((_, i) => randomBytes(10_000 + i * 13, 100 + i));
+  for (const [i, s] of open.entries()) s.update(inputs[i]!.subarray(0, 4_321));
+  const last = open.pop()!;
+  last.update(inputs[slots - 1]!).digest();
+  // The one free slot, taken and given back 3 × (pool size) times: more streams than the pool
+  // holds, each a different leaf size and input, each checked against the independent oracle.
+  let matched = 0;
+  for (let i = 0; i < 3 * slots; i++) {
+    const leaf = [4096, 8192, 65536][i % 3]!;
+    const data = randomBytes(1 + ((i * 7919) % 40_000), 5000 + i);
+    if (i % 4 === 3) {
+      if (hex(w.createSha256().update(data).digest()) === createHash('sha256').update(data).digest('hex')) matched++;
+    } else if (hex(w.createMth(leaf).update(data).digest()) === hex(oracleMth(data, leaf))) matched++;
+  }
+  t.equal(matched, 3 * slots, `${3 * slots} streams through the one free slot, each = the oracle`);
+  // The held streams were not disturbed by the reused slot's traffic.
+  const held = open.map((s, i) => hex(s.update(inputs[i]!.subarray(4_321)).digest()));
+  t.same(
+    held,
+    inputs.slice(0, slots - 1).map((d) => hex(oracleMth(d, 4096))),
+    `the ${slots - 1} held streams = the oracle`,
+  );
+  const again: unknown[] = [];
+  t.doesNotThrow(() => {
+    while (again.length < slots) again.push(w.createMth(4096));
+  }, `all ${slots} slots free again after digest()`);
+  t.throws(() => w.createMth(4096), { code: 'E_OUT_OF_MEMORY' }, 'and no more than that');
 });
 
 t.test('separate instances share nothing', async (t) => {
