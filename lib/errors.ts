@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'E_FLEET_STREAM_CONFIG',
   'E_FLEET_FOREIGN_RECORD',
   'E_FLEET_PUBLISH',
+  'E_FLEET_PERMISSION',
 ] as const;
 
 /** Every stable error code this package throws (docs/errors.md lists them with their classes). */
@@ -342,6 +343,20 @@ export class FleetForeignRecordError extends FleetError {
     super('E_FLEET_FOREIGN_RECORD', message);
     this.service = service;
     this.seq = seq;
+  }
+}
+
+/**
+ * The NATS server refused this identity: its credentials (operation `connect`), or a permission the
+ * shipper or verifier needs (`publish` or `subscribe` on `subject`). Retrying does not help.
+ */
+export class FleetPermissionError extends FleetError {
+  readonly operation: 'connect' | 'publish' | 'subscribe';
+  readonly subject: string;
+  constructor(operation: 'connect' | 'publish' | 'subscribe', subject: string, message: string, cause?: unknown) {
+    super('E_FLEET_PERMISSION', message, { cause });
+    this.operation = operation;
+    this.subject = subject;
   }
 }
 

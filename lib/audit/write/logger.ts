@@ -151,6 +151,11 @@ export class AuditLogger {
     let sealing: SealingSchedule | undefined;
     try {
       const rec = recoverLog(this.dir, layer);
+      if (rec.service !== null && rec.service !== this.service)
+        throw new InvalidArgumentError(
+          'service',
+          `"${this.service}", but the log in ${this.dir} belongs to service "${rec.service}": one service per log directory (use another directory, or the service "${rec.service}")`,
+        );
       const queue = new RecordQueue({
         service: this.service,
         clock: this.#clock,
