@@ -10,8 +10,12 @@ const NO_SUCH_STREAM = 'vram-residency.permission-probe';
 const JS_STREAM_NOT_MATCH = 10060;
 
 /** E_FLEET_PERMISSION for a NATS permission violation (what the shipper or verifier was doing in `doing`); anything else unchanged. */
-export function permissionError(err: unknown, doing: string): unknown {
-  if (!(err instanceof errors.PermissionViolationError)) return err;
+export function permissionError(caught: unknown, doing: string): unknown {
+  // nc.request wraps it in a RequestError (as its cause); the JetStream API calls may too.
+  const err = [caught, (caught as { cause?: unknown } | null)?.cause].find(
+    (e): e is InstanceType<typeof errors.PermissionViolationError> => e instanceof errors.PermissionViolationError,
+  );
+  if (!err) return caught;
   if (err.operation === 'subscription')
     return new FleetPermissionError(
       'subscribe',
