@@ -128,7 +128,11 @@ t.test('per-worker permissions from docs/fleet.md are enforced by the server', {
     () => null,
     (e: Error) => e,
   );
-  t.match(denied, { cause: { name: 'PermissionViolationError', operation: 'publish' } }, 'the verifier may not publish');
+  t.match(
+    denied,
+    { cause: { name: 'PermissionViolationError', operation: 'publish' } },
+    'the verifier may not publish',
+  );
   await ncv.close();
   const verified = cliWith(
     env,
