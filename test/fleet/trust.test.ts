@@ -42,7 +42,7 @@ function forgedNext(head: string, tsMs: number): string {
     severity: 'info',
     data: { timestamp: '2026-11-23T19:01:46.000Z', shard_id: 'forged', worker_id: 'worker-1' },
     prev: h.hash,
-  } as Parameters<typeof buildRecordLine>[0]).line;
+  } as Parameters<typeof buildRecordLine>[0]).line.trimEnd();
 }
 
 const verify = (url: string, ...more: string[]) =>
