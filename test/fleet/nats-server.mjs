@@ -2,7 +2,7 @@
 // free port, its own store directory; restartable on the same port and store (to test crashes);
 // optionally one node of a loopback cluster. Plain JavaScript so bench/fleet.mjs can use it too.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,7 @@ export class NatsServer {
       const text = ownJetStream
         ? this.config.replace(/store_dir:\s*"[^"]*"/, `store_dir: ${JSON.stringify(this.storeDir)}`)
         : this.config;
+      mkdirSync(this.storeDir, { recursive: true });
       writeFileSync(file, text);
       a.push('-c', file);
     }
