@@ -108,7 +108,7 @@ async function userRun(dir, url, flags, env, countWith) {
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   const code = await new Promise((r) => child.on('exit', r));
-  if (code !== 0) throw new Error(`audit ship exited ${code}: ${err.slice(-500)}`);
+  if (code !== 0) throw new Error(`audit ship exited ${code}: ${out.slice(-500)} ${err.slice(-500)}`);
   const nc = await connect({ servers: url, ...countWith });
   const info = await (await jetstreamManager(nc)).streams.info('VRAM_AUDIT', { subjects_filter: 'vram.audit.>' });
   await nc.close();
@@ -134,7 +134,7 @@ function makePki(dir) {
   };
   run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=bench-ca');
   for (const [name, san] of [
-    ['server', 'IP:127.0.0.1'],
+    ['server', 'IP:127.0.0.1,DNS:localhost'],
     ['client', 'DNS:client'],
   ]) {
     run('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
