@@ -50,6 +50,58 @@ interface Match {
   message: number;
 }
 
+/** What the first pass over a subject sees beside the chain: gaps, service names, checkpoint matches, timestamps. */
+class SubjectObserver {
+  readonly gaps: ServiceVerdict['gaps'] = [];
+  readonly problems: string[] = [];
+  readonly matches: Match[] = [];
+  /** message n → ts of message n + 1 (after a checkpoint matched at n). */
+  readonly tsAfter = new Map<number, string>();
+  lastTs: string | null = null;
+  firstTs: string | null = null;
+  foreign: ServiceVerdict['firstError'] | null = null;
+  private expected: number | null = null;
+  private readonly wanted = new Map<number, TrustedCheckpoint[]>();
+
+  constructor(
+    private readonly service: string,
+    private readonly subject: string,
+    trusted: TrustedCheckpoint[],
+  ) {
+    for (const c of trusted) this.wanted.set(c.size - 1, [...(this.wanted.get(c.size - 1) ?? []), c]);
+  }
+
+  look(data: Uint8Array, streamSeq: number, n: number): void {
+    const place = recordAt(data);
+    if (!place) return;
+    if (this.tsAfter.get(n - 1) === '') this.tsAfter.set(n - 1, place.ts);
+    this.firstTs ??= place.ts;
+    this.lastTs = place.ts;
+    if (place.service !== this.service && !this.foreign) {
+      this.foreign = {
+        file: this.subject,
+        line: n,
+        message: n,
+        streamSeq,
+        reason: 'service mismatch',
+        detail: `record ${place.seq} names service "${place.service}" on the subject of "${this.service}"`,
+      };
+    }
+    if (this.expected !== null && place.seq > this.expected) this.gaps.push({ from: this.expected, to: place.seq - 1 });
+    this.expected = Math.max(this.expected ?? 0, place.seq + 1);
+    for (const c of this.wanted.get(place.seq) ?? []) {
+      if (c.hash !== place.hash) {
+        this.problems.push(
+          `the verified checkpoint of size ${c.size} (stream sequence ${c.streamSeq}) names another hash for seq ${place.seq}`,
+        );
+        continue;
+      }
+      this.matches.push({ note: c, message: n });
+      this.tsAfter.set(n, '');
+    }
+  }
+}
+
 /** The verdict for one service: chain, verified prefix and unauthenticated tail. */
 export async function verifyService(
   nc: NatsConnection,
@@ -61,54 +113,12 @@ export async function verifyService(
   now: number | undefined,
 ): Promise<ServiceVerdict> {
   const subject = auditSubject(service);
-  const wanted = new Map<number, TrustedCheckpoint[]>();
-  for (const c of notes.trusted) wanted.set(c.size - 1, [...(wanted.get(c.size - 1) ?? []), c]);
-  const gaps: ServiceVerdict['gaps'] = [];
-  const problems: string[] = [];
-  const matches: Match[] = [];
-  const tsAfter = new Map<number, string>(); // message n → ts of message n + 1 (after a match)
-  let lastTs: string | null = null;
-  let firstTs: string | null = null;
-  let expected: number | null = null;
-  let foreign: ServiceVerdict['firstError'] | null = null;
+  const seen = new SubjectObserver(service, subject, notes.trusted);
   const verdict = await verifySubject(
-    {
-      nc,
-      stream,
-      subject,
-      count,
-      look: ({ data, streamSeq }, n) => {
-        const place = recordAt(data);
-        if (!place) return;
-        if (tsAfter.get(n - 1) === '') tsAfter.set(n - 1, place.ts);
-        firstTs ??= place.ts;
-        lastTs = place.ts;
-        if (place.service !== service && !foreign) {
-          foreign = {
-            file: subject,
-            line: n,
-            message: n,
-            streamSeq,
-            reason: 'service mismatch',
-            detail: `record ${place.seq} names service "${place.service}" on the subject of "${service}"`,
-          };
-        }
-        if (expected !== null && place.seq > expected) gaps.push({ from: expected, to: place.seq - 1 });
-        expected = Math.max(expected ?? 0, place.seq + 1);
-        for (const c of wanted.get(place.seq) ?? []) {
-          if (c.hash !== place.hash) {
-            problems.push(
-              `the verified checkpoint of size ${c.size} (stream sequence ${c.streamSeq}) names another hash for seq ${place.seq}`,
-            );
-            continue;
-          }
-          matches.push({ note: c, message: n });
-          tsAfter.set(n, '');
-        }
-      },
-    },
+    { nc, stream, subject, count, look: (m, n) => seen.look(m.data, m.streamSeq, n) },
     { ...(vkey ? { verificationKey: vkey } : {}), ...(now !== undefined ? { now } : {}) },
   );
+  const problems = seen.problems;
   const reached = verdict.head?.seq ?? -1;
   for (const c of notes.trusted)
     if (c.size - 1 > reached)
@@ -120,19 +130,19 @@ export async function verifyService(
     ? { ...e, message: e.line, streamSeq: firstErrorStreamSeq ?? 0 }
     : undefined;
   let summary = verdict.summary;
-  const wrong = foreign as ServiceVerdict['firstError'] | null; // set inside the callback
+  const wrong = seen.foreign;
   if (wrong && (!firstError || firstError.line === 0 || wrong.message <= firstError.message)) {
     firstError = wrong;
     summary = `broken at message ${wrong.message} of ${subject} (stream sequence ${wrong.streamSeq}): service mismatch (${wrong.detail})`;
   }
   // A checkpoint verifies the records up to its own only where the chain up to it holds.
-  const good = matches.filter((m) => !firstError || firstError.line === 0 || m.message < firstError.message);
+  const good = seen.matches.filter((m) => !firstError || firstError.line === 0 || m.message < firstError.message);
   const best = good.reduce<Match | null>((a, m) => (a && a.note.size >= m.note.size ? a : m), null);
   const tailCount = count - (best?.message ?? 0);
   const unauthenticatedTail: UnauthenticatedTail = {
     count: tailCount,
-    firstTs: tailCount === 0 ? null : best ? tsAfter.get(best.message) || null : firstTs,
-    lastTs: tailCount === 0 ? null : lastTs,
+    firstTs: tailCount === 0 ? null : best ? seen.tsAfter.get(best.message) || null : seen.firstTs,
+    lastTs: tailCount === 0 ? null : seen.lastTs,
   };
   if (count === 0) summary = `no records on ${subject}`;
   const intact = verdict.intact && !firstError && count > 0 && problems.length === 0;
@@ -141,7 +151,7 @@ export async function verifyService(
     intact,
     service,
     subject,
-    gaps,
+    gaps: seen.gaps,
     ...(firstError ? { firstError } : {}),
     summary,
     verifiedSize: best?.note.size ?? 0,
