@@ -22,6 +22,7 @@ export interface TrustedCheckpoint {
   streamSeq: number;
 }
 
+/** A note either trusted (its signature verified) or not, with the reason. */
 export type NoteVerdict = { trusted: TrustedCheckpoint } | { problem: string };
 
 /**
