@@ -8,9 +8,15 @@
 //     acknowledgement − emit, per record (so it includes the writer's own batching delay).
 // The CPU both processes used per backlog record is printed too: on a shared machine it is the
 // steadier figure, and it bounds what an idle machine can reach.
+//  0. as a user runs it: `vram-residency audit ship DIR --once` as a child process, timed from its
+//     start to its exit plus one count of the stream, on a plain server, with an nkey identity under
+//     the permissions of docs/fleet.md, and over TLS (test CA, client certificate, token).
 // Run `npm run build` first.   node bench/fleet.mjs [--quick]   (100k backlog, 10 s steady; --quick: 20k, 3 s)
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createUser } from '@nats-io/nkeys';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -84,6 +90,77 @@ async function steady(server, name, flush) {
   return { rate, lags, final };
 }
 
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/** `audit ship --once` as a child: wall time from spawn to exit + one stream count, and its CPU (from /usr/bin/time). */
+async function userRun(dir, url, flags, env, countWith) {
+  const t0 = performance.now();
+  const child = spawn(
+    '/usr/bin/time',
+    ['-f', '%U %S', process.execPath, CLI, 'audit', 'ship', dir, '--nats', url, '--once', '--json', ...flags],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise((r) => child.on('exit', r));
+  if (code !== 0) throw new Error(`audit ship exited ${code}: ${out.slice(-500)} ${err.slice(-500)}`);
+  const nc = await connect({ servers: url, ...countWith });
+  const info = await (await jetstreamManager(nc)).streams.info('VRAM_AUDIT', { subjects_filter: 'vram.audit.>' });
+  await nc.close();
+  const seconds = (performance.now() - t0) / 1000;
+  const [user, sys] = err.trim().split('\n').at(-1).split(' ').map(Number);
+  const published = JSON.parse(out).published;
+  return {
+    published,
+    stored: info.state.messages,
+    seconds,
+    rate: published / seconds,
+    cpuUs: ((user + sys) * 1e6) / published,
+  };
+}
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate (openssl). */
+function makePki(dir) {
+  mkdirSync(dir, { recursive: true });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const run = (...a) => {
+    const r = spawnSync('openssl', a, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+  };
+  run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=bench-ca');
+  for (const [name, san] of [
+    ['server', 'IP:127.0.0.1,DNS:localhost'],
+    ['client', 'DNS:client'],
+  ]) {
+    run('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
+    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
+    run(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    );
+  }
+  return (n) => join(dir, n);
+}
+
+const loadAtStart = loadavg()[0];
 const server = await NatsServer.start({ storeDir: join(root, 'store') });
 try {
   // 1. Local write rate.
@@ -110,7 +187,69 @@ try {
       .filter((l) => l !== ''),
   );
 
-  // 2a. Backlog through the shipper, with the CPU both sides used (the machine is shared, so
+  // 0. As a user runs it: the CLI as a child, start to exit plus one count, three ways.
+  const userRuns = [];
+  {
+    const plain = await NatsServer.start({ storeDir: join(root, 'store-user') });
+    try {
+      userRuns.push(['no credentials', await userRun(dir, plain.url, [], {}, {})]);
+    } finally {
+      await plain.stop();
+    }
+    const user = createUser();
+    const seedFile = join(root, 'worker.nk');
+    writeFileSync(seedFile, new TextDecoder().decode(user.getSeed()), { mode: 0o600 });
+    const docs = readFileSync(fileURLToPath(new URL('../docs/fleet.md', import.meta.url)), 'utf8');
+    const config = /```conf\n([\s\S]*?)```/.exec(docs)[1].replaceAll('gpu-node-1', 'backlog');
+    const permitted = await NatsServer.start({
+      storeDir: join(root, 'store-nkey'),
+      config,
+      env: { GPU_NODE_1_NKEY: user.getPublicKey(), GPU_NODE_2_PASSWORD: 'unused-2', VERIFIER_PASSWORD: 'unused-v' },
+    });
+    try {
+      const { nkeyAuthenticator } = await import('@nats-io/transport-node');
+      const auth = { authenticator: nkeyAuthenticator(user.getSeed()) };
+      userRuns.push([
+        'nkey identity, docs/fleet.md permissions',
+        await userRun(dir, permitted.url, ['--nkey', seedFile], {}, auth),
+      ]);
+    } finally {
+      await permitted.stop();
+    }
+    const pki = makePki(join(root, 'pki'));
+    const tlsConf = `authorization { token: $BENCH_TOKEN }\ntls { cert_file: "${pki('server.pem')}", key_file: "${pki('server.key')}", ca_file: "${pki('ca.pem')}", verify: true }\n`;
+    const tlsServer = await NatsServer.start({
+      storeDir: join(root, 'store-tls'),
+      config: tlsConf,
+      env: { BENCH_TOKEN: 'bench-token-0123' },
+    });
+    try {
+      const url = `tls://127.0.0.1:${tlsServer.port}`;
+      const flags = [
+        '--token-env',
+        'BENCH_TOKEN',
+        '--tls-ca',
+        pki('ca.pem'),
+        '--tls-cert',
+        pki('client.pem'),
+        '--tls-key',
+        pki('client.key'),
+      ];
+      const { tokenAuthenticator } = await import('@nats-io/transport-node');
+      const countWith = {
+        authenticator: tokenAuthenticator('bench-token-0123'),
+        tls: { caFile: pki('ca.pem'), certFile: pki('client.pem'), keyFile: pki('client.key') },
+      };
+      userRuns.push([
+        'TLS (client certificate) + token',
+        await userRun(dir, url, flags, { BENCH_TOKEN: 'bench-token-0123' }, countWith),
+      ]);
+    } finally {
+      await tlsServer.stop();
+    }
+  }
+
+  // 2a. Backlog through the shipper in this process, with the CPU both sides used (the machine is shared, so
   // CPU per record is the steadier figure: wall-clock rate is bounded by it on an idle machine).
   const cpu0 = process.cpuUsage();
   const srv0 = cpuMsOf(server.proc.pid);
@@ -146,13 +285,26 @@ try {
   console.log(
     `fleet bench: nats-server on 127.0.0.1, file storage; backlog ${BACKLOG} records; steady ${RATE} events/s for ${STEADY_SECONDS} s`,
   );
-  console.log('| contender | records/s | ratio to local write |');
+  console.log(`load average before: ${loadAtStart.toFixed(1)}`);
+  console.log(
+    '| as a user runs it: `audit ship --once` (process start → exit + one stream count) | records | seconds | records/s | shipper CPU µs/record |',
+  );
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [name, r] of userRuns) {
+    if (r.stored !== r.published)
+      throw new Error(`${name}: the stream holds ${r.stored}, ${r.published} were published`);
+    console.log(
+      `| ${name} | ${r.published} | ${r.seconds.toFixed(2)} | ${Math.round(r.rate).toLocaleString('en-US')} | ${r.cpuUs.toFixed(1)} |`,
+    );
+  }
+  console.log('');
+  console.log('| contender (in this process) | records/s | ratio to local write |');
   console.log('|---|---:|---:|');
   console.log(
     `| local write (AuditLogger batched, fsynced) | ${Math.round(writeRate).toLocaleString('en-US')} | 1.00 |`,
   );
   console.log(
-    `| AuditShipper backlog (--once, ${WINDOW} in flight) | ${Math.round(shipRate).toLocaleString('en-US')} | ${(shipRate / writeRate).toFixed(2)} |`,
+    `| AuditShipper backlog in process (--once, ${WINDOW} in flight, no process start) | ${Math.round(shipRate).toLocaleString('en-US')} | ${(shipRate / writeRate).toFixed(2)} |`,
   );
   console.log(
     `| peer: js.publish, msgID, ${WINDOW} in flight | ${Math.round(peerRate).toLocaleString('en-US')} | ${(peerRate / writeRate).toFixed(2)} |`,

@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'E_IPC_UNAVAILABLE',
   // transparency-log witness (lib/witness)
   'E_WITNESS_STATE',
+  'E_FLEET_PERMISSION',
 ] as const;
 
 /** Every stable error code this package throws (docs/errors.md lists them with their classes). */
@@ -348,6 +349,20 @@ export class FleetForeignRecordError extends FleetError {
     super('E_FLEET_FOREIGN_RECORD', message);
     this.service = service;
     this.seq = seq;
+  }
+}
+
+/**
+ * The NATS server refused this identity: its credentials (operation `connect`), or a permission the
+ * shipper or verifier needs (`publish` or `subscribe` on `subject`). Retrying does not help.
+ */
+export class FleetPermissionError extends FleetError {
+  readonly operation: 'connect' | 'publish' | 'subscribe';
+  readonly subject: string;
+  constructor(operation: 'connect' | 'publish' | 'subscribe', subject: string, message: string, cause?: unknown) {
+    super('E_FLEET_PERMISSION', message, { cause });
+    this.operation = operation;
+    this.subject = subject;
   }
 }
 

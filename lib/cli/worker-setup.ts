@@ -2,6 +2,7 @@
 // simulated device allowed only when asked for (and then said out loud).
 import { hostname } from 'node:os';
 import { AuditLogger } from '../audit/index.js';
+import { logService } from '../audit/write/log-service.js';
 import { DeviceError, InvalidArgumentError, VramResidencyError } from '../errors.js';
 import { WORKER_ID_PATTERN } from '../seal/record.js';
 import { VramManager } from '../manager/vram-manager.js';
@@ -9,12 +10,18 @@ import { nativeStatus } from '../native/index.js';
 import type { SigningKey } from '../attest/node-keys.js';
 import type { Reporter } from './reporter.js';
 
-export function defaultWorkerId(): string {
-  const name =
+/**
+ * The worker id when none is given, stable across runs: the service the audit log already
+ * belongs to (a log holds one service), else the host name.
+ */
+export function defaultWorkerId(auditDir?: string): string {
+  const existing = auditDir === undefined ? null : logService(auditDir);
+  if (existing !== null) return existing;
+  return (
     hostname()
       .replace(/[^A-Za-z0-9._:-]/g, '-')
-      .slice(0, 100) || 'worker';
-  return `${name}-${process.pid}`;
+      .slice(0, 128) || 'worker'
+  );
 }
 
 export interface WorkerSetup {

@@ -1,14 +1,20 @@
 // Opening a NATS connection with errors a person can act on. The client's own reconnect is off
 // on purpose: messages it buffers while disconnected would be sent after the shipper has
 // re-read the stream and may already have re-published them, which could reorder a chain. The
-// shipper opens a fresh connection itself and re-synchronises first.
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { FleetUnreachableError, InvalidArgumentError } from '../errors.js';
+// shipper opens a fresh connection itself and re-synchronises first. Identities and TLS come
+// from credentials.ts; a refused identity is E_FLEET_PERMISSION, not "unreachable".
+import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
+import { FleetPermissionError, FleetUnreachableError, InvalidArgumentError } from '../errors.js';
+import { natsAuthOptions, type NatsCredentials } from './credentials.js';
+
+export type { NatsCredentials } from './credentials.js';
 
 export interface ConnectOptions {
   /** Milliseconds for the TCP connect and the NATS handshake. */
   timeoutMs?: number;
   name?: string;
+  /** Who we are to the server, and TLS (files and environment variables only). */
+  credentials?: NatsCredentials;
 }
 
 /** nats://host:port[,nats://host:port…]; also tls:// and bare host:port. */
@@ -37,10 +43,17 @@ export function parseNatsUrls(text: string): string[] {
   return urls;
 }
 
+/** Connect (no client-side reconnect); E_FLEET_PERMISSION when the server refuses the identity. */
 export async function openNats(urls: string[], opts: ConnectOptions = {}): Promise<NatsConnection> {
   const shown = urls.join(',');
+  const auth = natsAuthOptions(
+    opts.credentials,
+    urls.some((u) => u.toLowerCase().startsWith('tls://')),
+  );
   try {
     return await connect({
+      ...(auth.authenticator ? { authenticator: auth.authenticator } : {}),
+      ...(auth.tls ? { tls: auth.tls } : {}),
       servers: urls,
       reconnect: false,
       timeout: opts.timeoutMs ?? 5000,
@@ -49,6 +62,13 @@ export async function openNats(urls: string[], opts: ConnectOptions = {}): Promi
       name: opts.name ?? 'vram-residency',
     });
   } catch (err) {
+    if (err instanceof errors.AuthorizationError || /authorization violation/i.test((err as Error).message ?? ''))
+      throw new FleetPermissionError(
+        'connect',
+        '',
+        `the NATS server at ${shown} refused the identity (${auth.describe}): authorization violation; check the credentials and the server's users or accounts`,
+        err,
+      );
     const why = (err as Error).message ?? String(err);
     throw new FleetUnreachableError(
       shown,

@@ -144,7 +144,9 @@ export class LogFollower {
         produced++;
       }
       this.offset += lastLf + 1;
-      if (n < CHUNK) return produced;
+      // One chunk per call: a backlog is handed out a chunk at a time, so only the records in
+      // flight stay alive (young garbage), not the whole log.
+      return produced;
     }
   }
 

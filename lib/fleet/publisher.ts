@@ -2,7 +2,7 @@
 // under one inbox subscription, and the stream's acks come back there. No per-message request
 // object or timer (the client's js.publish managed ~18k/s here, this ~60k/s); one timer checks
 // the oldest unacknowledged publish instead.
-import { createInbox, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { createInbox, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { FleetPublishError } from '../errors.js';
 
 export interface PubAck {
@@ -38,7 +38,16 @@ export class PipelinedPublisher {
   private readonly sub: Subscription;
   private readonly waiting = new Map<number, { settle: Settle; sentAt: number }>();
   private token = 0;
-  private readonly headers = headers();
+  /**
+   * The header block, made as bytes: the client only calls encode() on it while publishing, and
+   * its own header map (a Map, a TextEncoder pass per message) was a tenth of the shipper's CPU.
+   */
+  private readonly rawHeaders = {
+    bytes: new Uint8Array(0),
+    encode(): Uint8Array {
+      return this.bytes;
+    },
+  };
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -110,14 +119,12 @@ export class PipelinedPublisher {
 
   /** Publish one record; `settle` runs once with the ack or the failure. */
   send(subject: string, data: Uint8Array, msgId: string, expectLastSubjectSeq: number | null, settle: Settle): void {
-    // One header object for every publish: publish() encodes it before returning.
-    const h = this.headers;
-    h.set('Nats-Msg-Id', msgId);
-    if (expectLastSubjectSeq !== null) h.set('Nats-Expected-Last-Subject-Sequence', String(expectLastSubjectSeq));
-    else h.delete('Nats-Expected-Last-Subject-Sequence');
+    const expect =
+      expectLastSubjectSeq === null ? '' : `Nats-Expected-Last-Subject-Sequence: ${expectLastSubjectSeq}\r\n`;
+    this.rawHeaders.bytes = Buffer.from(`NATS/1.0\r\nNats-Msg-Id: ${msgId}\r\n${expect}\r\n`, 'latin1');
     const id = this.token++;
     this.waiting.set(id, { settle, sentAt: performance.now() });
-    this.nc.publish(subject, data, { reply: `${this.inbox}.${id}`, headers: h });
+    this.nc.publish(subject, data, { reply: `${this.inbox}.${id}`, headers: this.rawHeaders as unknown as MsgHdrs });
   }
 
   /** Settle every waiting publish as failed (the connection is gone or too slow). */

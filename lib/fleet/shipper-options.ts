@@ -1,9 +1,13 @@
 // What an AuditShipper takes and what it reports (health(), 'status' events, the CLI's status lines).
+import type { NatsCredentials } from './credentials.js';
+
 export interface AuditShipperOptions {
   /** The audit log directory to follow. */
   dir: string;
   /** nats://host:port, or several comma-separated (a cluster). */
   nats: string;
+  /** The worker's NATS identity and TLS (files and environment variables; see docs/fleet.md). */
+  credentials?: NatsCredentials;
   /** The JetStream stream (default `VRAM_AUDIT`); created when missing, refused when its settings could lose records. */
   stream?: string;
   /** Replicas when the stream is created (3 in a three-node cluster). */
@@ -41,6 +45,8 @@ export interface ShipperHealth {
   duplicates: number;
   /** Checkpoint notes published in this run. */
   checkpoints: number;
+  /** Notes on the checkpoint subject that are no local note (forged or another writer's): ignored. */
+  foreignCheckpoints: { count: number; firstStreamSeq: number | null };
   /** Connections opened (1 + reconnections). */
   sessions: number;
   lastError: { code: string; message: string; at: string } | null;

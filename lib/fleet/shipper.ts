@@ -3,19 +3,20 @@
 // shipper trusts: every (re)connection starts by reading the subject's last record and comparing
 // it with the local record at that seq, then ships from the next one. So a restart, a server
 // crash that lost unflushed messages, a network cut or a resend neither loses nor repeats.
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { FleetForeignRecordError, InvalidArgumentError, VramResidencyError } from '../errors.js';
-import { checkCount, confirmDuplicate, lastCheckpointSize, resumePoint, type StreamCopy } from './stream-copy.js';
-import { openNats, parseNatsUrls } from './connect.js';
+import { FleetForeignRecordError, InvalidArgumentError, type VramResidencyError } from '../errors.js';
+import { checkCount, confirmDuplicate, resumePoint, type StreamCopy } from './stream-copy.js';
+import { parseNatsUrls } from './connect.js';
+import { isFatal, openSession, type Session } from './session.js';
 import { LogFollower, type FollowedRecord } from './follower.js';
 import { PipelinedPublisher, type PubAck, type PublishFailure } from './publisher.js';
-import { ensureAuditStream, openManager } from './stream.js';
 import { assertStreamName, auditSubject, checkpointSubject, DEFAULT_STREAM } from './subjects.js';
 import { pendingCheckpoints } from './checkpoint.js';
+import { checkLocalRange } from './local-range.js';
+import { permissionError, probePublish } from './permissions.js';
+import { noteHash, readNotesOnStream, type NotesOnStream } from './shipper-notes.js';
 import type { AuditShipperOptions, ShipperHealth, ShipperState } from './shipper-options.js';
 
 export type { AuditShipperOptions, ShipperHealth, ShipperState };
@@ -25,11 +26,6 @@ const DRAIN_EVERY = 8192; // publishes between checks that nobody else wrote on 
 interface Sent {
   rec: FollowedRecord;
   ack: PubAck | null;
-}
-
-interface Session {
-  nc: NatsConnection;
-  jsm: JetStreamManager;
 }
 
 /**
@@ -65,9 +61,12 @@ export class AuditShipper extends EventEmitter {
   private watcher: FSWatcher | null = null;
   private poller: NodeJS.Timeout | null = null;
   private lastTailCheck = 0;
-  /** Size of the newest checkpoint known to be in the stream (null: not read yet this session). */
-  private checkpointSize: number | null = null;
+  /** The checkpoint subject as read this session (null: not read yet). */
+  private notes: NotesOnStream | null = null;
+  /** Local notes up to this size are on the stream (this session). */
+  private noteWatermark = 0;
   private checkpointsPublished = 0;
+  private probed = false;
 
   private constructor(
     private readonly opts: AuditShipperOptions,
@@ -115,6 +114,7 @@ export class AuditShipper extends EventEmitter {
       published: this.published,
       duplicates: this.duplicates,
       checkpoints: this.checkpointsPublished,
+      foreignCheckpoints: this.notes?.foreign ?? { count: 0, firstStreamSeq: null },
       sessions: this.sessions,
       lastError: this.lastError,
     };
@@ -148,7 +148,8 @@ export class AuditShipper extends EventEmitter {
           session ??= await openSession(this.urls, this.opts);
           this.sessions++;
           if (await this.ship(session)) break;
-        } catch (err) {
+        } catch (caught) {
+          const err = permissionError(caught, 'shipping');
           if (isFatal(err)) throw err;
           this.lastError = {
             code: (err as VramResidencyError).code ?? 'E_FLEET_UNREACHABLE',
@@ -186,9 +187,16 @@ export class AuditShipper extends EventEmitter {
   private async ship(s: Session): Promise<boolean> {
     this.failure = null;
     this.sent = [];
-    this.checkpointSize = null;
+    this.notes = null;
+    this.noteWatermark = 0;
     const copy = await this.resync(s.jsm);
     if (!copy) return this.opts.once === true || this.stopping;
+    if (!this.probed) {
+      // Before the first publish: can this identity publish where it must? (E_FLEET_PERMISSION names what is missing.)
+      await probePublish(s.nc, this.subject, this.stream, this.opts.ackTimeoutMs ?? 5000);
+      await probePublish(s.nc, checkpointSubject(this.service!), this.stream, this.opts.ackTimeoutMs ?? 5000);
+      this.probed = true;
+    }
     this.current = s;
     const pub = new PipelinedPublisher(s.nc, this.opts.ackTimeoutMs ?? 5000, (e) => this.fail(e));
     this.pub = pub;
@@ -292,19 +300,19 @@ export class AuditShipper extends EventEmitter {
    * records it covers are in the stream; resumes after the last note already on the subject.
    */
   private async shipCheckpoints(copy: StreamCopy, pub: PipelinedPublisher): Promise<void> {
-    this.checkpointSize ??= await lastCheckpointSize(copy);
-    for (const note of pendingCheckpoints(this.opts.dir, this.checkpointSize, this.shippedSeq + 1)) {
-      const ack = await new Promise<PubAck>((resolve, reject) =>
-        pub.send(
-          checkpointSubject(this.service!),
-          note.bytes,
-          createHash('sha256').update(note.bytes).digest('hex'),
-          null,
-          (a, f) => (a ? resolve(a) : reject(f!.error)),
-        ),
-      );
-      if (!ack.duplicate) this.checkpointsPublished++;
-      this.checkpointSize = note.size;
+    this.notes ??= await readNotesOnStream(copy);
+    for (const note of pendingCheckpoints(this.opts.dir, this.noteWatermark, this.shippedSeq + 1)) {
+      const hash = noteHash(note.bytes);
+      if (!this.notes.shipped.has(hash)) {
+        const ack = await new Promise<PubAck>((resolve, reject) =>
+          pub.send(checkpointSubject(this.service!), note.bytes, hash, null, (a, f) =>
+            a ? resolve(a) : reject(f!.error),
+          ),
+        );
+        if (!ack.duplicate) this.checkpointsPublished++;
+        this.notes.shipped.add(hash);
+      }
+      this.noteWatermark = note.size;
     }
   }
 
@@ -332,6 +340,7 @@ export class AuditShipper extends EventEmitter {
     };
     this.pendingDuplicates = [];
     ({ shippedSeq: this.shippedSeq, lastStreamSeq: this.lastStreamSeq } = await resumePoint(copy, this.follower));
+    await checkLocalRange(this.opts.dir, this.shippedSeq + 1, this.service);
     return copy;
   }
 
@@ -373,21 +382,4 @@ export class AuditShipper extends EventEmitter {
       };
     });
   }
-}
-
-async function openSession(urls: string[], opts: AuditShipperOptions): Promise<Session> {
-  const nc = await openNats(urls, { timeoutMs: opts.connectTimeoutMs, name: 'vram-residency audit ship' });
-  try {
-    const jsm = await openManager(nc, urls.join(','));
-    await ensureAuditStream(jsm, { name: opts.stream ?? DEFAULT_STREAM, replicas: opts.replicas, create: true });
-    return { nc, jsm };
-  } catch (err) {
-    await nc.close().catch(() => {});
-    throw err;
-  }
-}
-
-/** Errors retrying cannot fix: the operator must look. */
-function isFatal(err: unknown): boolean {
-  return err instanceof VramResidencyError && !err.retriable;
 }

@@ -19,46 +19,63 @@ const ID = Buffer.from(',"id":"');
 const TS = Buffer.from('","ts":"');
 const SERVICE = Buffer.from('","service":"');
 
-/** 64 lowercase hex digits at line[pos…pos+64). */
-function hex64At(line: Buffer, pos: number): boolean {
-  for (let i = pos; i < pos + 64; i++) {
-    const c = line[i]!;
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
-  }
-  return true;
+/** Where the members sit in a line laid out by this project's writer (byte offsets; no strings made). */
+export interface RecordLayout {
+  seq: number;
+  hashAt: number;
+  prevAt: number;
+  tsAt: number;
+  tsEnd: number;
+  serviceAt: number;
+  serviceEnd: number;
 }
 
 function at(line: Buffer, pos: number, marker: Buffer): boolean {
   return pos >= 0 && line.compare(marker, 0, marker.length, pos, pos + marker.length) === 0;
 }
 
-/** The writer's layout read in place, or null when the line is laid out otherwise. */
-function fastPlace(line: Buffer): RecordPlace | null {
+/** The writer's layout located in place, or null when the line is laid out otherwise. */
+export function recordLayout(line: Buffer): RecordLayout | null {
   const n = line.length;
   if (n < 180 || line[n - 1] !== 0x7d || line[n - 2] !== 0x22 || !at(line, 0, HEAD)) return null;
-  const hashAt = n - 2 - 64 - TAIL_HASH.length;
-  const prevAt = hashAt - 1 - 64 - TAIL_PREV.length;
-  if (!at(line, hashAt, TAIL_HASH) || !at(line, prevAt, TAIL_PREV) || line[hashAt - 1] !== 0x22) return null;
+  const hashMarker = n - 2 - 64 - TAIL_HASH.length;
+  const prevMarker = hashMarker - 1 - 64 - TAIL_PREV.length;
+  if (!at(line, hashMarker, TAIL_HASH) || !at(line, prevMarker, TAIL_PREV) || line[hashMarker - 1] !== 0x22)
+    return null;
   let i = HEAD.length;
   let seq = 0;
   for (; i < n && line[i]! >= 0x30 && line[i]! <= 0x39 && i < HEAD.length + 16; i++) seq = seq * 10 + line[i]! - 0x30;
   if (i === HEAD.length || (line[HEAD.length] === 0x30 && i > HEAD.length + 1) || !at(line, i, ID)) return null;
-  const tsAt = i + ID.length + 36;
-  const serviceAt = tsAt + TS.length + 24;
-  if (!at(line, tsAt, TS) || !at(line, serviceAt, SERVICE)) return null;
-  const serviceStart = serviceAt + SERVICE.length;
-  const serviceEnd = line.indexOf(0x22, serviceStart);
-  if (serviceEnd < 0 || serviceEnd - serviceStart > 128) return null;
-  const hash = line.toString('latin1', hashAt + TAIL_HASH.length, n - 2);
-  const prev = line.toString('latin1', prevAt + TAIL_PREV.length, hashAt - 1);
-  // prev is not screened here: the follower compares it with the previous record's (screened) hash.
-  if (!Number.isSafeInteger(seq) || !hex64At(line, hashAt + TAIL_HASH.length)) return null;
+  const tsMarker = i + ID.length + 36;
+  const serviceMarker = tsMarker + TS.length + 24;
+  if (!at(line, tsMarker, TS) || !at(line, serviceMarker, SERVICE)) return null;
+  const serviceAt = serviceMarker + SERVICE.length;
+  const serviceEnd = line.indexOf(0x22, serviceAt);
+  if (serviceEnd < 0 || serviceEnd - serviceAt > 128 || !Number.isSafeInteger(seq)) return null;
   return {
     seq,
+    hashAt: hashMarker + TAIL_HASH.length,
+    prevAt: prevMarker + TAIL_PREV.length,
+    tsAt: tsMarker + TS.length,
+    tsEnd: serviceMarker,
+    serviceAt,
+    serviceEnd,
+  };
+}
+
+/** The writer's layout read in place, or null when the line is laid out otherwise. */
+function fastPlace(line: Buffer): RecordPlace | null {
+  const l = recordLayout(line);
+  if (!l) return null;
+  const hash = line.toString('latin1', l.hashAt, l.hashAt + 64);
+  // prev is not screened here: the follower compares it with the previous record's (screened) hash.
+  if (!HEX64.test(hash)) return null;
+  return {
+    seq: l.seq,
     hash,
-    prev,
-    service: line.toString('latin1', serviceStart, serviceEnd),
-    ts: line.toString('latin1', tsAt + TS.length, serviceAt),
+    prev: line.toString('latin1', l.prevAt, l.prevAt + 64),
+    service: line.toString('latin1', l.serviceAt, l.serviceEnd),
+    ts: line.toString('latin1', l.tsAt, l.tsEnd),
   };
 }
 

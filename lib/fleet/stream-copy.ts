@@ -3,10 +3,8 @@
 // holds exactly the records shipped. Any disagreement is E_FLEET_FOREIGN_RECORD.
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { FleetForeignRecordError } from '../errors.js';
-import { checkpointClaim } from './checkpoint.js';
 import { ForeignRecordMismatch, type FollowedRecord, type LogFollower } from './follower.js';
 import { subjectCounts } from './stream.js';
-import { checkpointSubject } from './subjects.js';
 import { recordAt } from './stored-record.js';
 
 export interface StreamCopy {
@@ -82,11 +80,4 @@ export async function checkCount(c: StreamCopy, shippedSeq: number, firstSeq: nu
       `${c.subject} holds ${count} messages where the local log has ${expected} records up to seq ${shippedSeq}: someone else publishes on the subject`,
     );
   }
-}
-
-/** Size of the newest checkpoint note on the service's checkpoint subject (0: none). */
-export async function lastCheckpointSize(c: StreamCopy): Promise<number> {
-  const last = await c.jsm.streams.getMessage(c.stream, { last_by_subj: checkpointSubject(c.service) });
-  const claim = last ? checkpointClaim(Buffer.from(last.data).toString('utf8'), c.service) : null;
-  return claim && typeof claim !== 'string' ? claim.size : 0;
 }

@@ -3,6 +3,7 @@
 import { jetstreamManager, type JetStreamManager, type StreamConfig, type StreamInfo } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FleetStreamConfigError, FleetUnreachableError } from '../errors.js';
+import { MAX_RECORD_BYTES } from '../audit/write/record-queue.js';
 import { STREAM_SUBJECTS } from './subjects.js';
 
 export interface StreamOptions {
@@ -29,6 +30,19 @@ export async function openManager(nc: NatsConnection, url: string): Promise<JetS
 export function streamConfigProblem(cfg: StreamConfig, replicas?: number): string | null {
   for (const s of STREAM_SUBJECTS)
     if (!cfg.subjects?.includes(s)) return `its subjects ${JSON.stringify(cfg.subjects)} do not include ${s}`;
+  const extra = (cfg.subjects ?? []).filter((s) => !STREAM_SUBJECTS.includes(s));
+  if (extra.length > 0)
+    return `it also takes ${JSON.stringify(extra)} (the audit stream takes only ${STREAM_SUBJECTS.join(' and ')})`;
+  if (cfg.no_ack) return 'no_ack is on (publishes get no acknowledgement, so nothing can be confirmed as stored)';
+  if (cfg.max_msg_size !== undefined && cfg.max_msg_size > 0 && cfg.max_msg_size < MAX_RECORD_BYTES)
+    return `max_msg_size is ${cfg.max_msg_size}, below the largest record (${MAX_RECORD_BYTES} bytes)`;
+  if (cfg.mirror) return 'it is a mirror (it takes no publishes)';
+  if (cfg.allow_rollup_hdrs) return 'allow_rollup_hdrs is on (a rollup message would remove records)';
+  if (
+    cfg.discard === 'new' &&
+    [cfg.max_msgs, cfg.max_bytes, cfg.max_age, cfg.max_msgs_per_subject].some((v) => (v ?? 0) > 0)
+  )
+    return 'discard is new with limits (records would be refused once a limit is reached)';
   if (cfg.storage !== 'file') return `storage is ${cfg.storage}, not file (records would not survive a server restart)`;
   if (!cfg.deny_delete) return 'deny_delete is off (records could be deleted from the stream)';
   if (!cfg.deny_purge) return 'deny_purge is off (the stream could be purged)';

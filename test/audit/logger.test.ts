@@ -174,7 +174,9 @@ t.test('one writer per directory', async (t) => {
     t.match((err as Error).message, /locked by process \d+/);
   }
   await log.close();
-  const again = AuditLogger.open({ dir, service: 'w2', operationalLog: quietLog });
+  // Unlocked now, but the log belongs to w1: one service per log (issue 20).
+  t.throws(() => AuditLogger.open({ dir, service: 'w2', operationalLog: quietLog }), { code: 'E_ARG' });
+  const again = AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog });
   await again.close();
   t.throws(() => again.emit(verifiedEvent(1)), AuditError, 'a closed logger refuses events');
 });

@@ -125,7 +125,14 @@ t.test(
     const r = cli('audit', 'verify', '--nats', srv.url, '--json');
     t.equal(r.status, 1, 'a failed check');
     const by = Object.fromEntries(r.json().services.map((s: { service: string }) => [s.service, s]));
-    t.match(by['worker-9'], { intact: true, records: lines.length, checkpoints: { count: 1, consistent: 1 } });
+    // Without --pubkey no note is trusted: the whole chain is an unauthenticated tail.
+    t.match(by['worker-9'], {
+      intact: true,
+      records: lines.length,
+      verifiedSize: 0,
+      unauthenticatedTail: { count: lines.length },
+      checkpoints: { count: 1, verified: 0, consistent: 0, unverified: { count: 1 } },
+    });
     t.match(by.gappy, { intact: false, gaps: [{ from: 3, to: 5 }] });
     t.match(by.edited, { intact: false, firstError: { message: 5, reason: 'hash mismatch' } });
     t.match(by.copied, { intact: false, firstError: { message: 1, reason: 'service mismatch' } });
@@ -151,7 +158,10 @@ t.test(
     t.match(keyed.json().services[0], {
       intact: true,
       sealing: { epochsSealed: Number },
-      checkpoint: { consistent: true, size: 9 },
+      verifiedSize: 9,
+      verifiedBy: { size: 9, consistent: true },
+      unauthenticatedTail: { count: 0 },
+      checkpoints: { count: 1, verified: 1, consistent: 1 },
     });
     t.ok(keyed.json().services[0].sealing.epochsSealed > 0, 'epoch seals checked from the stream');
     const wrongKey = cli(
@@ -170,7 +180,7 @@ t.test(
 
     const human = cli('audit', 'verify', '--nats', srv.url, '--service', 'edited');
     t.equal(human.status, 1);
-    t.match(human.stderr, /FAILED: stream VRAM_AUDIT: 1 of 1 services broken \(edited\)/);
+    t.match(human.stderr, /FAILED: stream VRAM_AUDIT: 1 of 1 services failed \(edited\)/);
   },
 );
 

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '@nats-io/transport-node';
+import { connect, type Authenticator } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Logger, type ILogObj } from 'tslog';
 import { AuditLogger, listSegments } from '../../lib/audit/index.js';
@@ -54,8 +54,13 @@ export function localLines(dir: string): string[] {
 }
 
 /** Every message on a subject, in stream order. */
-export async function streamLines(url: string, subject: string, stream = 'VRAM_AUDIT'): Promise<string[]> {
-  const nc = await connect({ servers: url, reconnect: false });
+export async function streamLines(
+  url: string,
+  subject: string,
+  stream = 'VRAM_AUDIT',
+  authenticator?: Authenticator,
+): Promise<string[]> {
+  const nc = await connect({ servers: url, reconnect: false, ...(authenticator ? { authenticator } : {}) });
   try {
     const jsm = await jetstreamManager(nc);
     const info = await jsm.streams.info(stream, { subjects_filter: subject });

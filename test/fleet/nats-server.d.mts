@@ -14,8 +14,16 @@ export declare class NatsServer {
     storeDir?: string;
     serverName?: string;
     cluster?: ClusterRole | null;
+    config?: string | null;
+    env?: Record<string, string>;
   });
-  static start(opts?: { port?: number; storeDir?: string; serverName?: string }): Promise<NatsServer>;
+  static start(opts?: {
+    port?: number;
+    storeDir?: string;
+    serverName?: string;
+    config?: string | null;
+    env?: Record<string, string>;
+  }): Promise<NatsServer>;
   readonly url: string;
   readonly port: number;
   readonly storeDir: string;

@@ -2,7 +2,7 @@
 // free port, its own store directory; restartable on the same port and store (to test crashes);
 // optionally one node of a loopback cluster. Plain JavaScript so bench/fleet.mjs can use it too.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,16 @@ export function freePort() {
  * start() resolves once the server logs that it is ready (and, in a cluster, that JetStream is up).
  */
 export class NatsServer {
-  constructor({ bin = findNatsServer(), port, storeDir, serverName = 'n1', cluster = null } = {}) {
+  /** `config`: nats-server configuration text (users, permissions, TLS), written beside the store; `env`: variables it names. */
+  constructor({
+    bin = findNatsServer(),
+    port,
+    storeDir,
+    serverName = 'n1',
+    cluster = null,
+    config = null,
+    env = {},
+  } = {}) {
     if (!bin) throw new Error(NO_SERVER_MESSAGE);
     this.bin = bin;
     this.port = port;
@@ -42,6 +51,8 @@ export class NatsServer {
     this.storeDir = storeDir ?? mkdtempSync(join(tmpdir(), 'vr-nats-'));
     this.serverName = serverName;
     this.cluster = cluster;
+    this.config = config;
+    this.env = env;
     this.proc = null;
     this.output = '';
   }
@@ -57,7 +68,19 @@ export class NatsServer {
   }
 
   args() {
-    const a = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir, '-n', this.serverName];
+    const a = ['-a', '127.0.0.1', '-p', String(this.port), '-n', this.serverName];
+    // A configuration with its own jetstream block gets the store directory written into it.
+    const ownJetStream = this.config !== null && /^jetstream\s*\{/m.test(this.config);
+    if (!ownJetStream) a.push('-js', '-sd', this.storeDir);
+    if (this.config !== null) {
+      const file = join(this.storeDir, 'server.conf');
+      const text = ownJetStream
+        ? this.config.replace(/store_dir:\s*"[^"]*"/, `store_dir: ${JSON.stringify(this.storeDir)}`)
+        : this.config;
+      mkdirSync(this.storeDir, { recursive: true });
+      writeFileSync(file, text);
+      a.push('-c', file);
+    }
     if (this.cluster) {
       const { name, port, routes } = this.cluster;
       a.push('--cluster_name', name, '--cluster', `nats://127.0.0.1:${port}`);
@@ -68,7 +91,10 @@ export class NatsServer {
 
   async start(timeoutMs = 15000) {
     if (this.proc) throw new Error('already running');
-    const proc = spawn(this.bin, this.args(), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(this.bin, this.args(), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.env },
+    });
     this.proc = proc;
     this.output = '';
     const ready = new Promise((resolve, reject) => {

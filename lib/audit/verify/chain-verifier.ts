@@ -24,6 +24,7 @@ export type AuditFailureReason =
   | 'empty segment'
   | 'unexpected file'
   | 'anchor mismatch'
+  | 'service mismatch'
   // SPEC §6 (with a verification key or a checkpoint)
   | 'wrong verification key'
   | 'tag mismatch'
@@ -175,6 +176,7 @@ export async function verifyRecordLines(items: VerifyItems, opts: VerifyCoreOpti
   let last: RecordPosition | null = null;
   let error: AuditVerifyError | null = null;
   let anchorSeen = false;
+  let service: string | null = null; // one service per log: the first record's
 
   for await (const item of items) {
     if (isProblem(item)) {
@@ -223,7 +225,10 @@ export async function verifyRecordLines(items: VerifyItems, opts: VerifyCoreOpti
     } else if (rec.prev !== prev)
       error = failure(at, 'broken prev link', `seq ${rec.seq}: prev does not equal the previous record's hash`);
     else if (rec.ts < lastTs) error = failure(at, 'decreasing ts', `seq ${rec.seq}: ts ${rec.ts} is before ${lastTs}`);
-    else if (opts.anchor && rec.seq === opts.anchor.seq && rec.hash !== opts.anchor.hash) {
+    else if (service !== null && rec.service !== service) {
+      const detail = `seq ${rec.seq} names service "${rec.service}", the records before it "${service}": one service per log`;
+      error = failure(at, 'service mismatch', detail);
+    } else if (opts.anchor && rec.seq === opts.anchor.seq && rec.hash !== opts.anchor.hash) {
       error = failure(at, 'anchor mismatch', `seq ${rec.seq} does not have the anchored hash`);
     }
     if (error) break;
@@ -240,6 +245,7 @@ export async function verifyRecordLines(items: VerifyItems, opts: VerifyCoreOpti
     }
     if (error) break;
     lastTs = rec.ts;
+    service ??= rec.service;
     prev = rec.hash;
     expectedSeq++;
     records++;

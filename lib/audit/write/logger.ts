@@ -153,6 +153,11 @@ export class AuditLogger {
     let sealing: SealingSchedule | undefined;
     try {
       const rec = recoverLog(this.dir, layer);
+      if (rec.service !== null && rec.service !== this.service)
+        throw new InvalidArgumentError(
+          'service',
+          `"${this.service}", but the log in ${this.dir} belongs to service "${rec.service}": one service per log directory (use another directory, or the service "${rec.service}")`,
+        );
       // SPEC §8 tree (catches up what a crash lost). Plain node:fs: a cache of the segments, its own
       // failures are logged, never injected into the segment writes a fileLayer tests.
       this.#tree = TreeFile.openForWriter(this.dir, nodeFileLayer, rec.nextSeq);

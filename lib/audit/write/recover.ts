@@ -26,6 +26,8 @@ export interface RecoveredLog {
   nextSeq: number;
   prev: string;
   lastTsMs: number;
+  /** The service the log's newest record names (null: no record yet); a log holds one service. */
+  service: string | null;
   /** The open (sidecar-less) newest segment to append to, or null to start a new one. */
   appendTo: ResumableSegment | null;
   bytesDropped: number;
@@ -87,6 +89,7 @@ export function recoverLog(dir: string, layer: FileLayer): RecoveredLog {
     nextSeq: 0,
     prev: GENESIS_PREV,
     lastTsMs: 0,
+    service: null,
     appendTo: null,
     bytesDropped: 0,
     tornSegment: null,
@@ -126,6 +129,7 @@ export function recoverLog(dir: string, layer: FileLayer): RecoveredLog {
     result.nextSeq = rec.seq + 1;
     result.prev = rec.hash;
     result.lastTsMs = Date.parse(rec.ts);
+    result.service = typeof rec.service === 'string' ? rec.service : null;
     if (!last.hasSidecar) {
       const firstLineEnd = buf.indexOf(0x0a);
       const first = JSON.parse(buf.toString('utf8', 0, firstLineEnd)) as AuditRecord;

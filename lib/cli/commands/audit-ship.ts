@@ -1,14 +1,17 @@
 // `vram-residency audit ship DIR --nats URL` and the `--nats` branch of `audit verify`: the
-// fleet side of the audit log (SPEC §7). Registered from audit.ts.
+// fleet side of the audit log (SPEC §7). Registered from audit.ts; the verify side is in
+// audit-fleet-verify.ts.
 import type { Command } from 'commander';
-import { FleetForeignRecordError } from '../../errors.js';
+import { AuditLogCorruptError, FleetForeignRecordError } from '../../errors.js';
 import { AuditShipper, type ShipperHealth } from '../../fleet/shipper.js';
-import { verifyFleet, type FleetVerifyResult } from '../../fleet/verify.js';
-import { CheckFailed, EXIT_CHECK_FAILED, errorJson } from '../exit.js';
+import { EXIT_CHECK_FAILED, errorJson } from '../exit.js';
+import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from '../nats-flags.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
 
-interface ShipFlags {
+export { addFleetVerifyOptions, runFleetVerify } from './audit-fleet-verify.js';
+
+interface ShipFlags extends NatsIdentityFlags {
   nats: string;
   stream?: string;
   replicas?: string;
@@ -18,7 +21,7 @@ interface ShipFlags {
 }
 
 export function registerAuditShip(audit: Command): void {
-  audit
+  const ship = audit
     .command('ship')
     .description(
       'follow an audit log directory and publish every record, unchanged, to a NATS JetStream stream (without the writer lock)',
@@ -30,95 +33,56 @@ export function registerAuditShip(audit: Command): void {
     .option('--once', 'ship what the log holds now and exit')
     .option('--max-in-flight <n>', 'publishes awaiting acknowledgement at most', '1024')
     .option('--status-interval <ms>', 'while following: a status line this often', '5000')
-    .option('--json', 'status lines as JSON on stderr; one JSON document (the final status) on stdout')
-    .action(
-      runCommand(async (reporter: Reporter, dir: string, opts: ShipFlags) => {
-        const intervalMs = parseIntArg('--status-interval', opts.statusInterval, 100, 3_600_000);
-        const shipper = await AuditShipper.start({
-          dir,
-          nats: opts.nats,
-          stream: opts.stream,
-          replicas: opts.replicas === undefined ? undefined : parseIntArg('--replicas', opts.replicas, 1, 5),
-          maxInFlight:
-            opts.maxInFlight === undefined ? undefined : parseIntArg('--max-in-flight', opts.maxInFlight, 1, 65536),
-          once: Boolean(opts.once),
-        });
-        const status = (h: ShipperHealth) =>
-          reporter.json
-            ? process.stderr.write(JSON.stringify({ at: new Date().toISOString(), ...h }) + '\n')
-            : reporter.warn(describe(h));
-        shipper.on('status', status);
-        const timer = opts.once ? null : setInterval(() => status(shipper.health()), intervalMs);
-        const stop = () => void shipper.stop();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        try {
-          const final = await shipper.done;
-          reporter.result({ ok: true, ...final });
-          reporter.line(
-            `shipped ${final.published} records of ${final.service ?? '(empty log)'} to ${final.stream}; ${final.duplicates} were already there; stream head seq ${final.shippedSeq}`,
+    .option('--json', 'status lines as JSON on stderr; one JSON document (the final status) on stdout');
+  addNatsIdentityOptions(ship).action(
+    runCommand(async (reporter: Reporter, dir: string, opts: ShipFlags) => {
+      const intervalMs = parseIntArg('--status-interval', opts.statusInterval, 100, 3_600_000);
+      const shipper = await AuditShipper.start({
+        dir,
+        nats: opts.nats,
+        credentials: natsCredentialsOf(opts),
+        stream: opts.stream,
+        replicas: opts.replicas === undefined ? undefined : parseIntArg('--replicas', opts.replicas, 1, 5),
+        maxInFlight:
+          opts.maxInFlight === undefined ? undefined : parseIntArg('--max-in-flight', opts.maxInFlight, 1, 65536),
+        once: Boolean(opts.once),
+      });
+      const status = (h: ShipperHealth) =>
+        reporter.json
+          ? process.stderr.write(JSON.stringify({ at: new Date().toISOString(), ...h }) + '\n')
+          : reporter.warn(describe(h));
+      shipper.on('status', status);
+      const timer = opts.once ? null : setInterval(() => status(shipper.health()), intervalMs);
+      const stop = () => void shipper.stop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const final = await shipper.done;
+        reporter.result({ ok: true, ...final });
+        if (final.foreignCheckpoints.count > 0)
+          reporter.warn(
+            `warning: ${final.foreignCheckpoints.count} notes on the checkpoint subject are no local checkpoint (first at stream sequence ${final.foreignCheckpoints.firstStreamSeq}): ignored`,
           );
-          return 0;
-        } catch (err) {
-          if (!(err instanceof FleetForeignRecordError)) throw err;
-          // The stream disagrees with the local log: a failed check (exit 1), with its own code.
-          if (reporter.json) reporter.result({ ok: false, error: errorJson(err, false), status: shipper.health() });
-          else reporter.warn(`FAILED: ${err.message}`);
-          return EXIT_CHECK_FAILED;
-        } finally {
-          if (timer) clearInterval(timer);
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-        }
-      }),
-    );
+        reporter.line(
+          `shipped ${final.published} records of ${final.service ?? '(empty log)'} to ${final.stream}; ${final.duplicates} were already there; stream head seq ${final.shippedSeq}`,
+        );
+        return 0;
+      } catch (err) {
+        if (!(err instanceof FleetForeignRecordError) && !(err instanceof AuditLogCorruptError)) throw err;
+        // The stream disagrees with the local log, or the local log fails its check: exit 1, with its own code.
+        if (reporter.json) reporter.result({ ok: false, error: errorJson(err, false), status: shipper.health() });
+        else reporter.warn(`FAILED: ${err.message}`);
+        return EXIT_CHECK_FAILED;
+      } finally {
+        if (timer) clearInterval(timer);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    }),
+  );
 }
 
 function describe(h: ShipperHealth): string {
   const err = h.lastError && h.state === 'retrying' ? ` — ${h.lastError.message}` : '';
   return `${h.state}: ${h.service ?? '?'} shipped to seq ${h.shippedSeq}, local seq ${h.localSeq}, lag ${h.lagRecords} records / ${h.lagMs} ms, ${h.inFlight} in flight${err}`;
-}
-
-/** Options `audit verify` gains for verifying from a stream (registered on that command). */
-export function addFleetVerifyOptions(verify: Command): void {
-  verify
-    .option('--nats <url>', 'verify every service from a JetStream stream instead of a directory')
-    .option('--stream <name>', 'with --nats: the stream', 'VRAM_AUDIT')
-    .option('--service <name...>', 'with --nats: only these services (default: every service in the stream)');
-}
-
-/** `audit verify --nats URL`: one result per service; exit 1 when any chain is broken. */
-export async function runFleetVerify(
-  reporter: Reporter,
-  opts: { nats: string; stream: string; service?: string[]; verificationKey?: string; publicKey?: string },
-): Promise<number> {
-  const result: FleetVerifyResult = await verifyFleet({ ...opts, services: opts.service });
-  reporter.result(result);
-  for (const s of result.services) {
-    const head = s.head ? `head ${s.head.seq}:${s.head.hash}` : 'no records';
-    const gaps =
-      s.gaps.length > 0
-        ? `, missing seq ${s.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}`
-        : '';
-    reporter.line(
-      `${s.intact ? 'ok' : 'BROKEN'}  ${s.service}: ${s.records} records, ${head}${gaps}${s.firstError || s.records === 0 ? ` — ${s.summary}` : ''}`,
-    );
-    if (s.sealing)
-      reporter.line(
-        `    sealed: ${s.sealing.epochsSealed} epochs with valid tags; ${s.sealing.unsealedTail} records after the last seal`,
-      );
-    if (s.checkpoints.count > 0)
-      reporter.line(
-        `    checkpoints: ${s.checkpoints.consistent} of ${s.checkpoints.count} consistent${s.checkpoints.firstProblem ? ` — ${s.checkpoints.firstProblem}` : ''}${s.checkpoint ? `; newest signed by ${s.checkpoint.signer}` : ''}`,
-      );
-  }
-  if (result.intact) {
-    reporter.line(`${result.services.length} services intact in stream ${result.stream}`);
-    return 0;
-  }
-  if (reporter.json) return EXIT_CHECK_FAILED;
-  const broken = result.services.filter((s) => !s.intact).map((s) => s.service);
-  throw new CheckFailed(
-    `stream ${result.stream}: ${broken.length} of ${result.services.length} services broken (${broken.join(', ')})`,
-  );
 }

@@ -68,13 +68,17 @@ export function registerAudit(program: Command): void {
               'verifies from the stream (with the checkpoints published there): give no directory, --anchor or --checkpoint with it',
             );
           }
-          return runFleetVerify(reporter, {
-            nats: opts.nats,
-            stream: opts.stream,
-            service: opts.service,
-            ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
-            ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
-          });
+          return runFleetVerify(
+            reporter,
+            {
+              nats: opts.nats,
+              stream: opts.stream,
+              service: opts.service,
+              ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
+              ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
+            },
+            opts,
+          );
         }
         if (dir === undefined)
           throw new InvalidArgumentError(

@@ -64,7 +64,7 @@ export function registerSeal(program: Command): void {
           signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
         const { audit, manager } = await openWorker(reporter, {
           token,
-          workerId: opts.workerId ?? defaultWorkerId(),
+          workerId: opts.workerId ?? defaultWorkerId(opts.auditDir),
           auditDir: opts.auditDir,
           device,
           simulate: Boolean(opts.simulate),

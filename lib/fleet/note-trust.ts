@@ -1,0 +1,78 @@
+// Checkpoint notes on vram.checkpoint.<service>, trusted only after their signature verified
+// (SPEC §7): every note is checked, not just the newest; a note that does not verify is counted
+// (with the stream sequence of the first) and otherwise ignored. trustCheckpointNote is the one
+// place a note becomes trusted, so other note versions (SPEC §8) plug in there.
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  checkpointSignatureProblem,
+  parseCheckpointNote,
+  webCryptoEd25519,
+  type NotePublicKey,
+} from '../audit/format/checkpoint-note.js';
+import { nodeSealingCrypto } from '../audit/write/node-crypto.js';
+import { subjectMessages } from './stream-records.js';
+import { checkpointSubject } from './subjects.js';
+
+/** A note whose signature verified: what it claims may be used. */
+export interface TrustedCheckpoint {
+  size: number;
+  /** Hex hash of the record at seq size − 1. */
+  hash: string;
+  signer: string;
+  streamSeq: number;
+}
+
+/** A note either trusted (its signature verified) or not, with the reason. */
+export type NoteVerdict = { trusted: TrustedCheckpoint } | { problem: string };
+
+/**
+ * Whether a note is a checkpoint of `service` signed by `key`: the only way a note becomes trusted.
+ * Without a key nothing is trusted.
+ */
+export async function trustCheckpointNote(
+  text: string,
+  service: string,
+  key: NotePublicKey | null,
+  streamSeq: number,
+): Promise<NoteVerdict> {
+  if (!key) return { problem: 'no public key given (--pubkey): its signature cannot be checked' };
+  let note: ReturnType<typeof parseCheckpointNote>;
+  try {
+    note = parseCheckpointNote(text);
+  } catch (err) {
+    return { problem: (err as Error).message };
+  }
+  if (note.service !== service)
+    return { problem: `it is a checkpoint of "${note.service.slice(0, 80)}", not of "${service}"` };
+  if (note.size < 1) return { problem: 'its size is 0 (it covers no record)' };
+  const problem = await checkpointSignatureProblem(note, key, nodeSealingCrypto.sha256, webCryptoEd25519);
+  if (problem) return { problem };
+  return { trusted: { size: note.size, hash: note.hash, signer: key.name ?? note.signatures[0]!.name, streamSeq } };
+}
+
+export interface ServiceNotes {
+  trusted: TrustedCheckpoint[];
+  /** Notes whose signature did not verify: reported, never used. */
+  unverified: { count: number; firstStreamSeq: number | null; firstReason: string | null };
+}
+
+/** Every note on the service's checkpoint subject, each checked on its own. */
+export async function readServiceNotes(
+  nc: NatsConnection,
+  stream: string,
+  service: string,
+  count: number,
+  key: NotePublicKey | null,
+): Promise<ServiceNotes> {
+  const out: ServiceNotes = { trusted: [], unverified: { count: 0, firstStreamSeq: null, firstReason: null } };
+  for await (const m of subjectMessages(nc, stream, checkpointSubject(service), count)) {
+    const v = await trustCheckpointNote(Buffer.from(m.data).toString('utf8'), service, key, m.streamSeq);
+    if ('trusted' in v) out.trusted.push(v.trusted);
+    else {
+      out.unverified.count++;
+      out.unverified.firstStreamSeq ??= m.streamSeq;
+      out.unverified.firstReason ??= v.problem;
+    }
+  }
+  return out;
+}
