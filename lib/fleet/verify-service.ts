@@ -7,6 +7,10 @@ import type { VerificationKey } from '../audit/format/verification-key.js';
 import type { AuditVerifyError } from '../audit/verify/chain-verifier.js';
 import { verifySubject, type SubjectVerdict } from './line-verifier.js';
 import type { ServiceNotes, TrustedCheckpoint } from './note-trust.js';
+import { leafHash, TreeFrontier } from '../audit/tlog/tree.js';
+import { encodeBase64 } from '../wasm/base64.js';
+import { nodeSealingCrypto } from '../audit/write/node-crypto.js';
+import { hexToBytes } from '../audit/tlog/proof-file.js';
 import { recordAt } from './stored-record.js';
 import { auditSubject } from './subjects.js';
 
@@ -62,6 +66,8 @@ class SubjectObserver {
   foreign: ServiceVerdict['firstError'] | null = null;
   private expected: number | null = null;
   private readonly wanted = new Map<number, TrustedCheckpoint[]>();
+  /** The SPEC §8 tree over the records in order, for v2 notes (which claim a root, not a hash). */
+  private readonly tree = new TreeFrontier(nodeSealingCrypto.sha256);
 
   constructor(
     private readonly service: string,
@@ -89,16 +95,24 @@ class SubjectObserver {
     }
     if (this.expected !== null && place.seq > this.expected) this.gaps.push({ from: this.expected, to: place.seq - 1 });
     this.expected = Math.max(this.expected ?? 0, place.seq + 1);
+    if (place.seq === this.tree.size) this.tree.append(leafHash(nodeSealingCrypto.sha256, hexToBytes(place.hash)));
     for (const c of this.wanted.get(place.seq) ?? []) {
-      if (c.hash !== place.hash) {
+      if (c.root !== null ? !this.#rootMatches(c) : c.hash !== place.hash) {
         this.problems.push(
-          `the verified checkpoint of size ${c.size} (stream sequence ${c.streamSeq}) names another hash for seq ${place.seq}`,
+          c.root !== null
+            ? `the verified checkpoint of size ${c.size} (stream sequence ${c.streamSeq}) names another Merkle root than the records 0 … ${place.seq} on the stream`
+            : `the verified checkpoint of size ${c.size} (stream sequence ${c.streamSeq}) names another hash for seq ${place.seq}`,
         );
         continue;
       }
       this.matches.push({ note: c, message: n });
       this.tsAfter.set(n, '');
     }
+  }
+
+  /** A v2 note's root against the tree of the records seen so far (only in order, without gaps). */
+  #rootMatches(c: TrustedCheckpoint): boolean {
+    return this.tree.size === c.size && encodeBase64(this.tree.root()) === c.root;
   }
 }
 

@@ -8,7 +8,8 @@ import { parseNotePublicKey } from '../audit/format/checkpoint-note.js';
 import { parseVerificationKey } from '../audit/format/verification-key.js';
 import { nodeSealingCrypto } from '../audit/write/node-crypto.js';
 import { openNats, parseNatsUrls, type NatsCredentials } from './connect.js';
-import { readServiceNotes } from './note-trust.js';
+import { parseWitnessKey } from '../audit/tlog/checkpoint.js';
+import { readServiceNotes, type WitnessTrust } from './note-trust.js';
 import { permissionError } from './permissions.js';
 import { ensureAuditStream, openManager, subjectCounts } from './stream.js';
 import {
@@ -45,6 +46,10 @@ export interface FleetVerifyOptions {
   verificationKey?: string;
   /** Ed25519 public key of the checkpoint signer: every note on each service's checkpoint subject is checked with it. */
   publicKey?: string;
+  /** Trusted witnesses' public keys (PEM or C2SP vkey): a v2 note counts only with `quorum` of their cosignatures. */
+  witnessKeys?: string[];
+  /** How many of `witnessKeys` must have cosigned a v2 note (default: all given). */
+  quorum?: number;
   /** Unauthenticated tail allowed per service. */
   policy?: TailPolicy;
   /** The verifier's clock for staleness and tail age (ms since the Unix epoch). */
@@ -71,6 +76,19 @@ export interface FleetVerifyResult {
   policy: TailPolicy;
 }
 
+/** The witness keys and quorum a v2 note must satisfy; null when none are given. */
+function witnessTrust(keys: string[] | undefined, quorum: number | undefined): WitnessTrust | null {
+  if (keys === undefined || keys.length === 0) {
+    if (quorum !== undefined && quorum > 0) throw new InvalidArgumentError('--quorum', 'needs --witness-key');
+    return null;
+  }
+  const parsed = keys.map((k) => parseWitnessKey(k, nodeSealingCrypto.sha256, '--witness-key'));
+  const q = quorum ?? parsed.length;
+  if (!Number.isSafeInteger(q) || q < 0 || q > parsed.length)
+    throw new InvalidArgumentError('--quorum', `must be from 0 to ${parsed.length} (the witness keys given)`);
+  return { keys: parsed, quorum: q };
+}
+
 function validService(s: string): boolean {
   try {
     assertShippableService(s);
@@ -91,6 +109,7 @@ export async function verifyFleet(opts: FleetVerifyOptions): Promise<FleetVerify
   const vkey = opts.verificationKey === undefined ? null : parseVerificationKey(opts.verificationKey, '--vkey');
   const key =
     opts.publicKey === undefined ? null : parseNotePublicKey(opts.publicKey, nodeSealingCrypto.sha256, '--pubkey');
+  const witnesses = witnessTrust(opts.witnessKeys, opts.quorum);
   const policy = opts.policy ?? {};
   const nc = await openNats(urls, { name: 'vram-residency audit verify', credentials: opts.credentials });
   try {
@@ -129,7 +148,8 @@ export async function verifyFleet(opts: FleetVerifyOptions): Promise<FleetVerify
     const now = opts.now ?? Date.now();
     const results: FleetServiceResult[] = [];
     for (const service of services) {
-      const serviceNotes = await readServiceNotes(nc, stream, service, notes[checkpointSubject(service)] ?? 0, key);
+      const noteCount = notes[checkpointSubject(service)] ?? 0;
+      const serviceNotes = await readServiceNotes(nc, stream, service, noteCount, key, witnesses);
       const v = await verifyService(
         nc,
         stream,

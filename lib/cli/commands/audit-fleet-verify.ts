@@ -33,7 +33,15 @@ interface FleetVerifyFlags extends NatsIdentityFlags {
 /** `audit verify --nats URL`: one result per service; exit 1 when any is broken or over the tail policy, or a subject is foreign. */
 export async function runFleetVerify(
   reporter: Reporter,
-  opts: { nats: string; stream: string; service?: string[]; verificationKey?: string; publicKey?: string },
+  opts: {
+    nats: string;
+    stream: string;
+    service?: string[];
+    verificationKey?: string;
+    publicKey?: string;
+    witnessKeys?: string[];
+    quorum?: number;
+  },
   commandFlags: object = {},
 ): Promise<number> {
   const flags = commandFlags as FleetVerifyFlags;

@@ -8,7 +8,9 @@ import { writeTiles } from '../../audit/verify/tiles-dir.js';
 import { MAX_PROOF_BYTES } from '../../audit/tlog/proof-file.js';
 import { verifyRecordProof } from '../../audit/tlog/verify-record-proof.js';
 import { nodeSealingCrypto } from '../../audit/write/node-crypto.js';
-import { FileIoError } from '../../errors.js';
+import { FileIoError, InvalidArgumentError } from '../../errors.js';
+import { proveFromStream } from '../../fleet/prove.js';
+import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from '../nats-flags.js';
 import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
@@ -25,29 +27,67 @@ export function registerAuditTlog(audit: Command): void {
 }
 
 function registerProve(audit: Command): void {
-  audit
+  const prove = audit
     .command('prove')
     .description('write an inclusion proof (C2SP tlog-proof@v1) for one record against a v2 checkpoint')
-    .argument('<dir>', 'the audit log directory')
+    .argument('[dir]', 'the audit log directory (or --nats to prove from the fleet stream)')
     .requiredOption('--seq <n>', "the record's seq")
     .option('--size <n>', 'the size of the checkpoint to prove against (default: the newest)')
     .requiredOption('--out <file>', 'where to write the .tlog-proof file')
-    .option('--json', 'print one JSON document')
-    .action(
-      runCommand(async (reporter: Reporter, dir: string, opts: { seq: string; size?: string; out: string }) => {
-        const seq = parseIntArg('--seq', opts.seq, 0, Number.MAX_SAFE_INTEGER);
-        const size = opts.size === undefined ? undefined : parseIntArg('--size', opts.size, 1, Number.MAX_SAFE_INTEGER);
-        const proof = proveRecord(dir, { seq, ...(size === undefined ? {} : { size }) });
-        try {
-          writeFileSync(opts.out, proof.text);
-        } catch (error) {
-          throw new FileIoError(`cannot write ${opts.out}: ${(error as NodeJS.ErrnoException).code}`, error);
-        }
-        reporter.result({ ok: true, out: opts.out, seq, size: proof.size, checkpoint: proof.checkpoint });
-        reporter.line(`wrote ${opts.out}: record ${seq} in the tree of ${proof.size} records (${proof.checkpoint})`);
-        return 0;
-      }),
-    );
+    .option('--nats <url>', 'prove from a JetStream stream: the records and verified v2 notes of --service')
+    .option('--stream <name>', 'with --nats: the stream', 'VRAM_AUDIT')
+    .option('--service <name>', 'with --nats: the service whose record is proved')
+    .option('--pubkey <file>', "with --nats: the log's public key (only notes it signed are used)")
+    .option('--json', 'print one JSON document');
+  addNatsIdentityOptions(prove);
+  prove.action(
+    runCommand(async (reporter: Reporter, dir: string | undefined, opts: ProveFlags) => {
+      const seq = parseIntArg('--seq', opts.seq, 0, Number.MAX_SAFE_INTEGER);
+      const size = opts.size === undefined ? undefined : parseIntArg('--size', opts.size, 1, Number.MAX_SAFE_INTEGER);
+      const proof = opts.nats ? await proveFromNats(dir, seq, size, opts) : proveFromDir(dir, seq, size);
+      try {
+        writeFileSync(opts.out, proof.text);
+      } catch (error) {
+        throw new FileIoError(`cannot write ${opts.out}: ${(error as NodeJS.ErrnoException).code}`, error);
+      }
+      reporter.result({ ok: true, out: opts.out, seq, size: proof.size, checkpoint: proof.checkpoint });
+      reporter.line(`wrote ${opts.out}: record ${seq} in the tree of ${proof.size} records (${proof.checkpoint})`);
+      return 0;
+    }),
+  );
+}
+
+interface ProveFlags extends NatsIdentityFlags {
+  seq: string;
+  size?: string;
+  out: string;
+  nats?: string;
+  stream: string;
+  service?: string;
+  pubkey?: string;
+}
+
+function proveFromDir(dir: string | undefined, seq: number, size: number | undefined) {
+  if (dir === undefined)
+    throw new InvalidArgumentError('dir', 'missing: give the audit log directory, or --nats URL with --service');
+  return proveRecord(dir, { seq, ...(size === undefined ? {} : { size }) });
+}
+
+async function proveFromNats(dir: string | undefined, seq: number, size: number | undefined, opts: ProveFlags) {
+  if (dir !== undefined) throw new InvalidArgumentError('--nats', 'proves from the stream: give no directory with it');
+  if (!opts.service) throw new InvalidArgumentError('--service', 'missing: --nats proves a record of one service');
+  if (!opts.pubkey)
+    throw new InvalidArgumentError('--pubkey', "missing: the log's key decides which notes are trusted");
+  const p = await proveFromStream({
+    nats: opts.nats!,
+    stream: opts.stream,
+    service: opts.service,
+    seq,
+    publicKey: readText('--pubkey', opts.pubkey, KEY_BYTES),
+    credentials: natsCredentialsOf(opts),
+    ...(size === undefined ? {} : { size }),
+  });
+  return { text: p.text, size: p.size, checkpoint: `the note at stream sequence ${p.noteStreamSeq}` };
 }
 
 function registerVerifyProof(audit: Command): void {

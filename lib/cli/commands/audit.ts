@@ -76,6 +76,8 @@ export function registerAudit(program: Command): void {
               service: opts.service,
               ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
               ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
+              ...(opts.witnessKey ? { witnessKeys: opts.witnessKey.map((w) => readKeyFile('--witness-key', w)) } : {}),
+              ...(opts.quorum ? { quorum: parseIntArg('--quorum', opts.quorum, 0, opts.witnessKey?.length ?? 0) } : {}),
             },
             opts,
           );
