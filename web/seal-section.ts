@@ -224,7 +224,7 @@ function showDone(result: HTMLElement, list: HTMLOListElement, done: Run): void 
   else if (done.ok)
     showVerdictView(result, {
       status: 'ok',
-      detail: `${done.message.charAt(0).toUpperCase()}${done.message.slice(1)}${speed}.`,
+      detail: `${done.message.replace(/^the /, 'The ')}${speed}.`,
       caveats: caveatsOf(done),
     });
   else showVerdictView(result, { status: 'failed', detail: done.message, reason: done.reason });
