@@ -254,6 +254,7 @@ export function setUpSealSection(): void {
     showProgress(null);
     showVerdictView(result, { status: 'running', detail: 'Verifying…' });
     delete result.dataset.seconds;
+    cancel.hidden = false;
     run(controller.signal)
       .then((done) => showDone(result, list, done))
       .catch((error: unknown) => {
@@ -264,6 +265,7 @@ export function setUpSealSection(): void {
       })
       .finally(() => {
         running = null;
+        cancel.hidden = true;
         button.disabled = false;
         form.removeAttribute('aria-busy');
       });

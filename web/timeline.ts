@@ -125,7 +125,17 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
       const tx = x(tick.ms);
       root.append(
         svg('line', { x1: tx, x2: tx, y1: axisTop, y2: axisTop + 5, class: 'tick' }),
-        svg('text', { x: tx, y: axisTop + 17, 'text-anchor': 'middle', class: 'axis' }, tick.label),
+        // Labels near either end are anchored inward, so none is cut off.
+        svg(
+          'text',
+          {
+            x: tx,
+            y: axisTop + 17,
+            'text-anchor': tx > width - RIGHT - 30 ? 'end' : tx < LEFT + 30 ? 'start' : 'middle',
+            class: 'axis',
+          },
+          tick.label,
+        ),
       );
     }
     root.append(svg('text', { x: LEFT, y: axisTop + 31, class: 'axis axis-range' }, ticks.rangeLabel));

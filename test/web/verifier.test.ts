@@ -515,10 +515,10 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     await page.setInputFiles('#audit-files', segs);
     await page.click('#verify-audit');
     const ok = await verdict(page, '#audit-result');
-    t.equal(ok.status, 'caveats', `intact, but unauthenticated and with a critical event: ${ok.text}`);
+    t.equal(ok.status, 'caveats', `intact, but unauthenticated and with critical events: ${ok.text}`);
     t.match(ok.text, /Intact: 7 records in 2 segments intact/);
     t.match(ok.caveats, [
-      /^1 critical event in the log \(seal\.verification_failed ×1\)/,
+      /^2 critical events in the log \(seal\.verification_failed ×1, security\.policy_violation ×1\)/,
       /^Unauthenticated: no verification key/,
     ]);
     t.match(
@@ -559,7 +559,7 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     const ok = await verdict(page, '#audit-result');
     t.equal(ok.status, 'caveats', ok.text);
     t.match(ok.caveats, [
-      /^Stale: the last epoch seal is \d+ epochs behind/,
+      /^Stale: the last epoch seal is [\d,]+ epochs behind/,
       /^Unsealed tail: the last 1 record is in an epoch not sealed yet/,
     ]);
     t.match(
