@@ -18,3 +18,18 @@ t.test('TypeDoc builds the API reference without a warning', async (t) => {
   const output = `${r.stdout}${r.stderr}`.trim();
   t.equal(r.status, 0, output || 'typedoc exited 0');
 });
+
+t.test('npm run docs:api writes no colour codes into a pipe', async (t) => {
+  // An unknown option makes TypeDoc say "[error] …" at once: the line TypeDoc would colour.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NO_COLOR;
+  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'docs-api.mjs'), '--notAnOption'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env,
+    timeout: 120_000,
+  });
+  const output = `${r.stdout}${r.stderr}`;
+  t.match(output, /\[error\]/, 'TypeDoc said something');
+  t.notMatch(output, /\x1b\[/, 'without ANSI codes');
+});
