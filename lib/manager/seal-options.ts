@@ -14,7 +14,7 @@ import type { SigningKey } from '../attest/node-keys.js';
 
 /** What VramManager.open takes. */
 export interface VramManagerOptions {
-  /** The worker token; derives the seal key (SPEC §2) and is then dropped. */
+  /** The worker token (16–4096 bytes of UTF-8); derives the seal key (SPEC §2) and is then dropped. */
   token: string;
   /** This worker's id, recorded in every seal and audit record: 1–128 of A–Z a–z 0–9 . _ : - (SPEC §3). */
   workerId: string;
