@@ -10,12 +10,16 @@ import type { SigningKey } from '../attest/node-keys.js';
 import type { Reporter } from './reporter.js';
 import { WORKER_ID_RULE } from './hints.js';
 
+/**
+ * The host's name made a valid worker id. The same on every run, so that one audit directory keeps
+ * one service: a process id in it made each `seal` a new service, which `audit ship` then refuses.
+ */
 export function defaultWorkerId(): string {
-  const name =
+  return (
     hostname()
       .replace(/[^A-Za-z0-9._:-]/g, '-')
-      .slice(0, 100) || 'worker';
-  return `${name}-${process.pid}`;
+      .slice(0, 128) || 'worker'
+  );
 }
 
 export interface WorkerSetup {

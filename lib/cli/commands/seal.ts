@@ -28,7 +28,7 @@ export function registerSeal(program: Command): void {
     .option('--simulated-capacity <size>', 'with --simulate: the simulated device memory (e.g. 8GiB)', '1GiB')
     .option('--token-env <var>', 'environment variable holding the worker token', 'VRAM_RESIDENCY_TOKEN')
     .option('--token-file <file>', 'file holding the worker token')
-    .option('--worker-id <id>', 'worker id recorded in seals and audit records')
+    .option('--worker-id <id>', 'worker id recorded in seals and audit records (default: the host name)')
     .option('--model-ref <ref>', 'model reference recorded in each seal')
     .option('--expect-sha256 <hex>', 'published SHA-256 of the (single) file; the seal aborts on a mismatch')
     .option('--leaf-size <bytes>', 'leaf size: a power of two from 4096 to 16777216', '65536')
