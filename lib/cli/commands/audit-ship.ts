@@ -106,11 +106,11 @@ export async function runFleetVerify(
         ? `, missing seq ${s.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}`
         : '';
     reporter.line(
-      `${s.intact ? 'ok' : 'BROKEN'}  ${s.service}: ${s.records} records, ${head}${gaps}${s.firstError || s.records === 0 ? ` — ${s.summary}` : ''}`,
+      `${s.intact ? 'ok' : 'BROKEN'}  ${s.service}: ${plural(s.records, 'record')}, ${head}${gaps}${s.firstError || s.records === 0 ? ` — ${s.summary}` : ''}`,
     );
     if (s.sealing)
       reporter.line(
-        `    sealed: ${s.sealing.epochsSealed} epochs with valid tags; ${s.sealing.unsealedTail} records after the last seal`,
+        `    sealed: ${plural(s.sealing.epochsSealed, 'epoch')} with valid tags; ${plural(s.sealing.unsealedTail, 'record')} after the last seal`,
       );
     if (s.checkpoints.count > 0)
       reporter.line(
@@ -124,6 +124,6 @@ export async function runFleetVerify(
   if (reporter.json) return EXIT_CHECK_FAILED;
   const broken = result.services.filter((s) => !s.intact).map((s) => s.service);
   throw new CheckFailed(
-    `stream ${result.stream}: ${broken.length} of ${result.services.length} services broken (${broken.join(', ')})`,
+    `stream ${result.stream}: ${broken.length} of ${plural(result.services.length, 'service')} broken (${broken.join(', ')})`,
   );
 }
