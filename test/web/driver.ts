@@ -86,6 +86,7 @@ export async function verdict(page: Page, selector: string): Promise<Verdict> {
   return page.$eval(selector, (el) => ({
     status: (el as HTMLElement).dataset.status!,
     reason: (el as HTMLElement).dataset.reason ?? null,
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as a person reads it, with line breaks between headline, caveats and details
     text: (el as HTMLElement).innerText,
     headline: el.querySelector('.headline')?.textContent ?? '',
     caveats: Array.from(el.querySelectorAll('.caveats li')).map((li) => li.textContent ?? ''),
