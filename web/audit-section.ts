@@ -85,26 +85,61 @@ export function auditCaveats(r: AuditChainResult, vkeyName: string | null): stri
   return caveats;
 }
 
-export function setUpAuditSection(): void {
-  const form = byId<HTMLFormElement>('audit-form');
-  const input = byId<HTMLInputElement>('audit-files');
-  const drop = byId('audit-drop');
-  const result = byId('audit-result');
-  const button = byId<HTMLButtonElement>('verify-audit');
-  let dropped: File[] | null = null;
-  // The timeline is drawn at the width it has, and again when that changes (a rotated phone, a resized window).
+/** A timeline drawn at the width it has, and again when that changes (a rotated phone, a resized window). */
+function responsiveTimeline(): (input: TimelineInput) => void {
   const timeline = byId('audit-timeline');
   let drawn: TimelineInput | null = null;
   let drawnWidth = 0;
-  const drawTimeline = (input: TimelineInput) => {
+  const draw = (input: TimelineInput) => {
     drawn = input;
     drawnWidth = timeline.clientWidth;
     renderTimeline(timeline, input);
   };
   new ResizeObserver(() => {
-    if (drawn && Math.abs(timeline.clientWidth - drawnWidth) >= 8) drawTimeline(drawn);
+    if (drawn && Math.abs(timeline.clientWidth - drawnWidth) >= 8) draw(drawn);
   }).observe(timeline);
+  return draw;
+}
 
+/** The verdict, what was checked, the timeline and the failure events of one run. */
+function showAuditResult(
+  r: AuditChainResult,
+  vkeyName: string | null,
+  drawTimeline: (input: TimelineInput) => void,
+): void {
+  const result = byId('audit-result');
+  if (r.intact)
+    showVerdictView(result, { status: 'ok', detail: `Intact: ${r.summary}.`, caveats: auditCaveats(r, vkeyName) });
+  else
+    showVerdictView(result, {
+      status: 'failed',
+      detail: `${r.summary.charAt(0).toUpperCase()}${r.summary.slice(1)}.`,
+      reason: r.firstError?.reason ?? null,
+    });
+  byId('audit-scope').textContent = scopeNotes(r, vkeyName).join(' ');
+  byId('audit-figure').hidden = false;
+  drawTimeline({ events: r.events, breakLabel: r.firstError ? r.summary : null });
+  const failures = r.events.filter((e) => e.failure);
+  const caption = byId('audit-caption');
+  caption.replaceChildren(
+    el(
+      'span',
+      `Events by severity over time (${plural(r.records, 'intact record')}${r.intact ? '' : ', up to the break'}). ✗ marks failure events${r.intact ? '' : '; the red line marks where the chain breaks'}.`,
+    ),
+  );
+  if (failures.length) {
+    const list = el('ul', undefined, 'failure-list');
+    for (const f of failures.slice(0, 20))
+      list.append(el('li', `seq ${f.seq} · ${new Date(f.ms).toISOString()} · ${f.type} (${f.severity})`));
+    if (failures.length > 20) list.append(el('li', `… and ${failures.length - 20} more`));
+    caption.append(list);
+  }
+}
+
+/** Choosing or dropping segments (a directory too): the files to verify, or null for the input's. */
+function trackDrops(input: HTMLInputElement, result: HTMLElement): () => File[] | null {
+  const drop = byId('audit-drop');
+  let dropped: File[] | null = null;
   input.addEventListener('change', () => (dropped = null));
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -131,10 +166,20 @@ export function setUpAuditSection(): void {
         }),
     );
   });
+  return () => dropped;
+}
+
+export function setUpAuditSection(): void {
+  const form = byId<HTMLFormElement>('audit-form');
+  const input = byId<HTMLInputElement>('audit-files');
+  const result = byId('audit-result');
+  const button = byId<HTMLButtonElement>('verify-audit');
+  const drawTimeline = responsiveTimeline();
+  const dropped = trackDrops(input, result);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const files = dropped ?? Array.from(input.files ?? []);
+    const files = dropped() ?? Array.from(input.files ?? []);
     if (files.length === 0) {
       showVerdictView(result, {
         status: 'cannot',
@@ -149,40 +194,7 @@ export function setUpAuditSection(): void {
     const vkeyFile = byId<HTMLInputElement>('vkey-file').files?.[0] ?? null;
     (vkeyFile ? vkeyFile.text() : Promise.resolve(null))
       .then((vkey) => verifyAuditFiles(files, vkey))
-      .then((r) => {
-        const notes = scopeNotes(r, vkeyFile?.name ?? null);
-        if (r.intact)
-          showVerdictView(result, {
-            status: 'ok',
-            detail: `Intact: ${r.summary}.`,
-            caveats: auditCaveats(r, vkeyFile?.name ?? null),
-          });
-        else
-          showVerdictView(result, {
-            status: 'failed',
-            detail: `${r.summary.charAt(0).toUpperCase()}${r.summary.slice(1)}.`,
-            reason: r.firstError?.reason ?? null,
-          });
-        byId('audit-scope').textContent = notes.join(' ');
-        const figure = byId('audit-figure');
-        figure.hidden = false;
-        drawTimeline({ events: r.events, breakLabel: r.firstError ? r.summary : null });
-        const failures = r.events.filter((e) => e.failure);
-        const caption = byId('audit-caption');
-        caption.replaceChildren(
-          el(
-            'span',
-            `Events by severity over time (${plural(r.records, 'intact record')}${r.intact ? '' : ', up to the break'}). ✗ marks failure events${r.intact ? '' : '; the red line marks where the chain breaks'}.`,
-          ),
-        );
-        if (failures.length) {
-          const list = el('ul', undefined, 'failure-list');
-          for (const f of failures.slice(0, 20))
-            list.append(el('li', `seq ${f.seq} · ${new Date(f.ms).toISOString()} · ${f.type} (${f.severity})`));
-          if (failures.length > 20) list.append(el('li', `… and ${failures.length - 20} more`));
-          caption.append(list);
-        }
-      })
+      .then((r) => showAuditResult(r, vkeyFile?.name ?? null, drawTimeline))
       .catch((error: unknown) => {
         // An unusable verification key is the person's to fix; anything else is a bug, said as such.
         showVerdictView(result, {

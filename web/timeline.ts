@@ -98,6 +98,46 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
     });
   });
 
+  appendFailureMarks(root, failures, x);
+
+  if (input.breakLabel) {
+    const bx = width - RIGHT - 12;
+    root.append(
+      svg('line', { x1: bx, x2: bx, y1: TOP - 6, y2: TOP + LANES.length * LANE, class: 'break-line' }),
+      svg('text', { x: bx, y: TOP - 10, 'text-anchor': 'end', class: 'break-label' }, 'chain broken here'),
+    );
+  }
+  if (events.length) appendTimeAxis(root, first, last, { width, plotWidth, x });
+  target.replaceChildren(root);
+}
+
+/** Round time ticks under the lanes, as many as fit ~90 px apart, and the whole range in UTC below them. */
+function appendTimeAxis(
+  root: SVGSVGElement,
+  first: number,
+  last: number,
+  { width, plotWidth, x }: { width: number; plotWidth: number; x: (ms: number) => number },
+): void {
+  const axisTop = TOP + LANES.length * LANE;
+  const ticks = timeTicks(first, last, Math.max(2, Math.floor(plotWidth / 90)));
+  for (const tick of ticks) {
+    const tx = x(tick.ms);
+    // Labels near either end are anchored inward, so none is cut off.
+    const anchor = tx > width - RIGHT - 30 ? 'end' : tx < LEFT + 30 ? 'start' : 'middle';
+    root.append(
+      svg('line', { x1: tx, x2: tx, y1: axisTop, y2: axisTop + 5, class: 'tick' }),
+      svg('text', { x: tx, y: axisTop + 17, 'text-anchor': anchor, class: 'axis' }, tick.label),
+    );
+  }
+  root.append(svg('text', { x: LEFT, y: axisTop + 31, class: 'axis axis-range' }, ticks.rangeLabel));
+}
+
+/** A ✗ in its lane's top strip for each failure event (up to MAX_FAILURE_MARKS), with its details as a tooltip. */
+function appendFailureMarks(
+  root: SVGSVGElement,
+  failures: readonly AuditEventPoint[],
+  x: (ms: number) => number,
+): void {
   for (const e of failures.slice(0, MAX_FAILURE_MARKS)) {
     const lane = LANES.indexOf(e.severity);
     const cx = x(e.ms);
@@ -109,36 +149,4 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
     );
     root.append(mark);
   }
-
-  if (input.breakLabel) {
-    const bx = width - RIGHT - 12;
-    root.append(
-      svg('line', { x1: bx, x2: bx, y1: TOP - 6, y2: TOP + LANES.length * LANE, class: 'break-line' }),
-      svg('text', { x: bx, y: TOP - 10, 'text-anchor': 'end', class: 'break-label' }, 'chain broken here'),
-    );
-  }
-  const axisTop = TOP + LANES.length * LANE;
-  if (events.length) {
-    // A few ticks at round times, as many as fit at ~90 px apart; the span's unit decides the labels.
-    const ticks = timeTicks(first, last, Math.max(2, Math.floor(plotWidth / 90)));
-    for (const tick of ticks) {
-      const tx = x(tick.ms);
-      root.append(
-        svg('line', { x1: tx, x2: tx, y1: axisTop, y2: axisTop + 5, class: 'tick' }),
-        // Labels near either end are anchored inward, so none is cut off.
-        svg(
-          'text',
-          {
-            x: tx,
-            y: axisTop + 17,
-            'text-anchor': tx > width - RIGHT - 30 ? 'end' : tx < LEFT + 30 ? 'start' : 'middle',
-            class: 'axis',
-          },
-          tick.label,
-        ),
-      );
-    }
-    root.append(svg('text', { x: LEFT, y: axisTop + 31, class: 'axis axis-range' }, ticks.rangeLabel));
-  }
-  target.replaceChildren(root);
 }
