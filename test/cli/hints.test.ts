@@ -108,6 +108,14 @@ t.test('demo: free space checked first; --simulated-capacity; human units', asyn
   t.equal(ok.status, 0, ok.stderr);
   t.match(ok.stdout, /4\.0 MiB at /);
   t.match(ok.stderr, /re-hashing 4\.0 MiB in device memory…/, 'the full re-hash says what it is doing');
+  // Progress lines in a log (not a terminal): each percentage is that of the bytes on its line.
+  const units: Record<string, number> = { B: 1, KiB: 1024, MiB: 2 ** 20, GiB: 2 ** 30 };
+  const lines = [...ok.stderr.matchAll(/: (\d+)% \(([\d.]+) (B|KiB|MiB|GiB) of ([\d.]+) (B|KiB|MiB|GiB)\)/g)];
+  t.ok(lines.length >= 3, `progress lines for the seal and the offline verify:\n${ok.stderr}`);
+  for (const [line, percent, done, doneUnit, total, totalUnit] of lines) {
+    const actual = (100 * Number(done) * units[doneUnit!]!) / (Number(total) * units[totalUnit!]!);
+    t.ok(Math.abs(actual - Number(percent)) < 3, `${line}: ${percent}% of the bytes shown`);
+  }
   t.match(
     cli(['demo', '--size', '4MiB', '--simulated-capacity', 'lots']).stderr,
     /--simulated-capacity: "lots" is not a size/,
