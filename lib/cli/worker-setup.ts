@@ -9,6 +9,7 @@ import { VramManager } from '../manager/vram-manager.js';
 import { nativeStatus } from '../native/index.js';
 import type { SigningKey } from '../attest/node-keys.js';
 import type { Reporter } from './reporter.js';
+import { WORKER_ID_RULE } from './hints.js';
 
 /**
  * The worker id when none is given, stable across runs: the service the audit log already
@@ -45,7 +46,7 @@ export async function openWorker(
   },
 ): Promise<WorkerSetup> {
   if (!WORKER_ID_PATTERN.test(opts.workerId))
-    throw new InvalidArgumentError('--worker-id', 'must match ^[A-Za-z0-9._:-]{1,128}$');
+    throw new InvalidArgumentError('--worker-id', `must be ${WORKER_ID_RULE}; got "${opts.workerId.slice(0, 140)}"`);
   const audit = AuditLogger.open({ dir: opts.auditDir, service: opts.workerId, flush: { mode: 'hybrid' } });
   try {
     const manager = await VramManager.open({

@@ -7,6 +7,7 @@ import { CheckFailed, EXIT_CHECK_FAILED } from '../exit.js';
 import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from '../nats-flags.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg } from '../run.js';
+import { plural } from '../units.js';
 
 /** Options `audit verify` gains for verifying from a stream (registered on that command). */
 export function addFleetVerifyOptions(verify: Command): void {
@@ -68,7 +69,7 @@ export async function runFleetVerify(
   const unsigned = result.services.reduce((n, s) => n + s.unauthenticatedTail.count, 0);
   if (result.ok) {
     reporter.line(
-      `${result.services.length} services in stream ${result.stream}: chains intact; ${unsigned} records after the newest verified checkpoints (unauthenticated, within the policy)`,
+      `${plural(result.services.length, 'service')} in stream ${result.stream}: chains intact; ${plural(unsigned, 'record')} after the newest verified checkpoints (unauthenticated, within the policy)`,
     );
     return 0;
   }
@@ -76,7 +77,7 @@ export async function runFleetVerify(
   const failed = result.services.filter((s) => !s.ok).map((s) => s.service);
   const foreign = result.foreign.length > 0 ? `; ${result.foreign.length} foreign subjects` : '';
   throw new CheckFailed(
-    `stream ${result.stream}: ${failed.length} of ${result.services.length} services failed${failed.length > 0 ? ` (${failed.join(', ')})` : ''}${foreign}`,
+    `stream ${result.stream}: ${failed.length} of ${plural(result.services.length, 'service')} failed${failed.length > 0 ? ` (${failed.join(', ')})` : ''}${foreign}`,
   );
 }
 

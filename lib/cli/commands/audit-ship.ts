@@ -8,6 +8,8 @@ import { EXIT_CHECK_FAILED, errorJson } from '../exit.js';
 import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from '../nats-flags.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
+import { describeShipperHealth, onlyWhenChanged, stopWhenParentExits } from '../ship-status.js';
+import { plural } from '../units.js';
 
 export { addFleetVerifyOptions, runFleetVerify } from './audit-fleet-verify.js';
 
@@ -32,7 +34,11 @@ export function registerAuditShip(audit: Command): void {
     .option('--replicas <n>', 'replicas when creating the stream (3 in a three-node cluster)')
     .option('--once', 'ship what the log holds now and exit')
     .option('--max-in-flight <n>', 'publishes awaiting acknowledgement at most', '1024')
-    .option('--status-interval <ms>', 'while following: a status line this often', '5000')
+    .option(
+      '--status-interval <ms>',
+      'while following: check this often, and print a status line when it changed',
+      '5000',
+    )
     .option('--json', 'status lines as JSON on stderr; one JSON document (the final status) on stdout');
   addNatsIdentityOptions(ship).action(
     runCommand(async (reporter: Reporter, dir: string, opts: ShipFlags) => {
@@ -50,12 +56,15 @@ export function registerAuditShip(audit: Command): void {
       const status = (h: ShipperHealth) =>
         reporter.json
           ? process.stderr.write(JSON.stringify({ at: new Date().toISOString(), ...h }) + '\n')
-          : reporter.warn(describe(h));
-      shipper.on('status', status);
-      const timer = opts.once ? null : setInterval(() => status(shipper.health()), intervalMs);
+          : reporter.warn(describeShipperHealth(h));
+      // Events and the interval both go through one filter: a line only when something changed.
+      const changed = onlyWhenChanged(status);
+      shipper.on('status', changed);
+      const timer = opts.once ? null : setInterval(() => changed(shipper.health()), intervalMs);
       const stop = () => void shipper.stop();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      const endWatch = stopWhenParentExits(stop);
       try {
         const final = await shipper.done;
         reporter.result({ ok: true, ...final });
@@ -64,7 +73,7 @@ export function registerAuditShip(audit: Command): void {
             `warning: ${final.foreignCheckpoints.count} notes on the checkpoint subject are no local checkpoint (first at stream sequence ${final.foreignCheckpoints.firstStreamSeq}): ignored`,
           );
         reporter.line(
-          `shipped ${final.published} records of ${final.service ?? '(empty log)'} to ${final.stream}; ${final.duplicates} were already there; stream head seq ${final.shippedSeq}`,
+          `shipped ${plural(final.published, 'record')} of ${final.service ?? '(empty log)'} to ${final.stream}; ${final.duplicates} ${final.duplicates === 1 ? 'was' : 'were'} already there; ${final.shippedSeq < 0 ? 'the stream holds none of its records' : `stream head seq ${final.shippedSeq}`}`,
         );
         return 0;
       } catch (err) {
@@ -75,14 +84,10 @@ export function registerAuditShip(audit: Command): void {
         return EXIT_CHECK_FAILED;
       } finally {
         if (timer) clearInterval(timer);
+        endWatch();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
     }),
   );
-}
-
-function describe(h: ShipperHealth): string {
-  const err = h.lastError && h.state === 'retrying' ? ` — ${h.lastError.message}` : '';
-  return `${h.state}: ${h.service ?? '?'} shipped to seq ${h.shippedSeq}, local seq ${h.localSeq}, lag ${h.lagRecords} records / ${h.lagMs} ms, ${h.inFlight} in flight${err}`;
 }
