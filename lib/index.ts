@@ -47,7 +47,13 @@ export {
 
 // Audit log (SPEC §4).
 export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './audit/write/logger.js';
-export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './audit/write/logger.js';
+export type {
+  AuditHealth,
+  AuditLoggerOptions,
+  AuditLoggerState,
+  EmitResult,
+  FlushOptions,
+} from './audit/write/logger.js';
 export type { FileLayer } from './audit/write/file-layer.js';
 export {
   AUDIT_FORMAT,
@@ -73,7 +79,13 @@ export type {
 export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/format/validate.js';
 export { canonicalJson, CanonicalJsonError } from './audit/format/canonical-json.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/format/uuid7.js';
-export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './audit/format/record.js';
+export {
+  buildRecordLine,
+  canonicalRecord,
+  recordHash,
+  GENESIS_PREV,
+  type RecordFields,
+} from './audit/format/record.js';
 export { directoryRecordLines, verifyAuditLog } from './audit/verify/directory.js';
 export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify/directory.js';
 export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify/chain-verifier.js';
@@ -96,7 +108,8 @@ export type { SealingOptions } from './audit/write/epoch-sealer.js';
 export type { CheckpointOptions } from './audit/write/checkpoint-writer.js';
 export { VerificationKey, parseVerificationKey } from './audit/format/verification-key.js';
 export { verifySealedRecordLines } from './audit/verify/epoch-seal-verify.js';
-export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './audit/verify/epoch-seal-verify.js';
+export type { SealingCrypto } from './audit/format/sealing-crypto.js';
+export type { SealedVerifyOptions, SealedVerifyResult } from './audit/verify/epoch-seal-verify.js';
 export type { SealingReport } from './audit/verify/epoch-seal-check.js';
 export type { CheckpointReport } from './audit/verify/checkpoint-check.js';
 export {
@@ -118,13 +131,8 @@ export { detectionProbability, samplesForConfidence } from './manager/sampling.j
 // Seal records (SPEC §3) and offline verification.
 export { verifySealRecord, verifySealedFile, type FileVerifyOptions } from './seal/offline.js';
 export { createSealedStreamVerifier, verifySealedBytes } from './seal/verify-bytes.js';
-export {
-  parseSealRecord,
-  serializeSealRecord,
-  validateSealRecord,
-  SEAL_FORMAT,
-  type SealRecord,
-} from './seal/record.js';
+export { parseSealRecord, serializeSealRecord, validateSealRecord } from './seal/record.js';
+export { SEAL_FORMAT, type SealRecord } from './formats/seal-record.js';
 
 // File digests (SPEC §1) and engines.
 export { digestFile, type DigestFileOptions, type FileDigest } from './engines/digest-file.js';

@@ -3,7 +3,8 @@
 // `node` check the signature with node:crypto and hash with the addon or node:crypto.
 import type { Engine } from '../engines/file-digest.js';
 import { checkFileAgainstRecord } from '../seal/offline.js';
-import { type SealRecord, serializeSealRecord, validateSealRecord } from '../seal/record.js';
+import type { SealRecord } from '../formats/seal-record.js';
+import { serializeSealRecord, validateSealRecord } from '../seal/record.js';
 import type { SigstoreBundle } from './dsse.js';
 import { type SigningKey, nodeCryptoVerifier, signPayload } from './node-keys.js';
 import { type PublicKeyOption, checkSealBundle, recordStreamChecker } from './seal-bundle.js';

@@ -30,7 +30,8 @@ export type { SealingOptions } from './write/epoch-sealer.js';
 export type { CheckpointOptions } from './write/checkpoint-writer.js';
 export { VerificationKey, parseVerificationKey, VKEY_FORMAT } from './format/verification-key.js';
 export { verifySealedRecordLines, prepareSealedChecks } from './verify/epoch-seal-verify.js';
-export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './verify/epoch-seal-verify.js';
+export type { SealingCrypto } from './format/sealing-crypto.js';
+export type { SealedVerifyOptions, SealedVerifyResult } from './verify/epoch-seal-verify.js';
 export type { SealingReport } from './verify/epoch-seal-check.js';
 export type { CheckpointReport } from './verify/checkpoint-check.js';
 export {

@@ -3,6 +3,7 @@
 // lib/errors.ts is imported, and tsconfig.browser.json (DOM libs, no Node types) compiles this folder, so a Node
 // import here fails the build.
 export * from './args.js';
+export * from './constant-time.js';
 export * from './hex.js';
 export * from './leaf-size.js';
 export * from './patterns.js';

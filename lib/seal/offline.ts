@@ -2,7 +2,7 @@
 // file against its record (then size, tree digest and plain SHA-256 too).
 import { type Engine, defaultEngine, digestFileWith, statRegularFile } from '../engines/file-digest.js';
 import { checkSealedDigests, checkSealedSize } from './check.js';
-import type { SealRecord } from './record.js';
+import type { SealRecord } from '../formats/seal-record.js';
 import { type TokenOption, verifySealRecord } from './verify-bytes.js';
 
 export { verifySealRecord };

@@ -5,7 +5,7 @@
 import { KeyError } from '../../errors.js';
 import { decodeBase64 } from '../../wasm/base64.js';
 import { toHex } from '../../formats/hex.js';
-import { hexBytes } from './epochs.js';
+import { fromHex } from '../../formats/hex.js';
 
 export const ORIGIN_PREFIX = 'vram-residency.audit.v1/';
 const ED25519_SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
@@ -42,7 +42,7 @@ export interface NotePublicKey {
 const utf8 = new TextEncoder();
 
 export function checkpointBody(service: string, size: number, hashHex: string): string {
-  return `${ORIGIN_PREFIX}${service}\n${size}\n${base64(hexBytes(hashHex))}\n`;
+  return `${ORIGIN_PREFIX}${service}\n${size}\n${base64(fromHex(hashHex))}\n`;
 }
 
 /** C2SP key ID: the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key). */

@@ -1,7 +1,7 @@
 // The crypto the sealing code takes, from node:crypto (Node only; browsers pass the WASM module's).
 import { createHash, createHmac } from 'node:crypto';
 import { sha256Hex } from '../format/record.js';
-import type { SealingCrypto } from '../verify/epoch-seal-verify.js';
+import type { SealingCrypto } from '../format/sealing-crypto.js';
 
 export const nodeSealingCrypto: SealingCrypto = {
   sha256Hex,

@@ -7,7 +7,7 @@ import { FileIoError, InvalidArgumentError, KeyError } from '../../errors.js';
 import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
-import { addFleetVerifyOptions, registerAuditShip, runFleetVerify } from './audit-ship.js';
+import { addFleetVerifyOptions, registerAuditShip, runFleetVerify } from '../audit-fleet.js';
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('check and search audit logs offline');

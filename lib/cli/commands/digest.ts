@@ -7,7 +7,7 @@ import {
   parseEngine,
   statDigestible,
 } from '../../engines/file-digest.js';
-import { toHex } from '../../seal/check.js';
+import { toHex } from '../../formats/hex.js';
 import { DEFAULT_LEAF_SIZE } from '../../wasm/index.js';
 import { type Reporter, formatBytes } from '../reporter.js';
 import { parseIntArg, parseLeafSize, runCommand } from '../run.js';

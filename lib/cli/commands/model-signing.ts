@@ -15,7 +15,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
 import { runCommand } from '../run.js';
-import { readTextArg } from './verify-bundle.js';
+import { readTextArg } from '../bundle-check.js';
 
 async function statRegularFileOrDir(path: string): Promise<'file' | 'dir'> {
   const stat = await fsp.stat(path).catch(() => null);

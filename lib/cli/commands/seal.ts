@@ -13,7 +13,7 @@ import { prepareWritableDir } from '../writable-dir.js';
 import { parseIntArg, parseLeafSize, runCommand } from '../run.js';
 import { readToken } from '../token.js';
 import { defaultWorkerId, openWorker } from '../worker-setup.js';
-import { prepareModelSeal, sealSignedModelFiles } from './seal-model.js';
+import { prepareModelSeal, sealSignedModelFiles } from '../model-seal-files.js';
 
 export function registerSeal(program: Command): void {
   program

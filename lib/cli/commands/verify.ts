@@ -9,7 +9,7 @@ import { runCommand } from '../run.js';
 import { readSmallFile } from '../small-file.js';
 import { readToken } from '../token.js';
 import { decodeStrictUtf8 } from '../../formats/well-formed.js';
-import { verifyFileWithBundle } from './verify-bundle.js';
+import { verifyFileWithBundle } from '../bundle-check.js';
 
 export function registerVerify(program: Command): void {
   program

@@ -1,17 +1,18 @@
 // `vram-residency seal DIR --model-sig SIG --model-pubkey P --out OUTDIR`: seal a model a publisher
 // signed (SPEC §5 OMS): one seal record (and, with --sign-key, one bundle) per file, mirrored
-// under OUTDIR. The manager refuses the whole model on any mismatch and names the file.
+// under OUTDIR. The manager refuses the whole model on any mismatch and names the file. The CLI
+// side of attest/seal-model.ts (which seals through the manager); commands/seal.ts calls it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parsePublicKeyPem } from '../../attest/public-key.js';
-import { readKeyFile } from '../../attest/node-keys.js';
-import { requireEcdsa } from '../../attest/model-check.js';
-import { InvalidArgumentError } from '../../errors.js';
-import type { SealedShard } from '../../manager/sealed-shard.js';
-import type { VramManager } from '../../manager/vram-manager.js';
-import type { Reporter } from '../reporter.js';
-import { formatBytes } from '../reporter.js';
-import { readTextArg } from './verify-bundle.js';
+import { parsePublicKeyPem } from '../attest/public-key.js';
+import { readKeyFile } from '../attest/node-keys.js';
+import { requireEcdsa } from '../attest/model-check.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { SealedShard } from '../manager/sealed-shard.js';
+import type { VramManager } from '../manager/vram-manager.js';
+import type { Reporter } from './reporter.js';
+import { formatBytes } from './reporter.js';
+import { readTextArg } from './bundle-check.js';
 
 export interface ModelSealArgs {
   model: string;

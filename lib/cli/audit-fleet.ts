@@ -1,12 +1,13 @@
 // `vram-residency audit ship DIR --nats URL` and the `--nats` branch of `audit verify`: the
-// fleet side of the audit log (SPEC §7). Registered from audit.ts.
+// fleet side of the audit log (SPEC §7). Registered from commands/audit.ts (kept out of commands/
+// so that no command file imports another).
 import type { Command } from 'commander';
-import { FleetForeignRecordError } from '../../errors.js';
-import { AuditShipper, type ShipperHealth } from '../../fleet/shipper.js';
-import { verifyFleet, type FleetVerifyResult } from '../../fleet/verify.js';
-import { CheckFailed, EXIT_CHECK_FAILED, errorJson } from '../exit.js';
-import type { Reporter } from '../reporter.js';
-import { parseIntArg, runCommand } from '../run.js';
+import { FleetForeignRecordError } from '../errors.js';
+import { AuditShipper, type ShipperHealth } from '../fleet/shipper.js';
+import { verifyFleet, type FleetVerifyResult } from '../fleet/verify.js';
+import { CheckFailed, EXIT_CHECK_FAILED, errorJson } from './exit.js';
+import type { Reporter } from './reporter.js';
+import { parseIntArg, runCommand } from './run.js';
 
 interface ShipFlags {
   nats: string;

@@ -1,11 +1,12 @@
-// `vram-residency verify FILE --bundle B --pubkey P`: checks a file against a seal attestation
-// (SPEC §5) with only the signer's public key; no worker token involved.
+// The `--bundle B --pubkey P` path of `vram-residency verify FILE`: checks a file against a seal
+// attestation (SPEC §5) with only the signer's public key; no worker token involved. Not a command
+// file: commands/verify.ts calls it.
 import { readFileSync } from 'node:fs';
-import { readKeyFile } from '../../attest/node-keys.js';
-import { verifySealBundleFile } from '../../attest/seal-node.js';
-import { type Engine, statRegularFile } from '../../engines/file-digest.js';
-import { InvalidArgumentError } from '../../errors.js';
-import type { Reporter } from '../reporter.js';
+import { readKeyFile } from '../attest/node-keys.js';
+import { verifySealBundleFile } from '../attest/seal-node.js';
+import { type Engine, statRegularFile } from '../engines/file-digest.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Reporter } from './reporter.js';
 
 export function readTextArg(path: string, flag: string): string {
   try {
