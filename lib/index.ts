@@ -79,13 +79,8 @@ export type {
 export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/format/validate.js';
 export { canonicalJson, CanonicalJsonError } from './audit/format/canonical-json.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/format/uuid7.js';
-export {
-  buildRecordLine,
-  canonicalRecord,
-  recordHash,
-  GENESIS_PREV,
-  type RecordFields,
-} from './audit/format/record.js';
+export { buildRecordLine, recordHash } from './audit/write/record-line.js';
+export { canonicalRecord, GENESIS_PREV, type RecordFields } from './audit/format/record-canonical.js';
 export { directoryRecordLines, verifyAuditLog } from './audit/verify/directory.js';
 export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify/directory.js';
 export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify/chain-verifier.js';

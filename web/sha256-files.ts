@@ -2,7 +2,7 @@
 // is read once, by the page, in order, and its chunks passed on (transferred, not copied) to a
 // SHA-256 stream worker, the same worker mode that hashes the bytes the tree workers read for a
 // seal; at most two chunks per file wait in memory.
-import { compileWasmModule } from '../dist/wasm/index.js';
+import { compileWasmModule } from '../lib/browser/internal.js';
 import type { ToWorker } from './digest-messages.js';
 import { type DigestProgress, digestWorkerUrl, JOB_BYTES, listen, startWorker } from './parallel-digest.js';
 

@@ -4,12 +4,14 @@ export * from './format/events.js';
 export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './format/validate.js';
 export { canonicalJson, CanonicalJsonError } from './format/canonical-json.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './format/uuid7.js';
-export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './format/record.js';
+export { buildRecordLine, recordHash } from './write/record-line.js';
+export { canonicalRecord, GENESIS_PREV, type RecordFields } from './format/record-canonical.js';
 export { nodeFileLayer, type FileLayer } from './write/file-layer.js';
-export { listSegments, segmentName, sidecarName, LOCK_FILE, type SegmentEntry } from './write/segments.js';
+export { listSegments } from './write/segments.js';
+export { segmentName, sidecarName, LOCK_FILE, type SegmentEntry } from './format/log-layout.js';
 export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './write/logger.js';
 export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './write/logger.js';
-export { directoryRecordLines, verifyAuditLog } from './verify/directory.js';
+export { auditDirLayout, directoryRecordLines, verifyAuditLog } from './verify/directory.js';
 export type { AuditVerifyOptions, AuditVerifyResult } from './verify/directory.js';
 export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './verify/chain-verifier.js';
 export type {

@@ -1,6 +1,6 @@
 // The crypto the sealing code takes, from node:crypto (Node only; browsers pass the WASM module's).
 import { createHash, createHmac } from 'node:crypto';
-import { sha256Hex } from '../format/record.js';
+import { sha256Hex } from './record-line.js';
 import type { SealingCrypto } from '../format/sealing-crypto.js';
 
 export const nodeSealingCrypto: SealingCrypto = {

@@ -1,9 +1,9 @@
 // `vram-residency audit verify DIR` and `audit query DIR`: offline checks and searches of an audit log.
 import type { Command } from 'commander';
-import { queryAuditLog, verifyAuditLog } from '../../audit/index.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { auditDirLayout, queryAuditLog, verifyAuditLog } from '../../audit/index.js';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { FileIoError, InvalidArgumentError, KeyError } from '../../errors.js';
+import { InvalidArgumentError, KeyError } from '../../errors.js';
 import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
@@ -70,7 +70,7 @@ export function registerAudit(program: Command): void {
             'dir',
             'missing: give the audit log directory, or --nats URL to verify from a stream',
           );
-        assertAuditDir(dir);
+        // verifyAuditLog refuses a directory that is not a log (E_ARG, exit 2).
         const result = await verifyAuditLog(dir, {
           ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
           ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
@@ -133,7 +133,7 @@ export function registerAudit(program: Command): void {
         if (filter.severity && !['info', 'warning', 'critical'].includes(filter.severity)) {
           throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
         }
-        assertAuditDir(dir);
+        auditDirLayout(dir); // a directory that is not a log is a usage error, not an empty result
         // Streamed: a log of any size in constant memory, as JSON or as lines.
         const records = reporter.jsonArray();
         for await (const record of queryAuditLog(dir, filter)) {
@@ -146,21 +146,6 @@ export function registerAudit(program: Command): void {
         return 0;
       }),
     );
-}
-
-/** A directory with at least one segment; anything else is a usage error a person can fix. */
-function assertAuditDir(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR') throw new InvalidArgumentError('dir', `${dir} is not a directory`);
-    throw new FileIoError(`cannot read ${dir}: ${code === 'ENOENT' ? 'no such directory' : code}`, error);
-  }
-  if (!names.some((n) => /^audit-\d{12}\.jsonl$/.test(n))) {
-    throw new InvalidArgumentError('dir', `${dir} holds no audit segments (audit-<seq>.jsonl): it is not an audit log`);
-  }
 }
 
 function parseAnchor(text: string): { seq: number; hash: string } {
