@@ -5,14 +5,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parsePublicKeyPem } from '../attest/public-key.js';
-import { readKeyFile } from '../attest/node-keys.js';
 import { requireEcdsa } from '../attest/model-check.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { SealedShard } from '../manager/sealed-shard.js';
 import type { VramManager } from '../manager/vram-manager.js';
 import type { Reporter } from './reporter.js';
 import { formatBytes } from './reporter.js';
-import { readTextArg } from './bundle-check.js';
+import { readSmallText } from './small-file.js';
 
 export interface ModelSealArgs {
   model: string;
@@ -46,8 +45,8 @@ export async function prepareModelSeal(
         'does not apply with --model-sig (the signed manifest gives each SHA-256; bundles go to --out)',
       );
   }
-  const signature = readTextArg(opts.modelSig, '--model-sig');
-  const publicKey = await parsePublicKeyPem(await readKeyFile(opts.modelPubkey, '--model-pubkey'));
+  const signature = readSmallText(opts.modelSig, '--model-sig', 'signature');
+  const publicKey = await parsePublicKeyPem(readSmallText(opts.modelPubkey, '--model-pubkey', 'key'));
   requireEcdsa(publicKey.algorithm, '--model-pubkey');
   return {
     model: files[0]!,

@@ -1,11 +1,11 @@
 // `vram-residency audit verify DIR` and `audit query DIR`: offline checks and searches of an audit log.
 import type { Command } from 'commander';
 import { auditDirLayout, queryAuditLog, verifyAuditLog } from '../../audit/index.js';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { InvalidArgumentError, KeyError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
+import { readSmallText } from '../small-file.js';
 import { parseIntArg, runCommand } from '../run.js';
 import { addFleetVerifyOptions, registerAuditShip, runFleetVerify } from '../audit-fleet.js';
 
@@ -61,8 +61,8 @@ export function registerAudit(program: Command): void {
             nats: opts.nats,
             stream: opts.stream,
             service: opts.service,
-            ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
-            ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
+            ...(opts.vkey ? { verificationKey: readSmallText(opts.vkey, '--vkey', 'key') } : {}),
+            ...(opts.pubkey ? { publicKey: readSmallText(opts.pubkey, '--pubkey', 'key') } : {}),
           });
         }
         if (dir === undefined)
@@ -73,11 +73,16 @@ export function registerAudit(program: Command): void {
         // verifyAuditLog refuses a directory that is not a log (E_ARG, exit 2).
         const result = await verifyAuditLog(dir, {
           ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
-          ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
+          ...(opts.vkey ? { verificationKey: readSmallText(opts.vkey, '--vkey', 'key') } : {}),
           ...(opts.checkpoint
-            ? { checkpoint: { name: basename(opts.checkpoint), text: readKeyFile('--checkpoint', opts.checkpoint) } }
+            ? {
+                checkpoint: {
+                  name: basename(opts.checkpoint),
+                  text: readSmallText(opts.checkpoint, '--checkpoint', 'note'),
+                },
+              }
             : {}),
-          ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
+          ...(opts.pubkey ? { publicKey: readSmallText(opts.pubkey, '--pubkey', 'key') } : {}),
         });
         reporter.result(result);
         if (!result.intact) {
@@ -163,14 +168,4 @@ function parseTime(flag: string, text: string): string {
   if (Number.isNaN(d.getTime()))
     throw new InvalidArgumentError(flag, `"${text}" is not a date/time (use ISO 8601, e.g. 2026-11-24T10:00:00Z)`);
   return d.toISOString();
-}
-
-/** A small key or note file's text; a missing or unreadable one is a usage error naming the flag. */
-function readKeyFile(flag: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KeyError(flag, `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code}`);
-  }
 }

@@ -8,14 +8,14 @@ import type { Command } from 'commander';
 import type { HashProgress } from '../../attest/model-files.js';
 import { requireEcdsa } from '../../attest/model-check.js';
 import { signModel, verifyModel } from '../../attest/model-sign.js';
-import { loadSigningKeyFile, readKeyFile } from '../../attest/node-keys.js';
+import { loadSigningKey } from '../../attest/node-keys.js';
 import { parsePublicKeyPem } from '../../attest/public-key.js';
 import { serializeBundle } from '../../attest/seal-node.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
 import { runCommand } from '../run.js';
-import { readTextArg } from '../bundle-check.js';
+import { readSmallText } from '../small-file.js';
 
 async function statRegularFileOrDir(path: string): Promise<'file' | 'dir'> {
   const stat = await fsp.stat(path).catch(() => null);
@@ -71,7 +71,7 @@ export function registerModelSigning(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(
       runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
-        const key = await loadSigningKeyFile(opts.key, '--key');
+        const key = await loadSigningKey(readSmallText(opts.key, '--key', 'key'));
         requireEcdsa(key.algorithm, '--key');
         const isFile = (await statRegularFileOrDir(model)) === 'file';
         const out: string = opts.out ?? (isFile ? `${model}.sig` : resolve(model, 'model.sig'));
@@ -108,8 +108,8 @@ export function registerModelSigning(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(
       runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
-        const signature = readTextArg(opts.sig, '--sig');
-        const publicKey = await parsePublicKeyPem(await readKeyFile(opts.pubkey, '--pubkey'));
+        const signature = readSmallText(opts.sig, '--sig', 'signature');
+        const publicKey = await parsePublicKeyPem(readSmallText(opts.pubkey, '--pubkey', 'key'));
         requireEcdsa(publicKey.algorithm, '--pubkey');
         const isFile = (await statRegularFileOrDir(model)) === 'file';
         const progress = hashProgress(reporter, 'verify');

@@ -3,7 +3,8 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { loadSigningKeyFile } from '../../attest/node-keys.js';
+import { loadSigningKey } from '../../attest/node-keys.js';
+import { readSmallText } from '../small-file.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { Reporter } from '../reporter.js';
@@ -59,7 +60,9 @@ export function registerSeal(program: Command): void {
         const outFor = signedModel ? [] : recordPaths(files, opts.out, opts.auditDir);
         prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
         if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
-        const signer = opts.signKey ? await loadSigningKeyFile(opts.signKey, '--sign-key') : undefined;
+        const signer = opts.signKey
+          ? await loadSigningKey(readSmallText(opts.signKey, '--sign-key', 'key'))
+          : undefined;
         const bundleFor =
           signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
         const { audit, manager } = await openWorker(reporter, {
