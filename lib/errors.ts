@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'E_FLEET_STREAM_CONFIG',
   'E_FLEET_FOREIGN_RECORD',
   'E_FLEET_PUBLISH',
+  // the one error family (issue 19)
+  'E_CANONICAL_JSON',
 ] as const;
 
 /** Every stable error code this package throws (docs/errors.md lists them with their classes). */
@@ -349,5 +351,12 @@ export class FleetForeignRecordError extends FleetError {
 export class FleetPublishError extends FleetError {
   constructor(message: string) {
     super('E_FLEET_PUBLISH', message, { retriable: true });
+  }
+}
+
+/** A value an audit record cannot hold in RFC 8785 form (a float or unsafe integer, undefined, a function…). */
+export class CanonicalJsonError extends VramResidencyError {
+  constructor(message: string) {
+    super('E_CANONICAL_JSON', message);
   }
 }

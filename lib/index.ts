@@ -41,6 +41,7 @@ export {
   InvalidAuditEventError,
   AuditSealingStateError,
   KeyError,
+  CanonicalJsonError,
   type ErrorCode,
   type SealFailureReason,
 } from './errors.js';
@@ -77,7 +78,7 @@ export type {
   TypedAuditEvent,
 } from './audit/format/events.js';
 export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/format/validate.js';
-export { canonicalJson, CanonicalJsonError } from './audit/format/canonical-json.js';
+export { canonicalJson } from './audit/format/canonical-json.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/format/uuid7.js';
 export { buildRecordLine, recordHash } from './audit/write/record-line.js';
 export { canonicalRecord, GENESIS_PREV, type RecordFields } from './audit/format/record-canonical.js';

@@ -2,7 +2,8 @@
 // The room's barrel (tests and the package root import from it; the root picks public names).
 export * from './format/events.js';
 export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './format/validate.js';
-export { canonicalJson, CanonicalJsonError } from './format/canonical-json.js';
+export { canonicalJson } from './format/canonical-json.js';
+export { CanonicalJsonError } from '../errors.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './format/uuid7.js';
 export { buildRecordLine, recordHash } from './write/record-line.js';
 export { canonicalRecord, GENESIS_PREV, type RecordFields } from './format/record-canonical.js';
