@@ -123,6 +123,13 @@ export { SealedShard, type ShardState } from './manager/sealed-shard.js';
 export type { Capacity } from './manager/capacity-ledger.js';
 export { checkDevicePolicy, type VramPolicy, type PolicyFinding } from './manager/policy.js';
 export { detectionProbability, samplesForConfidence } from './manager/sampling.js';
+export {
+  MAX_REVERIFY_INTERVAL_SECONDS,
+  reverifyResident,
+  type Reverifier,
+  type ReverifyPolicy,
+  type ReverifyRound,
+} from './manager/reverify.js';
 
 // Seal records (SPEC §3) and offline verification.
 export { verifySealRecord, verifySealedFile, type FileVerifyOptions } from './seal/offline.js';

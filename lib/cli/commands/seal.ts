@@ -6,7 +6,9 @@ import type { Command } from 'commander';
 import { loadSigningKey } from '../../attest/node-keys.js';
 import { readSmallText } from '../small-file.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { MAX_REVERIFY_INTERVAL_SECONDS, reverifyResident } from '../../manager/reverify.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
+import type { VramManager } from '../../manager/vram-manager.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
 import { recordPaths, writeRecordFile } from '../record-paths.js';
@@ -124,33 +126,20 @@ export function registerSeal(program: Command): void {
     );
 }
 
-/** Resolves true after `ms`, or false as soon as the signal aborts (the timer does not hold the process). */
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 function parseSchedule(interval: string, samples: string): { intervalSeconds: number; samples: number } {
   const intervalSeconds = /^\d+(\.\d+)?$/.test(interval) ? Number(interval) : Number.NaN;
-  if (!(intervalSeconds > 0))
-    throw new InvalidArgumentError('--interval', `must be a positive number of seconds, got "${interval}"`);
+  if (!(intervalSeconds > 0) || intervalSeconds > MAX_REVERIFY_INTERVAL_SECONDS)
+    throw new InvalidArgumentError(
+      '--interval',
+      `must be a positive number of seconds up to ${MAX_REVERIFY_INTERVAL_SECONDS}, got "${interval}"`,
+    );
   return { intervalSeconds, samples: parseIntArg('--samples', samples, 1, 1_000_000) };
 }
 
-/** Re-verify until SIGINT/SIGTERM: sampled each time, in full every tenth round. Any failure ends it with status 1. */
+/** Re-verify until SIGINT/SIGTERM (lib/manager/reverify.ts's policy). Any failure ends it with status 1. */
 async function hold(
   reporter: Reporter,
-  manager: import('../../manager/vram-manager.js').VramManager,
+  manager: VramManager,
   shards: SealedShard[],
   { intervalSeconds, samples }: { intervalSeconds: number; samples: number },
 ): Promise<number> {
@@ -161,17 +150,17 @@ async function hold(
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let rounds = 0;
   try {
-    while (await sleepUnlessAborted(intervalSeconds * 1000, stop.signal)) {
-      rounds++;
-      const mode = rounds % 10 === 0 ? 'full' : 'sample';
-      for (const shard of shards) await manager.verify(shard, { mode, samples });
-      reporter.line(`${new Date().toISOString()} round ${rounds}: ${shards.length} shard(s) verified (${mode})`);
-    }
+    return await reverifyResident(manager, shards, {
+      intervalSeconds,
+      samples,
+      fullEvery: 10,
+      signal: stop.signal,
+      onRound: ({ round, mode }) =>
+        reporter.line(`${new Date().toISOString()} round ${round}: ${shards.length} shard(s) verified (${mode})`),
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  return rounds;
 }
