@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { SealedShard } from '../manager/sealed-shard.js';
 import type { VramManager } from '../manager/vram-manager.js';
 import type { Reporter } from './reporter.js';
+import type { SealFlags } from './seal-flags.js';
 import { formatBytes } from './reporter.js';
 import { readSmallText } from './small-file.js';
 
@@ -24,7 +25,7 @@ export interface ModelSealArgs {
 /** Reads and checks the flags before any device work. */
 export async function prepareModelSeal(
   files: string[],
-  opts: Record<string, any>,
+  opts: SealFlags,
 ): Promise<ModelSealArgs & { signature: string; publicKey: Awaited<ReturnType<typeof parsePublicKeyPem>> }> {
   if (!opts.modelSig || !opts.modelPubkey)
     throw new InvalidArgumentError(

@@ -29,88 +29,7 @@ export function registerAudit(program: Command): void {
     )
     .option('--json', 'print one JSON document');
   addFleetVerifyOptions(verify);
-  verify.action(
-    runCommand(
-      async (
-        reporter: Reporter,
-        dir: string | undefined,
-        opts: {
-          anchor?: string;
-          vkey?: string;
-          checkpoint?: string;
-          pubkey?: string;
-          nats?: string;
-          stream: string;
-          service?: string[];
-        },
-      ) => {
-        if (!opts.nats && (opts.checkpoint === undefined) !== (opts.pubkey === undefined)) {
-          throw new InvalidArgumentError(
-            opts.checkpoint ? '--pubkey' : '--checkpoint',
-            '--checkpoint and --pubkey go together (a note is checked against the key that signed it)',
-          );
-        }
-        if (opts.nats) {
-          if (dir !== undefined || opts.anchor || opts.checkpoint) {
-            throw new InvalidArgumentError(
-              '--nats',
-              'verifies from the stream (with the checkpoints published there): give no directory, --anchor or --checkpoint with it',
-            );
-          }
-          return runFleetVerify(reporter, {
-            nats: opts.nats,
-            stream: opts.stream,
-            service: opts.service,
-            ...(opts.vkey ? { verificationKey: readSmallText(opts.vkey, '--vkey', 'key') } : {}),
-            ...(opts.pubkey ? { publicKey: readSmallText(opts.pubkey, '--pubkey', 'key') } : {}),
-          });
-        }
-        if (dir === undefined)
-          throw new InvalidArgumentError(
-            'dir',
-            'missing: give the audit log directory, or --nats URL to verify from a stream',
-          );
-        // verifyAuditLog refuses a directory that is not a log (E_ARG, exit 2).
-        const result = await verifyAuditLog(dir, {
-          ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
-          ...(opts.vkey ? { verificationKey: readSmallText(opts.vkey, '--vkey', 'key') } : {}),
-          ...(opts.checkpoint
-            ? {
-                checkpoint: {
-                  name: basename(opts.checkpoint),
-                  text: readSmallText(opts.checkpoint, '--checkpoint', 'note'),
-                },
-              }
-            : {}),
-          ...(opts.pubkey ? { publicKey: readSmallText(opts.pubkey, '--pubkey', 'key') } : {}),
-        });
-        reporter.result(result);
-        if (!result.intact) {
-          const where = result.firstError
-            ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason} (${result.firstError.detail})`
-            : result.summary;
-          if (reporter.json) return 1;
-          throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
-        }
-        reporter.line(result.summary);
-        const s = result.sealing;
-        if (s)
-          reporter.line(
-            `sealed: ${s.epochsSealed} epochs (0..${s.epochsSealed - 1}) with valid tags; ${s.unsealedTail} records after the last seal`,
-          );
-        if (result.checkpoint)
-          reporter.line(
-            `consistent with checkpoint ${result.checkpoint.note}: ${result.checkpoint.size} records signed by ${result.checkpoint.signer}`,
-          );
-        if (result.head)
-          reporter.line(
-            `head: ${result.head.seq}:${result.head.hash} (keep it elsewhere; pass it as --anchor next time)`,
-          );
-        for (const limit of result.limits) reporter.line(`${limit.startsWith('stale') ? 'warning' : 'note'}: ${limit}`);
-        return 0;
-      },
-    ),
-  );
+  verify.action(runCommand(runAuditVerify));
   registerAuditShip(audit);
   audit
     .command('query')
@@ -124,33 +43,7 @@ export function registerAudit(program: Command): void {
     .option('--severity <level>', 'info, warning or critical')
     .option('--limit <n>', 'at most this many records')
     .option('--json', 'print a JSON array')
-    .action(
-      runCommand(async (reporter: Reporter, dir: string, opts: Record<string, any>) => {
-        const filter = {
-          types: opts.type as string[] | undefined,
-          since: opts.since ? parseTime('--since', opts.since) : undefined,
-          until: opts.until ? parseTime('--until', opts.until) : undefined,
-          shardId: opts.shardId as string | undefined,
-          workerId: opts.workerId as string | undefined,
-          severity: opts.severity as 'info' | 'warning' | 'critical' | undefined,
-          limit: opts.limit ? parseIntArg('--limit', opts.limit, 1, Number.MAX_SAFE_INTEGER) : undefined,
-        };
-        if (filter.severity && !['info', 'warning', 'critical'].includes(filter.severity)) {
-          throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
-        }
-        auditDirLayout(dir); // a directory that is not a log is a usage error, not an empty result
-        // Streamed: a log of any size in constant memory, as JSON or as lines.
-        const records = reporter.jsonArray();
-        for await (const record of queryAuditLog(dir, filter)) {
-          records.push(record);
-          reporter.line(
-            `${record.seq}\t${record.ts}\t${record.severity}\t${record.type}\t${JSON.stringify(record.data)}`,
-          );
-        }
-        records.end();
-        return 0;
-      }),
-    );
+    .action(runCommand(runAuditQuery));
 }
 
 function parseAnchor(text: string): { seq: number; hash: string } {
@@ -168,4 +61,119 @@ function parseTime(flag: string, text: string): string {
   if (Number.isNaN(d.getTime()))
     throw new InvalidArgumentError(flag, `"${text}" is not a date/time (use ISO 8601, e.g. 2026-11-24T10:00:00Z)`);
   return d.toISOString();
+}
+
+/** `audit verify`'s options (with the fleet options audit-fleet.ts adds). */
+interface AuditVerifyFlags {
+  anchor?: string;
+  vkey?: string;
+  checkpoint?: string;
+  pubkey?: string;
+  nats?: string;
+  stream: string;
+  service?: string[];
+  json?: boolean;
+}
+
+/** `audit query`'s options. */
+interface AuditQueryFlags {
+  type?: string[];
+  since?: string;
+  until?: string;
+  shardId?: string;
+  workerId?: string;
+  severity?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+/** `audit verify [DIR]`: a directory, or with --nats every chain of a stream. */
+async function runAuditVerify(reporter: Reporter, dir: string | undefined, opts: AuditVerifyFlags): Promise<number> {
+  if (!opts.nats && (opts.checkpoint === undefined) !== (opts.pubkey === undefined)) {
+    throw new InvalidArgumentError(
+      opts.checkpoint ? '--pubkey' : '--checkpoint',
+      '--checkpoint and --pubkey go together (a note is checked against the key that signed it)',
+    );
+  }
+  if (opts.nats) {
+    if (dir !== undefined || opts.anchor || opts.checkpoint) {
+      throw new InvalidArgumentError(
+        '--nats',
+        'verifies from the stream (with the checkpoints published there): give no directory, --anchor or --checkpoint with it',
+      );
+    }
+    return runFleetVerify(reporter, {
+      nats: opts.nats,
+      stream: opts.stream,
+      service: opts.service,
+      ...(opts.vkey ? { verificationKey: readSmallText(opts.vkey, '--vkey', 'key') } : {}),
+      ...(opts.pubkey ? { publicKey: readSmallText(opts.pubkey, '--pubkey', 'key') } : {}),
+    });
+  }
+  if (dir === undefined)
+    throw new InvalidArgumentError(
+      'dir',
+      'missing: give the audit log directory, or --nats URL to verify from a stream',
+    );
+  // verifyAuditLog refuses a directory that is not a log (E_ARG, exit 2).
+  const result = await verifyAuditLog(dir, {
+    ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
+    ...(opts.vkey ? { verificationKey: readSmallText(opts.vkey, '--vkey', 'key') } : {}),
+    ...(opts.checkpoint
+      ? {
+          checkpoint: {
+            name: basename(opts.checkpoint),
+            text: readSmallText(opts.checkpoint, '--checkpoint', 'note'),
+          },
+        }
+      : {}),
+    ...(opts.pubkey ? { publicKey: readSmallText(opts.pubkey, '--pubkey', 'key') } : {}),
+  });
+  reporter.result(result);
+  if (!result.intact) {
+    const where = result.firstError
+      ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason} (${result.firstError.detail})`
+      : result.summary;
+    if (reporter.json) return 1;
+    throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
+  }
+  reporter.line(result.summary);
+  const s = result.sealing;
+  if (s)
+    reporter.line(
+      `sealed: ${s.epochsSealed} epochs (0..${s.epochsSealed - 1}) with valid tags; ${s.unsealedTail} records after the last seal`,
+    );
+  if (result.checkpoint)
+    reporter.line(
+      `consistent with checkpoint ${result.checkpoint.note}: ${result.checkpoint.size} records signed by ${result.checkpoint.signer}`,
+    );
+  if (result.head)
+    reporter.line(`head: ${result.head.seq}:${result.head.hash} (keep it elsewhere; pass it as --anchor next time)`);
+  for (const limit of result.limits) reporter.line(`${limit.startsWith('stale') ? 'warning' : 'note'}: ${limit}`);
+  return 0;
+}
+
+/** `audit query DIR`: matching records, oldest first, streamed. */
+async function runAuditQuery(reporter: Reporter, dir: string, opts: AuditQueryFlags): Promise<number> {
+  const filter = {
+    types: opts.type,
+    since: opts.since ? parseTime('--since', opts.since) : undefined,
+    until: opts.until ? parseTime('--until', opts.until) : undefined,
+    shardId: opts.shardId,
+    workerId: opts.workerId,
+    severity: opts.severity as 'info' | 'warning' | 'critical' | undefined,
+    limit: opts.limit ? parseIntArg('--limit', opts.limit, 1, Number.MAX_SAFE_INTEGER) : undefined,
+  };
+  if (filter.severity && !['info', 'warning', 'critical'].includes(filter.severity)) {
+    throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
+  }
+  auditDirLayout(dir); // a directory that is not a log is a usage error, not an empty result
+  // Streamed: a log of any size in constant memory, as JSON or as lines.
+  const records = reporter.jsonArray();
+  for await (const record of queryAuditLog(dir, filter)) {
+    records.push(record);
+    reporter.line(`${record.seq}\t${record.ts}\t${record.severity}\t${record.type}\t${JSON.stringify(record.data)}`);
+  }
+  records.end();
+  return 0;
 }

@@ -58,6 +58,22 @@ function hashProgress(reporter: Reporter, label: string): { onProgress: (p: Hash
   };
 }
 
+/** `sign-model`'s options. */
+interface SignModelFlags {
+  key: string;
+  ignorePaths?: string[];
+  out?: string;
+  json?: boolean;
+}
+
+/** `verify-model`'s options. */
+interface VerifyModelFlags {
+  sig: string;
+  pubkey: string;
+  ignorePaths?: string[];
+  json?: boolean;
+}
+
 export function registerModelSigning(program: Command): void {
   program
     .command('sign-model')
@@ -70,7 +86,7 @@ export function registerModelSigning(program: Command): void {
     .option('--out <file>', 'signature file (default: MODEL/model.sig, or MODEL.sig for a single file)')
     .option('--json', 'print one JSON document')
     .action(
-      runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
+      runCommand(async (reporter: Reporter, model: string, opts: SignModelFlags) => {
         const key = await loadSigningKey(readSmallText(opts.key, '--key', 'key'));
         requireEcdsa(key.algorithm, '--key');
         const isFile = (await statRegularFileOrDir(model)) === 'file';
@@ -107,7 +123,7 @@ export function registerModelSigning(program: Command): void {
     .option('--ignore-paths <paths...>', 'files or directories to leave out (as when signing)')
     .option('--json', 'print one JSON document')
     .action(
-      runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
+      runCommand(async (reporter: Reporter, model: string, opts: VerifyModelFlags) => {
         const signature = readSmallText(opts.sig, '--sig', 'signature');
         const publicKey = await parsePublicKeyPem(readSmallText(opts.pubkey, '--pubkey', 'key'));
         requireEcdsa(publicKey.algorithm, '--pubkey');

@@ -17,6 +17,7 @@ import { parseIntArg, parseLeafSize, runCommand } from '../run.js';
 import { readToken } from '../token.js';
 import { defaultWorkerId, openWorker } from '../worker-setup.js';
 import { prepareModelSeal, sealSignedModelFiles } from '../model-seal-files.js';
+import type { SealFlags } from '../seal-flags.js';
 
 export function registerSeal(program: Command): void {
   program
@@ -50,80 +51,78 @@ export function registerSeal(program: Command): void {
     .option('--interval <seconds>', 'with --hold: seconds between verifications', '30')
     .option('--samples <n>', 'with --hold: leaves per sampled verification (every 10th run is full)', '16')
     .option('--json', 'print one JSON document')
-    .action(
-      runCommand(async (reporter: Reporter, files: string[], opts: Record<string, any>) => {
-        const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
-        const leafSize = parseLeafSize(opts.leafSize);
-        const device = parseIntArg('--device', opts.device, 0, 1023);
-        if (opts.expectSha256 && files.length !== 1)
-          throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
-        const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
-        const signedModel = opts.modelSig || opts.modelPubkey ? await prepareModelSeal(files, opts) : null;
-        const outFor = signedModel ? [] : recordPaths(files, opts.out, opts.auditDir);
-        prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
-        if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
-        const signer = opts.signKey
-          ? await loadSigningKey(readSmallText(opts.signKey, '--sign-key', 'key'))
-          : undefined;
-        const bundleFor =
-          signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
-        const { audit, manager } = await openWorker(reporter, {
-          token,
-          workerId: opts.workerId ?? defaultWorkerId(),
-          auditDir: opts.auditDir,
-          device,
-          simulate: Boolean(opts.simulate),
-          leafSize,
-          signer,
-        });
-        const sealed: SealedShard[] = [];
-        try {
-          if (signedModel) {
-            const { shards, listed } = await sealSignedModelFiles(reporter, manager, signedModel);
-            const rounds = schedule ? await hold(reporter, manager, shards, schedule) : undefined;
-            reporter.result({
-              ok: true,
-              model: signedModel.model,
-              shards: listed,
-              ...(rounds === undefined ? {} : { rounds }),
-            });
-            return 0;
-          }
-          for (const [i, file] of files.entries()) {
-            const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-            const bar = reporter.progress(`seal ${basename(file)}`, Math.max(size, 1));
-            const shard = await manager.sealFile(file, {
-              modelRef: opts.modelRef,
-              shardIndex: files.length > 1 ? i : undefined,
-              shardCount: files.length > 1 ? files.length : undefined,
-              expectedSha256: opts.expectSha256,
-              computeContentSha256: true,
-              onProgress: (p) => bar.update(p.bytes),
-            });
-            bar.stop();
-            writeRecordFile(outFor[i]!, shard.recordJson());
-            if (signer) writeRecordFile(bundleFor[i]!, shard.bundleJson());
-            sealed.push(shard);
-            reporter.line(
-              `sealed ${file} → ${outFor[i]}${signer ? ` + ${bundleFor[i]}` : ''} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`,
-            );
-          }
-          const shards = sealed.map((s, i) => ({
-            file: files[i],
-            record: outFor[i],
-            ...(signer ? { bundle: bundleFor[i] } : {}),
-            ...s.toRecord(),
-          }));
-          // One JSON document per run: with --hold it comes at the end, with the rounds verified.
-          const rounds = schedule ? await hold(reporter, manager, sealed, schedule) : undefined;
-          reporter.result({ ok: true, shards, ...(rounds === undefined ? {} : { rounds }) });
-          return 0;
-        } finally {
-          await manager.close();
-          await audit.close();
-        }
-      }),
-    );
+    .action(runCommand(runSeal));
+}
+
+/** `seal FILES…` (or a signed model directory): seal, write the records, and with --hold stay resident. */
+async function runSeal(reporter: Reporter, files: string[], opts: SealFlags): Promise<number> {
+  const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
+  const leafSize = parseLeafSize(opts.leafSize);
+  const device = parseIntArg('--device', opts.device, 0, 1023);
+  if (opts.expectSha256 && files.length !== 1)
+    throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
+  const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
+  const signedModel = opts.modelSig || opts.modelPubkey ? await prepareModelSeal(files, opts) : null;
+  const outFor = signedModel ? [] : recordPaths(files, opts.out, opts.auditDir);
+  prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
+  if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
+  const signer = opts.signKey ? await loadSigningKey(readSmallText(opts.signKey, '--sign-key', 'key')) : undefined;
+  const bundleFor = signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
+  const { audit, manager } = await openWorker(reporter, {
+    token,
+    workerId: opts.workerId ?? defaultWorkerId(),
+    auditDir: opts.auditDir,
+    device,
+    simulate: Boolean(opts.simulate),
+    leafSize,
+    signer,
+  });
+  const sealed: SealedShard[] = [];
+  try {
+    if (signedModel) {
+      const { shards, listed } = await sealSignedModelFiles(reporter, manager, signedModel);
+      const rounds = schedule ? await hold(reporter, manager, shards, schedule) : undefined;
+      reporter.result({
+        ok: true,
+        model: signedModel.model,
+        shards: listed,
+        ...(rounds === undefined ? {} : { rounds }),
+      });
+      return 0;
+    }
+    for (const [i, file] of files.entries()) {
+      const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+      const bar = reporter.progress(`seal ${basename(file)}`, Math.max(size, 1));
+      const shard = await manager.sealFile(file, {
+        modelRef: opts.modelRef,
+        shardIndex: files.length > 1 ? i : undefined,
+        shardCount: files.length > 1 ? files.length : undefined,
+        expectedSha256: opts.expectSha256,
+        computeContentSha256: true,
+        onProgress: (p) => bar.update(p.bytes),
+      });
+      bar.stop();
+      writeRecordFile(outFor[i]!, shard.recordJson());
+      if (signer) writeRecordFile(bundleFor[i]!, shard.bundleJson());
+      sealed.push(shard);
+      reporter.line(
+        `sealed ${file} → ${outFor[i]}${signer ? ` + ${bundleFor[i]}` : ''} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`,
+      );
+    }
+    const shards = sealed.map((s, i) => ({
+      file: files[i],
+      record: outFor[i],
+      ...(signer ? { bundle: bundleFor[i] } : {}),
+      ...s.toRecord(),
+    }));
+    // One JSON document per run: with --hold it comes at the end, with the rounds verified.
+    const rounds = schedule ? await hold(reporter, manager, sealed, schedule) : undefined;
+    reporter.result({ ok: true, shards, ...(rounds === undefined ? {} : { rounds }) });
+    return 0;
+  } finally {
+    await manager.close();
+    await audit.close();
+  }
 }
 
 function parseSchedule(interval: string, samples: string): { intervalSeconds: number; samples: number } {
