@@ -138,8 +138,9 @@ export { parseSealRecord, serializeSealRecord, validateSealRecord } from './seal
 export { SEAL_FORMAT, type SealRecord } from './formats/seal-record.js';
 
 // File digests (SPEC §1) and engines.
-export { digestFile, type DigestFileOptions, type FileDigest } from './engines/digest-file.js';
-export { digestFileWith, ENGINES, defaultEngine, type Engine } from './engines/file-digest.js';
+export { digestFile, type DigestFileOptions } from './engines/wasm-digest.js';
+export type { FileDigest } from './engines/file-stat.js';
+export { digestFileWith, ENGINES, defaultEngine, type Engine } from './engines/digest-with-engine.js';
 export {
   DeviceLostError,
   nativeStatus,
@@ -199,7 +200,7 @@ export type {
 // Types that the signatures above name (so users can name them too; TypeDoc links them).
 export type { Allocation, CpuEngine, Device, OpenDeviceOptions } from './native/index.js';
 export type { MthFileOptions, UploadFileOptions, UploadFileResult } from './native/types.js';
-export type { FileDigestOptions } from './engines/file-digest.js';
+export type { FileDigestOptions } from './engines/digest-with-engine.js';
 export type { PolicyDeviceFacts } from './manager/policy.js';
 export type { SealBackend } from './formats/seal-record.js';
 export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/format/checkpoint-note.js';

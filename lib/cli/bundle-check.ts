@@ -2,7 +2,8 @@
 // attestation (SPEC §5) with only the signer's public key; no worker token involved. Not a command
 // file: commands/verify.ts calls it.
 import { verifySealBundleFile } from '../attest/seal-node.js';
-import { type Engine, statRegularFile } from '../engines/file-digest.js';
+import type { Engine } from '../engines/digest-with-engine.js';
+import { statRegularFile } from '../engines/file-stat.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Reporter } from './reporter.js';
 import { readSmallText } from './small-file.js';

@@ -7,7 +7,7 @@ import { type Allocation, type Backend, type Device, type DeviceProperties, open
 import { type SealKey, type WasmCrypto, loadWasm } from '../wasm/index.js';
 import { constantTimeEqual } from '../formats/constant-time.js';
 import { fromHex, toHex } from '../formats/hex.js';
-import { statDigestible } from '../engines/file-digest.js';
+import { statDigestible } from '../engines/file-stat.js';
 import { CapacityLedger, type Capacity, allocateWithin } from './capacity-ledger.js';
 import { type VramPolicy, allocationFinding, checkDevicePolicy, enforce, resolveBackend } from './policy.js';
 import { SealedShard } from './sealed-shard.js';

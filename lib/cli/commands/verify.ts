@@ -1,6 +1,7 @@
 // `vram-residency verify FILE --seal RECORD`: offline verification of a file against its seal record.
 import type { Command } from 'commander';
-import { defaultEngine, parseEngine, statRegularFile } from '../../engines/file-digest.js';
+import { defaultEngine, parseEngine } from '../../engines/digest-with-engine.js';
+import { statRegularFile } from '../../engines/file-stat.js';
 import { InvalidArgumentError, MalformedSealError } from '../../errors.js';
 import { MAX_SEAL_RECORD_BYTES, parseSealRecord } from '../../seal/record.js';
 import { verifySealedFile } from '../../seal/offline.js';
