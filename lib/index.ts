@@ -46,75 +46,8 @@ export {
   type SealFailureReason,
 } from './errors.js';
 
-// Audit log (SPEC §4).
-export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './audit/write/logger.js';
-export type {
-  AuditHealth,
-  AuditLoggerOptions,
-  AuditLoggerState,
-  EmitResult,
-  FlushOptions,
-} from './audit/write/logger.js';
-export type { FileLayer } from './audit/write/file-layer.js';
-export {
-  AUDIT_FORMAT,
-  EVENT_CATALOGUE,
-  RESERVED_NAMESPACES,
-  SEVERITIES,
-  SEVERITY_RANK,
-  eventSpec,
-} from './audit/format/events.js';
-export type {
-  ApplicationEventType,
-  AuditEvent,
-  AuditRecord,
-  BuiltinEventType,
-  EventData,
-  EventSpec,
-  FieldKind,
-  FieldSpec,
-  LoggerEventType,
-  Severity,
-  TypedAuditEvent,
-} from './audit/format/events.js';
-export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/format/validate.js';
-export { canonicalJson } from './audit/format/canonical-json.js';
-export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/format/uuid7.js';
-export { buildRecordLine, recordHash } from './audit/write/record-line.js';
-export { canonicalRecord, GENESIS_PREV, type RecordFields } from './audit/format/record-canonical.js';
-export { directoryRecordLines, verifyAuditLog } from './audit/verify/directory.js';
-export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify/directory.js';
-export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify/chain-verifier.js';
-export type {
-  AuditFailureReason,
-  AuditVerifyError,
-  ChainVerifyResult,
-  RecordCheck,
-  RecordLine,
-  RecordPosition,
-  SourceProblem,
-  VerifyCoreOptions,
-  VerifyItem,
-  VerifyItems,
-} from './audit/verify/chain-verifier.js';
-export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/verify/query.js';
-
-// Audit sealing and checkpoints (SPEC §6).
-export type { SealingOptions } from './audit/write/epoch-sealer.js';
-export type { CheckpointOptions } from './audit/write/checkpoint-writer.js';
-export { VerificationKey, parseVerificationKey } from './audit/format/verification-key.js';
-export { verifySealedRecordLines } from './audit/verify/epoch-seal-verify.js';
-export type { SealingCrypto } from './audit/format/sealing-crypto.js';
-export type { SealedVerifyOptions, SealedVerifyResult } from './audit/verify/epoch-seal-verify.js';
-export type { SealingReport } from './audit/verify/epoch-seal-check.js';
-export type { CheckpointReport } from './audit/verify/checkpoint-check.js';
-export {
-  parseCheckpointNote,
-  parseNotePublicKey,
-  type CheckpointNote,
-  type NotePublicKey,
-} from './audit/format/checkpoint-note.js';
-export { nodeSealingCrypto } from './audit/write/node-crypto.js';
+// Audit log (SPEC §4), epoch sealing and checkpoints (SPEC §6): the room's public list.
+export * from './audit/index.js';
 
 // Residency manager.
 export { VramManager, type VramManagerOptions, type VerifyResult } from './manager/vram-manager.js';
@@ -203,7 +136,5 @@ export type { MthFileOptions, UploadFileOptions, UploadFileResult } from './nati
 export type { FileDigestOptions } from './engines/digest-with-engine.js';
 export type { PolicyDeviceFacts } from './manager/policy.js';
 export type { SealBackend } from './formats/seal-record.js';
-export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/format/checkpoint-note.js';
-export type { EpochClock, HmacSha256 } from './audit/format/epochs.js';
 export type { ModelFileList } from './attest/model-files.js';
 export type { ModelSealProgress, SealedModel, SealModelOptions } from './attest/seal-model.js';

@@ -1,6 +1,7 @@
 // `vram-residency audit verify DIR` and `audit query DIR`: offline checks and searches of an audit log.
 import type { Command } from 'commander';
-import { auditDirLayout, queryAuditLog, verifyAuditLog } from '../../audit/index.js';
+import { queryAuditLog, verifyAuditLog } from '../../audit/index.js';
+import { auditDirLayout } from '../../audit/verify/directory.js';
 import { basename } from 'node:path';
 import { InvalidArgumentError } from '../../errors.js';
 import { CheckFailed } from '../exit.js';
