@@ -11,6 +11,10 @@
 // attest/ (signatures: keys, seal attestations, model signatures), wasm/ (WASM crypto core),
 // formats/ (browser-safe shared formats), browser/ (browser entry),
 // cli/ (the vram-residency command).
+//
+// Each room keeps its public list once, in its index: audit/, manager/, seal/ and engines/ are
+// re-exported whole from theirs. native/, wasm/ and attest/ are picked by name here because their
+// indexes also serve internal callers and the browser entry (which exposes the whole WASM core).
 export {
   ERROR_CODES,
   VramResidencyError,
@@ -49,31 +53,14 @@ export {
 // Audit log (SPEC §4), epoch sealing and checkpoints (SPEC §6): the room's public list.
 export * from './audit/index.js';
 
-// Residency manager.
-export { VramManager, type VramManagerOptions, type VerifyResult } from './manager/vram-manager.js';
-export type { SealOptions, SealProgress, VerifyOptions } from './manager/seal-options.js';
-export { SealedShard, type ShardState } from './manager/sealed-shard.js';
-export type { Capacity } from './manager/capacity-ledger.js';
-export { checkDevicePolicy, type VramPolicy, type PolicyFinding } from './manager/policy.js';
-export { detectionProbability, samplesForConfidence } from './manager/sampling.js';
-export {
-  MAX_REVERIFY_INTERVAL_SECONDS,
-  reverifyResident,
-  type Reverifier,
-  type ReverifyPolicy,
-  type ReverifyRound,
-} from './manager/reverify.js';
+// Residency manager (the room's public list).
+export * from './manager/index.js';
 
-// Seal records (SPEC §3) and offline verification.
-export { verifySealRecord, verifySealedFile, type FileVerifyOptions } from './seal/offline.js';
-export { createSealedStreamVerifier, verifySealedBytes } from './seal/verify-bytes.js';
-export { parseSealRecord, serializeSealRecord, validateSealRecord } from './seal/record.js';
-export { SEAL_FORMAT, type SealRecord } from './formats/seal-record.js';
+// Seal records (SPEC §3) and offline verification (the room's public list).
+export * from './seal/index.js';
 
-// File digests (SPEC §1) and engines.
-export { digestFile, type DigestFileOptions } from './engines/wasm-digest.js';
-export type { FileDigest } from './engines/file-stat.js';
-export { digestFileWith, ENGINES, defaultEngine, type Engine } from './engines/digest-with-engine.js';
+// File digests (SPEC §1) and engines (the room's public list).
+export * from './engines/index.js';
 export {
   DeviceLostError,
   nativeStatus,
@@ -133,8 +120,5 @@ export type {
 // Types that the signatures above name (so users can name them too; TypeDoc links them).
 export type { Allocation, CpuEngine, Device, OpenDeviceOptions } from './native/index.js';
 export type { MthFileOptions, UploadFileOptions, UploadFileResult } from './native/types.js';
-export type { FileDigestOptions } from './engines/digest-with-engine.js';
-export type { PolicyDeviceFacts } from './manager/policy.js';
-export type { SealBackend } from './formats/seal-record.js';
 export type { ModelFileList } from './attest/model-files.js';
 export type { ModelSealProgress, SealedModel, SealModelOptions } from './attest/seal-model.js';
