@@ -36,6 +36,7 @@ export interface ReverifyRound {
 
 /** What re-verification needs of a manager (a {@link VramManager}). */
 export interface Reverifier {
+  /** Verifies one shard (VramManager.verify); rejects with SealVerificationError on a mismatch. */
   verify(shard: SealedShard, opts: { mode: 'full' | 'sample'; samples: number }): Promise<VerifyResult>;
 }
 
