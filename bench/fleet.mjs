@@ -21,7 +21,8 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Logger } from 'tslog';
-import { AuditLogger, listSegments } from '../dist/audit/index.js';
+import { AuditLogger } from '../dist/audit/index.js';
+import { listSegments } from '../dist/audit/write/segments.js';
 import { AuditShipper } from '../dist/fleet/index.js';
 import { findNatsServer, NatsServer } from '../test/fleet/nats-server.mjs';
 

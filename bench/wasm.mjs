@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createSHA256 } from 'hash-wasm';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { loadWasm } from '../dist/wasm/index.js';
-import { digestFile } from '../dist/engines/digest-file.js';
+import { digestFile } from '../dist/engines/wasm-digest.js';
 import { sharedLeafPool } from '../dist/engines/digest-worker-pool.js';
 
 const quick = process.argv.includes('--quick');

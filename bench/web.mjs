@@ -15,7 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { digestFile } from '../dist/engines/digest-file.js';
+import { digestFile } from '../dist/engines/wasm-digest.js';
 import { loadWasm } from '../dist/wasm/index.js';
 
 const quick = process.argv.includes('--quick');

@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   // transparency-log witness (lib/witness)
   'E_WITNESS_STATE',
   'E_FLEET_PERMISSION',
+  // the one error family (issue 19)
+  'E_CANONICAL_JSON',
 ] as const;
 
 /** Every stable error code this package throws (docs/errors.md lists them with their classes). */
@@ -418,5 +420,12 @@ export class MalformedTensorHeaderError extends VramResidencyError {
 export class WitnessStateError extends VramResidencyError {
   constructor(message: string) {
     super('E_WITNESS_STATE', message);
+  }
+}
+
+/** A value an audit record cannot hold in RFC 8785 form (a float or unsafe integer, undefined, a function…). */
+export class CanonicalJsonError extends VramResidencyError {
+  constructor(message: string) {
+    super('E_CANONICAL_JSON', message);
   }
 }

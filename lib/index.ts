@@ -14,6 +14,10 @@
 // attest/ (signatures: keys, seal attestations, model signatures), wasm/ (WASM crypto core),
 // formats/ (browser-safe shared formats), browser/ (browser entry),
 // cli/ (the vram-residency command).
+//
+// Each room keeps its public list once, in its index: audit/, manager/, seal/ and engines/ are
+// re-exported whole from theirs. native/, wasm/ and attest/ are picked by name here because their
+// indexes also serve internal callers and the browser entry (which exposes the whole WASM core).
 export {
   ERROR_CODES,
   VramResidencyError,
@@ -44,108 +48,27 @@ export {
   InvalidAuditEventError,
   AuditSealingStateError,
   KeyError,
+  CanonicalJsonError,
+  LeasedError,
+  StaleHandleError,
+  IpcUnavailableError,
+  MalformedTensorHeaderError,
+  WitnessStateError,
   type ErrorCode,
   type SealFailureReason,
 } from './errors.js';
 
-// Audit log (SPEC §4).
-export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './audit/write/logger.js';
-export type {
-  AuditHealth,
-  AuditLoggerOptions,
-  AuditLoggerState,
-  EmitResult,
-  FlushOptions,
-} from './audit/write/logger.js';
-export type { OperationalLogger } from './audit/write/operational-log.js';
-export type { FileLayer } from './audit/write/file-layer.js';
-export {
-  AUDIT_FORMAT,
-  EVENT_CATALOGUE,
-  RESERVED_NAMESPACES,
-  SEVERITIES,
-  SEVERITY_RANK,
-  eventSpec,
-} from './audit/format/events.js';
-export type {
-  ApplicationEventType,
-  AuditEvent,
-  AuditRecord,
-  BuiltinEventType,
-  EventData,
-  EventSpec,
-  FieldKind,
-  FieldSpec,
-  LoggerEventType,
-  Severity,
-  TypedAuditEvent,
-} from './audit/format/events.js';
-export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/format/validate.js';
-export { canonicalJson, CanonicalJsonError } from './audit/format/canonical-json.js';
-export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/format/uuid7.js';
-export {
-  buildRecordLine,
-  canonicalRecord,
-  recordHash,
-  GENESIS_PREV,
-  type RecordFields,
-} from './audit/format/record.js';
-export { directoryRecordLines, verifyAuditLog } from './audit/verify/directory.js';
-export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify/directory.js';
-export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify/chain-verifier.js';
-export type {
-  AuditFailureReason,
-  AuditVerifyError,
-  ChainVerifyResult,
-  RecordCheck,
-  RecordLine,
-  RecordPosition,
-  SourceProblem,
-  VerifyCoreOptions,
-  VerifyItem,
-  VerifyItems,
-} from './audit/verify/chain-verifier.js';
-export { queryAuditLog, queryAuditLogAll, type AuditQueryFilter } from './audit/verify/query.js';
+// Audit log (SPEC §4), epoch sealing and checkpoints (SPEC §6): the room's public list.
+export * from './audit/index.js';
 
-// Audit sealing and checkpoints (SPEC §6).
-export type { SealingOptions } from './audit/write/epoch-sealer.js';
-export type { CheckpointOptions } from './audit/write/checkpoint-writer.js';
-export type { WitnessConfig } from './audit/write/checkpoint-witnesses.js';
-export { VerificationKey, parseVerificationKey } from './audit/format/verification-key.js';
-export { verifySealedRecordLines } from './audit/verify/epoch-seal-verify.js';
-export type { SealedVerifyOptions, SealedVerifyResult, SealingCrypto } from './audit/verify/epoch-seal-verify.js';
-export type { SealingReport } from './audit/verify/epoch-seal-check.js';
-export type { CheckpointReport } from './audit/verify/checkpoint-check.js';
-export {
-  parseCheckpointNote,
-  parseNotePublicKey,
-  type CheckpointNote,
-  type NotePublicKey,
-} from './audit/format/checkpoint-note.js';
-export { nodeSealingCrypto } from './audit/write/node-crypto.js';
+// Residency manager (the room's public list).
+export * from './manager/index.js';
 
-// Residency manager.
-export { VramManager, type VramManagerOptions, type VerifyResult } from './manager/vram-manager.js';
-export type { SealOptions, SealProgress, VerifyOptions } from './manager/seal-options.js';
-export { SealedShard, type ShardState } from './manager/sealed-shard.js';
-export type { Capacity } from './manager/capacity-ledger.js';
-export { checkDevicePolicy, type VramPolicy, type PolicyFinding } from './manager/policy.js';
-export { detectionProbability, samplesForConfidence } from './manager/sampling.js';
+// Seal records (SPEC §3) and offline verification (the room's public list).
+export * from './seal/index.js';
 
-// Seal records (SPEC §3) and offline verification.
-export { verifySealRecord, verifySealedFile, type FileVerifyOptions } from './seal/offline.js';
-export { createSealedStreamVerifier, verifySealedBytes } from './seal/verify-bytes.js';
-export {
-  parseSealRecord,
-  serializeSealRecord,
-  validateSealRecord,
-  SEAL_FORMAT,
-  type SealRecord,
-} from './seal/record.js';
-
-// File digests (SPEC §1) and engines.
-export { digestFile, type DigestFileOptions, type FileDigest } from './engines/digest-file.js';
-export { digestFileWith, ENGINES, defaultEngine, type Engine } from './engines/file-digest.js';
+// File digests (SPEC §1) and engines (the room's public list).
+export * from './engines/index.js';
 export {
   DeviceLostError,
   nativeStatus,
@@ -205,18 +128,10 @@ export type {
 // Types that the signatures above name (so users can name them too; TypeDoc links them).
 export type { Allocation, CpuEngine, Device, OpenDeviceOptions } from './native/index.js';
 export type { MthFileOptions, UploadFileOptions, UploadFileResult } from './native/types.js';
-export type { FileDigestOptions } from './engines/file-digest.js';
-export type { PolicyDeviceFacts } from './manager/policy.js';
-export type { SealBackend } from './formats/seal-record.js';
-export type { CheckpointSignature, Sha256, VerifyEd25519 } from './audit/format/checkpoint-note.js';
-export type { EpochClock, HmacSha256 } from './audit/format/epochs.js';
 export type { ModelFileList } from './attest/model-files.js';
 export type { ModelSealProgress, SealedModel, SealModelOptions } from './attest/seal-model.js';
 
-// Leases: sealed memory for inference (issue 23; docs/inference.md).
-export { Lease, type LeaseOptions, type LeaseState } from './manager/lease.js';
-export type { LeaseCounts, ReleaseOptions, VramStatus, WhenLeased } from './manager/lease-book.js';
-export type { DlpackDtype, DlpackFields, TensorView } from './manager/tensor-views.js';
+// Leases: sealed memory handed to inference, in this process or another (docs/inference.md).
 export type { NativeIpcHandle } from './native/addon.js';
 export {
   IPC_HANDLE_FORMAT,
@@ -230,17 +145,3 @@ export {
 export { parseSafetensorsHeader } from './formats/safetensors.js';
 export { parseGgufHeader } from './formats/gguf.js';
 export type { TensorEntry, TensorHeader } from './formats/tensor-header.js';
-export {
-  LeasedError,
-  StaleHandleError,
-  IpcUnavailableError,
-  MalformedTensorHeaderError,
-} from './errors.js';
-// SPEC §8: the log as a transparency log — tree, proofs, v2 checkpoints with witness
-// cosignatures, tlog-proof files, tiles; proofs for a record of a log directory.
-export * from './audit/tlog/index.js';
-export { verifyRecordProof, type VerifyRecordProofOptions } from './audit/tlog/verify-record-proof.js';
-export { proveRecord, type ProveRecordOptions, type RecordProofResult } from './audit/verify/prove.js';
-export { writeTiles, type TilesResult } from './audit/verify/tiles-dir.js';
-export { checkCheckpointConsistency, type ConsistencyResult } from './audit/verify/checkpoint-consistency.js';
-export type { SignedNote } from './audit/format/checkpoint-note.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds the offline verifier page: web/*.ts (and the browser-safe SDK modules in dist/ they import,
-// the embedded WASM module included) --esbuild--> two IIFE bundles; the digest worker's bundle
+// Builds the offline verifier page: web/*.ts (and the browser-safe lib/ sources they import through
+// lib/browser/internal.ts, the embedded WASM module included) --esbuild--> two IIFE bundles; the digest worker's bundle
 // becomes a string inside the page's bundle (started from a Blob URL, so the page runs from
 // file://); both are inlined with the styles into one file, dist/verifier.html.
 // Type-checks web/ first (esbuild only strips types).
@@ -15,10 +15,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(root, 'web');
 const outPath = join(root, 'dist', 'verifier.html');
 
-// Some browser-safe SDK modules sit next to Node-only code in the same file (lib/audit/segments.ts
-// names segments and also lists directories with node:fs). Node built-ins resolve to side-effect-free
-// stubs, so esbuild drops every import the page does not use; the check after bundling fails the
-// build if any stub survived, i.e. if the page could reach Node-only code.
+// A backstop: the page's sources import nothing Node-only (tsconfig.browser.json compiles
+// lib/browser/internal.ts without Node types, and test/web/bundle-imports.test.ts checks the
+// bundle's imports). Should one slip in, Node built-ins resolve to side-effect-free stubs, and the
+// check after bundling fails the build if any stub survived.
 const STUB_MARK = 'is-not-available-in-the-browser';
 const nodeStubs = {
   name: 'node-builtins-unavailable',

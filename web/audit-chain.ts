@@ -1,11 +1,8 @@
 // The audit log check the page runs: the project's verifier core (SPEC §4, and §6 epoch seals
 // when a verification key is given) over the chosen files, with WASM crypto; plus the events of
 // the intact part of the log, for the timeline.
-import type { Severity } from '../dist/audit/format/events.js';
-import type { SealingReport } from '../dist/audit/verify/epoch-seal-check.js';
-import { verifySealedRecordLines } from '../dist/audit/verify/epoch-seal-verify.js';
-import { sha256HexFrom, type AuditVerifyError } from '../dist/audit/verify/chain-verifier.js';
-import { loadWasm } from '../dist/wasm/index.js';
+import { loadWasm, sha256HexFrom, verifySealedRecordLines } from '../lib/browser/internal.js';
+import type { AuditVerifyError, SealingReport, Severity } from '../lib/browser/internal.js';
 import { fileRecordLines, sortLogFiles } from './audit-files.js';
 
 export interface AuditEventPoint {
@@ -67,7 +64,7 @@ export async function verifyAuditFiles(
   );
   const firstError =
     result.firstError ??
-    (log.segments.length === 0
+    (log.layout.segments.length === 0
       ? {
           file: '(none)',
           line: 0,
@@ -77,12 +74,12 @@ export async function verifyAuditFiles(
       : null);
   const summary = firstError
     ? `broken at ${firstError.file}:${firstError.line}: ${firstError.reason} (${firstError.detail})`
-    : `${result.records} record${result.records === 1 ? '' : 's'} in ${log.segments.length} segment${log.segments.length === 1 ? '' : 's'} intact`;
+    : `${result.records} record${result.records === 1 ? '' : 's'} in ${log.layout.segments.length} segment${log.layout.segments.length === 1 ? '' : 's'} intact`;
   return {
     intact: firstError === null,
     records: result.records,
-    segments: log.segments.length,
-    ignored: log.ignored,
+    segments: log.layout.segments.length,
+    ignored: log.layout.ignored,
     firstError,
     events: events.slice(0, result.records),
     sealing: result.sealing ?? null,

@@ -2,7 +2,8 @@
 // it is sent, or the plain SHA-256 of the chunks it is sent, in order (a new stream per file).
 // Each worker instantiates the page's compiled WASM module (posted to it, so nothing is decoded or
 // compiled twice).
-import { createWasmCrypto, type StreamingHash, type WasmCrypto } from '../dist/wasm/index.js';
+import { createWasmCrypto } from '../lib/browser/internal.js';
+import type { StreamingHash, WasmCrypto } from '../lib/browser/internal.js';
 import type { FromWorker, ToWorker } from './digest-messages.js';
 
 interface WorkerScope {

@@ -2,11 +2,18 @@
 // signature, manifest, the ignore rule and the file list are lib/attest's browser-safe checks
 // (model-check.ts, the ones verify-model uses) with WebCrypto; then every file's SHA-256, hashed
 // by workers several files at once.
-import { checkFileDigest, checkFileList, checkModelSignature, isIgnored } from '../dist/attest/model-check.js';
-import { comparePaths, GIT_PATHS, type ModelManifest } from '../dist/attest/model-statement.js';
-import { webCryptoVerifier } from '../dist/attest/web-signature.js';
-import { SealCheckError } from '../dist/errors.js';
-import { toHex } from '../dist/formats/hex.js';
+import {
+  checkFileDigest,
+  checkFileList,
+  checkModelSignature,
+  comparePaths,
+  GIT_PATHS,
+  isIgnored,
+  SealCheckError,
+  toHex,
+  webCryptoVerifier,
+} from '../lib/browser/internal.js';
+import type { ModelManifest } from '../lib/browser/internal.js';
 import { outcomesUpTo, type CheckOutcome, type CheckSpec } from './checks-view.js';
 import type { DigestProgress } from './parallel-digest.js';
 import { sha256Files } from './sha256-files.js';

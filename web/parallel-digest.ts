@@ -5,7 +5,7 @@
 // SHA-256 cannot be split: one extra worker hashes the bytes the tree workers read, passed on in
 // file order (transferred, not copied), so the file is read once — in a browser, reading a File
 // costs about as much CPU as hashing it.
-import { compileWasmModule, loadWasm } from '../dist/wasm/index.js';
+import { compileWasmModule, loadWasm } from '../lib/browser/internal.js';
 import { onCancel } from './cancel.js';
 import type { FromWorker, ToWorker } from './digest-messages.js';
 

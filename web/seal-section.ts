@@ -1,6 +1,6 @@
 // The "model files and their seal" section: reads the inputs, runs the matching verifier, shows
 // progress, the checks in SPEC order, the verdict, and what the verdict does and does not prove.
-import type { SealRecord } from '../dist/seal/record.js';
+import type { SealRecord } from '../lib/browser/internal.js';
 import { renderChecks, type CheckOutcome, type CheckSpec } from './checks-view.js';
 import { MODEL_SIGNATURE_CHECKS, verifyModelSignature } from './model-verify.js';
 import { VerificationCancelled } from './cancel.js';

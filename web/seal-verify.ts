@@ -1,12 +1,15 @@
 // A seal against one file, in SPEC order: the record's own checks first (a seal record with the
 // worker token: shape, key id, MAC, SPEC §3; a seal bundle with a public key: shape, key hint,
 // signature, SPEC §5), in the page; then size, tree digest and plain SHA-256, hashed by workers.
-import { checkSealBundle } from '../dist/attest/seal-bundle.js';
-import { webCryptoVerifier } from '../dist/attest/web-signature.js';
-import { SealCheckError } from '../dist/errors.js';
-import { checkSealedDigests, checkSealedSize } from '../dist/seal/check.js';
-import type { SealRecord } from '../dist/seal/record.js';
-import { verifySealRecord } from '../dist/seal/verify-bytes.js';
+import {
+  checkSealBundle,
+  checkSealedDigests,
+  checkSealedSize,
+  SealCheckError,
+  verifySealRecord,
+  webCryptoVerifier,
+} from '../lib/browser/internal.js';
+import type { SealRecord } from '../lib/browser/internal.js';
 import { outcomesUpTo, type CheckOutcome, type CheckSpec } from './checks-view.js';
 import { digestBlob, type BlobDigest, type DigestProgress } from './parallel-digest.js';
 

@@ -3,7 +3,7 @@
 // SHA-256 stream worker, the same worker mode that hashes the bytes the tree workers read for a
 // seal; at most two chunks per file wait in memory.
 import { onCancel } from './cancel.js';
-import { compileWasmModule } from '../dist/wasm/index.js';
+import { compileWasmModule } from '../lib/browser/internal.js';
 import type { ToWorker } from './digest-messages.js';
 import { type DigestProgress, digestWorkerUrl, JOB_BYTES, listen, startWorker } from './parallel-digest.js';
 

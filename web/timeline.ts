@@ -1,7 +1,7 @@
 // An SVG timeline of audit events: one lane per severity, events binned by time (so a million
 // records draw as fast as ten), failure events marked one by one, and the place where the chain
 // breaks drawn as a labelled line. Shapes and labels, not colour alone, carry the meaning.
-import type { Severity } from '../dist/audit/format/events.js';
+import type { Severity } from '../lib/browser/internal.js';
 import type { AuditEventPoint } from './audit-chain.js';
 
 import { timeTicks } from './time-ticks.js';

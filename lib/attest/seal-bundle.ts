@@ -3,7 +3,7 @@
 // Browser-safe; the signature check is pluggable (WebCrypto here, node:crypto in the Node entry).
 import { WrongKeyError, SignatureMismatchError } from '../errors.js';
 import { checkSealedDigests, checkSealedSize } from '../seal/check.js';
-import type { SealRecord } from '../seal/record.js';
+import type { SealRecord } from '../formats/seal-record.js';
 import { loadWasm } from '../wasm/load.js';
 import { pae, parseBundle } from './dsse.js';
 import { type PublicKeyInfo, parsePublicKeyPem } from './public-key.js';

@@ -1,9 +1,10 @@
 // Seal attestations in Node: sign a seal record into a bundle, and verify a bundle (and a file
 // against it) with any engine: `wasm` takes the browser path (WebCrypto + WASM), `native` and
 // `node` check the signature with node:crypto and hash with the addon or node:crypto.
-import type { Engine } from '../engines/file-digest.js';
+import type { Engine } from '../engines/digest-with-engine.js';
 import { checkFileAgainstRecord } from '../seal/offline.js';
-import { type SealRecord, serializeSealRecord, validateSealRecord } from '../seal/record.js';
+import type { SealRecord } from '../formats/seal-record.js';
+import { serializeSealRecord, validateSealRecord } from '../seal/record.js';
 import type { SigstoreBundle } from './dsse.js';
 import { type SigningKey, nodeCryptoVerifier, signPayload } from './node-keys.js';
 import { type PublicKeyOption, checkSealBundle, recordStreamChecker } from './seal-bundle.js';

@@ -2,7 +2,8 @@
 // from a seal record, and any statement read back from signed payload bytes.
 import { MalformedSealError } from '../errors.js';
 import { strictJsonProblem } from '../formats/strict-json.js';
-import { type SealRecord, validateSealRecord } from '../seal/record.js';
+import type { SealRecord } from '../formats/seal-record.js';
+import { validateSealRecord } from '../seal/record.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const SEAL_PREDICATE_TYPE = 'urn:vram-residency:seal:v1';

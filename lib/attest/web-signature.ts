@@ -1,6 +1,7 @@
 // Signature verification with WebCrypto (browsers and Node alike): Ed25519, and ECDSA with the
 // hash SPEC §5 pairs with each curve. DSSE carries ECDSA signatures in DER; WebCrypto wants r ‖ s.
 import { KeyError } from '../errors.js';
+import { ownBytes, webSubtle, type WebCryptoAlgorithm, type WebCryptoKey } from '../formats/web-crypto.js';
 import { EC_SIZE, ecdsaDerToRaw, type KeyAlgorithm } from './der.js';
 import type { PublicKeyInfo } from './public-key.js';
 
@@ -14,33 +15,11 @@ export const EC_HASH: Record<Exclude<KeyAlgorithm, 'ed25519'>, 'SHA-256' | 'SHA-
 };
 const CURVE = { p256: 'P-256', p384: 'P-384', p521: 'P-521' } as const;
 
-// The slice of WebCrypto used here (the project builds without the DOM type library).
-interface Subtle {
-  importKey(
-    format: 'spki',
-    key: Uint8Array,
-    algorithm: object,
-    extractable: boolean,
-    usages: string[],
-  ): Promise<unknown>;
-  verify(algorithm: object, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
-}
-
-function subtle(): Subtle {
-  const s = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
-  if (!s)
-    throw new KeyError(
-      'publicKey',
-      'WebCrypto (crypto.subtle) is not available here; browsers expose it only on secure (https or localhost) pages',
-    );
-  return s;
-}
-
-async function importKey(key: PublicKeyInfo): Promise<unknown> {
-  const algorithm =
+async function importKey(key: PublicKeyInfo): Promise<WebCryptoKey> {
+  const algorithm: WebCryptoAlgorithm =
     key.algorithm === 'ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', namedCurve: CURVE[key.algorithm] };
   try {
-    return await subtle().importKey('spki', key.spki, algorithm, false, ['verify']);
+    return await webSubtle().importKey('spki', ownBytes(key.spki), algorithm, false, ['verify']);
   } catch (error) {
     throw new KeyError(
       'publicKey',
@@ -53,9 +32,14 @@ export const webCryptoVerifier: SignatureVerifier = async (key, message, signatu
   const cryptoKey = await importKey(key);
   if (key.algorithm === 'ed25519') {
     if (signature.length !== 64) return false;
-    return subtle().verify({ name: 'Ed25519' }, cryptoKey, signature, message);
+    return webSubtle().verify({ name: 'Ed25519' }, cryptoKey, ownBytes(signature), ownBytes(message));
   }
   const raw = ecdsaDerToRaw(signature, EC_SIZE[key.algorithm]);
   if (raw === null) return false;
-  return subtle().verify({ name: 'ECDSA', hash: EC_HASH[key.algorithm] }, cryptoKey, raw, message);
+  return webSubtle().verify(
+    { name: 'ECDSA', hash: EC_HASH[key.algorithm] },
+    cryptoKey,
+    ownBytes(raw),
+    ownBytes(message),
+  );
 };

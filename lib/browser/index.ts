@@ -14,7 +14,8 @@ export {
   type SealedStreamVerifier,
   type TokenOption,
 } from '../seal/verify-bytes.js';
-export { parseSealRecord, validateSealRecord, serializeSealRecord, type SealRecord } from '../seal/record.js';
+export { parseSealRecord, validateSealRecord, serializeSealRecord } from '../seal/record.js';
+export type { SealRecord } from '../formats/seal-record.js';
 export * from '../errors.js';
 // The audit verifier core (SPEC §4) and SPEC §6 seal and checkpoint verification: feed lines from
 // any source; pass the WASM module's SHA-256/HMAC (sha256HexFrom) — Ed25519 comes from Web Crypto.
@@ -35,8 +36,8 @@ export {
   verifySealedRecordLines,
   type SealedVerifyOptions,
   type SealedVerifyResult,
-  type SealingCrypto,
 } from '../audit/verify/epoch-seal-verify.js';
+export type { SealingCrypto } from '../audit/format/sealing-crypto.js';
 export { VerificationKey, parseVerificationKey } from '../audit/format/verification-key.js';
 export {
   parseCheckpointNote,

@@ -7,16 +7,22 @@ import { CheckFailed, EXIT_CHECK_FAILED, errorJson, exitCodeFor, isSystemError }
 import { Reporter, parseSize } from './reporter.js';
 import { colourise, colourWanted } from './colour.js';
 
-type Action = (reporter: Reporter, ...args: any[]) => Promise<number>;
+/**
+ * A command's action: the reporter, then what commander passes (the positional arguments, then the
+ * options). `Args` is the command's declared shape, e.g. `[dir: string, opts: VerifyFlags]`:
+ * commander builds the values from the command's own declarations, which the flag interfaces
+ * beside each command mirror.
+ */
+export type Action<Args extends unknown[]> = (reporter: Reporter, ...args: Args) => Promise<number>;
 
-export function runCommand(action: Action): (...args: any[]) => Promise<void> {
-  return async (...args: any[]) => {
+export function runCommand<Args extends unknown[]>(action: Action<Args>): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const opts = command.opts();
     const debug = Boolean(command.optsWithGlobals().debug);
     const reporter = new Reporter({ json: Boolean(opts.json) });
     try {
-      process.exitCode = await action(reporter, ...args.slice(0, -1));
+      process.exitCode = await action(reporter, ...(args.slice(0, -1) as Args));
     } catch (error) {
       const code = exitCodeFor(error);
       if (reporter.json) {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { AuditLogger } from '../audit/index.js';
 import { logService } from '../audit/write/log-service.js';
 import { DeviceError, InvalidArgumentError, VramResidencyError } from '../errors.js';
-import { WORKER_ID_PATTERN } from '../seal/record.js';
+import { WORKER_ID_PATTERN } from '../formats/patterns.js';
 import { VramManager } from '../manager/vram-manager.js';
 import { nativeStatus } from '../native/index.js';
 import type { SigningKey } from '../attest/node-keys.js';

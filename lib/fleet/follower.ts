@@ -4,7 +4,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditLogCorruptError } from '../errors.js';
-import { GENESIS_PREV } from '../audit/format/record.js';
+import { GENESIS_PREV } from '../audit/format/record-canonical.js';
 import { listSegments } from '../audit/write/segments.js';
 import { recordAt } from './stored-record.js';
 

@@ -2,7 +2,7 @@
 // gpu_device and worker_id; this is the one place that fills them in.
 import type { AuditLogger } from '../audit/index.js';
 import { AuditIoError, VramResidencyError } from '../errors.js';
-import { SHARD_ID_PATTERN } from '../seal/record.js';
+import { SHARD_ID_PATTERN } from '../formats/patterns.js';
 import type { PolicyFinding } from './policy.js';
 
 const now = (): string => new Date().toISOString();

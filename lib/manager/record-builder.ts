@@ -2,7 +2,7 @@
 // the device computed, then MACed with the seal key. Also the progress callback of one seal.
 import { DIGEST_ALG, SEAL_FORMAT, type SealRecord } from '../formats/seal-record.js';
 import type { Backend } from '../native/index.js';
-import { toHex } from '../seal/check.js';
+import { toHex } from '../formats/hex.js';
 import type { SealKey, WasmCrypto } from '../wasm/index.js';
 import type { SealOptions, ShardIdentity } from './seal-options.js';
 

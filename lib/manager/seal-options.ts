@@ -93,7 +93,8 @@ export interface VerifyOptions {
 export type ShardIdentity = Pick<SealRecord, 'shardId' | 'modelRef' | 'shardIndex' | 'shardCount'>;
 
 const DEFAULT_LEAF_SIZE = 65536;
-const DEFAULT_SAMPLES = 16;
+/** Leaves re-hashed per shard by a sampled verification unless the caller says otherwise. */
+export const DEFAULT_SAMPLES = 16;
 
 /** Checks what VramManager.open needs before it touches a device; returns the leaf size. */
 export function checkOpenOptions(opts: VramManagerOptions): number {

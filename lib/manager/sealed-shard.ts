@@ -1,7 +1,7 @@
 // The public face of one sealed allocation: read-only facts and the seal record. It holds no
 // device handle and no pointer; the manager keeps those in its own table, keyed by shard id.
 import { inspect } from 'node:util';
-import type { SealRecord } from '../seal/record.js';
+import type { SealRecord } from '../formats/seal-record.js';
 import { serializeSealRecord } from '../seal/record.js';
 import { InvalidArgumentError } from '../errors.js';
 

@@ -2,7 +2,7 @@
 // this table maps its id to the allocation and sealed leaf list, claims ids for seals in flight,
 // and notices (FinalizationRegistry) a SealedShard dropped without release().
 import type { Allocation } from '../native/index.js';
-import type { SealRecord } from '../seal/record.js';
+import type { SealRecord } from '../formats/seal-record.js';
 import { SealedShard, type ShardState } from './sealed-shard.js';
 
 /** What the manager keeps per shard: the device handle and the sealed leaf list stay here. */

@@ -2,7 +2,9 @@
 // then every leaf (the device recomputes the root) or sampled leaves against the sealed leaf list.
 // Every failure is audited as critical, on disk before it rejects, and marks the shard failed.
 import { InvalidArgumentError, SealVerificationError } from '../errors.js';
-import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
+import { checkSealRecord } from '../seal/check.js';
+import { constantTimeEqual } from '../formats/constant-time.js';
+import { fromHex, toHex } from '../formats/hex.js';
 import type { SealKey } from '../wasm/index.js';
 import type { ManagerAuditTrail } from './audit-trail.js';
 import { mismatchedLeaves, sampleLeafIndices } from './sampling.js';
@@ -50,9 +52,10 @@ export async function verifyShard(
       }
       leavesChecked = aimed.length;
     } else if (mode === 'full') {
-      const actual = toHex(await entry.allocation.root(record.leafSize));
-      if (!constantTimeEqual(actual, record.digest)) {
-        return fail(entry, 'digest mismatch: device memory no longer matches the seal', record.digest, actual);
+      const actual = await entry.allocation.root(record.leafSize);
+      if (!constantTimeEqual(actual, fromHex(record.digest))) {
+        const reason = 'digest mismatch: device memory no longer matches the seal';
+        return fail(entry, reason, record.digest, toHex(actual));
       }
     } else {
       const indices = sampleLeafIndices(leafCount, samples);

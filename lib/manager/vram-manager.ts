@@ -5,8 +5,9 @@
 import { ClosedError, ContentMismatchError, DeviceError, InvalidArgumentError } from '../errors.js';
 import { type Allocation, type Backend, type Device, type DeviceProperties, openDevice } from '../native/index.js';
 import { type SealKey, type WasmCrypto, loadWasm } from '../wasm/index.js';
-import { constantTimeEqual, toHex } from '../seal/check.js';
-import { statDigestible } from '../engines/file-digest.js';
+import { constantTimeEqual } from '../formats/constant-time.js';
+import { fromHex, toHex } from '../formats/hex.js';
+import { statDigestible } from '../engines/file-stat.js';
 import { CapacityLedger, type Capacity, allocateWithin } from './capacity-ledger.js';
 import { type VramPolicy, allocationFinding, checkDevicePolicy, enforce, resolveBackend } from './policy.js';
 import { SealedShard } from './sealed-shard.js';
@@ -204,7 +205,8 @@ export class VramManager {
     const { leafHashes, sha256 } = await fill(allocation, onBytes, wantSha);
     throwIfAborted(opts.signal, shard.shardId, size, size);
     const contentSha256 = sha256 ? toHex(sha256) : null;
-    if (opts.expectedSha256 !== undefined && !constantTimeEqual(contentSha256 ?? '', opts.expectedSha256)) {
+    // expectedSha256 passed the HEX64 check in the options; the digests are compared as bytes.
+    if (opts.expectedSha256 !== undefined && !(sha256 && constantTimeEqual(sha256, fromHex(opts.expectedSha256)))) {
       throw new ContentMismatchError(
         `the bytes have SHA-256 ${contentSha256}, expected ${opts.expectedSha256}; nothing was sealed`,
       );

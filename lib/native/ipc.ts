@@ -3,7 +3,8 @@
 // and hashes it on the device, so another process can prove it sees the sealed bytes before it
 // runs inference on them. Open → hash → compare → close.
 import { IpcUnavailableError, StaleHandleError } from '../errors.js';
-import { constantTimeEqual } from '../seal/check.js';
+import { equalsHex } from '../formats/constant-time.js';
+import { fromHex } from '../formats/hex.js';
 import { toHex } from '../formats/hex.js';
 import { type Allocation, type Device, openDevice } from './device.js';
 import { type IpcHandleJson, nativeIpcHandle, parseIpcHandle } from './ipc-handle.js';
@@ -65,7 +66,7 @@ export class IpcLease {
 
   /** True when the device-side hash equals the seal's digest. */
   async matches(): Promise<boolean> {
-    return constantTimeEqual(await this.hash(), this.handle.digest);
+    return equalsHex(fromHex(await this.hash()), this.handle.digest);
   }
 
   /** Unmaps the memory (never zeroes it: it is the exporter's) and closes the device. Idempotent. */

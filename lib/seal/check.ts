@@ -7,22 +7,15 @@ import {
   SizeMismatchError,
   WrongKeyError,
 } from '../errors.js';
-import { toHex } from '../formats/hex.js';
-import { type SealRecord, validateSealRecord } from './record.js';
-
-export { toHex };
+import { constantTimeEqual, equalsHex } from '../formats/constant-time.js';
+import { fromHex, toHex } from '../formats/hex.js';
+import type { SealRecord } from '../formats/seal-record.js';
+import { validateSealRecord } from './record.js';
 
 /** What checking needs of a seal key: its id, and the SPEC §3 MAC over a record's fields. */
 export interface SealMacKey {
   readonly kid: string;
   mac(record: Omit<SealRecord, 'format' | 'mac'>): string;
-}
-
-/** Compares two equal-length texts without an early exit, so timing does not reveal where they differ. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i % (b.length || 1));
-  return diff === 0;
 }
 
 /** Shape, kid and MAC. Returns the typed record; throws the first SPEC §3 failure. */
@@ -31,7 +24,8 @@ export function checkSealRecord(input: unknown, key: SealMacKey): SealRecord {
   if (record.kid !== key.kid) {
     throw new WrongKeyError(`the record was sealed under key ${record.kid}, the token given derives key ${key.kid}`);
   }
-  if (!constantTimeEqual(key.mac(record), record.mac)) {
+  // record.mac passed the record's HEX64 rule; the key's MAC is hex of 32 bytes too.
+  if (!equalsHex(fromHex(record.mac), key.mac(record))) {
     throw new MacMismatchError('the record was altered after sealing, or was not sealed with this key');
   }
   return record;
@@ -43,18 +37,18 @@ export function checkSealedSize(record: SealRecord, actualSize: number): void {
   }
 }
 
-/** Digest (and plain SHA-256 when the record has one): the bytes are what was sealed. */
+/**
+ * Digest (and plain SHA-256 when the record has one): the bytes are what was sealed. Digests are
+ * compared as bytes; hex is only written into the message of a mismatch.
+ */
 export function checkSealedDigests(record: SealRecord, digest: Uint8Array, contentSha256: Uint8Array | null): void {
-  const actual = toHex(digest);
-  if (!constantTimeEqual(actual, record.digest)) {
-    throw new DigestMismatchError(`expected mth-sha256 ${record.digest}, the data gives ${actual}`);
+  if (!constantTimeEqual(digest, fromHex(record.digest))) {
+    throw new DigestMismatchError(`expected mth-sha256 ${record.digest}, the data gives ${toHex(digest)}`);
   }
   if (record.contentSha256 !== null) {
-    const content = contentSha256 === null ? '' : toHex(contentSha256);
-    if (!constantTimeEqual(content, record.contentSha256)) {
-      throw new ContentMismatchError(
-        `expected SHA-256 ${record.contentSha256}, the data gives ${content || 'nothing'}`,
-      );
+    if (contentSha256 === null || !constantTimeEqual(contentSha256, fromHex(record.contentSha256))) {
+      const content = contentSha256 === null ? 'nothing' : toHex(contentSha256);
+      throw new ContentMismatchError(`expected SHA-256 ${record.contentSha256}, the data gives ${content}`);
     }
   }
 }

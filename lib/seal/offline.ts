@@ -1,9 +1,10 @@
 // Offline verification with nothing but the token: a seal record alone (shape, key, MAC), or a
 // file against its record (then size, tree digest and plain SHA-256 too).
-import { type Engine, defaultEngine, digestFileWith, statRegularFile } from '../engines/file-digest.js';
+import { type Engine, defaultEngine, digestFileWith } from '../engines/digest-with-engine.js';
+import { statRegularFile } from '../engines/file-stat.js';
 import { MalformedSealError } from '../errors.js';
 import { checkSealedDigests, checkSealedSize } from './check.js';
-import type { SealRecord } from './record.js';
+import type { SealRecord } from '../formats/seal-record.js';
 import { type TokenOption, verifySealRecord } from './verify-bytes.js';
 
 export { verifySealRecord };

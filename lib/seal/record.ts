@@ -14,9 +14,6 @@ import { isUtcMillis } from '../formats/utc-time.js';
 import { isWellFormedText } from '../formats/well-formed.js';
 import { strictJsonProblem } from '../formats/strict-json.js';
 
-export { isUtcMillis, SHARD_ID_PATTERN, WORKER_ID_PATTERN, DIGEST_ALG, SEAL_FORMAT, SEAL_MEMBERS };
-export type { SealBackend, SealRecord } from '../formats/seal-record.js';
-
 const PRINTABLE_ASCII_1_64 = /^[\x20-\x7e]{1,64}$/;
 // C0, DEL + C1, and the bidi embedding/override/isolate controls that can disguise text.
 const FORBIDDEN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;

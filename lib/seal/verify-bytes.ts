@@ -2,7 +2,7 @@
 // stream fed in chunks (e.g. a fetch() body in a browser). Exported by the browser entry too.
 import { loadWasm } from '../wasm/load.js';
 import { checkSealRecord, checkSealedDigests, checkSealedSize } from './check.js';
-import type { SealRecord } from './record.js';
+import type { SealRecord } from '../formats/seal-record.js';
 
 export interface TokenOption {
   /** The worker token the record was sealed under (never logged or echoed). */

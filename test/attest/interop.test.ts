@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { generateKeyPair, loadSigningKey } from '../../lib/attest/node-keys.js';
 import * as web from '../../lib/attest/seal-bundle.js';
 import { signSealRecord, verifySealBundle, verifySealBundleFile } from '../../lib/attest/seal-node.js';
-import { ENGINES } from '../../lib/engines/file-digest.js';
+import { ENGINES } from '../../lib/engines/digest-with-engine.js';
 import { indepSealStatement, indepSign, indepVerifySeal } from '../helpers/independent-dsse.js';
 import { patternBytes, readVectorJson, sealFailure, vectorSources } from '../helpers/vectors.js';
 

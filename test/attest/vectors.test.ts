@@ -12,7 +12,7 @@ import { loadSigningKey } from '../../lib/attest/node-keys.js';
 import { parsePublicKeyPem } from '../../lib/attest/public-key.js';
 import * as web from '../../lib/attest/seal-bundle.js';
 import { serializeBundle, signSealRecord, verifySealBundle, verifySealBundleFile } from '../../lib/attest/seal-node.js';
-import { ENGINES } from '../../lib/engines/file-digest.js';
+import { ENGINES } from '../../lib/engines/digest-with-engine.js';
 import { hex, oracleMth } from '../helpers/oracle.js';
 import { patternBytes, readVectorJson, sealFailure, vectorSources } from '../helpers/vectors.js';
 

@@ -1,7 +1,8 @@
 // Disk-full and I/O errors injected through the file layer: no partial line survives, writes
 // are retried with backoff, health() tells the story, and nothing accepted is lost.
 import t, { type Test } from 'tap';
-import { AuditLogger, nodeFileLayer, queryAuditLogAll, verifyAuditLog, type FileLayer } from '../../lib/audit/index.js';
+import { AuditLogger, queryAuditLogAll, verifyAuditLog, type FileLayer } from '../../lib/audit/index.js';
+import { nodeFileLayer } from '../../lib/audit/write/file-layer.js';
 import { AuditIoError } from '../../lib/errors.js';
 import { Logger, type ILogObj } from 'tslog';
 import { criticalEvent, freshDir, quietLog, verifiedEvent, waitFor } from './helpers.js';

@@ -13,11 +13,11 @@ import { fileURLToPath } from 'node:url';
 import {
   AuditLogger,
   buildRecordLine,
-  listSegments,
   verifyAuditLog,
   type AuditEvent,
   type AuditRecord,
 } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
 import { readVectorJson, vectorSources } from '../helpers/vectors.js';
 import { quietLog } from './helpers.js';
 

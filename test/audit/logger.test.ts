@@ -2,13 +2,8 @@
 import t from 'tap';
 import { appendFileSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AuditLogger,
-  listSegments,
-  queryAuditLogAll,
-  verifyAuditLog,
-  type AuditRecord,
-} from '../../lib/audit/index.js';
+import { AuditLogger, queryAuditLogAll, verifyAuditLog, type AuditRecord } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
 import { hostname } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { AuditBufferFullError, AuditError, AuditLockedError, AuditLogCorruptError } from '../../lib/errors.js';

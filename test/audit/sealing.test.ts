@@ -13,11 +13,11 @@ import { fileURLToPath } from 'node:url';
 import {
   AuditLogger,
   buildRecordLine,
-  listSegments,
   queryAuditLogAll,
   verifyAuditLog,
   type AuditRecord,
 } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
 import { epochTag, ratchet } from '../../lib/audit/format/epochs.js';
 import { nodeSealingCrypto } from '../../lib/audit/write/node-crypto.js';
 import { quietLog } from './helpers.js';

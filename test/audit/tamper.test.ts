@@ -5,14 +5,9 @@ import fc from 'fast-check';
 import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AuditLogger,
-  listSegments,
-  queryAuditLogAll,
-  verifyAuditLog,
-  type AuditEvent,
-  type SegmentEntry,
-} from '../../lib/audit/index.js';
+import { AuditLogger, queryAuditLogAll, verifyAuditLog, type AuditEvent } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
+import type { SegmentEntry } from '../../lib/audit/format/log-layout.js';
 import { freshDir, quietLog } from './helpers.js';
 
 const ts = '2026-11-23T19:01:45.100Z';

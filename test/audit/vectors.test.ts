@@ -12,6 +12,7 @@ import {
   type AuditRecord,
 } from '../../lib/audit/index.js';
 import { readVectorJson, vectorSources } from '../helpers/vectors.js';
+import { VramResidencyError } from '../../lib/errors.js';
 
 for (const source of vectorSources()) {
   t.test(`audit vectors from ${source.label}`, { skip: source.skip }, async (t) => {
@@ -62,3 +63,17 @@ t.test('JCS (RFC 8785) details', async (t) => {
   t.throws(() => canonicalJson(NaN));
   t.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}', 'absent members are skipped as JSON.stringify does');
 });
+
+t.test(
+  'what canonical JSON cannot hold is a CanonicalJsonError in the one error family (E_CANONICAL_JSON)',
+  async (t) => {
+    for (const bad of [1.5, Number.MAX_SAFE_INTEGER + 1, undefined, () => 1, [Number.NaN], { a: 10n }]) {
+      t.throws(() => canonicalJson(bad), { name: 'CanonicalJsonError', code: 'E_CANONICAL_JSON' });
+      try {
+        canonicalJson(bad);
+      } catch (error) {
+        t.ok(error instanceof VramResidencyError, 'a VramResidencyError');
+      }
+    }
+  },
+);

@@ -55,7 +55,7 @@ t.test('the verifier core imports nothing Node-only (it runs in browsers)', asyn
       if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
     }
   };
-  visit(join(repoRoot, 'lib', 'audit', 'verify-core.ts'));
+  visit(join(repoRoot, 'lib', 'audit', 'verify', 'chain-verifier.ts'));
   t.ok(seen.size > 5, `walked ${seen.size} files`);
 });
 
@@ -126,4 +126,13 @@ t.test('a log written and closed by the logger still verifies with its sidecars 
     readdirSync(dir).filter((n) => n.endsWith('.sha256')).length === v.segments,
     'every segment has a sidecar after close',
   );
+});
+
+t.test('a directory that is not an audit log is refused, not called intact with 0 records', async (t) => {
+  const empty = mkdtempSync(join(tmpdir(), 'vr-not-a-log-'));
+  writeFileSync(join(empty, 'README'), 'not a log\n');
+  await t.rejects(verifyAuditLog(empty), { code: 'E_ARG', message: /holds no audit segments.*not an audit log/ });
+  await t.rejects(verifyAuditLog(join(empty, 'README')), { code: 'E_ARG', message: /is not a directory/ });
+  await t.rejects(verifyAuditLog(join(empty, 'missing')), { code: 'E_IO', message: /no such directory/ });
+  await t.rejects(verifyAuditLog(42 as unknown as string), { code: 'E_ARG' });
 });

@@ -8,7 +8,8 @@ import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:cr
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLogger, listSegments } from '../../lib/audit/index.js';
+import { AuditLogger } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
 import { proveRecord } from '../../lib/audit/verify/prove.js';
 import { verifyRecordProof } from '../../lib/audit/tlog/verify-record-proof.js';
 import { cosignatureLine, MemoryTree, tileBytes, tilePath, tilesFor } from '../../lib/audit/tlog/index.js';

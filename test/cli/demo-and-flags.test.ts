@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { digestFileWith } from '../../lib/engines/file-digest.js';
+import { digestFileWith } from '../../lib/engines/digest-with-engine.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/vectors.js';
 

@@ -8,7 +8,7 @@ import { appendFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLogger } from '../../lib/audit/index.js';
-import { ENGINES, digestFileWith } from '../../lib/engines/file-digest.js';
+import { ENGINES, digestFileWith } from '../../lib/engines/digest-with-engine.js';
 import { VramManager } from '../../lib/manager/vram-manager.js';
 import { verifySealedFile } from '../../lib/seal/offline.js';
 

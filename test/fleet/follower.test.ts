@@ -3,7 +3,7 @@
 import t from 'tap';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listSegments } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
 import { LogFollower } from '../../lib/fleet/follower.js';
 import { recordAt } from '../../lib/fleet/stored-record.js';
 import { freshDir, localLines, writeLog } from './helpers.js';

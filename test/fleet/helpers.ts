@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { connect, type Authenticator } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Logger, type ILogObj } from 'tslog';
-import { AuditLogger, listSegments } from '../../lib/audit/index.js';
+import { AuditLogger } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
 import { subjectMessages } from '../../lib/fleet/stream-records.js';
 import { findNatsServer, NatsServer, NO_SERVER_MESSAGE } from './nats-server.mjs';
 

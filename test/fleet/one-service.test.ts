@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { AuditLogger, buildRecordLine, listSegments, sidecarName, Uuid7Generator } from '../../lib/audit/index.js';
-import { sidecarText } from '../../lib/audit/write/segments.js';
+import { AuditLogger, buildRecordLine, Uuid7Generator } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
+import { sidecarName, sidecarText } from '../../lib/audit/format/log-layout.js';
 import { freshDir, localLines, noServer, quietLog, server, writeLog } from './helpers.js';
 import { cliWith } from './identities.js';
 

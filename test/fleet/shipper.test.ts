@@ -5,7 +5,8 @@ import t from 'tap';
 import { createServer } from 'node:net';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { AuditLogger, listSegments } from '../../lib/audit/index.js';
+import { AuditLogger } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
 import { AuditShipper } from '../../lib/fleet/shipper.js';
 import {
   freshDir,

@@ -4,9 +4,9 @@ import t from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINES } from '../../lib/engines/file-digest.js';
+import { ENGINES } from '../../lib/engines/digest-with-engine.js';
 import { verifySealRecord, verifySealedFile } from '../../lib/seal/offline.js';
-import { SEAL_MEMBERS, type SealRecord } from '../../lib/seal/record.js';
+import { SEAL_MEMBERS, type SealRecord } from '../../lib/formats/seal-record.js';
 import { loadWasm } from '../../lib/wasm/index.js';
 import { patternBytes, readVectorJson, sealFailure, vectorSources } from '../helpers/vectors.js';
 

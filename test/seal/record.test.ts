@@ -1,14 +1,9 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { MalformedSealError } from '../../lib/errors.js';
-import {
-  SEAL_MEMBERS,
-  isUtcMillis,
-  modelRefProblem,
-  parseSealRecord,
-  serializeSealRecord,
-  validateSealRecord,
-} from '../../lib/seal/record.js';
+import { modelRefProblem, parseSealRecord, serializeSealRecord, validateSealRecord } from '../../lib/seal/record.js';
+import { SEAL_MEMBERS } from '../../lib/formats/seal-record.js';
+import { isUtcMillis } from '../../lib/formats/utc-time.js';
 import { readVectorJson, vectorSources } from '../helpers/vectors.js';
 
 for (const source of vectorSources()) {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../helpers/vectors.js';
 import { hex, oracleLeafHash, oracleRootFromLeafHashes } from '../helpers/oracle.js';
 
-const built = join(repoRoot, 'dist', 'engines', 'digest-file.js');
+const built = join(repoRoot, 'dist', 'engines', 'wasm-digest.js');
 const GiB = 1024 ** 3;
 const LEAF = 65536;
 
@@ -28,7 +28,7 @@ function readSliceOf(path: string, offset: number, length: number): Buffer {
 }
 
 t.test(
-  '2 GiB through dist/engines/digest-file.js: oracle digest, bounded memory',
+  '2 GiB through dist/engines/wasm-digest.js: oracle digest, bounded memory',
   { skip: existsSync(built) ? false : `${built} is absent; run npm run build` },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'vram-digest-dist-'));

@@ -14,7 +14,7 @@ t.test('digestFile under --expose-gc and --max-old-space-size', async (t) => {
   const file = join(mkdtempSync(join(tmpdir(), 'vrr-flags-')), 'data.bin');
   const data = randomBytes(12 * 65536 + 5);
   writeFileSync(file, data);
-  const script = `const { digestFile } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'engines', 'digest-file.js')).href)});
+  const script = `const { digestFile } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'engines', 'wasm-digest.js')).href)});
     const r = await digestFile(${JSON.stringify(file)}, { threads: 2 });
     process.stdout.write(Buffer.from(r.digest).toString('hex'));`;
   const r = spawnSync(

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { digestFile } from '../../lib/engines/digest-file.js';
+import { digestFile } from '../../lib/engines/wasm-digest.js';
 import { hex, oracleMth } from '../helpers/oracle.js';
 import { randomBytes } from '../helpers/random-bytes.js';
 

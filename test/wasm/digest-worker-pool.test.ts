@@ -93,7 +93,7 @@ t.test('the shared pool of digestFile: handed out again warm, terminated when id
   await releaseLeafPool(fresh, 0);
 });
 
-const built = join(repoRoot, 'dist', 'engines', 'digest-file.js');
+const built = join(repoRoot, 'dist', 'engines', 'wasm-digest.js');
 t.test(
   'an idle warm pool does not keep the process alive',
   { skip: existsSync(built) ? false : `${built} is absent; run npm run build` },

@@ -5,7 +5,8 @@
 import { KeyError } from '../../errors.js';
 import { decodeBase64 } from '../../wasm/base64.js';
 import { toHex } from '../../formats/hex.js';
-import { hexBytes } from './epochs.js';
+import { fromHex } from '../../formats/hex.js';
+import { ownBytes, webSubtle } from '../../formats/web-crypto.js';
 
 export const ORIGIN_PREFIX = 'vram-residency.audit.v1/';
 const ED25519_SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
@@ -42,7 +43,7 @@ export interface NotePublicKey {
 const utf8 = new TextEncoder();
 
 export function checkpointBody(service: string, size: number, hashHex: string): string {
-  return `${ORIGIN_PREFIX}${service}\n${size}\n${base64(hexBytes(hashHex))}\n`;
+  return `${ORIGIN_PREFIX}${service}\n${size}\n${base64(fromHex(hashHex))}\n`;
 }
 
 /** C2SP key ID: the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key). */
@@ -127,10 +128,9 @@ export function parseNotePublicKey(text: string, sha256: Sha256, argument = 'pub
 
 /** Ed25519 through Web Crypto (globalThis.crypto.subtle: Node ≥ 20 and current browsers). */
 export const webCryptoEd25519: VerifyEd25519 = async (publicKey, message, signature) => {
-  const subtle = globalThis.crypto.subtle;
-  // Copies typed as plain ArrayBuffer views, as the DOM signatures want.
-  const key = await subtle.importKey('raw', new Uint8Array(publicKey), { name: 'Ed25519' }, false, ['verify']);
-  return subtle.verify({ name: 'Ed25519' }, key, new Uint8Array(signature), new Uint8Array(message));
+  const subtle = webSubtle();
+  const key = await subtle.importKey('raw', ownBytes(publicKey), { name: 'Ed25519' }, false, ['verify']);
+  return subtle.verify({ name: 'Ed25519' }, key, ownBytes(signature), ownBytes(message));
 };
 
 /** Null when one signature line is by `key` and verifies over the body, else why not. */

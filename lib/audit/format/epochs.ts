@@ -1,6 +1,6 @@
 // SPEC §6 epoch arithmetic, key ratchet and seal tags. Browser-safe: HMAC-SHA256 is injected
 // (node:crypto in Node, the WASM module in browsers), so the writer and every verifier share it.
-import { toHex } from '../../formats/hex.js';
+import { fromHex, toHex } from '../../formats/hex.js';
 
 export const RATCHET_LABEL = 'vram-residency/audit-ratchet/v1';
 export const TAG_LABEL = 'vram-residency.audit.epoch.v1';
@@ -35,17 +35,16 @@ export function ratchet(hmac: HmacSha256, key: Uint8Array): Uint8Array {
   return hmac(key, RATCHET_INPUT);
 }
 
-/** tag = hex(HMAC-SHA256(Ke, "vram-residency.audit.epoch.v1" 0x00 u64be(e) prev32)). */
-export function epochTag(hmac: HmacSha256, key: Uint8Array, epoch: number, prevHex: string): string {
+/** HMAC-SHA256(Ke, "vram-residency.audit.epoch.v1" 0x00 u64be(e) prev32): the tag's bytes, as checks compare them. */
+export function epochTagBytes(hmac: HmacSha256, key: Uint8Array, epoch: number, prevHex: string): Uint8Array {
   const input = new Uint8Array(TAG_PREFIX.length + 8 + 32);
   input.set(TAG_PREFIX, 0);
   new DataView(input.buffer).setBigUint64(TAG_PREFIX.length, BigInt(epoch), false);
-  input.set(hexBytes(prevHex), TAG_PREFIX.length + 8);
-  return toHex(hmac(key, input));
+  input.set(fromHex(prevHex), TAG_PREFIX.length + 8);
+  return hmac(key, input);
 }
 
-export function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+/** tag = hex(HMAC-SHA256(Ke, "vram-residency.audit.epoch.v1" 0x00 u64be(e) prev32)), as a seal record carries it. */
+export function epochTag(hmac: HmacSha256, key: Uint8Array, epoch: number, prevHex: string): string {
+  return toHex(epochTagBytes(hmac, key, epoch, prevHex));
 }

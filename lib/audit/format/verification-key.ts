@@ -4,7 +4,8 @@
 import { KeyError } from '../../errors.js';
 import { strictJsonProblem } from '../../formats/strict-json.js';
 import { SERVICE_PATTERN } from './validate.js';
-import { hexBytes, MAX_EPOCH_SECONDS, type EpochClock } from './epochs.js';
+import { fromHex } from '../../formats/hex.js';
+import { MAX_EPOCH_SECONDS, type EpochClock } from './epochs.js';
 
 export const VKEY_FORMAT = 'vram-residency.audit-vkey.v1';
 const MEMBERS = ['format', 'service', 'k0', 'start', 'epochSeconds'];
@@ -29,7 +30,7 @@ export class VerificationKey implements EpochClock {
 
   /** A fresh copy of K0 (the caller erases it when done). */
   k0(): Uint8Array {
-    return hexBytes(this.#k0);
+    return fromHex(this.#k0);
   }
 
   /** The file text, K0 included: for the operator to take off the host. */

@@ -4,9 +4,9 @@
 // head it closes; every other record lies in the epoch of the next seal. Browser-safe.
 import type { AuditRecord } from '../format/events.js';
 import type { AuditVerifyError, RecordCheck, RecordPosition } from './chain-verifier.js';
-import { constantTimeEqual } from '../../seal/check.js';
+import { equalsHex } from '../../formats/constant-time.js';
 import { HEX64_PATTERN as HEX64 } from '../../formats/patterns.js';
-import { EPOCH_SEALED, epochOf, epochTag, ratchet, type HmacSha256 } from '../format/epochs.js';
+import { EPOCH_SEALED, epochOf, epochTagBytes, ratchet, type HmacSha256 } from '../format/epochs.js';
 import type { VerificationKey } from '../format/verification-key.js';
 
 export interface SealingReport {
@@ -99,7 +99,7 @@ export function epochSealCheck(vkey: VerificationKey, hmac: HmacSha256, nowMs: n
           'record outside its epoch',
           `seq ${rec.seq}: the seal of epoch ${epoch} is dated ${rec.ts}, before its epoch ended`,
         );
-      if (!constantTimeEqual(epochTag(hmac, key, epoch, rec.prev), d.tag as string)) {
+      if (!equalsHex(epochTagBytes(hmac, key, epoch, rec.prev), d.tag as string)) {
         return fail(
           at,
           'tag mismatch',

@@ -18,22 +18,11 @@ import {
   type NotePublicKey,
   parseNotePublicKey,
   webCryptoEd25519,
-  type Sha256,
-  type VerifyEd25519,
 } from '../format/checkpoint-note.js';
-import type { HmacSha256 } from '../format/epochs.js';
+import type { SealingCrypto } from '../format/sealing-crypto.js';
 import { epochSealCheck, type SealingReport } from './epoch-seal-check.js';
 import { parseVerificationKey, type VerificationKey } from '../format/verification-key.js';
 import { plural } from '../../formats/plural.js';
-
-export interface SealingCrypto {
-  /** Hex SHA-256 of a string's UTF-8 (record hashes). */
-  sha256Hex: (text: string) => string;
-  sha256: Sha256;
-  hmacSha256: HmacSha256;
-  /** Defaults to Web Crypto. */
-  verifyEd25519?: VerifyEd25519;
-}
 
 export interface SealedVerifyOptions {
   /** SPEC §6 verification key: its JSON text, the parsed object, or a VerificationKey. */

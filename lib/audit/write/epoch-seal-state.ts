@@ -8,7 +8,8 @@ import type { FileLayer } from './file-layer.js';
 import { strictJsonProblem } from '../../formats/strict-json.js';
 import { SERVICE_PATTERN } from '../format/validate.js';
 import { toHex } from '../../formats/hex.js';
-import { hexBytes, MAX_EPOCH_SECONDS } from '../format/epochs.js';
+import { fromHex } from '../../formats/hex.js';
+import { MAX_EPOCH_SECONDS } from '../format/epochs.js';
 
 export const STATE_FILE = 'audit.sealing-state.json';
 export const STATE_FORMAT = 'vram-residency.audit-seal-state.v1';
@@ -60,7 +61,7 @@ export function readSealState(dir: string): SealState | null {
     start: o.start as number,
     epochSeconds: o.epochSeconds as number,
     epoch: o.epoch as number,
-    key: hexBytes(o.key),
+    key: fromHex(o.key),
   };
 }
 

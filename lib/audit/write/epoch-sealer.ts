@@ -7,9 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { AuditSealingStateError, InvalidArgumentError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
-import { constantTimeEqual } from '../../seal/check.js';
+import { equalsHex } from '../../formats/constant-time.js';
+import { isHex } from '../../formats/hex.js';
 import { toHex } from '../../formats/hex.js';
-import { epochOf, epochStart, epochTag, MAX_EPOCH_SECONDS, ratchet, type EpochClock } from '../format/epochs.js';
+import {
+  epochOf,
+  epochStart,
+  epochTag,
+  epochTagBytes,
+  MAX_EPOCH_SECONDS,
+  ratchet,
+  type EpochClock,
+} from '../format/epochs.js';
 import { findLastSeal, type LastSeal } from './last-epoch-seal.js';
 import { nodeSealingCrypto } from './node-crypto.js';
 import { readSealState, writeSealState, type SealState } from './epoch-seal-state.js';
@@ -144,7 +153,8 @@ export class EpochSealer implements EpochClock {
     if (s === sealedUpTo + 1) return;
     if (s === sealedUpTo && last) {
       // Killed after the seal was durable and before the state moved on: check it, then finish.
-      if (!constantTimeEqual(epochTag(hmac, this.#key, last.epoch, last.prev), last.tag)) {
+      // A prev that is not hex is a replaced log too (the record was read without the verifier's checks).
+      if (!isHex(last.prev) || !equalsHex(epochTagBytes(hmac, this.#key, last.epoch, last.prev), last.tag)) {
         throw new AuditSealingStateError(
           `the newest seal in ${this.dir} (epoch ${last.epoch}, seq ${last.seq}) does not match the sealing state's key: the state or the log was replaced`,
         );

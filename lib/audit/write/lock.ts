@@ -20,7 +20,7 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AuditIoError, AuditLockedError } from '../../errors.js';
-import { LOCK_FILE } from './segments.js';
+import { LOCK_FILE } from '../format/log-layout.js';
 
 interface LockContent {
   pid: number;

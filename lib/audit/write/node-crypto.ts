@@ -1,8 +1,8 @@
 // The crypto the sealing code takes, from node:crypto (Node only; browsers pass the WASM module's).
 import { createHash, createHmac, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { VerifyEd25519 } from '../format/checkpoint-note.js';
-import { sha256Hex } from '../format/record.js';
-import type { SealingCrypto } from '../verify/epoch-seal-verify.js';
+import { sha256Hex } from './record-line.js';
+import type { SealingCrypto } from '../format/sealing-crypto.js';
 
 export const nodeSealingCrypto: SealingCrypto = {
   sha256Hex,

@@ -4,7 +4,7 @@
 // chain is the order of emit() calls whatever the writer does later.
 import type { OperationalLogger } from './operational-log.js';
 import { AuditBufferFullError, InvalidAuditEventError } from '../../errors.js';
-import { buildRecordLine, formatTs } from '../format/record.js';
+import { buildRecordLine, formatTs } from './record-line.js';
 import { Uuid7Generator } from '../format/uuid7.js';
 import { validateEvent, type ValidatedEvent } from '../format/validate.js';
 

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { AuditLogCorruptError } from '../../errors.js';
 import type { AuditRecord } from '../format/events.js';
 import type { FileLayer } from './file-layer.js';
-import { GENESIS_PREV, recordHash } from '../format/record.js';
-import { listSegments, sidecarName, sidecarText, type SegmentEntry } from './segments.js';
+import { GENESIS_PREV } from '../format/record-canonical.js';
+import { recordHash } from './record-line.js';
+import { sidecarName, sidecarText, type SegmentEntry } from '../format/log-layout.js';
+import { listSegments } from './segments.js';
 
 export interface ResumableSegment {
   name: string;

@@ -4,7 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
 import type { FileLayer } from './file-layer.js';
 import type { QueuedRecord } from './record-queue.js';
-import { segmentName, sidecarName, sidecarText } from './segments.js';
+import { segmentName, sidecarName, sidecarText } from '../format/log-layout.js';
 
 export interface Segment {
   name: string;

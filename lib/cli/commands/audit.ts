@@ -1,14 +1,15 @@
 // `vram-residency audit verify DIR` and `audit query DIR`: offline checks and searches of an audit log.
 import type { Command } from 'commander';
 import { queryAuditLog, verifyAuditLog } from '../../audit/index.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { auditDirLayout } from '../../audit/verify/directory.js';
 import { basename } from 'node:path';
-import { FileIoError, InvalidArgumentError, KeyError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import { CheckFailed } from '../exit.js';
 import type { Reporter } from '../reporter.js';
+import { readSmallText } from '../small-file.js';
 import { parseIntArg, runCommand } from '../run.js';
-import { addFleetVerifyOptions, registerAuditShip, runFleetVerify } from './audit-ship.js';
-import { registerAuditTlog } from './audit-tlog.js';
+import { addFleetVerifyOptions, registerAuditShip, runFleetVerify } from '../audit-fleet.js';
+import { registerAuditTlog } from '../audit-tlog.js';
 import { checkCheckpointConsistency } from '../../audit/verify/checkpoint-consistency.js';
 import { plural } from '../units.js';
 
@@ -39,106 +40,7 @@ export function registerAudit(program: Command): void {
     )
     .option('--json', 'print one JSON document');
   addFleetVerifyOptions(verify);
-  verify.action(
-    runCommand(
-      async (
-        reporter: Reporter,
-        dir: string | undefined,
-        opts: {
-          anchor?: string;
-          vkey?: string;
-          checkpoint?: string[];
-          witnessKey?: string[];
-          quorum?: string;
-          pubkey?: string;
-          nats?: string;
-          stream: string;
-          service?: string[];
-        },
-      ) => {
-        if (!opts.nats && (opts.checkpoint === undefined) !== (opts.pubkey === undefined)) {
-          throw new InvalidArgumentError(
-            opts.checkpoint ? '--pubkey' : '--checkpoint',
-            '--checkpoint and --pubkey go together (a note is checked against the key that signed it)',
-          );
-        }
-        if (opts.nats) {
-          if (dir !== undefined || opts.anchor || opts.checkpoint) {
-            throw new InvalidArgumentError(
-              '--nats',
-              'verifies from the stream (with the checkpoints published there): give no directory, --anchor or --checkpoint with it',
-            );
-          }
-          return runFleetVerify(
-            reporter,
-            {
-              nats: opts.nats,
-              stream: opts.stream,
-              service: opts.service,
-              ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
-              ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
-              ...(opts.witnessKey ? { witnessKeys: opts.witnessKey.map((w) => readKeyFile('--witness-key', w)) } : {}),
-              ...(opts.quorum ? { quorum: parseIntArg('--quorum', opts.quorum, 0, opts.witnessKey?.length ?? 0) } : {}),
-            },
-            opts,
-          );
-        }
-        if (dir === undefined)
-          throw new InvalidArgumentError(
-            'dir',
-            'missing: give the audit log directory, or --nats URL to verify from a stream',
-          );
-        assertAuditDir(dir);
-        const notes = (opts.checkpoint ?? []).map((p) => ({ name: basename(p), text: readKeyFile('--checkpoint', p) }));
-        const witnessKeys = (opts.witnessKey ?? []).map((w) => readKeyFile('--witness-key', w));
-        const result = await verifyAuditLog(dir, {
-          ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
-          ...(opts.quorum ? { quorum: parseIntArg('--quorum', opts.quorum, 0, witnessKeys.length) } : {}),
-          ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
-          ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
-          ...(notes.length > 0 ? { checkpoint: notes } : {}),
-          ...(opts.pubkey ? { publicKey: readKeyFile('--pubkey', opts.pubkey) } : {}),
-        });
-        if (!result.intact) {
-          reporter.result(result);
-          const where = result.firstError
-            ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason} (${result.firstError.detail})`
-            : result.summary;
-          if (reporter.json) return 1;
-          throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
-        }
-        const consistency = checkCheckpointConsistency(dir, notes);
-        if (!consistency.consistent) {
-          if (reporter.json) {
-            reporter.result({ ...result, intact: false, inconsistentCheckpoint: consistency });
-            return 1;
-          }
-          throw new CheckFailed(`checkpoint ${consistency.note} is inconsistent: ${consistency.detail}`, {
-            inconsistentCheckpoint: consistency.note,
-          });
-        }
-        reporter.result({ ...result, ...(consistency.pairs.length > 0 ? { consistency: consistency.pairs } : {}) });
-        reporter.line(result.summary);
-        for (const p of consistency.pairs)
-          reporter.line(`consistent by proof: ${p.from} (size ${p.m}) is a prefix of ${p.to} (size ${p.n})`);
-        const s = result.sealing;
-        if (s)
-          reporter.line(
-            `sealed: ${plural(s.epochsSealed, 'epoch')} (0..${s.epochsSealed - 1}) with valid tags; ${plural(s.unsealedTail, 'record')} after the last seal`,
-          );
-        if (result.checkpoint)
-          reporter.line(
-            `consistent with checkpoint ${result.checkpoint.note}: ${plural(result.checkpoint.size, 'record')} signed by ${result.checkpoint.signer}`,
-          );
-        if (result.head)
-          reporter.line(
-            `head: ${result.head.seq}:${result.head.hash} (keep it elsewhere; pass it as --anchor next time)`,
-          );
-        for (const limit of result.limits) reporter.line(`${limit.startsWith('stale') ? 'warning' : 'note'}: ${limit}`);
-        return 0;
-      },
-    ),
-  );
+  verify.action(runCommand(runAuditVerify));
   registerAuditShip(audit);
   registerAuditTlog(audit);
   audit
@@ -153,48 +55,7 @@ export function registerAudit(program: Command): void {
     .option('--severity <level>', 'info, warning or critical')
     .option('--limit <n>', 'at most this many records')
     .option('--json', 'print a JSON array')
-    .action(
-      runCommand(async (reporter: Reporter, dir: string, opts: Record<string, any>) => {
-        const filter = {
-          types: opts.type as string[] | undefined,
-          since: opts.since ? parseTime('--since', opts.since) : undefined,
-          until: opts.until ? parseTime('--until', opts.until) : undefined,
-          shardId: opts.shardId as string | undefined,
-          workerId: opts.workerId as string | undefined,
-          severity: opts.severity as 'info' | 'warning' | 'critical' | undefined,
-          limit: opts.limit ? parseIntArg('--limit', opts.limit, 1, Number.MAX_SAFE_INTEGER) : undefined,
-        };
-        if (filter.severity && !['info', 'warning', 'critical'].includes(filter.severity)) {
-          throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
-        }
-        assertAuditDir(dir);
-        // Streamed: a log of any size in constant memory, as JSON or as lines.
-        const records = reporter.jsonArray();
-        for await (const record of queryAuditLog(dir, filter)) {
-          records.push(record);
-          reporter.line(
-            `${record.seq}\t${record.ts}\t${record.severity}\t${record.type}\t${JSON.stringify(record.data)}`,
-          );
-        }
-        records.end();
-        return 0;
-      }),
-    );
-}
-
-/** A directory with at least one segment; anything else is a usage error a person can fix. */
-function assertAuditDir(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR') throw new InvalidArgumentError('dir', `${dir} is not a directory`);
-    throw new FileIoError(`cannot read ${dir}: ${code === 'ENOENT' ? 'no such directory' : code}`, error);
-  }
-  if (!names.some((n) => /^audit-\d{12}\.jsonl$/.test(n))) {
-    throw new InvalidArgumentError('dir', `${dir} holds no audit segments (audit-<seq>.jsonl): it is not an audit log`);
-  }
+    .action(runCommand(runAuditQuery));
 }
 
 function parseAnchor(text: string): { seq: number; hash: string } {
@@ -214,12 +75,149 @@ function parseTime(flag: string, text: string): string {
   return d.toISOString();
 }
 
-/** A small key or note file's text; a missing or unreadable one is a usage error naming the flag. */
-function readKeyFile(flag: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KeyError(flag, `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code}`);
+/** `audit verify`'s options (with the fleet options audit-fleet.ts adds). */
+interface AuditVerifyFlags {
+  anchor?: string;
+  vkey?: string;
+  checkpoint?: string[];
+  witnessKey?: string[];
+  quorum?: string;
+  pubkey?: string;
+  nats?: string;
+  stream: string;
+  service?: string[];
+  json?: boolean;
+}
+
+/** `audit query`'s options. */
+interface AuditQueryFlags {
+  type?: string[];
+  since?: string;
+  until?: string;
+  shardId?: string;
+  workerId?: string;
+  severity?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+/** `audit verify [DIR]`: a directory, or with --nats every chain of a stream. */
+async function runAuditVerify(reporter: Reporter, dir: string | undefined, opts: AuditVerifyFlags): Promise<number> {
+  if (!opts.nats && (opts.checkpoint === undefined) !== (opts.pubkey === undefined)) {
+    throw new InvalidArgumentError(
+      opts.checkpoint ? '--pubkey' : '--checkpoint',
+      '--checkpoint and --pubkey go together (a note is checked against the key that signed it)',
+    );
   }
+  if (opts.nats) {
+    if (dir !== undefined || opts.anchor || opts.checkpoint) {
+      throw new InvalidArgumentError(
+        '--nats',
+        'verifies from the stream (with the checkpoints published there): give no directory, --anchor or --checkpoint with it',
+      );
+    }
+    return runFleetVerify(
+      reporter,
+      {
+        nats: opts.nats,
+        stream: opts.stream,
+        service: opts.service,
+        ...(opts.vkey ? { verificationKey: readSmallText(opts.vkey, '--vkey', 'key') } : {}),
+        ...(opts.pubkey ? { publicKey: readSmallText(opts.pubkey, '--pubkey', 'key') } : {}),
+        ...(opts.witnessKey
+          ? { witnessKeys: opts.witnessKey.map((w) => readSmallText(w, '--witness-key', 'key')) }
+          : {}),
+        ...(opts.quorum ? { quorum: parseIntArg('--quorum', opts.quorum, 0, opts.witnessKey?.length ?? 0) } : {}),
+      },
+      opts,
+    );
+  }
+  if (dir === undefined)
+    throw new InvalidArgumentError(
+      'dir',
+      'missing: give the audit log directory, or --nats URL to verify from a stream',
+    );
+  // verifyAuditLog refuses a directory that is not a log (E_ARG, exit 2).
+  const notes = (opts.checkpoint ?? []).map((p) => ({
+    name: basename(p),
+    text: readSmallText(p, '--checkpoint', 'note'),
+  }));
+  const witnessKeys = (opts.witnessKey ?? []).map((w) => readSmallText(w, '--witness-key', 'key'));
+  const result = await verifyAuditLog(dir, {
+    ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
+    ...(opts.quorum ? { quorum: parseIntArg('--quorum', opts.quorum, 0, witnessKeys.length) } : {}),
+    ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
+    ...(opts.vkey ? { verificationKey: readSmallText(opts.vkey, '--vkey', 'key') } : {}),
+    ...(notes.length > 0 ? { checkpoint: notes } : {}),
+    ...(opts.pubkey ? { publicKey: readSmallText(opts.pubkey, '--pubkey', 'key') } : {}),
+  });
+  if (!result.intact) {
+    reporter.result(result);
+    const where = result.firstError
+      ? `${result.firstError.file}:${result.firstError.line}: ${result.firstError.reason} (${result.firstError.detail})`
+      : result.summary;
+    if (reporter.json) return 1;
+    throw new CheckFailed(`audit log ${dir} is broken at ${where}`);
+  }
+  const consistency = checkCheckpointConsistency(dir, notes);
+  if (!consistency.consistent) {
+    if (reporter.json) {
+      reporter.result({ ...result, intact: false, inconsistentCheckpoint: consistency });
+      return 1;
+    }
+    throw new CheckFailed(`checkpoint ${consistency.note} is inconsistent: ${consistency.detail}`, {
+      inconsistentCheckpoint: consistency.note,
+    });
+  }
+  reporter.result({ ...result, ...(consistency.pairs.length > 0 ? { consistency: consistency.pairs } : {}) });
+  describeVerified(reporter, result, consistency.pairs);
+  return 0;
+}
+
+/** The human lines of an intact log: summary, proofs between notes, seals, checkpoint, head, limits. */
+function describeVerified(
+  reporter: Reporter,
+  result: Awaited<ReturnType<typeof verifyAuditLog>>,
+  pairs: { from: string; m: number; to: string; n: number }[],
+): void {
+  reporter.line(result.summary);
+  for (const p of pairs)
+    reporter.line(`consistent by proof: ${p.from} (size ${p.m}) is a prefix of ${p.to} (size ${p.n})`);
+  const s = result.sealing;
+  if (s)
+    reporter.line(
+      `sealed: ${plural(s.epochsSealed, 'epoch')} (0..${s.epochsSealed - 1}) with valid tags; ${plural(s.unsealedTail, 'record')} after the last seal`,
+    );
+  if (result.checkpoint)
+    reporter.line(
+      `consistent with checkpoint ${result.checkpoint.note}: ${plural(result.checkpoint.size, 'record')} signed by ${result.checkpoint.signer}`,
+    );
+  if (result.head)
+    reporter.line(`head: ${result.head.seq}:${result.head.hash} (keep it elsewhere; pass it as --anchor next time)`);
+  for (const limit of result.limits) reporter.line(`${limit.startsWith('stale') ? 'warning' : 'note'}: ${limit}`);
+}
+
+/** `audit query DIR`: matching records, oldest first, streamed. */
+async function runAuditQuery(reporter: Reporter, dir: string, opts: AuditQueryFlags): Promise<number> {
+  const filter = {
+    types: opts.type,
+    since: opts.since ? parseTime('--since', opts.since) : undefined,
+    until: opts.until ? parseTime('--until', opts.until) : undefined,
+    shardId: opts.shardId,
+    workerId: opts.workerId,
+    severity: opts.severity as 'info' | 'warning' | 'critical' | undefined,
+    limit: opts.limit ? parseIntArg('--limit', opts.limit, 1, Number.MAX_SAFE_INTEGER) : undefined,
+  };
+  if (filter.severity && !['info', 'warning', 'critical'].includes(filter.severity)) {
+    throw new InvalidArgumentError('--severity', 'must be info, warning or critical');
+  }
+  auditDirLayout(dir); // a directory that is not a log is a usage error, not an empty result
+  // Streamed: a log of any size in constant memory, as JSON or as lines.
+  const records = reporter.jsonArray();
+  for await (const record of queryAuditLog(dir, filter)) {
+    records.push(record);
+    reporter.line(`${record.seq}\t${record.ts}\t${record.severity}\t${record.type}\t${JSON.stringify(record.data)}`);
+  }
+  records.end();
+  return 0;
 }

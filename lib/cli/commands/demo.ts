@@ -48,6 +48,15 @@ function writeModelFile(path: string, size: number): void {
   }
 }
 
+/** `demo`'s options. */
+interface DemoFlags {
+  dir?: string;
+  keep?: boolean;
+  size: string;
+  simulatedCapacity: string;
+  json?: boolean;
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -61,7 +70,7 @@ export function registerDemo(program: Command): void {
     )
     .option('--json', 'print one JSON document')
     .action(
-      runCommand(async (reporter: Reporter, opts: Record<string, any>) => {
+      runCommand(async (reporter: Reporter, opts: DemoFlags) => {
         const size = parseSizeArg('--size', opts.size);
         if (size < 1024) throw new InvalidArgumentError('--size', 'must be at least 1 KiB');
         const capacity =

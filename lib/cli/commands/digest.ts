@@ -1,13 +1,8 @@
 // `vram-residency digest FILE`: the tree digest (and plain SHA-256) of a file, with any engine.
 import type { Command } from 'commander';
-import {
-  MAX_DIGEST_THREADS,
-  defaultEngine,
-  digestFileWith,
-  parseEngine,
-  statDigestible,
-} from '../../engines/file-digest.js';
-import { toHex } from '../../seal/check.js';
+import { MAX_DIGEST_THREADS, defaultEngine, digestFileWith, parseEngine } from '../../engines/digest-with-engine.js';
+import { statDigestible } from '../../engines/file-stat.js';
+import { toHex } from '../../formats/hex.js';
 import { DEFAULT_LEAF_SIZE } from '../../wasm/index.js';
 import { type Reporter, formatBytes } from '../reporter.js';
 import { parseIntArg, parseLeafSize, runCommand } from '../run.js';

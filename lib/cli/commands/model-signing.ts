@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { HashProgress } from '../../attest/model-files.js';
 import { requireEcdsa } from '../../attest/model-check.js';
 import { signModel, verifyModel } from '../../attest/model-sign.js';
-import { loadSigningKeyFile, readKeyFile } from '../../attest/node-keys.js';
+import { loadSigningKey } from '../../attest/node-keys.js';
 import { parsePublicKeyPem } from '../../attest/public-key.js';
 import { serializeBundle } from '../../attest/seal-node.js';
 import { InvalidArgumentError } from '../../errors.js';
@@ -16,7 +16,7 @@ import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
 import { plural } from '../units.js';
 import { runCommand } from '../run.js';
-import { readTextArg } from './verify-bundle.js';
+import { readSmallText } from '../small-file.js';
 
 async function statRegularFileOrDir(path: string): Promise<'file' | 'dir'> {
   const stat = await fsp.stat(path).catch(() => null);
@@ -59,6 +59,22 @@ function hashProgress(reporter: Reporter, label: string): { onProgress: (p: Hash
   };
 }
 
+/** `sign-model`'s options. */
+interface SignModelFlags {
+  key: string;
+  ignorePaths?: string[];
+  out?: string;
+  json?: boolean;
+}
+
+/** `verify-model`'s options. */
+interface VerifyModelFlags {
+  sig?: string;
+  pubkey: string;
+  ignorePaths?: string[];
+  json?: boolean;
+}
+
 export function registerModelSigning(program: Command): void {
   program
     .command('sign-model')
@@ -71,8 +87,8 @@ export function registerModelSigning(program: Command): void {
     .option('--out <file>', 'signature file (default: MODEL/model.sig, or MODEL.sig for a single file)')
     .option('--json', 'print one JSON document')
     .action(
-      runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
-        const key = await loadSigningKeyFile(opts.key, '--key');
+      runCommand(async (reporter: Reporter, model: string, opts: SignModelFlags) => {
+        const key = await loadSigningKey(readSmallText(opts.key, '--key', 'key'));
         requireEcdsa(key.algorithm, '--key');
         const isFile = (await statRegularFileOrDir(model)) === 'file';
         const out: string = opts.out ?? (isFile ? `${model}.sig` : resolve(model, 'model.sig'));
@@ -111,11 +127,11 @@ export function registerModelSigning(program: Command): void {
     .option('--ignore-paths <paths...>', 'files or directories to leave out (as when signing)')
     .option('--json', 'print one JSON document')
     .action(
-      runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
+      runCommand(async (reporter: Reporter, model: string, opts: VerifyModelFlags) => {
         // The same default sign-model writes to.
         opts.sig ??= (await statRegularFileOrDir(model)) === 'file' ? `${model}.sig` : resolve(model, 'model.sig');
-        const signature = readTextArg(opts.sig, '--sig');
-        const publicKey = await parsePublicKeyPem(await readKeyFile(opts.pubkey, '--pubkey'));
+        const signature = readSmallText(opts.sig, '--sig', 'signature');
+        const publicKey = await parsePublicKeyPem(readSmallText(opts.pubkey, '--pubkey', 'key'));
         requireEcdsa(publicKey.algorithm, '--pubkey');
         const isFile = (await statRegularFileOrDir(model)) === 'file';
         const progress = hashProgress(reporter, 'verify');

@@ -3,9 +3,12 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { loadSigningKeyFile } from '../../attest/node-keys.js';
+import { loadSigningKey } from '../../attest/node-keys.js';
+import { readSmallText } from '../small-file.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { MAX_REVERIFY_INTERVAL_SECONDS, reverifyResident } from '../../manager/reverify.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
+import type { VramManager } from '../../manager/vram-manager.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
 import { plural } from '../units.js';
@@ -16,7 +19,8 @@ import { readToken } from '../token.js';
 import { defaultWorkerId, openWorker } from '../worker-setup.js';
 import { checkOutForSeveral, checkSealInputs } from '../hints.js';
 import { parseSize } from '../reporter.js';
-import { prepareModelSeal, sealSignedModelFiles } from './seal-model.js';
+import { prepareModelSeal, sealSignedModelFiles } from '../model-seal-files.js';
+import type { SealFlags } from '../seal-flags.js';
 
 export function registerSeal(program: Command): void {
   program
@@ -51,113 +55,100 @@ export function registerSeal(program: Command): void {
     .option('--interval <seconds>', 'with --hold: seconds between verifications', '30')
     .option('--samples <n>', 'with --hold: leaves per sampled verification (every 10th run is full)', '16')
     .option('--json', 'print one JSON document')
-    .action(
-      runCommand(async (reporter: Reporter, files: string[], opts: Record<string, any>) => {
-        checkSealInputs(files, Boolean(opts.modelSig));
-        if (!opts.modelSig) {
-          checkOutForSeveral(files, opts.out);
-          checkOutForSeveral(files, opts.bundleOut, '--bundle-out');
-        }
-        const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
-        const leafSize = parseLeafSize(opts.leafSize);
-        const device = parseIntArg('--device', opts.device, 0, 1023);
-        if (opts.expectSha256 && files.length !== 1)
-          throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
-        const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
-        const signedModel = opts.modelSig || opts.modelPubkey ? await prepareModelSeal(files, opts) : null;
-        const outFor = signedModel ? [] : recordPaths(files, opts.out, opts.auditDir);
-        prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
-        if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
-        const signer = opts.signKey ? await loadSigningKeyFile(opts.signKey, '--sign-key') : undefined;
-        const bundleFor =
-          signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
-        const { audit, manager } = await openWorker(reporter, {
-          token,
-          workerId: opts.workerId ?? defaultWorkerId(opts.auditDir),
-          auditDir: opts.auditDir,
-          device,
-          simulate: Boolean(opts.simulate),
-          simulatedCapacityBytes: simulatedCapacity(opts.simulatedCapacity),
-          leafSize,
-          signer,
-        });
-        const sealed: SealedShard[] = [];
-        try {
-          if (signedModel) {
-            const { shards, listed } = await sealSignedModelFiles(reporter, manager, signedModel);
-            const rounds = schedule ? await hold(reporter, manager, shards, schedule) : undefined;
-            reporter.result({
-              ok: true,
-              model: signedModel.model,
-              shards: listed,
-              ...(rounds === undefined ? {} : { rounds }),
-            });
-            return 0;
-          }
-          for (const [i, file] of files.entries()) {
-            const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-            const bar = reporter.progress(`seal ${basename(file)}`, Math.max(size, 1));
-            const shard = await manager.sealFile(file, {
-              modelRef: opts.modelRef,
-              shardIndex: files.length > 1 ? i : undefined,
-              shardCount: files.length > 1 ? files.length : undefined,
-              expectedSha256: opts.expectSha256,
-              computeContentSha256: true,
-              onProgress: (p) => bar.update(p.bytes),
-            });
-            bar.stop();
-            writeRecordFile(outFor[i]!, shard.recordJson());
-            if (signer) writeRecordFile(bundleFor[i]!, shard.bundleJson());
-            sealed.push(shard);
-            reporter.line(
-              `sealed ${file} → ${outFor[i]}${signer ? ` + ${bundleFor[i]}` : ''} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`,
-            );
-          }
-          const shards = sealed.map((s, i) => ({
-            file: files[i],
-            record: outFor[i],
-            ...(signer ? { bundle: bundleFor[i] } : {}),
-            ...s.toRecord(),
-          }));
-          // One JSON document per run: with --hold it comes at the end, with the rounds verified.
-          const rounds = schedule ? await hold(reporter, manager, sealed, schedule) : undefined;
-          reporter.result({ ok: true, shards, ...(rounds === undefined ? {} : { rounds }) });
-          return 0;
-        } finally {
-          await manager.close();
-          await audit.close();
-        }
-      }),
-    );
+    .action(runCommand(runSeal));
 }
 
-/** Resolves true after `ms`, or false as soon as the signal aborts (the timer does not hold the process). */
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+/** `seal FILES…` (or a signed model directory): seal, write the records, and with --hold stay resident. */
+async function runSeal(reporter: Reporter, files: string[], opts: SealFlags): Promise<number> {
+  checkSealInputs(files, Boolean(opts.modelSig));
+  if (!opts.modelSig) {
+    checkOutForSeveral(files, opts.out);
+    checkOutForSeveral(files, opts.bundleOut, '--bundle-out');
+  }
+  const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
+  const leafSize = parseLeafSize(opts.leafSize);
+  const device = parseIntArg('--device', opts.device, 0, 1023);
+  if (opts.expectSha256 && files.length !== 1)
+    throw new InvalidArgumentError('--expect-sha256', 'applies to a single file only');
+  const schedule = opts.hold ? parseSchedule(opts.interval, opts.samples) : null;
+  const signedModel = opts.modelSig || opts.modelPubkey ? await prepareModelSeal(files, opts) : null;
+  const outFor = signedModel ? [] : recordPaths(files, opts.out, opts.auditDir);
+  prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
+  if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
+  const signer = opts.signKey ? await loadSigningKey(readSmallText(opts.signKey, '--sign-key', 'key')) : undefined;
+  const bundleFor = signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
+  const { audit, manager } = await openWorker(reporter, {
+    token,
+    workerId: opts.workerId ?? defaultWorkerId(opts.auditDir),
+    auditDir: opts.auditDir,
+    device,
+    simulate: Boolean(opts.simulate),
+    simulatedCapacityBytes: simulatedCapacity(opts.simulatedCapacity),
+    leafSize,
+    signer,
   });
+  const sealed: SealedShard[] = [];
+  try {
+    if (signedModel) {
+      const { shards, listed } = await sealSignedModelFiles(reporter, manager, signedModel);
+      const rounds = schedule ? await hold(reporter, manager, shards, schedule) : undefined;
+      reporter.result({
+        ok: true,
+        model: signedModel.model,
+        shards: listed,
+        ...(rounds === undefined ? {} : { rounds }),
+      });
+      return 0;
+    }
+    for (const [i, file] of files.entries()) {
+      const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+      const bar = reporter.progress(`seal ${basename(file)}`, Math.max(size, 1));
+      const shard = await manager.sealFile(file, {
+        modelRef: opts.modelRef,
+        shardIndex: files.length > 1 ? i : undefined,
+        shardCount: files.length > 1 ? files.length : undefined,
+        expectedSha256: opts.expectSha256,
+        computeContentSha256: true,
+        onProgress: (p) => bar.update(p.bytes),
+      });
+      bar.stop();
+      writeRecordFile(outFor[i]!, shard.recordJson());
+      if (signer) writeRecordFile(bundleFor[i]!, shard.bundleJson());
+      sealed.push(shard);
+      reporter.line(
+        `sealed ${file} → ${outFor[i]}${signer ? ` + ${bundleFor[i]}` : ''} (${shard.id}, ${formatBytes(shard.size)}, mth-sha256 ${shard.digest})`,
+      );
+    }
+    const shards = sealed.map((s, i) => ({
+      file: files[i],
+      record: outFor[i],
+      ...(signer ? { bundle: bundleFor[i] } : {}),
+      ...s.toRecord(),
+    }));
+    // One JSON document per run: with --hold it comes at the end, with the rounds verified.
+    const rounds = schedule ? await hold(reporter, manager, sealed, schedule) : undefined;
+    reporter.result({ ok: true, shards, ...(rounds === undefined ? {} : { rounds }) });
+    return 0;
+  } finally {
+    await manager.close();
+    await audit.close();
+  }
 }
 
 function parseSchedule(interval: string, samples: string): { intervalSeconds: number; samples: number } {
   const intervalSeconds = /^\d+(\.\d+)?$/.test(interval) ? Number(interval) : Number.NaN;
-  if (!(intervalSeconds > 0))
-    throw new InvalidArgumentError('--interval', `must be a positive number of seconds, got "${interval}"`);
+  if (!(intervalSeconds > 0) || intervalSeconds > MAX_REVERIFY_INTERVAL_SECONDS)
+    throw new InvalidArgumentError(
+      '--interval',
+      `must be a positive number of seconds up to ${MAX_REVERIFY_INTERVAL_SECONDS}, got "${interval}"`,
+    );
   return { intervalSeconds, samples: parseIntArg('--samples', samples, 1, 1_000_000) };
 }
 
-/** Re-verify until SIGINT/SIGTERM: sampled each time, in full every tenth round. Any failure ends it with status 1. */
+/** Re-verify until SIGINT/SIGTERM (lib/manager/reverify.ts's policy). Any failure ends it with status 1. */
 async function hold(
   reporter: Reporter,
-  manager: import('../../manager/vram-manager.js').VramManager,
+  manager: VramManager,
   shards: SealedShard[],
   { intervalSeconds, samples }: { intervalSeconds: number; samples: number },
 ): Promise<number> {
@@ -168,21 +159,21 @@ async function hold(
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let rounds = 0;
   try {
-    while (await sleepUnlessAborted(intervalSeconds * 1000, stop.signal)) {
-      rounds++;
-      const mode = rounds % 10 === 0 ? 'full' : 'sample';
-      for (const shard of shards) await manager.verify(shard, { mode, samples });
-      reporter.line(
-        `${new Date().toISOString()} round ${rounds}: ${plural(shards.length, 'shard')} verified (${mode})`,
-      );
-    }
+    return await reverifyResident(manager, shards, {
+      intervalSeconds,
+      samples,
+      fullEvery: 10,
+      signal: stop.signal,
+      onRound: ({ round, mode }) =>
+        reporter.line(
+          `${new Date().toISOString()} round ${round}: ${plural(shards.length, 'shard')} verified (${mode})`,
+        ),
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  return rounds;
 }
 
 /** `--simulated-capacity`: a size with units (8GiB, 512MiB), at least 1 MiB. */

@@ -1,6 +1,7 @@
 // `vram-residency verify FILE --seal RECORD`: offline verification of a file against its seal record.
 import type { Command } from 'commander';
-import { defaultEngine, parseEngine, statRegularFile } from '../../engines/file-digest.js';
+import { defaultEngine, parseEngine } from '../../engines/digest-with-engine.js';
+import { statRegularFile } from '../../engines/file-stat.js';
 import { InvalidArgumentError, MalformedSealError } from '../../errors.js';
 import { MAX_SEAL_RECORD_BYTES, parseSealRecord } from '../../seal/record.js';
 import { verifySealedFile } from '../../seal/offline.js';
@@ -9,7 +10,7 @@ import { runCommand } from '../run.js';
 import { readSmallFile } from '../small-file.js';
 import { readToken } from '../token.js';
 import { decodeStrictUtf8 } from '../../formats/well-formed.js';
-import { verifyFileWithBundle } from './verify-bundle.js';
+import { verifyFileWithBundle } from '../bundle-check.js';
 import { checkSealFileKind } from '../hints.js';
 import { humanBytes } from '../units.js';
 

@@ -1,17 +1,18 @@
 // `vram-residency seal DIR --model-sig SIG --model-pubkey P --out OUTDIR`: seal a model a publisher
 // signed (SPEC §5 OMS): one seal record (and, with --sign-key, one bundle) per file, mirrored
-// under OUTDIR. The manager refuses the whole model on any mismatch and names the file.
+// under OUTDIR. The manager refuses the whole model on any mismatch and names the file. The CLI
+// side of attest/seal-model.ts (which seals through the manager); commands/seal.ts calls it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parsePublicKeyPem } from '../../attest/public-key.js';
-import { readKeyFile } from '../../attest/node-keys.js';
-import { requireEcdsa } from '../../attest/model-check.js';
-import { InvalidArgumentError } from '../../errors.js';
-import type { SealedShard } from '../../manager/sealed-shard.js';
-import type { VramManager } from '../../manager/vram-manager.js';
-import type { Reporter } from '../reporter.js';
-import { formatBytes } from '../reporter.js';
-import { readTextArg } from './verify-bundle.js';
+import { parsePublicKeyPem } from '../attest/public-key.js';
+import { requireEcdsa } from '../attest/model-check.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { SealedShard } from '../manager/sealed-shard.js';
+import type { VramManager } from '../manager/vram-manager.js';
+import type { Reporter } from './reporter.js';
+import type { SealFlags } from './seal-flags.js';
+import { formatBytes } from './reporter.js';
+import { readSmallText } from './small-file.js';
 
 export interface ModelSealArgs {
   model: string;
@@ -24,7 +25,7 @@ export interface ModelSealArgs {
 /** Reads and checks the flags before any device work. */
 export async function prepareModelSeal(
   files: string[],
-  opts: Record<string, any>,
+  opts: SealFlags,
 ): Promise<ModelSealArgs & { signature: string; publicKey: Awaited<ReturnType<typeof parsePublicKeyPem>> }> {
   if (!opts.modelSig || !opts.modelPubkey)
     throw new InvalidArgumentError(
@@ -45,8 +46,8 @@ export async function prepareModelSeal(
         'does not apply with --model-sig (the signed manifest gives each SHA-256; bundles go to --out)',
       );
   }
-  const signature = readTextArg(opts.modelSig, '--model-sig');
-  const publicKey = await parsePublicKeyPem(await readKeyFile(opts.modelPubkey, '--model-pubkey'));
+  const signature = readSmallText(opts.modelSig, '--model-sig', 'signature');
+  const publicKey = await parsePublicKeyPem(readSmallText(opts.modelPubkey, '--model-pubkey', 'key'));
   requireEcdsa(publicKey.algorithm, '--model-pubkey');
   return {
     model: files[0]!,

@@ -1,32 +1,25 @@
-// `vram-residency verify FILE --bundle B --pubkey P`: checks a file against a seal attestation
-// (SPEC §5) with only the signer's public key; no worker token involved.
-import { readFileSync } from 'node:fs';
-import { readKeyFile } from '../../attest/node-keys.js';
-import { verifySealBundleFile } from '../../attest/seal-node.js';
-import { type Engine, statRegularFile } from '../../engines/file-digest.js';
-import { InvalidArgumentError } from '../../errors.js';
-import type { Reporter } from '../reporter.js';
-import { checkSealFileKind } from '../hints.js';
-import { humanBytes } from '../units.js';
-
-export function readTextArg(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InvalidArgumentError(flag, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
+// The `--bundle B --pubkey P` path of `vram-residency verify FILE`: checks a file against a seal
+// attestation (SPEC §5) with only the signer's public key; no worker token involved. Not a command
+// file: commands/verify.ts calls it.
+import { verifySealBundleFile } from '../attest/seal-node.js';
+import type { Engine } from '../engines/digest-with-engine.js';
+import { statRegularFile } from '../engines/file-stat.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Reporter } from './reporter.js';
+import { readSmallText } from './small-file.js';
+import { checkSealFileKind } from './hints.js';
+import { humanBytes } from './units.js';
 
 export async function verifyFileWithBundle(
   reporter: Reporter,
   file: string,
   opts: { bundle: string; pubkey?: string; engine: Engine },
 ): Promise<number> {
-  const bundle = readTextArg(opts.bundle, '--bundle');
+  const bundle = readSmallText(opts.bundle, '--bundle', 'bundle');
   checkSealFileKind(opts.bundle, bundle, '--bundle');
   if (!opts.pubkey)
     throw new InvalidArgumentError('--pubkey', 'is required with --bundle: the public key of the signer');
-  const publicKey = await readKeyFile(opts.pubkey, '--pubkey');
+  const publicKey = readSmallText(opts.pubkey, '--pubkey', 'key');
   const size = await statRegularFile(file);
   const bar = reporter.progress('verify', Math.max(size, 1));
   const started = performance.now();

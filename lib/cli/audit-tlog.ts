@@ -3,18 +3,18 @@
 // keys with a quorum), and the log published as C2SP tlog-tiles static files.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { proveRecord } from '../../audit/verify/prove.js';
-import { writeTiles } from '../../audit/verify/tiles-dir.js';
-import { MAX_PROOF_BYTES } from '../../audit/tlog/proof-file.js';
-import { verifyRecordProof } from '../../audit/tlog/verify-record-proof.js';
-import { nodeSealingCrypto } from '../../audit/write/node-crypto.js';
-import { FileIoError, InvalidArgumentError } from '../../errors.js';
-import { proveFromStream } from '../../fleet/prove.js';
-import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from '../nats-flags.js';
-import { CheckFailed } from '../exit.js';
-import type { Reporter } from '../reporter.js';
-import { parseIntArg, runCommand } from '../run.js';
-import { readSmallFile } from '../small-file.js';
+import { proveRecord } from '../audit/verify/prove.js';
+import { writeTiles } from '../audit/verify/tiles-dir.js';
+import { MAX_PROOF_BYTES } from '../audit/tlog/proof-file.js';
+import { verifyRecordProof } from '../audit/tlog/verify-record-proof.js';
+import { nodeSealingCrypto } from '../audit/write/node-crypto.js';
+import { FileIoError, InvalidArgumentError } from '../errors.js';
+import { proveFromStream } from '../fleet/prove.js';
+import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from './nats-flags.js';
+import { CheckFailed } from './exit.js';
+import type { Reporter } from './reporter.js';
+import { parseIntArg, runCommand } from './run.js';
+import { readSmallFile } from './small-file.js';
 
 const KEY_BYTES = 64 * 1024;
 const collect = (v: string, all: string[] = []) => [...all, v];

@@ -2,12 +2,12 @@
 // signature covers told apart from the unauthenticated tail, the policy for that tail, and
 // foreign subjects as findings. The text output shows the same warnings as --json.
 import type { Command } from 'commander';
-import { verifyFleet, type FleetServiceResult, type FleetVerifyResult } from '../../fleet/verify.js';
-import { CheckFailed, EXIT_CHECK_FAILED } from '../exit.js';
-import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from '../nats-flags.js';
-import type { Reporter } from '../reporter.js';
-import { parseIntArg } from '../run.js';
-import { plural } from '../units.js';
+import { verifyFleet, type FleetServiceResult, type FleetVerifyResult } from '../fleet/verify.js';
+import { CheckFailed, EXIT_CHECK_FAILED } from './exit.js';
+import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from './nats-flags.js';
+import type { Reporter } from './reporter.js';
+import { parseIntArg } from './run.js';
+import { plural } from './units.js';
 
 /** Options `audit verify` gains for verifying from a stream (registered on that command). */
 export function addFleetVerifyOptions(verify: Command): void {

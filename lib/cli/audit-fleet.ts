@@ -1,15 +1,15 @@
 // `vram-residency audit ship DIR --nats URL` and the `--nats` branch of `audit verify`: the
-// fleet side of the audit log (SPEC §7). Registered from audit.ts; the verify side is in
-// audit-fleet-verify.ts.
+// fleet side of the audit log (SPEC §7). Registered from commands/audit.ts (kept out of commands/
+// so that no command file imports another); the verify side is in audit-fleet-verify.ts.
 import type { Command } from 'commander';
-import { AuditLogCorruptError, FleetForeignRecordError } from '../../errors.js';
-import { AuditShipper, type ShipperHealth } from '../../fleet/shipper.js';
-import { EXIT_CHECK_FAILED, errorJson } from '../exit.js';
-import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from '../nats-flags.js';
-import type { Reporter } from '../reporter.js';
-import { parseIntArg, runCommand } from '../run.js';
-import { describeShipperHealth, onlyWhenChanged, stopWhenParentExits } from '../ship-status.js';
-import { plural } from '../units.js';
+import { AuditLogCorruptError, FleetForeignRecordError } from '../errors.js';
+import { AuditShipper, type ShipperHealth } from '../fleet/shipper.js';
+import { EXIT_CHECK_FAILED, errorJson } from './exit.js';
+import { addNatsIdentityOptions, natsCredentialsOf, type NatsIdentityFlags } from './nats-flags.js';
+import type { Reporter } from './reporter.js';
+import { parseIntArg, runCommand } from './run.js';
+import { describeShipperHealth, onlyWhenChanged, stopWhenParentExits } from './ship-status.js';
+import { plural } from './units.js';
 
 export { addFleetVerifyOptions, runFleetVerify } from './audit-fleet-verify.js';
 

@@ -1,10 +1,16 @@
-// One SPEC §4 record: the line as written (members in the order v, seq, id, ts, service, type,
-// severity, data, prev, hash) and its hash over the RFC 8785 form of everything but `hash`.
+// One SPEC §4 record as the writer makes it: the line as written (members in the order v, seq,
+// id, ts, service, type, severity, data, prev, hash) and its hash over the RFC 8785 form of
+// everything but `hash`, hashed with node:crypto. The hashed text itself is browser-safe
+// (../format/record-canonical.ts); verifiers hash it with whatever SHA-256 they are given.
 import * as crypto from 'node:crypto';
-import type { AuditRecord } from './events.js';
-import { canonicalFromQuoted, canonicalRecord, HASH_PREFIX, quote, type RecordFields } from './record-canonical.js';
-
-export { canonicalRecord, GENESIS_PREV, type RecordFields } from './record-canonical.js';
+import type { AuditRecord } from '../format/events.js';
+import {
+  canonicalFromQuoted,
+  canonicalRecord,
+  HASH_PREFIX,
+  quote,
+  type RecordFields,
+} from '../format/record-canonical.js';
 
 // crypto.hash (Node ≥ 20.12) is about twice as fast as createHash for one short input.
 type OneShot = (alg: string, data: string, enc: 'hex') => string;

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
 import { assertInteger } from '../formats/args.js';
-import { MAX_THREADS, digestFile } from './digest-file.js';
+import { MAX_THREADS, digestFile } from './wasm-digest.js';
 import { type FileDigest, statDigestible } from './file-stat.js';
 import { cpuEngine, nativeStatus } from '../native/index.js';
 import { readUnchanged } from './file-identity.js';
@@ -36,8 +36,6 @@ export function parseEngine(name: string): Engine {
   }
   return name as Engine;
 }
-
-export { statDigestible, statRegularFile, type FileDigest } from './file-stat.js';
 
 /**
  * The same file digest as {@link digestFile} on a chosen engine: `wasm` (portable, worker

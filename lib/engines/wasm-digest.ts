@@ -18,8 +18,6 @@ import { compileWasmModule, loadWasm } from '../wasm/load.js';
 import { acquireLeafPool, releaseLeafPool, type LeafResult } from './digest-worker-pool.js';
 import { type FileDigest, digestibleSize, fileIoError, fileOpError, statDigestible } from './file-stat.js';
 
-export type { FileDigest } from './file-stat.js';
-
 export interface DigestFileOptions {
   /** SPEC §1 leaf size; default 65536. */
   leafSize?: number;
