@@ -44,8 +44,12 @@ export function epochTag(hmac: HmacSha256, key: Uint8Array, epoch: number, prevH
   return toHex(hmac(key, input));
 }
 
+/** Bytes of lowercase or uppercase hex text (the callers have checked it is hex of even length). */
 export function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) out[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
   return out;
 }
+
+// '0'-'9' → 0-9, 'a'-'f' and 'A'-'F' → 10-15 (called once per hex digit of every seal: kept branch-light).
+const nibble = (c: number): number => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
