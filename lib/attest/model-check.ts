@@ -57,10 +57,18 @@ function list(names: string[]): string {
 
 /**
  * The model's files (names as the manifest spells them, ignored ones already left out) are exactly
- * the signed ones: an unlisted file first, then a missing one; `where` ends the missing-file
+ * the signed ones: a manifest of no file first, then an unlisted file, then a missing one; `where` ends the missing-file
  * message ("missing from DIR", "not among the files chosen").
  */
 export function checkFileList(manifest: ModelManifest, names: Iterable<string>, where: string): void {
+  if (manifest.files.size === 0) {
+    // An empty model, or ignore paths that left nothing: such a signature vouches for no byte.
+    throw new ModelMismatchError(
+      'no files',
+      '.',
+      'the signed manifest lists no file (an empty model, or ignore paths that leave nothing): it vouches for nothing',
+    );
+  }
   const present = new Set(names);
   const unlisted = [...present].filter((n) => !manifest.files.has(n)).sort(comparePaths);
   const missing = [...manifest.files.keys()].filter((n) => !present.has(n)).sort(comparePaths);

@@ -35,6 +35,11 @@ export async function signModel(
         )
       : error;
   });
+  if (listed.files.length === 0)
+    throw new InvalidArgumentError(
+      'model',
+      `${modelPath} has no file to sign${ignorePaths.length > 4 ? ' once the ignore paths are left out' : ''}; a signature of nothing would vouch for nothing`,
+    );
   const files = await hashModelFiles(
     listed.files.sort((a, b) => comparePaths(a.name, b.name)),
     opts,

@@ -47,7 +47,8 @@ export function epochTag(hmac: HmacSha256, key: Uint8Array, epoch: number, prevH
 /** Bytes of lowercase or uppercase hex text (the callers have checked it is hex of even length). */
 export function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+  for (let i = 0; i < out.length; i++)
+    out[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
   return out;
 }
 

@@ -129,26 +129,33 @@ export class SealingSchedule {
    * (a clock jump) is refused before anything is written.
    */
   #sealEndedEpochs(): void {
+    // Epochs that end while a long batch is written are sealed next, before anything else.
+    for (let round = 0; round < 8 && this.#sealer!.endedEpochs(this.#o.clock()) > 0; round++) {
+      if (!this.#sealBatch()) return;
+    }
+  }
+
+  /** One batch of the epochs ended now; false when its write failed (it is retried). */
+  #sealBatch(): boolean {
     const sealer = this.#sealer!;
     const { clock } = this.#o;
     let ended = sealer.endedEpochs(clock());
-    if (ended === 0) return;
     if (ended > sealer.maxMissedEpochs) throw clockJumpError(this.#dir, sealer, clock(), ended);
     if (!sealer.stateSettled) {
       // The state file still waits for an earlier seal, so it cannot note a batch: one epoch first.
       this.#queueSeal();
-      if (!this.#writeSeals() || !sealer.stateSettled) return;
+      if (!this.#writeSeals() || !sealer.stateSettled) return false;
       ended = sealer.endedEpochs(clock());
-      if (ended === 0) return;
+      if (ended === 0) return true;
     }
     const batch = ended > 1;
     if (batch) sealer.beginBatch(sealer.epoch + sealer.maxMissedEpochs);
     do {
-      // Epochs that end while a long batch is built join it: nothing follows an unsealed ended epoch.
+      // Epochs that end while a long batch is built join it.
       for (; ended > 0; ended--) this.#queueSeal();
       if (batch) ended = sealer.endedEpochs(clock());
     } while (ended > 0);
-    this.#writeSeals();
+    return this.#writeSeals();
   }
 
   #queueSeal(): void {

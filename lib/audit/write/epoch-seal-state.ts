@@ -61,7 +61,10 @@ export function readSealState(dir: string): SealState | null {
     throw corrupt('bad epochSeconds');
   if (!Number.isSafeInteger(o.epoch) || (o.epoch as number) < 0) throw corrupt('bad epoch');
   if (typeof o.key !== 'string' || !/^[0-9a-f]{64}$/.test(o.key)) throw corrupt('bad key');
-  if (o.batchThrough !== undefined && (!Number.isSafeInteger(o.batchThrough) || (o.batchThrough as number) < (o.epoch as number)))
+  if (
+    o.batchThrough !== undefined &&
+    (!Number.isSafeInteger(o.batchThrough) || (o.batchThrough as number) < (o.epoch as number))
+  )
     throw corrupt('bad batchThrough');
   return {
     service: o.service,

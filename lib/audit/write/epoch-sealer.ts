@@ -164,7 +164,10 @@ export class EpochSealer implements EpochClock {
     const sealedUpTo = last ? last.epoch : -1;
     const s = this.#epoch;
     if (s === sealedUpTo + 1 && this.#batchThrough === s) return;
-    if (s === sealedUpTo + 1) return this.stateDurable(-1, true); // a batch that never became durable
+    if (s === sealedUpTo + 1) {
+      this.stateDurable(-1, true); // a batch that never became durable: the note goes
+      return;
+    }
     if (last && s <= sealedUpTo && sealedUpTo <= this.#batchThrough) {
       // Killed after seals were durable and before the state moved on (one seal, or one batch of
       // them): ratchet to the newest seal's epoch, check its tag, then finish.
@@ -224,7 +227,13 @@ export class EpochSealer implements EpochClock {
   }
 
   #stateFields(): SealState {
-    return { service: this.service, start: this.start, epochSeconds: this.epochSeconds, epoch: this.#epoch, key: this.#key };
+    return {
+      service: this.service,
+      start: this.start,
+      epochSeconds: this.epochSeconds,
+      epoch: this.#epoch,
+      key: this.#key,
+    };
   }
 
   /** Records up to `seq` are durable: write the state file if it waits for a seal among them (throws I/O errors; it stays owed). */

@@ -10,6 +10,8 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { VramManager } from '../../manager/vram-manager.js';
 import type { Reporter } from '../reporter.js';
+import { listModelFiles } from '../../attest/model-files.js';
+import { checkModelRecordPaths } from '../record-paths.js';
 import { formatBytes } from '../reporter.js';
 import { readTextArg } from './verify-bundle.js';
 
@@ -44,6 +46,16 @@ export async function prepareModelSeal(
         flag === 'expectSha256' ? '--expect-sha256' : '--bundle-out',
         'does not apply with --model-sig (the signed manifest gives each SHA-256; bundles go to --out)',
       );
+  }
+  const listed = await listModelFiles(files[0]!).catch(() => null); // unreadable: sealModel says why
+  if (listed) {
+    checkModelRecordPaths(
+      files[0]!,
+      listed.files.map((f) => f.name),
+      opts.out,
+      opts.auditDir,
+      [opts.modelSig, opts.modelPubkey, ...(opts.signKey ? [opts.signKey] : [])],
+    );
   }
   const signature = readTextArg(opts.modelSig, '--model-sig');
   const publicKey = await parsePublicKeyPem(await readKeyFile(opts.modelPubkey, '--model-pubkey'));
