@@ -40,3 +40,21 @@ export function assertPattern(value: unknown, argument: string, pattern: RegExp)
 }
 
 export type Bytes = Uint8Array;
+
+/** An instance of `type` (a class the caller names in `what`, e.g. "a SealedShard from sealFile"). */
+export function assertInstance<T>(
+  value: unknown,
+  type: abstract new (...args: never[]) => T,
+  argument: string,
+  what: string,
+): asserts value is T {
+  if (!(value instanceof type)) throw new InvalidArgumentError(argument, `must be ${what}, got ${describe(value)}`);
+}
+
+/** What a wrong argument was, for messages: its type, never its content (it may be a secret). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
+  return typeof value;
+}

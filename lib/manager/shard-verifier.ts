@@ -2,6 +2,7 @@
 // then every leaf (the device recomputes the root) or sampled leaves against the sealed leaf list.
 // Every failure is audited as critical, on disk before it rejects, and marks the shard failed.
 import { SealVerificationError } from '../errors.js';
+import { assertInstance } from '../formats/args.js';
 import { checkSealRecord, constantTimeEqual, toHex } from '../seal/check.js';
 import type { SealKey } from '../wasm/index.js';
 import type { ManagerAuditTrail } from './audit-trail.js';
@@ -21,8 +22,10 @@ export async function verifyShard(
   shard: SealedShard,
   opts: VerifyOptions,
 ): Promise<VerifyResult> {
+  // Not a shard at all is the caller's mistake, not an integrity event: no audit record.
+  assertInstance(shard, SealedShard, 'shard', 'a SealedShard (from sealFile or sealModel)');
   const { mode, samples } = checkVerifyOptions(opts);
-  const shardId = shard instanceof SealedShard ? shard.id : String((shard as { id?: unknown })?.id ?? 'unknown');
+  const shardId = shard.id;
   const fail = (entry: ShardEntry | null, reason: string, expected: string | null, actual: string | null) =>
     failVerification(ctx.trail, shardId, entry, reason, expected, actual);
   const entry = ctx.shards.owned(shard);

@@ -10,6 +10,7 @@ import { statDigestible } from '../engines/file-digest.js';
 import { CapacityLedger, type Capacity, allocateWithin } from './capacity-ledger.js';
 import { type VramPolicy, allocationFinding, checkDevicePolicy, enforce, resolveBackend } from './policy.js';
 import { SealedShard } from './sealed-shard.js';
+import { assertInstance } from '../formats/args.js';
 import { ShardTable, type ShardEntry } from './shard-table.js';
 import { verifyShard } from './shard-verifier.js';
 import { buildSealRecord, progressReporter } from './record-builder.js';
@@ -272,6 +273,7 @@ export class VramManager {
    */
   injectFaultForTesting(shard: SealedShard, offset: number, mask: number): Promise<void> {
     return this.#operation(async () => {
+      assertInstance(shard, SealedShard, 'shard', 'a SealedShard (from sealFile or sealModel)');
       const entry = this.#shards.owned(shard);
       if (!entry) throw new DeviceError('E_FREED', 'the shard was released or does not belong to this manager');
       await entry.allocation.flipBits(offset, mask);
@@ -281,12 +283,10 @@ export class VramManager {
   /** Zeroes and frees the shard's device memory. Releasing twice is an error. */
   release(shard: SealedShard): Promise<void> {
     return this.#operation(async () => {
+      assertInstance(shard, SealedShard, 'shard', 'a SealedShard (from sealFile or sealModel)');
       const entry = this.#shards.owned(shard);
       if (!entry) {
-        throw new DeviceError(
-          'E_FREED',
-          `shard ${shard instanceof SealedShard ? shard.id : '?'} was already released or does not belong to this manager`,
-        );
+        throw new DeviceError('E_FREED', `shard ${shard.id} was already released or does not belong to this manager`);
       }
       await this.#releaseEntry(entry);
     });
