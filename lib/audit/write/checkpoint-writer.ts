@@ -8,6 +8,7 @@ import { InvalidArgumentError, KeyError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
 import { checkpointBody, noteKeyId } from '../format/checkpoint-note.js';
 import { nodeSealingCrypto } from './node-crypto.js';
+import { privateKeyModeWarning } from '../../attest/key-file-mode.js';
 
 export interface CheckpointOptions {
   /** Ed25519 PKCS#8 private key: PEM text, or the path of a PEM file. */
@@ -36,6 +37,7 @@ export class CheckpointWriter {
     private readonly service: string,
     private readonly layer: FileLayer,
     opts: CheckpointOptions,
+    warn: (message: string) => void,
   ) {
     if (typeof opts?.keyName !== 'string' || !/^[^\s+]{1,256}$/.test(opts.keyName))
       throw new InvalidArgumentError('checkpoints.keyName', 'must be 1-256 characters without spaces or "+"');
@@ -44,12 +46,23 @@ export class CheckpointWriter {
     this.everySeconds = opts.everySeconds;
     this.keyName = opts.keyName;
     this.#key = loadEd25519PrivateKey(opts.privateKey, 'checkpoints.privateKey');
+    const exposed = opts.privateKey.includes('-----BEGIN')
+      ? null
+      : privateKeyModeWarning(opts.privateKey, 'the checkpoint key');
+    if (exposed) warn(exposed);
     const raw = createPublicKey(this.#key).export({ format: 'der', type: 'spki' }).subarray(12);
     this.#keyId = Buffer.from(noteKeyId(nodeSealingCrypto.sha256, opts.keyName, raw));
   }
 
-  static open(dir: string, service: string, opts: CheckpointOptions, layer: FileLayer): CheckpointWriter {
-    const w = new CheckpointWriter(dir, service, layer, opts);
+  /** `warn` takes what the operator should hear (a key file readable by others). */
+  static open(
+    dir: string,
+    service: string,
+    opts: CheckpointOptions,
+    layer: FileLayer,
+    warn: (message: string) => void = () => {},
+  ): CheckpointWriter {
+    const w = new CheckpointWriter(dir, service, layer, opts, warn);
     const cdir = join(dir, CHECKPOINT_DIR);
     if (!existsSync(cdir)) {
       mkdirSync(cdir, { mode: 0o700 });

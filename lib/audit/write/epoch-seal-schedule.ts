@@ -73,7 +73,8 @@ export class SealingSchedule {
     this.#o = o;
     this.#dir = c.dir;
     if (!c.sealing && existsSync(join(c.dir, STATE_FILE))) throw sealedLogError(c.dir);
-    if (c.checkpoints) this.#checkpointer = CheckpointWriter.open(c.dir, c.service, c.checkpoints, o.layer);
+    if (c.checkpoints)
+      this.#checkpointer = CheckpointWriter.open(c.dir, c.service, c.checkpoints, o.layer, (m) => o.log.warn(m));
     if (c.sealing) this.#sealer = EpochSealer.open(c.dir, c.service, c.sealing, o.layer, o.resumed, o.clock());
   }
 

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { loadSigningKeyFile } from '../../attest/node-keys.js';
+import { warnIfExposed } from './key-warning.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { Reporter } from '../reporter.js';
@@ -60,6 +61,7 @@ export function registerSeal(program: Command): void {
         prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
         if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
         const signer = opts.signKey ? await loadSigningKeyFile(opts.signKey, '--sign-key') : undefined;
+        if (signer) warnIfExposed(reporter, opts.signKey, '--sign-key');
         const bundleFor =
           signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
         const { audit, manager } = await openWorker(reporter, {
