@@ -9,6 +9,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FleetForeignRecordError, InvalidArgumentError, VramResidencyError } from '../errors.js';
+import { checkShipperDurations } from './shipper-durations.js';
 import { checkCount, confirmDuplicate, lastCheckpointSize, resumePoint, type StreamCopy } from './stream-copy.js';
 import { openNats, parseNatsUrls } from './connect.js';
 import { LogFollower, type FollowedRecord } from './follower.js';
@@ -95,6 +96,7 @@ export class AuditShipper extends EventEmitter {
       if (v !== undefined && (!Number.isSafeInteger(v) || v < 1))
         throw new InvalidArgumentError(name, 'must be a positive integer');
     }
+    checkShipperDurations(opts);
     const first = await openSession(parseNatsUrls(opts.nats), opts);
     return new AuditShipper(opts, first);
   }

@@ -27,6 +27,26 @@ export function assertInteger(
   }
 }
 
+/** The longest delay a Node timer holds (≈ 24.8 days); a longer one fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** MAX_TIMER_MS in whole seconds. */
+export const MAX_TIMER_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
+/**
+ * A delay a timer will wait: an integer number of `unit`s from `min` up to what setTimeout and
+ * setInterval hold (Node clamps a longer one to 1 ms, firing in a loop). The default when undefined.
+ */
+export function duration(value: unknown, argument: string, unit: 'ms' | 's', fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const max = unit === 'ms' ? MAX_TIMER_MS : MAX_TIMER_SECONDS;
+  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max)
+    throw new InvalidArgumentError(
+      argument,
+      `must be an integer number of ${unit === 'ms' ? 'milliseconds' : 'seconds'} from ${min} to ${max} (timers cannot wait longer than 24.8 days)`,
+    );
+  return value as number;
+}
+
 /** An optional positive integer: the default when undefined. */
 export function positiveInteger(value: number | undefined, argument: string, fallback: number): number {
   if (value === undefined) return fallback;

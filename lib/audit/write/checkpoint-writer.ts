@@ -8,6 +8,7 @@ import { InvalidArgumentError, KeyError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
 import { checkpointBody, noteKeyId } from '../format/checkpoint-note.js';
 import { nodeSealingCrypto } from './node-crypto.js';
+import { duration } from '../../formats/args.js';
 import { privateKeyModeWarning } from '../../attest/key-file-mode.js';
 
 export interface CheckpointOptions {
@@ -41,9 +42,8 @@ export class CheckpointWriter {
   ) {
     if (typeof opts?.keyName !== 'string' || !/^[^\s+]{1,256}$/.test(opts.keyName))
       throw new InvalidArgumentError('checkpoints.keyName', 'must be 1-256 characters without spaces or "+"');
-    if (!Number.isSafeInteger(opts.everySeconds) || opts.everySeconds < 1)
-      throw new InvalidArgumentError('checkpoints.everySeconds', 'must be a positive integer');
-    this.everySeconds = opts.everySeconds;
+    if (opts.everySeconds === undefined) throw new InvalidArgumentError('checkpoints.everySeconds', 'is required');
+    this.everySeconds = duration(opts.everySeconds, 'checkpoints.everySeconds', 's', 0);
     this.keyName = opts.keyName;
     this.#key = loadEd25519PrivateKey(opts.privateKey, 'checkpoints.privateKey');
     const exposed = opts.privateKey.includes('-----BEGIN')

@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { loadSigningKeyFile } from '../../attest/node-keys.js';
 import { warnIfExposed } from './key-warning.js';
+import { MAX_TIMER_MS } from '../../formats/args.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { Reporter } from '../reporter.js';
@@ -141,8 +142,11 @@ function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
 
 function parseSchedule(interval: string, samples: string): { intervalSeconds: number; samples: number } {
   const intervalSeconds = /^\d+(\.\d+)?$/.test(interval) ? Number(interval) : Number.NaN;
-  if (!(intervalSeconds > 0))
-    throw new InvalidArgumentError('--interval', `must be a positive number of seconds, got "${interval}"`);
+  if (!(intervalSeconds > 0) || Math.round(intervalSeconds * 1000) > MAX_TIMER_MS || intervalSeconds < 0.001)
+    throw new InvalidArgumentError(
+      '--interval',
+      `must be a number of seconds from 0.001 to ${MAX_TIMER_MS / 1000} (a timer cannot wait longer than 24.8 days), got "${interval.slice(0, 40)}"`,
+    );
   return { intervalSeconds, samples: parseIntArg('--samples', samples, 1, 1_000_000) };
 }
 
