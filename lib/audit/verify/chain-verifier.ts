@@ -11,6 +11,7 @@ import { isUtcMillis } from '../../formats/utc-time.js';
 
 export type AuditFailureReason =
   | 'torn line'
+  | 'line too long'
   | 'unparsable line'
   | 'malformed record'
   | 'hash mismatch'

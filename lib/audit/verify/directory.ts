@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readLines } from './line-reader.js';
+import { MAX_LINE_BYTES, readLines } from './line-reader.js';
 import { listSegments, SEGMENT_PATTERN, sidecarName, type SegmentEntry } from '../write/segments.js';
 import { nodeSealingCrypto } from '../write/node-crypto.js';
 import { verifySealedRecordLines, type SealedVerifyOptions, type SealedVerifyResult } from './epoch-seal-verify.js';
@@ -33,8 +33,18 @@ export async function* directoryRecordLines(dir: string): AsyncGenerator<VerifyI
     const isLast = si === segments.length - 1;
     const sha = seg.hasSidecar ? createHash('sha256') : undefined;
     let lines = 0;
-    for await (const { bytes, lineNo, terminated } of readLines(join(dir, seg.name), sha)) {
+    for await (const { bytes, lineNo, terminated, tooLong } of readLines(join(dir, seg.name), sha)) {
       lines = lineNo;
+      if (tooLong) {
+        // Not a record: reading on would only report what follows a line no writer made.
+        yield {
+          source: seg.name,
+          line: lineNo,
+          problem: 'line too long',
+          detail: `longer than ${MAX_LINE_BYTES} bytes; a record is at most 64 KiB`,
+        };
+        return;
+      }
       yield {
         source: seg.name,
         line: lineNo,

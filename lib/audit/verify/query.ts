@@ -59,8 +59,8 @@ export async function* queryAuditLog(dir: string, filter: AuditQueryFilter = {})
   let yielded = 0;
   if (yielded >= limit) return;
   for (const seg of listSegments(dir)) {
-    for await (const { bytes, terminated } of readLines(join(dir, seg.name))) {
-      if (!terminated) continue;
+    for await (const { bytes, terminated, tooLong } of readLines(join(dir, seg.name))) {
+      if (!terminated || tooLong) continue;
       let rec: AuditRecord;
       try {
         rec = JSON.parse(bytes.toString('utf8')) as AuditRecord;
