@@ -32,7 +32,8 @@ export type AuditFailureReason =
   | 'record outside its epoch'
   | 'checkpoint mismatch'
   | 'truncated below checkpoint'
-  | 'checkpoint signature invalid';
+  | 'checkpoint signature invalid'
+  | 'possibly truncated';
 
 export interface AuditVerifyError {
   /** File name (or subject) holding the broken place. */

@@ -27,6 +27,10 @@ export function registerAudit(program: Command): void {
       '--anchor <seq:hash>',
       'a record kept elsewhere (e.g. the head from an earlier run): catches deletions at the tail',
     )
+    .option(
+      '--accept-stale',
+      'with --vkey: accept unsealed records of long-ended epochs (the writer is known to have stopped); without it they fail as possibly truncated',
+    )
     .option('--json', 'print one JSON document');
   addFleetVerifyOptions(verify);
   verify.action(
@@ -35,6 +39,7 @@ export function registerAudit(program: Command): void {
         reporter: Reporter,
         dir: string | undefined,
         opts: {
+          acceptStale?: boolean;
           anchor?: string;
           vkey?: string;
           checkpoint?: string;
@@ -72,6 +77,7 @@ export function registerAudit(program: Command): void {
           );
         assertAuditDir(dir);
         const result = await verifyAuditLog(dir, {
+          ...(opts.acceptStale ? { acceptStale: true } : {}),
           ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),
           ...(opts.vkey ? { verificationKey: readKeyFile('--vkey', opts.vkey) } : {}),
           ...(opts.checkpoint
