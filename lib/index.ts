@@ -47,7 +47,13 @@ export {
 
 // Audit log (SPEC §4).
 export { AuditLogger, DEFAULTS as AUDIT_DEFAULTS } from './audit/write/logger.js';
-export type { AuditHealth, AuditLoggerOptions, AuditLoggerState, EmitResult, FlushOptions } from './audit/write/logger.js';
+export type {
+  AuditHealth,
+  AuditLoggerOptions,
+  AuditLoggerState,
+  EmitResult,
+  FlushOptions,
+} from './audit/write/logger.js';
 export type { FileLayer } from './audit/write/file-layer.js';
 export {
   AUDIT_FORMAT,
@@ -73,7 +79,13 @@ export type {
 export { LIMITS as AUDIT_LIMITS, validateEvent, type ValidatedEvent } from './audit/format/validate.js';
 export { canonicalJson, CanonicalJsonError } from './audit/format/canonical-json.js';
 export { Uuid7Generator, UUID7_PATTERN, uuid7Millis } from './audit/format/uuid7.js';
-export { buildRecordLine, canonicalRecord, recordHash, GENESIS_PREV, type RecordFields } from './audit/format/record.js';
+export {
+  buildRecordLine,
+  canonicalRecord,
+  recordHash,
+  GENESIS_PREV,
+  type RecordFields,
+} from './audit/format/record.js';
 export { directoryRecordLines, verifyAuditLog } from './audit/verify/directory.js';
 export type { AuditVerifyOptions, AuditVerifyResult } from './audit/verify/directory.js';
 export { recordShapeProblem, sha256HexFrom, verifyRecordLines } from './audit/verify/chain-verifier.js';

@@ -1,5 +1,6 @@
 // DSSE envelopes in Sigstore bundle v0.3 JSON (SPEC §5), browser-safe: PAE, building a bundle
 // around a signed payload, and reading one back with every shape rule checked ("malformed").
+import { assertBytes, assertString } from '../formats/args.js';
 import { MalformedSealError } from '../errors.js';
 import { decodeBase64, encodeBase64 } from '../wasm/base64.js';
 import { strictJsonProblem } from '../formats/strict-json.js';
@@ -29,6 +30,8 @@ const utf8 = new TextEncoder();
 
 /** DSSE v1 pre-authentication encoding. */
 export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
+  assertString(payloadType, 'payloadType');
+  assertBytes(payload, 'payload');
   const type = utf8.encode(payloadType);
   const head = utf8.encode(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `);
   const out = new Uint8Array(head.length + payload.length);

@@ -1,5 +1,7 @@
 // Signature verification with WebCrypto (browsers and Node alike): Ed25519, and ECDSA with the
 // hash SPEC §5 pairs with each curve. DSSE carries ECDSA signatures in DER; WebCrypto wants r ‖ s.
+import { InvalidArgumentError } from '../errors.js';
+import { assertBytes } from '../formats/args.js';
 import { KeyError } from '../errors.js';
 import { EC_SIZE, ecdsaDerToRaw, type KeyAlgorithm } from './der.js';
 import type { PublicKeyInfo } from './public-key.js';
@@ -50,6 +52,10 @@ async function importKey(key: PublicKeyInfo): Promise<unknown> {
 }
 
 export const webCryptoVerifier: SignatureVerifier = async (key, message, signature) => {
+  if (!(key?.spki instanceof Uint8Array) || typeof key.algorithm !== 'string')
+    throw new InvalidArgumentError('key', 'must be a PublicKeyInfo (from parsePublicKeyPem)');
+  assertBytes(message, 'message');
+  assertBytes(signature, 'signature');
   const cryptoKey = await importKey(key);
   if (key.algorithm === 'ed25519') {
     if (signature.length !== 64) return false;

@@ -2,6 +2,7 @@
 // same verifier as a directory (and its SPEC §6 checks when keys are given). Per service: records,
 // head, gaps (seq ranges the stream lacks), the first failure with its stream sequence, and the
 // checkpoints published beside the chain.
+import { assertObject, assertString } from '../formats/args.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { InvalidArgumentError } from '../errors.js';
 import { parseVerificationKey, type VerificationKey } from '../audit/format/verification-key.js';
@@ -63,6 +64,8 @@ export interface FleetVerifyResult {
  * the gaps the stream lacks and the checkpoints published beside it, per service.
  */
 export async function verifyFleet(opts: FleetVerifyOptions): Promise<FleetVerifyResult> {
+  assertObject(opts, 'options');
+  assertString(opts.nats, 'nats');
   const urls = parseNatsUrls(opts.nats);
   const stream = assertStreamName(opts.stream ?? DEFAULT_STREAM);
   for (const s of opts.services ?? []) auditSubject(s); // a clear E_ARG before connecting

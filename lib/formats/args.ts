@@ -78,3 +78,38 @@ export function describe(value: unknown): string {
   if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
   return typeof value;
 }
+
+/** A string (any content: the caller checks its form). */
+export function assertString(value: unknown, argument: string): asserts value is string {
+  if (typeof value !== 'string') throw new InvalidArgumentError(argument, `must be a string, got ${describe(value)}`);
+}
+
+/** A non-null object that is not an array (an options bag, a record, a manifest…). */
+export function assertObject(value: unknown, argument: string): asserts value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidArgumentError(argument, `must be an object, got ${describe(value)}`);
+}
+
+/** An optional options object: undefined, or an object. */
+export function assertOptions(value: unknown, argument = 'options'): void {
+  if (value !== undefined) assertObject(value, argument);
+}
+
+/** An array of strings. */
+export function assertStringArray(value: unknown, argument: string): asserts value is string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new InvalidArgumentError(argument, `must be an array of strings, got ${describe(value)}`);
+}
+
+/** A string, or bytes (PEM text, JSON text). */
+export function assertText(value: unknown, argument: string): asserts value is string | Uint8Array {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array))
+    throw new InvalidArgumentError(argument, `must be a string or a Uint8Array, got ${describe(value)}`);
+}
+
+/** Something to iterate: an array, an Iterable or an AsyncIterable (record lines, file names). */
+export function assertIterable(value: unknown, argument = 'items'): void {
+  const v = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
+  if (typeof v?.[Symbol.iterator] !== 'function' && typeof v?.[Symbol.asyncIterator] !== 'function')
+    throw new InvalidArgumentError(argument, `must be iterable, got ${describe(value)}`);
+}

@@ -1,5 +1,6 @@
 // Offline verification with nothing but the token: a seal record alone (shape, key, MAC), or a
 // file against its record (then size, tree digest and plain SHA-256 too).
+import { assertObject, assertString } from '../formats/args.js';
 import { type Engine, defaultEngine, digestFileWith, statRegularFile } from '../engines/file-digest.js';
 import { checkSealedDigests, checkSealedSize } from './check.js';
 import type { SealRecord } from './record.js';
@@ -16,6 +17,8 @@ export interface FileVerifyOptions extends TokenOption {
 
 /** Everything SPEC §3 checks, on a file: resolves with the record when the file is what was sealed. */
 export async function verifySealedFile(path: string, record: unknown, opts: FileVerifyOptions): Promise<SealRecord> {
+  assertString(path, 'path');
+  assertObject(opts, 'options');
   return checkFileAgainstRecord(path, await verifySealRecord(record, opts), opts);
 }
 

@@ -3,9 +3,16 @@
 // format has none, so number serialisation is just the shortest base-10 form of an integer.
 // Strings are escaped exactly as ECMAScript JSON.stringify does, which RFC 8785 §3.2.2.2 adopts;
 // members are sorted by UTF-16 code units, which is what Array.prototype.sort does by default.
+import { InvalidArgumentError } from '../../errors.js';
 
 /** A value an audit record cannot hold (a float or unsafe integer, undefined, a function…). */
-export class CanonicalJsonError extends Error {}
+/** A value RFC 8785 / the audit format cannot represent (E_ARG, argument "value"). */
+export class CanonicalJsonError extends InvalidArgumentError {
+  constructor(message: string) {
+    super('value', message);
+    this.name = 'CanonicalJsonError';
+  }
+}
 
 /**
  * RFC 8785 canonical JSON of strings, safe integers, booleans, null, arrays and plain objects: the

@@ -2,6 +2,8 @@
 // `vram-residency.audit.v1/<service>`, size (last seq + 1), base64 of the head record's raw hash —
 // then a blank line and `— <name> <base64(keyID4 ‖ Ed25519 signature)>` lines. Browser-safe:
 // SHA-256 is injected and Ed25519 is checked with Web Crypto (Node 20 and current browsers).
+import { InvalidArgumentError } from '../../errors.js';
+import { assertBytes, assertString } from '../../formats/args.js';
 import { KeyError } from '../../errors.js';
 import { decodeBase64 } from '../../wasm/base64.js';
 import { toHex } from '../../formats/hex.js';
@@ -56,26 +58,29 @@ export function noteKeyId(sha256: Sha256, name: string, publicKey: Uint8Array): 
   return sha256(input).subarray(0, 4);
 }
 
-/** Parse a note; throws an Error whose message says what is malformed. */
+const malformedNote = (why: string) => new InvalidArgumentError('note', why);
+
+/** Parse a note; throws E_ARG (argument `note`) whose message says what is malformed. */
 export function parseCheckpointNote(text: string): CheckpointNote {
+  assertString(text, 'note');
   const split = text.indexOf('\n\n');
   if (split < 0 || !text.endsWith('\n'))
-    throw new Error('not a signed note (no blank line before the signatures, or no final LF)');
+    throw malformedNote('not a signed note (no blank line before the signatures, or no final LF)');
   const body = text.slice(0, split + 1);
   const lines = body.slice(0, -1).split('\n');
-  if (lines.length !== 3) throw new Error(`the note body has ${lines.length} lines; a checkpoint has 3`);
+  if (lines.length !== 3) throw malformedNote(`the note body has ${lines.length} lines; a checkpoint has 3`);
   const [origin, sizeText, hashText] = lines as [string, string, string];
-  if (!origin.startsWith(ORIGIN_PREFIX)) throw new Error(`the origin line must start with ${ORIGIN_PREFIX}`);
+  if (!origin.startsWith(ORIGIN_PREFIX)) throw malformedNote(`the origin line must start with ${ORIGIN_PREFIX}`);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
-    throw new Error('the size line is not a decimal integer');
+    throw malformedNote('the size line is not a decimal integer');
   if (!STD_BASE64.test(hashText) || hashText.length !== 44)
-    throw new Error('the hash line is not standard base64 of 32 bytes');
+    throw malformedNote('the hash line is not standard base64 of 32 bytes');
   const signatures: CheckpointSignature[] = [];
   for (const line of text.slice(split + 2, -1).split('\n')) {
     const m = /^\u2014 (\S+) (\S+)$/.exec(line);
-    if (!m || !STD_BASE64.test(m[2]!)) throw new Error('a signature line is not "— <name> <base64>"');
+    if (!m || !STD_BASE64.test(m[2]!)) throw malformedNote('a signature line is not "— <name> <base64>"');
     const blob = decodeBase64(m[2]!);
-    if (blob.length < 5) throw new Error('a signature is too short');
+    if (blob.length < 5) throw malformedNote('a signature is too short');
     signatures.push({ name: m[1]!, keyId: blob.subarray(0, 4), signature: blob.subarray(4) });
   }
   const hash = toHex(decodeBase64(hashText));
@@ -87,6 +92,8 @@ export function parseCheckpointNote(text: string): CheckpointNote {
  * `<name>+<8 hex key ID>+<base64(0x01 ‖ 32-byte key)>`. E_KEY on anything else.
  */
 export function parseNotePublicKey(text: string, sha256: Sha256, argument = 'publicKey'): NotePublicKey {
+  assertString(text, argument);
+  if (typeof sha256 !== 'function') throw new InvalidArgumentError('sha256', 'must be a SHA-256 function');
   const trimmed = text.trim();
   const pem = /^-----BEGIN PUBLIC KEY-----\s+([A-Za-z0-9+/=\s]+?)\s*-----END PUBLIC KEY-----$/.exec(trimmed);
   if (pem) {
@@ -110,6 +117,10 @@ export function parseNotePublicKey(text: string, sha256: Sha256, argument = 'pub
 
 /** Ed25519 through Web Crypto (globalThis.crypto.subtle: Node ≥ 20 and current browsers). */
 export const webCryptoEd25519: VerifyEd25519 = async (publicKey, message, signature) => {
+  assertBytes(publicKey, 'publicKey');
+  assertBytes(message, 'message');
+  assertBytes(signature, 'signature');
+  if (publicKey.length !== 32) throw new InvalidArgumentError('publicKey', 'must be 32 raw Ed25519 key bytes');
   const subtle = globalThis.crypto.subtle;
   // Copies typed as plain ArrayBuffer views, as the DOM signatures want.
   const key = await subtle.importKey('raw', new Uint8Array(publicKey), { name: 'Ed25519' }, false, ['verify']);

@@ -1,6 +1,8 @@
 // Offline verification of a log directory (SPEC §4): the directory is one source of record lines
 // for the shared verifier core (verify-core.ts). This file is Node-only: it reads the files and
 // checks what only a directory has — segment names, sidecars, stray files.
+import { assertOptions } from '../../formats/args.js';
+import { assertLogDir } from './log-dir.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,6 +113,8 @@ function* strayFiles(dir: string, segments: SegmentEntry[]): Generator<VerifyIte
  * An `anchor` ({seq, hash} kept elsewhere) also proves the log was not cut or rewritten before it.
  */
 export async function verifyAuditLog(dir: string, opts: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
+  assertLogDir(dir);
+  assertOptions(opts);
   const segments = listSegments(dir).length;
   const result = await verifySealedRecordLines(
     directoryRecordLines(dir),

@@ -1,6 +1,7 @@
 // SPEC §4 + §6 verification from any source of record lines (a directory, a JetStream subject,
 // files dropped on a page): the chain, then with a verification key the epoch seals, with a
 // checkpoint and its public key the signed head. Browser-safe: all crypto is injected.
+import { assertIterable, assertObject } from '../../formats/args.js';
 import { InvalidArgumentError } from '../../errors.js';
 import {
   verifyRecordLines,
@@ -102,6 +103,9 @@ export async function verifySealedRecordLines(
   opts: SealedVerifyOptions & { rescan?: () => VerifyItems },
   crypto: SealingCrypto,
 ): Promise<SealedVerifyResult> {
+  assertIterable(items);
+  assertObject(opts, 'options');
+  assertObject(crypto, 'crypto');
   const prepared = await prepareSealedChecks(opts, crypto);
   if (prepared.preFailure)
     return {
