@@ -22,7 +22,7 @@ export interface SealingOptions {
   /** Where the first open writes the verification key (mode 0600; an existing file is never overwritten). Take it off the host. */
   verificationKeyOut: string;
   /**
-   * The most ended epochs the writer seals at once (default {@link DEFAULT_MAX_MISSED_EPOCHS}):
+   * The most ended epochs the writer seals at once (default 172,800: two days of 1 s epochs):
    * a clock that jumps further ahead is refused with E_AUDIT_SEALING_STATE instead of writing a
    * seal record per epoch without end. Raise it to reopen a log whose writer really was down longer.
    */
