@@ -98,7 +98,8 @@ export type SealFailureReason =
   | 'digest mismatch'
   | 'content mismatch'
   | 'unlisted file'
-  | 'missing file';
+  | 'missing file'
+  | 'no files';
 
 const reasonCodes: Record<SealFailureReason, ErrorCode> = {
   malformed: 'E_MALFORMED',
@@ -110,6 +111,7 @@ const reasonCodes: Record<SealFailureReason, ErrorCode> = {
   'content mismatch': 'E_CONTENT_MISMATCH',
   'unlisted file': 'E_MODEL_MISMATCH',
   'missing file': 'E_MODEL_MISMATCH',
+  'no files': 'E_MODEL_MISMATCH',
 };
 
 /** A seal record or the bytes it covers failed a SPEC §3 check; `reason` is the SPEC wording. */
@@ -161,11 +163,16 @@ export class SignatureMismatchError extends SealCheckError {
 /**
  * A model directory disagrees with its signed manifest (SPEC §5 OMS): a file's SHA-256 differs
  * (`digest mismatch`), a file is not in the manifest (`unlisted file`), or a listed one is gone
- * (`missing file`). `path` is the file, relative to the model directory.
+ * (`missing file`), or the manifest lists no file at all and vouches for nothing (`no files`).
+ * `path` is the file, relative to the model directory.
  */
 export class ModelMismatchError extends SealCheckError {
   readonly path: string;
-  constructor(reason: 'digest mismatch' | 'unlisted file' | 'missing file', path: string, message: string) {
+  constructor(
+    reason: 'digest mismatch' | 'unlisted file' | 'missing file' | 'no files',
+    path: string,
+    message: string,
+  ) {
     super(reason, message);
     this.path = path;
   }

@@ -26,6 +26,7 @@ export const MODEL_SIGNATURE_CHECKS: readonly CheckSpec[] = [
   },
   { id: 'key', title: 'The public key is the one the signature names', reason: 'wrong key' },
   { id: 'signature', title: 'Signature verifies: the manifest is unaltered', reason: 'signature mismatch' },
+  { id: 'files', title: 'The signature covers at least one file', reason: 'no files' },
   { id: 'unlisted', title: 'Every file chosen is in the signed manifest', reason: 'unlisted file' },
   { id: 'missing', title: 'Every file in the signed manifest was chosen', reason: 'missing file' },
   { id: 'content', title: 'Every file’s SHA-256 equals the signed one', reason: 'digest mismatch' },

@@ -2,6 +2,7 @@
 // key, signature and manifest; model_signing's ignore rule; the file list against the manifest
 // (nothing unlisted, nothing missing); one file's SHA-256. Node's verify-model (model-sign.ts)
 // and the offline verifier page both use these, so the rules exist once.
+import { assertIterable, assertString, assertStringArray } from '../formats/args.js';
 import { InvalidArgumentError, ModelMismatchError, WrongKeyError } from '../errors.js';
 import { parseBundle } from './dsse.js';
 import { type ModelManifest, comparePaths, modelManifestOf } from './model-statement.js';
@@ -38,12 +39,23 @@ export async function checkModelSignature(
   return { manifest: await modelManifestOf(parsed.payload), key };
 }
 
+/** A manifest as checkModelSignature or modelManifestOf returns it. */
+function assertManifest(manifest: unknown): asserts manifest is ModelManifest {
+  if (!((manifest as ModelManifest | null)?.files instanceof Map))
+    throw new InvalidArgumentError(
+      'manifest',
+      'must be a model manifest (from checkModelSignature or modelManifestOf)',
+    );
+}
+
 function parts(p: string): string[] {
   return p.split('/').filter((x) => x !== '' && x !== '.');
 }
 
 /** model_signing's ignore rule: `name` is an ignored path or lies under one (component by component). */
 export function isIgnored(name: string, ignore: readonly string[]): boolean {
+  assertString(name, 'name');
+  assertStringArray(ignore, 'ignore');
   const np = parts(name);
   return ignore.some((p) => {
     const ip = parts(p);
@@ -57,10 +69,21 @@ function list(names: string[]): string {
 
 /**
  * The model's files (names as the manifest spells them, ignored ones already left out) are exactly
- * the signed ones: an unlisted file first, then a missing one; `where` ends the missing-file
+ * the signed ones: a manifest of no file first, then an unlisted file, then a missing one; `where` ends the missing-file
  * message ("missing from DIR", "not among the files chosen").
  */
 export function checkFileList(manifest: ModelManifest, names: Iterable<string>, where: string): void {
+  assertManifest(manifest);
+  assertIterable(names, 'names');
+  assertString(where, 'where');
+  if (manifest.files.size === 0) {
+    // An empty model, or ignore paths that left nothing: such a signature vouches for no byte.
+    throw new ModelMismatchError(
+      'no files',
+      '.',
+      'the signed manifest lists no file (an empty model, or ignore paths that leave nothing): it vouches for nothing',
+    );
+  }
   const present = new Set(names);
   const unlisted = [...present].filter((n) => !manifest.files.has(n)).sort(comparePaths);
   const missing = [...manifest.files.keys()].filter((n) => !present.has(n)).sort(comparePaths);
@@ -82,6 +105,9 @@ export function checkFileList(manifest: ModelManifest, names: Iterable<string>, 
 
 /** Throws `digest mismatch` naming the file when its SHA-256 differs from the manifest's. */
 export function checkFileDigest(manifest: ModelManifest, name: string, sha256Hex: string): void {
+  assertManifest(manifest);
+  assertString(name, 'name');
+  assertString(sha256Hex, 'sha256Hex');
   const expected = manifest.files.get(name);
   if (expected === undefined)
     throw new ModelMismatchError('unlisted file', name, `${name} is not in the signed manifest`);

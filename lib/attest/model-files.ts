@@ -1,6 +1,7 @@
 // The files of a model as OpenSSF model signing sees them (Node): every regular file under the
 // model directory except ignored paths (matched component by component, as model_signing does),
 // or the model file alone; and their SHA-256s, several files at once on the native engine.
+import { assertOptions, assertString, assertStringArray } from '../formats/args.js';
 import { createHash } from 'node:crypto';
 import { type Stats, createReadStream, promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -30,6 +31,8 @@ export interface ModelFileList {
  * `.github` and `.gitignore` are always ignored. A symbolic link or special file is refused.
  */
 export async function listModelFiles(modelPath: string, ignorePaths: readonly string[] = []): Promise<ModelFileList> {
+  assertString(modelPath, 'modelPath');
+  assertStringArray(ignorePaths, 'ignorePaths');
   const root = resolve(modelPath);
   let stat: Stats;
   try {
@@ -44,12 +47,15 @@ export async function listModelFiles(modelPath: string, ignorePaths: readonly st
   const ignore = [...GIT_PATHS, ...ignorePaths];
   const files: ModelFile[] = [];
   const walk = async (dir: string): Promise<void> => {
-    for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
+    const entries = await fsp.readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new FileIoError(`cannot list ${relative(root, dir) || '.'} of the model (${error.code})`, error);
+    });
+    for (const entry of entries) {
       const path = join(dir, entry.name);
       const rel = relative(root, path).split(sep).join('/');
       if (isIgnored(rel, ignore)) continue;
       if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) files.push({ name: rel, path, size: (await fsp.stat(path)).size });
+      else if (entry.isFile()) files.push({ name: rel, path, size: await sizeOf(path, rel) });
       else {
         const kind = entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file';
         throw new ModelMismatchError(
@@ -62,6 +68,18 @@ export async function listModelFiles(modelPath: string, ignorePaths: readonly st
   };
   await walk(root);
   return { name, single: false, files };
+}
+
+/** A file's size; one that vanished while the model was listed is named, not a raw ENOENT. */
+async function sizeOf(path: string, name: string): Promise<number> {
+  try {
+    return (await fsp.stat(path)).size;
+  } catch (error) {
+    throw new FileIoError(
+      `${name} disappeared or became unreadable while the model was listed (${(error as NodeJS.ErrnoException).code})`,
+      error,
+    );
+  }
 }
 
 export interface HashProgress {
@@ -86,6 +104,9 @@ export async function hashModelFiles(
   files: readonly ModelFile[],
   opts: { threads?: number; onProgress?: (p: HashProgress) => void } = {},
 ): Promise<Map<string, string>> {
+  if (!Array.isArray(files))
+    throw new InvalidArgumentError('files', 'must be an array of model files (from listModelFiles)');
+  assertOptions(opts);
   const native = nativeStatus().loaded;
   const queue = [...files].sort((a, b) => b.size - a.size);
   const totalBytes = files.reduce((n, f) => n + f.size, 0);

@@ -1,5 +1,6 @@
 // `sign-model` / `verify-model` (SPEC §5 OMS, Node): OpenSSF model signatures with ECDSA keys,
 // interoperable with sigstore's model_signing `sign key` / `verify key` (files method, sha256).
+import { assertObject, assertOptions, assertString } from '../formats/args.js';
 import { InvalidArgumentError, ModelMismatchError } from '../errors.js';
 import type { SigstoreBundle } from './dsse.js';
 import { checkFileDigest, checkFileList, checkModelSignature, requireEcdsa } from './model-check.js';
@@ -24,6 +25,10 @@ export async function signModel(
   key: SigningKey,
   opts: ModelHashOptions = {},
 ): Promise<{ bundle: SigstoreBundle; manifest: ModelManifest }> {
+  assertString(modelPath, 'modelPath');
+  assertOptions(opts);
+  if (typeof (key as SigningKey | null)?.sign !== 'function')
+    throw new InvalidArgumentError('key', 'must be a SigningKey (from loadSigningKey)');
   requireEcdsa(key.algorithm, 'key');
   const ignorePaths = [...new Set(['.git', '.gitattributes', '.github', '.gitignore', ...(opts.ignorePaths ?? [])])];
   const listed = await listModelFiles(modelPath, ignorePaths).catch((error) => {
@@ -35,6 +40,11 @@ export async function signModel(
         )
       : error;
   });
+  if (listed.files.length === 0)
+    throw new InvalidArgumentError(
+      'model',
+      `${modelPath} has no file to sign${ignorePaths.length > 4 ? ' once the ignore paths are left out' : ''}; a signature of nothing would vouch for nothing`,
+    );
   const files = await hashModelFiles(
     listed.files.sort((a, b) => comparePaths(a.name, b.name)),
     opts,
@@ -61,6 +71,8 @@ export interface SignedModel {
  * missing): everything but the file contents. sealModel checks those as it uploads them.
  */
 export async function openSignedModel(modelPath: string, opts: ModelVerifyOptions): Promise<SignedModel> {
+  assertString(modelPath, 'modelPath');
+  assertObject(opts, 'options');
   const { manifest, key } = await checkModelSignature(opts.signature, opts.publicKey, nodeCryptoVerifier);
   const listed = await listModelFiles(modelPath, [...(opts.ignorePaths ?? []), ...manifest.ignorePaths]);
   checkFileList(
@@ -76,6 +88,8 @@ export async function verifyModel(
   modelPath: string,
   opts: ModelVerifyOptions,
 ): Promise<SignedModel & { bytes: number }> {
+  assertString(modelPath, 'modelPath');
+  assertObject(opts, 'options');
   const signed = await openSignedModel(modelPath, opts);
   const digests = await hashModelFiles(signed.files, opts);
   for (const file of signed.files) checkFileDigest(signed.manifest, file.name, digests.get(file.name)!);

@@ -1,8 +1,9 @@
 // Key files and signing in Node (node:crypto): generate key pairs, read PKCS#8 / SPKI PEM files,
 // sign DSSE payloads, verify with OpenSSL. Private keys never reach a message, a log or JSON.
-import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { InvalidArgumentError, KeyError } from '../errors.js';
+import { assertString, describe } from '../formats/args.js';
 import { type KeyAlgorithm, spkiAlgorithm } from './der.js';
 import { pae, buildBundle, IN_TOTO_PAYLOAD_TYPE, type SigstoreBundle } from './dsse.js';
 import { type PublicKeyInfo, parsePublicKeyPem, publicKeyFromSpki } from './public-key.js';
@@ -23,8 +24,14 @@ export function parseKeyAlgorithm(name: string): KeyAlgorithm {
   return name as KeyAlgorithm;
 }
 
+function checkAlgorithm(algorithm: unknown): asserts algorithm is KeyAlgorithm {
+  if (!(KEYGEN_ALGORITHMS as readonly unknown[]).includes(algorithm))
+    throw new InvalidArgumentError('algorithm', `must be one of ${KEYGEN_ALGORITHMS.join(', ')}`);
+}
+
 /** A fresh key pair as PEM text: PKCS#8 private, SPKI public (SPEC §5 canonical form). */
 export function generateKeyPair(algorithm: KeyAlgorithm): { privatePem: string; publicPem: string } {
+  checkAlgorithm(algorithm);
   const pair =
     algorithm === 'ed25519'
       ? generateKeyPairSync('ed25519')
@@ -40,6 +47,8 @@ export async function writeKeyPair(
   prefix: string,
   algorithm: KeyAlgorithm,
 ): Promise<{ privatePath: string; publicPath: string; hint: string }> {
+  assertString(prefix, 'prefix');
+  checkAlgorithm(algorithm);
   const privatePath = `${prefix}.key`;
   const publicPath = `${prefix}.pub`;
   for (const path of [privatePath, publicPath]) {
@@ -90,6 +99,11 @@ export interface SigningKey {
 /** A signing key from PKCS#8 PEM text (or bytes), a node:crypto private KeyObject, or one already loaded. Throws KeyError. */
 export async function loadSigningKey(input: string | Uint8Array | KeyObject | SigningKey): Promise<SigningKey> {
   if (isSigningKey(input)) return input;
+  if (typeof input !== 'string' && !(input instanceof Uint8Array) && !(input instanceof KeyObject))
+    throw new InvalidArgumentError(
+      'privateKey',
+      `must be PEM text or bytes, a private KeyObject or a SigningKey, got ${describe(input)}`,
+    );
   let key: KeyObject;
   try {
     key =

@@ -1,5 +1,6 @@
 // Public keys as SPEC §5 names them (no Node imports): SPKI PEM text in, the algorithm, the DER,
 // the canonical PEM and its `hint` out. Text around the PEM block (e.g. certtool's summary) is allowed.
+import { assertText } from '../formats/args.js';
 import { KeyError } from '../errors.js';
 import { decodeBase64, encodeBase64 } from '../wasm/base64.js';
 import { toHex } from '../formats/hex.js';
@@ -57,6 +58,7 @@ export async function publicKeyFromSpki(spki: Uint8Array): Promise<PublicKeyInfo
 
 /** Parses SPKI PEM text (exactly one PUBLIC KEY block). Throws KeyError. */
 export async function parsePublicKeyPem(text: string | Uint8Array): Promise<PublicKeyInfo> {
+  assertText(text, 'publicKey');
   const pemText = typeof text === 'string' ? text : new TextDecoder().decode(text);
   const blocks = pemBlocks(pemText, 'PUBLIC KEY');
   if (blocks.length !== 1) {

@@ -1,6 +1,7 @@
 // Checking a seal attestation (SPEC §5) with nothing but a public key, in SPEC order: malformed,
 // wrong key, signature mismatch, then (where the bytes are at hand) size, digest, content.
 // Browser-safe; the signature check is pluggable (WebCrypto here, node:crypto in the Node entry).
+import { assertObject } from '../formats/args.js';
 import { WrongKeyError, SignatureMismatchError } from '../errors.js';
 import { checkSealedDigests, checkSealedSize } from '../seal/check.js';
 import type { SealRecord } from '../formats/seal-record.js';
@@ -51,6 +52,7 @@ export async function checkSealBundle(
 
 /** Everything SPEC §5 checks of a seal attestation alone. Resolves with the signed seal record. */
 export function verifySealBundle(bundle: unknown, opts: PublicKeyOption): Promise<SealRecord> {
+  assertObject(opts, 'options');
   return checkSealBundle(bundle, opts.publicKey, webCryptoVerifier);
 }
 
@@ -86,6 +88,7 @@ export async function createSealBundleStreamVerifier(
   bundle: unknown,
   opts: PublicKeyOption,
 ): Promise<BundleStreamVerifier> {
+  assertObject(opts, 'options');
   return recordStreamChecker(await verifySealBundle(bundle, opts));
 }
 
@@ -95,6 +98,7 @@ export async function verifySealBundleBytes(
   bundle: unknown,
   opts: PublicKeyOption,
 ): Promise<SealRecord> {
+  assertObject(opts, 'options');
   const verifier = await createSealBundleStreamVerifier(bundle, opts);
   verifier.update(bytes);
   return verifier.finish();

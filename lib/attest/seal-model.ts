@@ -91,6 +91,8 @@ export async function sealSignedModel<SealedShard>(
   }
   const prefix = opts.modelRef ?? signed.manifest.name;
   const toSeal = signed.files.filter((f) => f.size > 0);
+  if (toSeal.length === 0)
+    throw new InvalidArgumentError('model', `${dir}: every signed file is empty; there is nothing to seal`);
   if (toSeal.length > 65535)
     throw new InvalidArgumentError('model', `has ${toSeal.length} files; a model is sealed as at most 65535 shards`);
   const shards: SealedShard[] = [];

@@ -1,6 +1,7 @@
 // Seal attestations in Node: sign a seal record into a bundle, and verify a bundle (and a file
 // against it) with any engine: `wasm` takes the browser path (WebCrypto + WASM), `native` and
 // `node` check the signature with node:crypto and hash with the addon or node:crypto.
+import { assertBytes, assertObject, assertString } from '../formats/args.js';
 import type { Engine } from '../engines/digest-with-engine.js';
 import { checkFileAgainstRecord } from '../seal/offline.js';
 import type { SealRecord } from '../formats/seal-record.js';
@@ -31,6 +32,7 @@ export interface BundleVerifyOptions extends PublicKeyOption {
 
 /** Everything SPEC §5 checks of a seal attestation alone. Resolves with the signed seal record. */
 export function verifySealBundle(bundle: unknown, opts: BundleVerifyOptions): Promise<SealRecord> {
+  assertObject(opts, 'options');
   return checkSealBundle(bundle, opts.publicKey, opts.engine === 'wasm' ? webCryptoVerifier : nodeCryptoVerifier);
 }
 
@@ -40,6 +42,7 @@ export async function verifySealBundleBytes(
   bundle: unknown,
   opts: BundleVerifyOptions,
 ): Promise<SealRecord> {
+  assertBytes(bytes, 'bytes');
   const record = await verifySealBundle(bundle, opts);
   const checker = await recordStreamChecker(record);
   checker.update(bytes);
@@ -58,5 +61,7 @@ export async function verifySealBundleFile(
   bundle: unknown,
   opts: BundleFileVerifyOptions,
 ): Promise<SealRecord> {
+  assertString(path, 'path');
+  assertObject(opts, 'options');
   return checkFileAgainstRecord(path, await verifySealBundle(bundle, opts), opts);
 }

@@ -1,5 +1,6 @@
 // in-toto Statement v1 payloads (SPEC §5), browser-safe: the seal attestation's statement built
 // from a seal record, and any statement read back from signed payload bytes.
+import { assertObject } from '../formats/args.js';
 import { MalformedSealError } from '../errors.js';
 import { strictJsonProblem } from '../formats/strict-json.js';
 import type { SealRecord } from '../formats/seal-record.js';
@@ -50,6 +51,7 @@ export function parseStatement(payload: Uint8Array, predicateType: string): Stat
 
 /** The seal attestation statement of a record (SPEC §5); the record must carry contentSha256. */
 export function sealStatement(record: SealRecord): Statement {
+  assertObject(record, 'record');
   if (record.contentSha256 === null) {
     throw new MalformedSealError("a seal attestation needs the record's contentSha256 (seal with SHA-256 enabled)");
   }

@@ -1,5 +1,7 @@
 // Signature verification with WebCrypto (browsers and Node alike): Ed25519, and ECDSA with the
 // hash SPEC §5 pairs with each curve. DSSE carries ECDSA signatures in DER; WebCrypto wants r ‖ s.
+import { InvalidArgumentError } from '../errors.js';
+import { assertBytes } from '../formats/args.js';
 import { KeyError } from '../errors.js';
 import { ownBytes, webSubtle, type WebCryptoAlgorithm, type WebCryptoKey } from '../formats/web-crypto.js';
 import { EC_SIZE, ecdsaDerToRaw, type KeyAlgorithm } from './der.js';
@@ -29,6 +31,10 @@ async function importKey(key: PublicKeyInfo): Promise<WebCryptoKey> {
 }
 
 export const webCryptoVerifier: SignatureVerifier = async (key, message, signature) => {
+  if (!(key?.spki instanceof Uint8Array) || typeof key.algorithm !== 'string')
+    throw new InvalidArgumentError('key', 'must be a PublicKeyInfo (from parsePublicKeyPem)');
+  assertBytes(message, 'message');
+  assertBytes(signature, 'signature');
   const cryptoKey = await importKey(key);
   if (key.algorithm === 'ed25519') {
     if (signature.length !== 64) return false;

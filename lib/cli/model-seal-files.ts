@@ -13,6 +13,8 @@ import type { Reporter } from './reporter.js';
 import type { SealFlags } from './seal-flags.js';
 import { formatBytes } from './reporter.js';
 import { readSmallText } from './small-file.js';
+import { listModelFiles } from '../attest/model-files.js';
+import { checkModelRecordPaths } from './record-paths.js';
 
 export interface ModelSealArgs {
   model: string;
@@ -45,6 +47,16 @@ export async function prepareModelSeal(
         flag === 'expectSha256' ? '--expect-sha256' : '--bundle-out',
         'does not apply with --model-sig (the signed manifest gives each SHA-256; bundles go to --out)',
       );
+  }
+  const listed = await listModelFiles(files[0]!).catch(() => null); // unreadable: sealModel says why
+  if (listed) {
+    checkModelRecordPaths(
+      files[0]!,
+      listed.files.map((f) => f.name),
+      opts.out,
+      opts.auditDir,
+      [opts.modelSig, opts.modelPubkey, ...(opts.signKey ? [opts.signKey] : [])],
+    );
   }
   const signature = readSmallText(opts.modelSig, '--model-sig', 'signature');
   const publicKey = await parsePublicKeyPem(readSmallText(opts.modelPubkey, '--model-pubkey', 'key'));

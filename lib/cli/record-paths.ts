@@ -75,6 +75,38 @@ export function recordPaths(
   return paths;
 }
 
+/**
+ * `seal MODEL --model-sig … --out OUT`: every record and bundle OUT/<file>.seal.json and
+ * .bundle.json the model's files could produce must not replace a file of the model, nor one of
+ * `keep` (the signature, the keys), and OUT must lie outside the audit directory. Checked, like
+ * recordPaths, before anything is sealed; `names` are the model's files ('.' for a single file).
+ */
+export function checkModelRecordPaths(
+  model: string,
+  names: readonly string[],
+  out: string,
+  auditDir: string,
+  keep: readonly string[],
+): void {
+  if (isInside(out, auditDir))
+    throw new InvalidArgumentError(
+      '--out',
+      `${out} lies inside the audit directory ${auditDir}; the seal records go elsewhere (choose another --out)`,
+    );
+  const inputs = [...names.map((n) => (n === '.' ? model : join(model, n))), ...keep];
+  for (const name of names) {
+    const base = join(out, name === '.' ? basename(model) : name);
+    for (const path of [`${base}.seal.json`, `${base}.bundle.json`]) {
+      const input = inputs.find((f) => sameFile(path, f));
+      if (input !== undefined)
+        throw new InvalidArgumentError(
+          '--out',
+          `the seal record ${path} would overwrite ${input}, a file of the model or one of its keys; choose another --out`,
+        );
+    }
+  }
+}
+
 /** Writes a record whole or not at all (temp file, then rename), so a full disk leaves no torn record. */
 export function writeRecordFile(path: string, text: string): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);

@@ -30,6 +30,8 @@ export class Reporter {
    */
   result(value: unknown): void {
     if (!this.json) return;
+    if (this.#warnings.length > 0 && value !== null && typeof value === 'object' && !Array.isArray(value))
+      value = { ...value, warnings: this.#warnings };
     if (this.#streaming) this.err.write(`error: ${JSON.stringify(value)}\n`);
     else this.out.write(JSON.stringify(value, null, 2) + '\n');
   }
@@ -62,6 +64,14 @@ export class Reporter {
   /** A warning or error sentence on stderr. */
   warn(text: string): void {
     this.err.write(text + '\n');
+  }
+
+  readonly #warnings: string[] = [];
+
+  /** A warning on stderr that --json also lists, as `warnings`, in its result document. */
+  warning(text: string): void {
+    this.#warnings.push(text);
+    this.warn(`warning: ${text}`);
   }
 
   /** Emphasis only when colors are welcome (a terminal, and NO_COLOR unset). */

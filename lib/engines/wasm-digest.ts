@@ -8,6 +8,7 @@
 // starts hashing at once; when workers must be started, the main thread reads and hashes chunks
 // itself until the first one is up rather than wait. The plain SHA-256, when asked for, is
 // computed on the main thread from its own sequential read, in file order.
+import { assertOptions, assertString } from '../formats/args.js';
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -62,6 +63,8 @@ async function readExactly(file: FileHandle, buffer: Uint8Array, position: numbe
  * directory, a special file or an empty file is E_ARG; an aborted `signal` rejects with its reason.
  */
 export async function digestFile(path: string, opts: DigestFileOptions = {}): Promise<FileDigest> {
+  assertString(path, 'path');
+  assertOptions(opts);
   if (typeof path !== 'string' || path.length === 0)
     throw new InvalidArgumentError('path', 'must be a non-empty string');
   const leafSize = opts.leafSize ?? DEFAULT_LEAF_SIZE;

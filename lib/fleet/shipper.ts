@@ -10,6 +10,7 @@ import { FleetForeignRecordError, InvalidArgumentError, type VramResidencyError 
 import { checkCount, confirmDuplicate, resumePoint, type StreamCopy } from './stream-copy.js';
 import { parseNatsUrls } from './connect.js';
 import { isFatal, openSession, type Session } from './session.js';
+import { checkShipperDurations } from './shipper-durations.js';
 import { LogFollower, type FollowedRecord } from './follower.js';
 import { PipelinedPublisher, type PubAck, type PublishFailure } from './publisher.js';
 import { assertStreamName, auditSubject, checkpointSubject, DEFAULT_STREAM } from './subjects.js';
@@ -94,6 +95,7 @@ export class AuditShipper extends EventEmitter {
       if (v !== undefined && (!Number.isSafeInteger(v) || v < 1))
         throw new InvalidArgumentError(name, 'must be a positive integer');
     }
+    checkShipperDurations(opts);
     const first = await openSession(parseNatsUrls(opts.nats), opts);
     return new AuditShipper(opts, first);
   }

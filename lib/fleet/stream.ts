@@ -1,5 +1,6 @@
 // The VRAM_AUDIT stream: created when missing (file storage, no deletes, no purges, no limits),
 // and refused when it exists with settings that could drop, delete or reorder records.
+import { assertObject } from '../formats/args.js';
 import { jetstreamManager, type JetStreamManager, type StreamConfig, type StreamInfo } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FleetStreamConfigError, FleetUnreachableError } from '../errors.js';
@@ -28,6 +29,7 @@ export async function openManager(nc: NatsConnection, url: string): Promise<JetS
 
 /** What about an existing stream's configuration would break SPEC §7's guarantees, or null. */
 export function streamConfigProblem(cfg: StreamConfig, replicas?: number): string | null {
+  assertObject(cfg, 'config');
   for (const s of STREAM_SUBJECTS)
     if (!cfg.subjects?.includes(s)) return `its subjects ${JSON.stringify(cfg.subjects)} do not include ${s}`;
   const extra = (cfg.subjects ?? []).filter((s) => !STREAM_SUBJECTS.includes(s));

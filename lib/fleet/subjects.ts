@@ -1,4 +1,5 @@
 // SPEC §7 names: one subject per service for records, one for checkpoints, in one stream.
+import { assertString } from '../formats/args.js';
 import { InvalidArgumentError } from '../errors.js';
 import { SERVICE_PATTERN } from '../audit/format/validate.js';
 
@@ -25,12 +26,14 @@ export function assertShippableService(service: string): void {
 
 /** The NATS subject a service's records go to: `vram.audit.<service>` (E_ARG for a name that cannot be one). */
 export function auditSubject(service: string): string {
+  assertString(service, 'service');
   assertShippableService(service);
   return AUDIT_PREFIX + service;
 }
 
 /** The NATS subject a service's checkpoints go to: `vram.checkpoint.<service>` (E_ARG as for auditSubject). */
 export function checkpointSubject(service: string): string {
+  assertString(service, 'service');
   assertShippableService(service);
   return CHECKPOINT_PREFIX + service;
 }

@@ -3,6 +3,7 @@
 // record counts as verified only up to the newest checkpoint whose signature verified; later
 // ones are an unauthenticated tail, judged by a policy (records, age). A subject that names no
 // valid service is a finding, and never stops the verdicts of the others.
+import { assertObject, assertString } from '../formats/args.js';
 import { InvalidArgumentError } from '../errors.js';
 import { parseNotePublicKey } from '../audit/format/checkpoint-note.js';
 import { parseVerificationKey } from '../audit/format/verification-key.js';
@@ -103,6 +104,8 @@ function validService(s: string): boolean {
  * verified checkpoint it reaches, and the unauthenticated tail after it; foreign subjects apart.
  */
 export async function verifyFleet(opts: FleetVerifyOptions): Promise<FleetVerifyResult> {
+  assertObject(opts, 'options');
+  assertString(opts.nats, 'nats');
   const urls = parseNatsUrls(opts.nats);
   const stream = assertStreamName(opts.stream ?? DEFAULT_STREAM);
   for (const s of opts.services ?? []) auditSubject(s); // a clear E_ARG before connecting

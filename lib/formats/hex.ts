@@ -3,11 +3,12 @@
 import { InvalidArgumentError } from '../errors.js';
 
 const EVEN_LOWER_HEX = /^(?:[0-9a-f]{2})*$/;
+const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** Bytes → lowercase hex. */
 export function toHex(bytes: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) s += BYTE_HEX[bytes[i]!];
   return s;
 }
 
@@ -22,6 +23,10 @@ export function fromHex(hex: string): Uint8Array {
     throw new InvalidArgumentError('hex', 'must be lowercase hexadecimal of whole bytes');
   }
   const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++)
+    out[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
   return out;
 }
+
+// '0'-'9' → 0-9, 'a'-'f' → 10-15 (the text is checked first; called per digit of every seal: branch-light).
+const nibble = (c: number): number => (c <= 0x39 ? c - 0x30 : c - 0x57);

@@ -1,5 +1,6 @@
 // The VRAM-only policy: model bytes must sit in discrete device memory, never in host memory
 // that merely looks like a device. Checked when a manager opens and on every allocation.
+import { assertObject, assertOptions } from '../formats/args.js';
 import { DeviceError, InvalidArgumentError, PolicyViolationError } from '../errors.js';
 import { type Backend, nativeStatus } from '../native/index.js';
 
@@ -29,6 +30,13 @@ const DEFAULT_MIN_CC = { major: 7, minor: 5 };
 
 /** Every rule the device breaks; empty when the policy accepts it. */
 export function checkDevicePolicy(device: PolicyDeviceFacts, policy: VramPolicy = {}): PolicyFinding[] {
+  assertObject(device, 'device');
+  assertOptions(policy, 'policy');
+  if (device.backend !== 'host-sim' && typeof device.computeCapability?.major !== 'number')
+    throw new InvalidArgumentError(
+      'device',
+      'must be device facts with backend and computeCapability (see PolicyDeviceFacts)',
+    );
   const findings: PolicyFinding[] = [];
   if (device.backend === 'host-sim') {
     if (!policy.allowSimulatedDevice) {

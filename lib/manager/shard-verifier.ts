@@ -5,6 +5,7 @@ import { InvalidArgumentError, SealVerificationError } from '../errors.js';
 import { checkSealRecord } from '../seal/check.js';
 import { constantTimeEqual } from '../formats/constant-time.js';
 import { fromHex, toHex } from '../formats/hex.js';
+import { assertInstance } from '../formats/args.js';
 import type { SealKey } from '../wasm/index.js';
 import type { ManagerAuditTrail } from './audit-trail.js';
 import { mismatchedLeaves, sampleLeafIndices } from './sampling.js';
@@ -25,8 +26,10 @@ export async function verifyShard(
   shard: SealedShard,
   opts: VerifyOptions,
 ): Promise<VerifyResult> {
+  // Not a shard at all is the caller's mistake, not an integrity event: no audit record.
+  assertInstance(shard, SealedShard, 'shard', 'a SealedShard (from sealFile or sealModel)');
   const { mode, samples } = checkVerifyOptions(opts);
-  const shardId = shard instanceof SealedShard ? shard.id : String((shard as { id?: unknown })?.id ?? 'unknown');
+  const shardId = shard.id;
   const fail = (entry: ShardEntry | null, reason: string, expected: string | null, actual: string | null) =>
     failVerification(ctx.trail, shardId, entry, reason, expected, actual);
   const entry = ctx.shards.owned(shard);

@@ -11,6 +11,7 @@ import { statDigestible } from '../engines/file-stat.js';
 import { CapacityLedger, type Capacity, allocateWithin } from './capacity-ledger.js';
 import { type VramPolicy, allocationFinding, checkDevicePolicy, enforce, resolveBackend } from './policy.js';
 import { SealedShard } from './sealed-shard.js';
+import { assertInstance } from '../formats/args.js';
 import { ShardTable, type ShardEntry } from './shard-table.js';
 import { verifyShard } from './shard-verifier.js';
 import type { Lease, LeaseOptions } from './lease.js';
@@ -294,6 +295,7 @@ export class VramManager {
    */
   injectFaultForTesting(shard: SealedShard, offset: number, mask: number): Promise<void> {
     return this.#operation(async () => {
+      assertInstance(shard, SealedShard, 'shard', 'a SealedShard (from sealFile or sealModel)');
       const entry = this.#shards.owned(shard);
       if (!entry) throw new DeviceError('E_FREED', 'the shard was released or does not belong to this manager');
       await entry.allocation.flipBits(offset, mask);
@@ -306,6 +308,7 @@ export class VramManager {
    */
   release(shard: SealedShard, opts: ReleaseOptions = {}): Promise<void> {
     return this.#operation(async () => {
+      assertInstance(shard, SealedShard, 'shard', 'a SealedShard (from sealFile or sealModel)');
       const id = shard instanceof SealedShard ? shard.id : '?';
       const freed = () =>
         new DeviceError('E_FREED', `shard ${id} was already released or does not belong to this manager`);

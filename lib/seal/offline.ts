@@ -1,5 +1,6 @@
 // Offline verification with nothing but the token: a seal record alone (shape, key, MAC), or a
 // file against its record (then size, tree digest and plain SHA-256 too).
+import { assertObject, assertString } from '../formats/args.js';
 import { type Engine, defaultEngine, digestFileWith } from '../engines/digest-with-engine.js';
 import { statRegularFile } from '../engines/file-stat.js';
 import { MalformedSealError } from '../errors.js';
@@ -21,6 +22,8 @@ export interface FileVerifyOptions extends TokenOption {
  * `record` is the parsed record or its JSON text (what `recordJson()` returns and what is on disk).
  */
 export async function verifySealedFile(path: string, record: unknown, opts: FileVerifyOptions): Promise<SealRecord> {
+  assertString(path, 'path');
+  assertObject(opts, 'options');
   return checkFileAgainstRecord(path, await verifySealRecord(parsedRecord(record), opts), opts);
 }
 

@@ -1,5 +1,6 @@
 // SPEC §3 seal record: the type, its rules, and the one validator every reader goes through.
 // No Node imports: this file also runs in browsers through `vram-residency/wasm`.
+import { assertObject } from '../formats/args.js';
 import { MalformedSealError } from '../errors.js';
 import { MAX_LEAF_SIZE, MIN_LEAF_SIZE, isLeafSize } from '../formats/leaf-size.js';
 import {
@@ -126,6 +127,7 @@ export function parseSealRecord(text: string): SealRecord {
 
 /** The record as JSON text with members in SPEC order. */
 export function serializeSealRecord(record: SealRecord): string {
+  assertObject(record, 'record');
   const ordered: Record<string, unknown> = {};
   for (const key of SEAL_MEMBERS) ordered[key] = record[key];
   return JSON.stringify(ordered, null, 2) + '\n';

@@ -1,5 +1,6 @@
 // Seal checks that need nothing but the WASM module: a record alone, whole bytes, or a byte
 // stream fed in chunks (e.g. a fetch() body in a browser). Exported by the browser entry too.
+import { assertBytes, assertObject } from '../formats/args.js';
 import { loadWasm } from '../wasm/load.js';
 import { checkSealRecord, checkSealedDigests, checkSealedSize } from './check.js';
 import type { SealRecord } from '../formats/seal-record.js';
@@ -11,6 +12,7 @@ export interface TokenOption {
 
 /** Shape, kid and MAC per SPEC §3. Resolves with the typed record; rejects with the SPEC reason. */
 export async function verifySealRecord(record: unknown, opts: TokenOption): Promise<SealRecord> {
+  assertObject(opts, 'options');
   const key = (await loadWasm()).sealKey(opts.token);
   try {
     return checkSealRecord(record, key);
@@ -28,6 +30,7 @@ export interface SealedStreamVerifier {
 
 /** Checks the record first (so a wrong token fails before any hashing), then hashes a stream. */
 export async function createSealedStreamVerifier(record: unknown, opts: TokenOption): Promise<SealedStreamVerifier> {
+  assertObject(opts, 'options');
   const checked = await verifySealRecord(record, opts);
   const wasm = await loadWasm();
   const mth = wasm.createMth(checked.leafSize);
@@ -49,6 +52,8 @@ export async function createSealedStreamVerifier(record: unknown, opts: TokenOpt
 
 /** Everything SPEC §3 checks, on bytes in memory. */
 export async function verifySealedBytes(bytes: Uint8Array, record: unknown, opts: TokenOption): Promise<SealRecord> {
+  assertBytes(bytes, 'bytes');
+  assertObject(opts, 'options');
   const verifier = await createSealedStreamVerifier(record, opts);
   verifier.update(bytes);
   return verifier.finish();

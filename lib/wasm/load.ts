@@ -1,4 +1,5 @@
 // Loading the embedded module: one shared instance per thread, or fresh independent ones.
+import { InvalidArgumentError } from '../errors.js';
 import { compileCore, instantiateCore } from './core.js';
 import { WasmCryptoImpl, type WasmCrypto } from './crypto.js';
 
@@ -19,6 +20,9 @@ export function loadWasm(): Promise<WasmCrypto> {
  * which then skips decoding and compiling and shares the already optimized code.
  */
 export async function createWasmCrypto(compiled?: object): Promise<WasmCrypto> {
+  const Module = (globalThis as unknown as { WebAssembly?: { Module: abstract new () => object } }).WebAssembly?.Module;
+  if (compiled !== undefined && !(Module && compiled instanceof Module))
+    throw new InvalidArgumentError('compiled', 'must be the WebAssembly.Module from compileWasmModule(), or absent');
   return new WasmCryptoImpl(await instantiateCore(compiled));
 }
 

@@ -2,13 +2,14 @@
 // `vram-residency.audit.v1/<service>`, size (last seq + 1), base64 of the head record's raw hash —
 // then a blank line and `— <name> <base64(keyID4 ‖ Ed25519 signature)>` lines. Browser-safe:
 // SHA-256 is injected and Ed25519 is checked with Web Crypto (Node 20 and current browsers).
-import { KeyError } from '../../errors.js';
+import { InvalidArgumentError, KeyError } from '../../errors.js';
+import { assertBytes, assertString } from '../../formats/args.js';
 import { decodeBase64 } from '../../wasm/base64.js';
-import { toHex } from '../../formats/hex.js';
-import { fromHex } from '../../formats/hex.js';
+import { fromHex, toHex } from '../../formats/hex.js';
 import { ownBytes, webSubtle } from '../../formats/web-crypto.js';
 
 export const ORIGIN_PREFIX = 'vram-residency.audit.v1/';
+const malformedNote = (why: string) => new InvalidArgumentError('note', why);
 const ED25519_SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
 export const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const KEY_NAME = /^[^\s+]+$/;
@@ -68,34 +69,35 @@ export interface SignedNote {
 
 /**
  * Parse any C2SP signed note (v1 and v2 checkpoints, cosigned ones too): text, blank line, then
- * `— <name> <base64(keyID4 ‖ signature)>` lines. Throws an Error saying what is malformed.
+ * `— <name> <base64(keyID4 ‖ signature)>` lines. Throws E_ARG (argument `note`) saying what is malformed.
  */
 export function parseSignedNote(text: string): SignedNote {
+  assertString(text, 'note');
   const split = text.indexOf('\n\n');
   if (split < 0 || !text.endsWith('\n'))
-    throw new Error('not a signed note (no blank line before the signatures, or no final LF)');
+    throw malformedNote('not a signed note (no blank line before the signatures, or no final LF)');
   const body = text.slice(0, split + 1);
   const signatures: CheckpointSignature[] = [];
   for (const line of text.slice(split + 2, -1).split('\n')) {
     const m = /^\u2014 (\S+) (\S+)$/.exec(line);
-    if (!m || !STD_BASE64.test(m[2]!)) throw new Error('a signature line is not "— <name> <base64>"');
+    if (!m || !STD_BASE64.test(m[2]!)) throw malformedNote('a signature line is not "— <name> <base64>"');
     const blob = decodeBase64(m[2]!);
-    if (blob.length < 5) throw new Error('a signature is too short');
+    if (blob.length < 5) throw malformedNote('a signature is too short');
     signatures.push({ name: m[1]!, keyId: blob.subarray(0, 4), signature: blob.subarray(4) });
   }
   return { body, lines: body.slice(0, -1).split('\n'), signatures };
 }
 
-/** Parse a SPEC §6 (v1) checkpoint note; throws an Error whose message says what is malformed. */
+/** Parse a SPEC §6 (v1) checkpoint note; throws E_ARG (argument `note`) whose message says what is malformed. */
 export function parseCheckpointNote(text: string): CheckpointNote {
   const { body, lines, signatures } = parseSignedNote(text);
-  if (lines.length !== 3) throw new Error(`the note body has ${lines.length} lines; a checkpoint has 3`);
+  if (lines.length !== 3) throw malformedNote(`the note body has ${lines.length} lines; a checkpoint has 3`);
   const [origin, sizeText, hashText] = lines as [string, string, string];
-  if (!origin.startsWith(ORIGIN_PREFIX)) throw new Error(`the origin line must start with ${ORIGIN_PREFIX}`);
+  if (!origin.startsWith(ORIGIN_PREFIX)) throw malformedNote(`the origin line must start with ${ORIGIN_PREFIX}`);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
-    throw new Error('the size line is not a decimal integer');
+    throw malformedNote('the size line is not a decimal integer');
   if (!STD_BASE64.test(hashText) || hashText.length !== 44)
-    throw new Error('the hash line is not standard base64 of 32 bytes');
+    throw malformedNote('the hash line is not standard base64 of 32 bytes');
   const hash = toHex(decodeBase64(hashText));
   return { body, service: origin.slice(ORIGIN_PREFIX.length), size: Number(sizeText), hash, signatures };
 }
@@ -105,6 +107,8 @@ export function parseCheckpointNote(text: string): CheckpointNote {
  * `<name>+<8 hex key ID>+<base64(0x01 ‖ 32-byte key)>`. E_KEY on anything else.
  */
 export function parseNotePublicKey(text: string, sha256: Sha256, argument = 'publicKey'): NotePublicKey {
+  assertString(text, argument);
+  if (typeof sha256 !== 'function') throw new InvalidArgumentError('sha256', 'must be a SHA-256 function');
   const trimmed = text.trim();
   const pem = /^-----BEGIN PUBLIC KEY-----\s+([A-Za-z0-9+/=\s]+?)\s*-----END PUBLIC KEY-----$/.exec(trimmed);
   if (pem) {
@@ -128,6 +132,10 @@ export function parseNotePublicKey(text: string, sha256: Sha256, argument = 'pub
 
 /** Ed25519 through Web Crypto (globalThis.crypto.subtle: Node ≥ 20 and current browsers). */
 export const webCryptoEd25519: VerifyEd25519 = async (publicKey, message, signature) => {
+  assertBytes(publicKey, 'publicKey');
+  assertBytes(message, 'message');
+  assertBytes(signature, 'signature');
+  if (publicKey.length !== 32) throw new InvalidArgumentError('publicKey', 'must be 32 raw Ed25519 key bytes');
   const subtle = webSubtle();
   const key = await subtle.importKey('raw', ownBytes(publicKey), { name: 'Ed25519' }, false, ['verify']);
   return subtle.verify({ name: 'Ed25519' }, key, ownBytes(signature), ownBytes(message));

@@ -1,6 +1,7 @@
 // The text a SPEC §4 record hash covers: ASCII `vram-residency.audit.v1`, 0x00, then the RFC 8785
 // form of the record without `hash`. No hashing here (and no Node-only imports), so the verifier
 // core can run in browsers with any SHA-256 it is given.
+import { assertObject } from '../../formats/args.js';
 import { canonicalJson } from './canonical-json.js';
 import { AUDIT_FORMAT, type AuditRecord } from './events.js';
 
@@ -59,6 +60,7 @@ export function canonicalFromQuoted(q: Quoted): string {
 
 /** The JCS text the hash covers (the record without `hash`). */
 export function canonicalRecord(r: RecordFields): string {
+  assertObject(r, 'record');
   return canonicalFromQuoted(quote(r));
 }
 

@@ -4,6 +4,7 @@
 // even when thousands are drawn in the same millisecond. Random bytes come from a pooled
 // Web Crypto getRandomValues buffer so an id costs no system call on the hot path (and the module
 // stays importable in browsers, where the verifier uses UUID7_PATTERN).
+import { assertString } from '../../formats/args.js';
 
 const POOL_SIZE = 16 * 512;
 const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -73,5 +74,6 @@ export const UUID7_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-
 
 /** The Unix milliseconds embedded in a UUIDv7. */
 export function uuid7Millis(id: string): number {
+  assertString(id, 'id');
   return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 }

@@ -1,6 +1,7 @@
 // The one SPEC §4 verifier. It walks record lines from any source (a log directory, a JetStream
 // subject, files dropped on a web page), stops at the first broken place and names it as
 // source:line with the reason. Browser-safe: no Node-only imports; SHA-256 is injected.
+import { assertIterable, assertObject } from '../../formats/args.js';
 import type { AuditRecord } from '../format/events.js';
 import { IdBloomFilter } from './id-filter.js';
 import { GENESIS_PREV, recordHashInput } from '../format/record-canonical.js';
@@ -11,6 +12,7 @@ import { isUtcMillis } from '../../formats/utc-time.js';
 
 export type AuditFailureReason =
   | 'torn line'
+  | 'line too long'
   | 'unparsable line'
   | 'malformed record'
   | 'hash mismatch'
@@ -32,7 +34,8 @@ export type AuditFailureReason =
   | 'record outside its epoch'
   | 'checkpoint mismatch'
   | 'truncated below checkpoint'
-  | 'checkpoint signature invalid';
+  | 'checkpoint signature invalid'
+  | 'possibly truncated';
 
 export interface AuditVerifyError {
   /** File name (or subject) holding the broken place. */
@@ -164,6 +167,8 @@ const failure = (at: RecordPosition, reason: AuditFailureReason, detail: string)
 
 /** Verify the chain the items carry (SPEC §4, plus any `checks`). */
 export async function verifyRecordLines(items: VerifyItems, opts: VerifyCoreOptions): Promise<ChainVerifyResult> {
+  assertIterable(items);
+  assertObject(opts, 'options');
   const ids = opts.rescan ? new IdBloomFilter() : null;
   const exactIds = opts.rescan ? null : new Set<string>();
   const candidates = new Set<string>();

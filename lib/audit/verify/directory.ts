@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileIoError, InvalidArgumentError } from '../../errors.js';
 import { logLayout, type LogLayout } from '../format/log-layout.js';
+import { assertOptions } from '../../formats/args.js';
 import { nodeSealingCrypto } from '../write/node-crypto.js';
 import type { VerifyItem } from './chain-verifier.js';
 import { plural } from '../../formats/plural.js';
@@ -73,6 +74,7 @@ export async function* directoryRecordLines(dir: string): AsyncGenerator<VerifyI
  * rewritten before it.
  */
 export async function verifyAuditLog(dir: string, opts: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
+  assertOptions(opts);
   const segments = auditDirLayout(dir).segments.length;
   const result = await verifySealedRecordLines(
     directoryRecordLines(dir),

@@ -25,12 +25,15 @@ export interface SealingReport {
 
 export interface EpochSealCheck extends RecordCheck {
   report(): SealingReport;
+  /** Where the unsealed tail begins (its first record), or null when there is none. */
+  tailStart(): RecordPosition | null;
 }
 
 export function epochSealCheck(vkey: VerificationKey, hmac: HmacSha256, nowMs: number): EpochSealCheck {
   let key = vkey.k0();
   let nextEpoch = 0;
   let tail = 0;
+  let tailStart: RecordPosition | null = null;
   const fail = (at: RecordPosition, reason: AuditVerifyError['reason'], detail: string): AuditVerifyError => ({
     file: at.source,
     line: at.line,
@@ -60,7 +63,7 @@ export function epochSealCheck(vkey: VerificationKey, hmac: HmacSha256, nowMs: n
             'missing epoch seal',
             `epoch ${nextEpoch} ended before seq ${rec.seq} (ts in epoch ${e}) but has no seal`,
           );
-        tail++;
+        if (tail++ === 0) tailStart = at;
         return null;
       }
       const d = rec.data as Record<string, unknown>;
@@ -111,12 +114,14 @@ export function epochSealCheck(vkey: VerificationKey, hmac: HmacSha256, nowMs: n
       key = next;
       nextEpoch++;
       tail = 0;
+      tailStart = null;
       return null;
     },
     end(): null {
       key.fill(0);
       return null;
     },
+    tailStart: () => tailStart,
     report(): SealingReport {
       const currentEpoch = epochOf(vkey, nowMs);
       const lastSealedEpoch = nextEpoch > 0 ? nextEpoch - 1 : null;

@@ -1,6 +1,7 @@
 // SPEC §4 + §6 verification from any source of record lines (a directory, a JetStream subject,
 // files dropped on a page): the chain, then with a verification key the epoch seals, with a
 // checkpoint and its public key the signed head. Browser-safe: all crypto is injected.
+import { assertIterable, assertObject } from '../../formats/args.js';
 import { InvalidArgumentError } from '../../errors.js';
 import {
   verifyRecordLines,
@@ -42,6 +43,13 @@ export interface SealedVerifyOptions {
   now?: number;
   /** A (seq, hash) pair known from elsewhere: the log must contain it. */
   anchor?: { seq: number; hash: string };
+  /**
+   * With a verification key, records after the last seal that lie in epochs which ended long ago
+   * (the log is stale) fail as `possibly truncated`: the key cannot tell a writer that stopped from
+   * a log cut before a seal and its last epoch rewritten. `true` accepts that (the writer is known
+   * to have stopped); a checkpoint covering every record settles it too.
+   */
+  acceptStale?: boolean;
 }
 
 export interface SealedVerifyResult extends ChainVerifyResult {
@@ -129,6 +137,9 @@ export async function verifySealedRecordLines(
   opts: SealedVerifyOptions & { rescan?: () => VerifyItems },
   crypto: SealingCrypto,
 ): Promise<SealedVerifyResult> {
+  assertIterable(items);
+  assertObject(opts, 'options');
+  assertObject(crypto, 'crypto');
   const prepared = await prepareSealedChecks(opts, crypto);
   if (prepared.preFailure)
     return {
@@ -145,12 +156,35 @@ export async function verifySealedRecordLines(
     rescan: opts.rescan,
   });
   const sealing = prepared.seals?.report();
+  const cut = result.intact ? possiblyTruncated(opts, prepared, result.records, sealing) : null;
   return {
     ...result,
+    ...(cut ? { intact: false, firstError: cut } : {}),
     ...(sealing ? { sealing } : {}),
     ...(prepared.checkpoint ? { checkpoint: prepared.checkpoint.report() } : {}),
     ...(prepared.checkpoints.length > 0 ? { checkpointReports: prepared.checkpoints.map((c) => c.report()) } : {}),
     limits: limitsOf(opts, sealing),
+  };
+}
+
+/** The failure for unsealed records of long-ended epochs that nothing else vouches for, or null. */
+function possiblyTruncated(
+  opts: SealedVerifyOptions,
+  prepared: Awaited<ReturnType<typeof prepareSealedChecks>>,
+  records: number,
+  sealing: SealingReport | undefined,
+): AuditVerifyError | null {
+  if (!sealing?.stale || sealing.unsealedTail === 0 || opts.acceptStale === true) return null;
+  const note = prepared.checkpoint?.report();
+  if (note?.consistent && note.size >= records) return null; // a signed head kept elsewhere covers the tail
+  const at = prepared.seals!.tailStart()!;
+  const sealed =
+    sealing.lastSealedEpoch === null ? 'no epoch is sealed' : `the last seal is of epoch ${sealing.lastSealedEpoch}`;
+  return {
+    file: at.source,
+    line: at.line,
+    reason: 'possibly truncated',
+    detail: `unsealed records from ended epochs: possibly truncated; compare with a checkpoint or the fleet stream (${sealing.unsealedTail} records from here on are unsealed, ${sealed}, the clock is in epoch ${sealing.currentEpoch}; if the writer is known to have stopped, accept staleness with --accept-stale / acceptStale)`,
   };
 }
 

@@ -11,6 +11,8 @@ export interface SegmentLine {
   bytes: Uint8Array;
   /** False for a last line the source ended without a LF after (a write cut short). */
   terminated: boolean;
+  /** Longer than a record can be (64 KiB): its bytes were not kept. */
+  tooLong?: true;
 }
 
 /** A segment being read: its lines, then (when asked for) the SHA-256 of all its bytes. */
@@ -52,8 +54,18 @@ export async function* logSourceItems(
     const isLast = si === layout.segments.length - 1;
     const reading = source.segment(seg.name, seg.hasSidecar);
     let lines = 0;
-    for await (const { bytes, terminated } of reading.lines) {
+    for await (const { bytes, terminated, tooLong } of reading.lines) {
       lines++;
+      if (tooLong) {
+        // Not a record: reading on would only report what follows a line no writer made.
+        yield {
+          source: seg.name,
+          line: lines,
+          problem: 'line too long',
+          detail: 'longer than a record can be (64 KiB)',
+        };
+        return;
+      }
       yield {
         source: seg.name,
         line: lines,

@@ -1,6 +1,8 @@
 // Offline queries over a log directory, streaming record by record. Query does not verify the
 // chain (use verifyAuditLog for that); lines that do not parse are skipped. Because ts never
 // decreases, a query with `until` stops reading at the first record past it.
+import { assertOptions } from '../../formats/args.js';
+import { assertLogDir } from './log-dir.js';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../errors.js';
 import { SEVERITIES, type AuditRecord, type Severity } from '../format/events.js';
@@ -43,6 +45,8 @@ function typeMatcher(types: string[] | undefined): ((t: string) => boolean) | nu
  * the chain (use {@link verifyAuditLog}); lines that do not parse are skipped.
  */
 export async function* queryAuditLog(dir: string, filter: AuditQueryFilter = {}): AsyncGenerator<AuditRecord> {
+  assertLogDir(dir);
+  assertOptions(filter, 'filter');
   const since = toMs('since', filter.since);
   const until = toMs('until', filter.until);
   const severities =
@@ -59,8 +63,8 @@ export async function* queryAuditLog(dir: string, filter: AuditQueryFilter = {})
   let yielded = 0;
   if (yielded >= limit) return;
   for (const seg of listSegments(dir)) {
-    for await (const { bytes, terminated } of readLines(join(dir, seg.name))) {
-      if (!terminated) continue;
+    for await (const { bytes, terminated, tooLong } of readLines(join(dir, seg.name))) {
+      if (!terminated || tooLong) continue;
       let rec: AuditRecord;
       try {
         rec = JSON.parse(bytes.toString('utf8')) as AuditRecord;
@@ -89,6 +93,8 @@ export async function* queryAuditLog(dir: string, filter: AuditQueryFilter = {})
 
 /** queryAuditLog collected into an array (use the iterator for large results). */
 export async function queryAuditLogAll(dir: string, filter: AuditQueryFilter = {}): Promise<AuditRecord[]> {
+  assertLogDir(dir);
+  assertOptions(filter, 'filter');
   const out: AuditRecord[] = [];
   for await (const r of queryAuditLog(dir, filter)) out.push(r);
   return out;

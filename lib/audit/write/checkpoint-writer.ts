@@ -10,6 +10,8 @@ import { checkpointBody, noteKeyId } from '../format/checkpoint-note.js';
 import { checkpointV2Text, ORIGIN_PREFIX_V2, signNote } from '../tlog/checkpoint.js';
 import { CheckpointWitnesses, type WitnessConfig } from './checkpoint-witnesses.js';
 import { nodeSealingCrypto } from './node-crypto.js';
+import { duration } from '../../formats/args.js';
+import { privateKeyModeWarning } from '../../attest/key-file-mode.js';
 
 export interface CheckpointOptions {
   /** Ed25519 PKCS#8 private key: PEM text, or the path of a PEM file. */
@@ -47,15 +49,19 @@ export class CheckpointWriter {
     private readonly service: string,
     private readonly layer: FileLayer,
     opts: CheckpointOptions,
+    warn: (message: string) => void,
   ) {
     const keyName = opts?.keyName ?? `${ORIGIN_PREFIX_V2}${service}`;
     if (typeof keyName !== 'string' || !/^[^\s+]{1,256}$/.test(keyName))
       throw new InvalidArgumentError('checkpoints.keyName', 'must be 1-256 characters without spaces or "+"');
-    if (!Number.isSafeInteger(opts.everySeconds) || opts.everySeconds < 1)
-      throw new InvalidArgumentError('checkpoints.everySeconds', 'must be a positive integer');
-    this.everySeconds = opts.everySeconds;
+    if (opts.everySeconds === undefined) throw new InvalidArgumentError('checkpoints.everySeconds', 'is required');
+    this.everySeconds = duration(opts.everySeconds, 'checkpoints.everySeconds', 's', 0);
     this.keyName = keyName;
     this.#key = loadEd25519PrivateKey(opts.privateKey, 'checkpoints.privateKey');
+    const exposed = opts.privateKey.includes('-----BEGIN')
+      ? null
+      : privateKeyModeWarning(opts.privateKey, 'the checkpoint key');
+    if (exposed) warn(exposed);
     const raw = createPublicKey(this.#key).export({ format: 'der', type: 'spki' }).subarray(12);
     this.#keyId = Buffer.from(noteKeyId(nodeSealingCrypto.sha256, keyName, raw));
     this.witnesses =
@@ -64,8 +70,15 @@ export class CheckpointWriter {
         : new CheckpointWitnesses(opts.witnesses, opts.quorum, { name: keyName, raw: new Uint8Array(raw) });
   }
 
-  static open(dir: string, service: string, opts: CheckpointOptions, layer: FileLayer): CheckpointWriter {
-    const w = new CheckpointWriter(dir, service, layer, opts);
+  /** `warn` takes what the operator should hear (a key file readable by others). */
+  static open(
+    dir: string,
+    service: string,
+    opts: CheckpointOptions,
+    layer: FileLayer,
+    warn: (message: string) => void = () => {},
+  ): CheckpointWriter {
+    const w = new CheckpointWriter(dir, service, layer, opts, warn);
     const cdir = join(dir, CHECKPOINT_DIR);
     if (!existsSync(cdir)) {
       mkdirSync(cdir, { mode: 0o700 });

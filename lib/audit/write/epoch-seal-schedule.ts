@@ -9,6 +9,32 @@ import { type SegmentWriter, errInfo } from './segment-writer.js';
 import { type CheckpointOptions, CheckpointWriter } from './checkpoint-writer.js';
 import { EpochSealer, type SealingOptions } from './epoch-sealer.js';
 import type { TreeFile } from './tree-file.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuditSealingStateError } from '../../errors.js';
+import { readSealState, STATE_FILE } from './epoch-seal-state.js';
+
+/** A sealed log opened without `sealing`: writing on would leave epochs unsealed for good. */
+function sealedLogError(dir: string): AuditSealingStateError {
+  let how = '';
+  try {
+    const state = readSealState(dir);
+    if (state) how = ` sealing: { epochSeconds: ${state.epochSeconds}, verificationKeyOut: <path> }`;
+  } catch {
+    // a corrupt state: the generic hint below still says what to do
+  }
+  return new AuditSealingStateError(
+    `the audit log in ${dir} is sealed (it has ${STATE_FILE}); open it with the sealing option${how || ' (the epochSeconds the log began with)'} — writing it unsealed would leave its epochs without seals and fail verification with its key from then on`,
+  );
+}
+
+/** The clock is further past the last sealed epoch than the horizon allows. */
+function clockJumpError(dir: string, sealer: EpochSealer, now: number, ended: number): AuditSealingStateError {
+  const days = ((ended * sealer.epochSeconds) / 86400).toFixed(1);
+  return new AuditSealingStateError(
+    `the clock (${new Date(now).toISOString()}) is ${ended} epochs (${days} days) past the last sealed epoch of the audit log in ${dir}; sealing more than ${sealer.maxMissedEpochs} missed epochs is refused (a clock jump would write a seal per epoch without end). Fix the clock, or, if the writer really was stopped that long, raise sealing.maxMissedEpochs`,
+  );
+}
 
 /** What is sealed: the logger's options (sealing and checkpoints are each optional). */
 export interface SealingConfig {
@@ -39,6 +65,7 @@ export interface SealingContext {
 
 export class SealingSchedule {
   readonly #o: SealingContext;
+  readonly #dir: string;
   readonly #sealer: EpochSealer | null = null;
   readonly #checkpointer: CheckpointWriter | null = null;
   #epochTimer: NodeJS.Timeout | null = null;
@@ -49,7 +76,10 @@ export class SealingSchedule {
   /** Opens the checkpoint key and the sealing state (the sealer last: nothing to close if it throws). */
   constructor(c: SealingConfig, o: SealingContext) {
     this.#o = o;
-    if (c.checkpoints) this.#checkpointer = CheckpointWriter.open(c.dir, c.service, c.checkpoints, o.layer);
+    this.#dir = c.dir;
+    if (!c.sealing && existsSync(join(c.dir, STATE_FILE))) throw sealedLogError(c.dir);
+    if (c.checkpoints)
+      this.#checkpointer = CheckpointWriter.open(c.dir, c.service, c.checkpoints, o.layer, (m) => o.log.warn(m));
     if (c.sealing) this.#sealer = EpochSealer.open(c.dir, c.service, c.sealing, o.layer, o.resumed, o.clock());
   }
 
@@ -107,21 +137,55 @@ export class SealingSchedule {
   }
 
   /**
-   * Seal every epoch that is over, oldest first, each written through (fsync) so that the state
-   * file can move on (in durable()) before the next.
+   * Seal every epoch that is over, oldest first. A run of missed epochs is one batch: the state
+   * file notes it, every seal is queued, then one write and one fsync make them durable, and the
+   * state moves on once (in durable()) — O(1) fsyncs however long the gap. A gap past the horizon
+   * (a clock jump) is refused before anything is written.
    */
   #sealEndedEpochs(): void {
+    // Epochs that end while a long batch is written are sealed next, before anything else.
+    for (let round = 0; round < 8 && this.#sealer!.endedEpochs(this.#o.clock()) > 0; round++) {
+      if (!this.#sealBatch()) return;
+    }
+  }
+
+  /** One batch of the epochs ended now; false when its write failed (it is retried). */
+  #sealBatch(): boolean {
     const sealer = this.#sealer!;
-    const { queue, writer, clock } = this.#o;
-    while (clock() >= sealer.boundary) {
-      queue.appendInternal('audit.epoch_sealed', sealer.tag(queue.prev));
-      sealer.advance(queue.nextSeq - 1);
-      try {
-        writer.writeThroughSync();
-      } catch (err) {
-        this.#o.writeFailed(err, 'epoch seal write');
-        return; // the seal stays queued; the state file waits until it is durable
-      }
+    const { clock } = this.#o;
+    let ended = sealer.endedEpochs(clock());
+    if (ended > sealer.maxMissedEpochs) throw clockJumpError(this.#dir, sealer, clock(), ended);
+    if (!sealer.stateSettled) {
+      // The state file still waits for an earlier seal, so it cannot note a batch: one epoch first.
+      this.#queueSeal();
+      if (!this.#writeSeals() || !sealer.stateSettled) return false;
+      ended = sealer.endedEpochs(clock());
+      if (ended === 0) return true;
+    }
+    const batch = ended > 1;
+    if (batch) sealer.beginBatch(sealer.epoch + sealer.maxMissedEpochs);
+    do {
+      // Epochs that end while a long batch is built join it.
+      for (; ended > 0; ended--) this.#queueSeal();
+      if (batch) ended = sealer.endedEpochs(clock());
+    } while (ended > 0);
+    return this.#writeSeals();
+  }
+
+  #queueSeal(): void {
+    const { queue } = this.#o;
+    queue.appendInternal('audit.epoch_sealed', this.#sealer!.tag(queue.prev));
+    this.#sealer!.advance(queue.nextSeq - 1);
+  }
+
+  /** Write and fsync everything queued; false (and a retry scheduled) when that failed. */
+  #writeSeals(): boolean {
+    try {
+      this.#o.writer.writeThroughSync();
+      return true;
+    } catch (err) {
+      this.#o.writeFailed(err, 'epoch seal write'); // the seals stay queued; the state waits until they are durable
+      return false;
     }
   }
 
@@ -131,7 +195,13 @@ export class SealingSchedule {
     this.#epochTimer = setTimeout(() => {
       this.#epochTimer = null;
       if (this.#o.stopping()) return;
-      this.#sealEndedEpochs();
+      try {
+        this.#sealEndedEpochs();
+      } catch (err) {
+        // A clock jump past the horizon: nothing was written; emit() and the next open refuse too.
+        this.#o.log.error('audit epoch sealing stopped', errInfo(err));
+        return;
+      }
       this.#scheduleEpochTimer();
     }, wait);
     this.#epochTimer.unref(); // an idle process may exit; the next open seals what it missed

@@ -21,6 +21,12 @@ export interface SealState {
   /** The epoch `key` belongs to: the next one to seal. */
   epoch: number;
   key: Uint8Array;
+  /**
+   * Set while a batch of missed epochs `epoch … batchThrough` is being sealed with one write: a
+   * crash after the batch is durable and before the state moves on leaves the log up to that many
+   * epochs ahead, which reopening completes (instead of refusing a state that is behind).
+   */
+  batchThrough?: number;
 }
 
 /** The state, or null when there is no state file; E_AUDIT_SEALING_STATE when it cannot be trusted. */
@@ -56,12 +62,18 @@ export function readSealState(dir: string): SealState | null {
     throw corrupt('bad epochSeconds');
   if (!Number.isSafeInteger(o.epoch) || (o.epoch as number) < 0) throw corrupt('bad epoch');
   if (typeof o.key !== 'string' || !/^[0-9a-f]{64}$/.test(o.key)) throw corrupt('bad key');
+  if (
+    o.batchThrough !== undefined &&
+    (!Number.isSafeInteger(o.batchThrough) || (o.batchThrough as number) < (o.epoch as number))
+  )
+    throw corrupt('bad batchThrough');
   return {
     service: o.service,
     start: o.start as number,
     epochSeconds: o.epochSeconds as number,
     epoch: o.epoch as number,
     key: fromHex(o.key),
+    ...(o.batchThrough === undefined ? {} : { batchThrough: o.batchThrough as number }),
   };
 }
 
@@ -75,6 +87,7 @@ export function writeSealState(dir: string, state: SealState, layer: FileLayer):
       epochSeconds: state.epochSeconds,
       epoch: state.epoch,
       key: toHex(state.key),
+      ...(state.batchThrough === undefined ? {} : { batchThrough: state.batchThrough }),
     }) + '\n';
   const tmp = join(dir, STATE_FILE + '.tmp');
   layer.writeFileSync(tmp, text, 0o600); // written and fsynced

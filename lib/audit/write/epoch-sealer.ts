@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { AuditSealingStateError, InvalidArgumentError } from '../../errors.js';
+import { assertInteger } from '../../formats/args.js';
 import type { FileLayer } from './file-layer.js';
 import { equalsHex } from '../../formats/constant-time.js';
 import { isHex } from '../../formats/hex.js';
@@ -29,7 +30,18 @@ export interface SealingOptions {
   epochSeconds: number;
   /** Where the first open writes the verification key (mode 0600; an existing file is never overwritten). Take it off the host. */
   verificationKeyOut: string;
+  /**
+   * The most ended epochs the writer seals at once (default 172,800: two days of 1 s epochs):
+   * a clock that jumps further ahead is refused with E_AUDIT_SEALING_STATE instead of writing a
+   * seal record per epoch without end. Raise it to reopen a log whose writer really was down longer.
+   */
+  maxMissedEpochs?: number;
 }
+
+/** Default horizon: 2 days of 1 s epochs (≈ 4 s and 50 MB of seals), 47 years of 2 h epochs. */
+export const DEFAULT_MAX_MISSED_EPOCHS = 172_800;
+/** The largest horizon an option may set (≈ 2.5 GB of seal records). */
+export const MAX_MISSED_EPOCHS = 10_000_000;
 
 const hmac = nodeSealingCrypto.hmacSha256;
 
@@ -40,13 +52,20 @@ export class EpochSealer implements EpochClock {
   #epoch: number;
   /** The state file still names an older epoch until the seal with this seq is durable. */
   #stateOwedAfterSeq: number | null = null;
+  /** The state file read at open named a batch of seals through this epoch (see SealState.batchThrough). */
+  readonly #batchThrough: number;
+  /** The most ended epochs sealed at once (SealingOptions.maxMissedEpochs). */
+  readonly maxMissedEpochs: number;
 
   private constructor(
     private readonly dir: string,
     private readonly service: string,
     private readonly layer: FileLayer,
     state: SealState,
+    maxMissedEpochs: number,
   ) {
+    this.maxMissedEpochs = maxMissedEpochs;
+    this.#batchThrough = state.batchThrough ?? state.epoch;
     this.start = state.start;
     this.epochSeconds = state.epochSeconds;
     this.#epoch = state.epoch;
@@ -84,6 +103,8 @@ export class EpochSealer implements EpochClock {
         'must be a file path (where the verification key is written once)',
       );
     }
+    const maxMissed = opts.maxMissedEpochs ?? DEFAULT_MAX_MISSED_EPOCHS;
+    assertInteger(maxMissed, 'sealing.maxMissedEpochs', 1, MAX_MISSED_EPOCHS);
     const state = readSealState(dir);
     if (!state) {
       if (logHasRecords) {
@@ -91,7 +112,7 @@ export class EpochSealer implements EpochClock {
           `the audit log in ${dir} has records but no sealing state: the state file was removed, or sealing was not on when the log began (sealing starts only with a new log)`,
         );
       }
-      return EpochSealer.initialise(dir, service, opts, layer, now);
+      return EpochSealer.initialise(dir, service, opts, layer, now, maxMissed);
     }
     if (state.service !== service)
       throw new AuditSealingStateError(
@@ -102,7 +123,7 @@ export class EpochSealer implements EpochClock {
         `the log in ${dir} is sealed in ${state.epochSeconds} s epochs; sealing.epochSeconds ${opts.epochSeconds} differs (the verification key fixes it)`,
       );
     }
-    const sealer = new EpochSealer(dir, service, layer, state);
+    const sealer = new EpochSealer(dir, service, layer, state, maxMissed);
     sealer.reconcile(findLastSeal(dir));
     return sealer;
   }
@@ -113,6 +134,7 @@ export class EpochSealer implements EpochClock {
     opts: SealingOptions,
     layer: FileLayer,
     now: number,
+    maxMissed: number,
   ): EpochSealer {
     const k0 = new Uint8Array(randomBytes(32));
     const vkey = new VerificationKey({
@@ -143,16 +165,22 @@ export class EpochSealer implements EpochClock {
     }
     const state: SealState = { service, start: vkey.start, epochSeconds: vkey.epochSeconds, epoch: 0, key: k0 };
     writeSealState(dir, state, layer);
-    return new EpochSealer(dir, service, layer, state);
+    return new EpochSealer(dir, service, layer, state, maxMissed);
   }
 
   /** Bring the state in step with the newest seal in the log, or refuse. */
   private reconcile(last: LastSeal | null): void {
     const sealedUpTo = last ? last.epoch : -1;
     const s = this.#epoch;
-    if (s === sealedUpTo + 1) return;
-    if (s === sealedUpTo && last) {
-      // Killed after the seal was durable and before the state moved on: check it, then finish.
+    if (s === sealedUpTo + 1 && this.#batchThrough === s) return;
+    if (s === sealedUpTo + 1) {
+      this.stateDurable(-1, true); // a batch that never became durable: the note goes
+      return;
+    }
+    if (last && s <= sealedUpTo && sealedUpTo <= this.#batchThrough) {
+      // Killed after seals were durable and before the state moved on (one seal, or one batch of
+      // them): ratchet to the newest seal's epoch, check its tag, then finish.
+      while (this.#epoch < sealedUpTo) this.#ratchetInMemory();
       // A prev that is not hex is a replaced log too (the record was read without the verifier's checks).
       if (!isHex(last.prev) || !equalsHex(epochTagBytes(hmac, this.#key, last.epoch, last.prev), last.tag)) {
         throw new AuditSealingStateError(
@@ -173,6 +201,19 @@ export class EpochSealer implements EpochClock {
     );
   }
 
+  /** The state file may move on (no seal waits to become durable). */
+  get stateSettled(): boolean {
+    return this.#stateOwedAfterSeq === null;
+  }
+
+  /**
+   * Before sealing epochs `epoch … through` with one write: the state file notes the batch (same
+   * key, same epoch), so that a crash after the batch is durable is completed on reopen.
+   */
+  beginBatch(through: number): void {
+    writeSealState(this.dir, { ...this.#stateFields(), batchThrough: through }, this.layer);
+  }
+
   /** The tag that closes the epoch to seal next over the chain head `prev`. */
   tag(prev: string): { epoch: number; tag: string } {
     return { epoch: this.#epoch, tag: epochTag(hmac, this.#key, this.#epoch, prev) };
@@ -184,21 +225,31 @@ export class EpochSealer implements EpochClock {
    * the seal together with the only key that can make it.
    */
   advance(sealSeq: number): void {
+    this.#ratchetInMemory();
+    this.#stateOwedAfterSeq = sealSeq;
+  }
+
+  #ratchetInMemory(): void {
     const next = ratchet(hmac, this.#key);
     this.#key.fill(0);
     this.#key = next;
     this.#epoch++;
-    this.#stateOwedAfterSeq = sealSeq;
+  }
+
+  #stateFields(): SealState {
+    return {
+      service: this.service,
+      start: this.start,
+      epochSeconds: this.epochSeconds,
+      epoch: this.#epoch,
+      key: this.#key,
+    };
   }
 
   /** Records up to `seq` are durable: write the state file if it waits for a seal among them (throws I/O errors; it stays owed). */
-  stateDurable(seq: number): void {
-    if (this.#stateOwedAfterSeq === null || seq < this.#stateOwedAfterSeq) return;
-    writeSealState(
-      this.dir,
-      { service: this.service, start: this.start, epochSeconds: this.epochSeconds, epoch: this.#epoch, key: this.#key },
-      this.layer,
-    );
+  stateDurable(seq: number, force = false): void {
+    if (!force && (this.#stateOwedAfterSeq === null || seq < this.#stateOwedAfterSeq)) return;
+    writeSealState(this.dir, this.#stateFields(), this.layer);
     this.#stateOwedAfterSeq = null;
   }
 

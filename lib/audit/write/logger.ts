@@ -21,7 +21,15 @@ import { SealingSchedule } from './epoch-seal-schedule.js';
 import { SERVICE_PATTERN, validateEvent } from '../format/validate.js';
 import { WriteLoop } from './write-loop.js';
 import { TreeFile } from './tree-file.js';
-import { assertPattern, positiveInteger } from '../../formats/args.js';
+import { assertPattern, duration, positiveInteger } from '../../formats/args.js';
+
+/** retryBackoffMs, checked: both delays are timer waits, the first no longer than the cap. */
+function retryBackoff(o: { initial: number; max: number } | undefined): { initial: number; max: number } {
+  if (o === undefined) return { initial: 10, max: 5000 };
+  const initial = duration(o?.initial ?? null, 'retryBackoffMs.initial', 'ms', 0);
+  const max = duration(o.max ?? null, 'retryBackoffMs.max', 'ms', 0, initial);
+  return { initial, max };
+}
 
 /**
  * When records reach the disk. `immediate`: every emit is written and fsynced before it returns.
@@ -135,7 +143,8 @@ export class AuditLogger {
     this.#maxEvents =
       flush.mode === 'immediate' ? 1 : positiveInteger(flush.maxEvents, 'flush.maxEvents', DEFAULTS.maxEvents);
     this.#maxDelayMs =
-      flush.mode === 'immediate' ? 0 : positiveInteger(flush.maxDelayMs, 'flush.maxDelayMs', DEFAULTS.maxDelayMs);
+      flush.mode === 'immediate' ? 0 : duration(flush.maxDelayMs, 'flush.maxDelayMs', 'ms', DEFAULTS.maxDelayMs);
+    const backoff = retryBackoff(opts.retryBackoffMs);
     const maxQueueEvents = positiveInteger(opts.maxQueueEvents, 'maxQueueEvents', DEFAULTS.maxQueueEvents);
     const maxQueueBytes = positiveInteger(opts.maxQueueBytes, 'maxQueueBytes', DEFAULTS.maxQueueBytes);
     const rotateBytes = positiveInteger(opts.rotateBytes, 'rotateBytes', DEFAULTS.rotateBytes);
@@ -192,7 +201,7 @@ export class AuditLogger {
       this.#loop = new WriteLoop({
         queue,
         writer,
-        backoff: opts.retryBackoffMs ?? { initial: 10, max: 5000 },
+        backoff,
         closed: () => this.#state === 'closed',
         ended: () => this.#schedule(false),
       });

@@ -2,6 +2,7 @@
 // id, ts, service, type, severity, data, prev, hash) and its hash over the RFC 8785 form of
 // everything but `hash`, hashed with node:crypto. The hashed text itself is browser-safe
 // (../format/record-canonical.ts); verifiers hash it with whatever SHA-256 they are given.
+import { assertObject } from '../../formats/args.js';
 import * as crypto from 'node:crypto';
 import type { AuditRecord } from '../format/events.js';
 import {
@@ -24,11 +25,13 @@ export const sha256Hex: (text: string) => string = oneShot
  * The SPEC §4 hash of a record (hex SHA-256 over the domain prefix and its canonical JSON), which the next record carries as `prev`.
  */
 export function recordHash(r: RecordFields): string {
+  assertObject(r, 'record');
   return sha256Hex(HASH_PREFIX + canonicalRecord(r));
 }
 
 /** The record's line including the trailing LF, and its hash. Each member is serialised once for both. */
 export function buildRecordLine(r: RecordFields): { line: string; hash: string } {
+  assertObject(r, 'record');
   const q = quote(r);
   const hash = sha256Hex(HASH_PREFIX + canonicalFromQuoted(q));
   // The line keeps the data members in the caller's order (as in the vectors); JCS sorts them only for the hash.

@@ -38,6 +38,10 @@ export function registerAudit(program: Command): void {
       '--anchor <seq:hash>',
       'a record kept elsewhere (e.g. the head from an earlier run): catches deletions at the tail',
     )
+    .option(
+      '--accept-stale',
+      'with --vkey: accept unsealed records of long-ended epochs (the writer is known to have stopped); without it they fail as possibly truncated',
+    )
     .option('--json', 'print one JSON document');
   addFleetVerifyOptions(verify);
   verify.action(runCommand(runAuditVerify));
@@ -77,6 +81,7 @@ function parseTime(flag: string, text: string): string {
 
 /** `audit verify`'s options (with the fleet options audit-fleet.ts adds). */
 interface AuditVerifyFlags {
+  acceptStale?: boolean;
   anchor?: string;
   vkey?: string;
   checkpoint?: string[];
@@ -144,6 +149,7 @@ async function runAuditVerify(reporter: Reporter, dir: string | undefined, opts:
   }));
   const witnessKeys = (opts.witnessKey ?? []).map((w) => readSmallText(w, '--witness-key', 'key'));
   const result = await verifyAuditLog(dir, {
+    ...(opts.acceptStale ? { acceptStale: true } : {}),
     ...(witnessKeys.length > 0 ? { witnessKeys } : {}),
     ...(opts.quorum ? { quorum: parseIntArg('--quorum', opts.quorum, 0, witnessKeys.length) } : {}),
     ...(opts.anchor ? { anchor: parseAnchor(opts.anchor) } : {}),

@@ -9,6 +9,7 @@ import type { HashProgress } from '../../attest/model-files.js';
 import { requireEcdsa } from '../../attest/model-check.js';
 import { signModel, verifyModel } from '../../attest/model-sign.js';
 import { loadSigningKey } from '../../attest/node-keys.js';
+import { warnIfExposed } from '../key-warning.js';
 import { parsePublicKeyPem } from '../../attest/public-key.js';
 import { serializeBundle } from '../../attest/seal-node.js';
 import { InvalidArgumentError } from '../../errors.js';
@@ -89,6 +90,7 @@ export function registerModelSigning(program: Command): void {
     .action(
       runCommand(async (reporter: Reporter, model: string, opts: SignModelFlags) => {
         const key = await loadSigningKey(readSmallText(opts.key, '--key', 'key'));
+        warnIfExposed(reporter, opts.key, '--key');
         requireEcdsa(key.algorithm, '--key');
         const isFile = (await statRegularFileOrDir(model)) === 'file';
         const out: string = opts.out ?? (isFile ? `${model}.sig` : resolve(model, 'model.sig'));

@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { loadSigningKey } from '../../attest/node-keys.js';
 import { readSmallText } from '../small-file.js';
+import { warnIfExposed } from '../key-warning.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { MAX_REVERIFY_INTERVAL_SECONDS, reverifyResident } from '../../manager/reverify.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
@@ -76,6 +77,7 @@ async function runSeal(reporter: Reporter, files: string[], opts: SealFlags): Pr
   prepareWritableDir(opts.auditDir, '--audit-dir', { create: true });
   if (opts.bundleOut && !opts.signKey) throw new InvalidArgumentError('--bundle-out', 'needs --sign-key');
   const signer = opts.signKey ? await loadSigningKey(readSmallText(opts.signKey, '--sign-key', 'key')) : undefined;
+  if (signer && opts.signKey) warnIfExposed(reporter, opts.signKey, '--sign-key');
   const bundleFor = signer && !signedModel ? recordPaths(files, opts.bundleOut, opts.auditDir, '.bundle.json') : [];
   const { audit, manager } = await openWorker(reporter, {
     token,
