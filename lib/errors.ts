@@ -1,6 +1,7 @@
 // One error family for the whole SDK: every failure a user can cause carries a stable `code`
 // (for programs) and a `retriable` flag (for schedulers). Messages never carry secrets, pointers
 // or model bytes; subclasses add only non-secret context.
+import { humanBytes } from './formats/human-bytes.js';
 
 /** Every stable error code; docs/errors.md has one row per code (test/structure/error-docs.test.ts). */
 export const ERROR_CODES = [
@@ -189,7 +190,7 @@ export class InsufficientVramError extends VramResidencyError {
     super(
       'E_INSUFFICIENT_VRAM',
       message ??
-        `needs ${neededBytes} bytes of device memory but only ${availableBytes} are available; release shards or use a larger device`,
+        `needs ${humanBytes(neededBytes)} (${neededBytes} bytes) of device memory but only ${humanBytes(availableBytes)} (${availableBytes} bytes) are available; release shards or use a larger device`,
       { retriable: true },
     );
     this.neededBytes = neededBytes;

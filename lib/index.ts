@@ -1,6 +1,9 @@
 /**
  * The Node entry point: the manager, seal records, the audit log, file digests, the native layer.
+ * Everything it shares with `vram-residency/wasm` (the error classes, the seal verifiers) is
+ * documented here, once.
  * @module vram-residency
+ * @primaryExport
  */
 // Public entry point of the SDK (Node), listed by name: what is not here is internal (segment
 // naming, lock files, the file layer, the record queue and writer, the shard table, …) and may
@@ -54,6 +57,7 @@ export type {
   EmitResult,
   FlushOptions,
 } from './audit/write/logger.js';
+export type { OperationalLogger } from './audit/write/operational-log.js';
 export type { FileLayer } from './audit/write/file-layer.js';
 export {
   AUDIT_FORMAT,

@@ -1,8 +1,10 @@
 // The audit log section: segments chosen or dropped (a directory too), the chain's verdict, and
 // the timeline of what the intact part of the log says happened.
 import { verifyAuditFiles, type AuditChainResult } from './audit-chain.js';
-import { byId, el, showVerdict } from './dom.js';
-import { renderTimeline } from './timeline.js';
+import { byId, el } from './dom.js';
+import { cannotVerifyText } from './input-problems.js';
+import { renderTimeline, type TimelineInput } from './timeline.js';
+import { plural, showVerdictView } from './verdict.js';
 
 /** Files of a drop, walking dropped directories (one level of nesting is what a log directory has, but any depth works). */
 async function droppedFiles(items: DataTransferItemList): Promise<File[]> {
@@ -38,7 +40,7 @@ function scopeNotes(r: AuditChainResult, vkeyName: string | null): string[] {
     );
   } else if (s) {
     notes.push(
-      `Epoch seals checked with ${vkeyName}: ${s.epochsSealed} epoch${s.epochsSealed === 1 ? '' : 's'} sealed in order with valid tags${s.unsealedTail ? `; the last ${s.unsealedTail} record${s.unsealedTail === 1 ? ' is' : 's are'} in an epoch not sealed yet (only the chain covers them)` : ''}.`,
+      `Epoch seals checked with ${vkeyName}: ${plural(s.epochsSealed, 'epoch')} sealed in order with valid tags${s.unsealedTail ? `; the last ${s.unsealedTail} record${s.unsealedTail === 1 ? ' is' : 's are'} in an epoch not sealed yet (only the chain covers them)` : ''}.`,
     );
     if (s.stale)
       notes.push(
@@ -50,19 +52,94 @@ function scopeNotes(r: AuditChainResult, vkeyName: string | null): string[] {
   );
   if (r.ignored.length)
     notes.push(
-      `Ignored ${r.ignored.length} file(s) that are no part of a log: ${r.ignored.slice(0, 5).join(', ')}${r.ignored.length > 5 ? '…' : ''}.`,
+      `Ignored ${plural(r.ignored.length, 'file')} that ${r.ignored.length === 1 ? 'is' : 'are'} no part of a log: ${r.ignored.slice(0, 5).join(', ')}${r.ignored.length > 5 ? '…' : ''}.`,
     );
   return notes;
 }
 
-export function setUpAuditSection(): void {
-  const form = byId<HTMLFormElement>('audit-form');
-  const input = byId<HTMLInputElement>('audit-files');
-  const drop = byId('audit-drop');
-  const result = byId('audit-result');
-  const button = byId<HTMLButtonElement>('verify-audit');
-  let dropped: File[] | null = null;
+/** Why an intact chain is weaker than it sounds (each turns the verdict amber), most serious first. */
+export function auditCaveats(r: AuditChainResult, vkeyName: string | null): string[] {
+  const caveats: string[] = [];
+  const critical = r.events.filter((e) => e.severity === 'critical');
+  if (critical.length) {
+    const types = new Map<string, number>();
+    for (const e of critical) types.set(e.type, (types.get(e.type) ?? 0) + 1);
+    const list = [...types].map(([type, n]) => `${type} ×${n}`).join(', ');
+    caveats.push(
+      `${plural(critical.length, 'critical event')} in the log (${list}): the log is intact, what it records is not all well.`,
+    );
+  }
+  const s = r.sealing;
+  if (s?.stale)
+    caveats.push(
+      `Stale: the last epoch seal is ${plural(s.epochsBehind, 'epoch')} behind this computer’s clock — the writer stopped, or the end of the log was cut.`,
+    );
+  if (!vkeyName)
+    caveats.push(
+      'Unauthenticated: no verification key was given, so only the hash chain was checked — whoever can write the log could have rewritten it from the start.',
+    );
+  else if (s && s.unsealedTail > 0)
+    caveats.push(
+      `Unsealed tail: the last ${plural(s.unsealedTail, 'record')} ${s.unsealedTail === 1 ? 'is' : 'are'} in an epoch not sealed yet, covered by the hash chain only.`,
+    );
+  return caveats;
+}
 
+/** A timeline drawn at the width it has, and again when that changes (a rotated phone, a resized window). */
+function responsiveTimeline(): (input: TimelineInput) => void {
+  const timeline = byId('audit-timeline');
+  let drawn: TimelineInput | null = null;
+  let drawnWidth = 0;
+  const draw = (input: TimelineInput) => {
+    drawn = input;
+    drawnWidth = timeline.clientWidth;
+    renderTimeline(timeline, input);
+  };
+  new ResizeObserver(() => {
+    if (drawn && Math.abs(timeline.clientWidth - drawnWidth) >= 8) draw(drawn);
+  }).observe(timeline);
+  return draw;
+}
+
+/** The verdict, what was checked, the timeline and the failure events of one run. */
+function showAuditResult(
+  r: AuditChainResult,
+  vkeyName: string | null,
+  drawTimeline: (input: TimelineInput) => void,
+): void {
+  const result = byId('audit-result');
+  if (r.intact)
+    showVerdictView(result, { status: 'ok', detail: `Intact: ${r.summary}.`, caveats: auditCaveats(r, vkeyName) });
+  else
+    showVerdictView(result, {
+      status: 'failed',
+      detail: `${r.summary.charAt(0).toUpperCase()}${r.summary.slice(1)}.`,
+      reason: r.firstError?.reason ?? null,
+    });
+  byId('audit-scope').textContent = scopeNotes(r, vkeyName).join(' ');
+  byId('audit-figure').hidden = false;
+  drawTimeline({ events: r.events, breakLabel: r.firstError ? r.summary : null });
+  const failures = r.events.filter((e) => e.failure);
+  const caption = byId('audit-caption');
+  caption.replaceChildren(
+    el(
+      'span',
+      `Events by severity over time (${plural(r.records, 'intact record')}${r.intact ? '' : ', up to the break'}). ✗ marks failure events${r.intact ? '' : '; the red line marks where the chain breaks'}.`,
+    ),
+  );
+  if (failures.length) {
+    const list = el('ul', undefined, 'failure-list');
+    for (const f of failures.slice(0, 20))
+      list.append(el('li', `seq ${f.seq} · ${new Date(f.ms).toISOString()} · ${f.type} (${f.severity})`));
+    if (failures.length > 20) list.append(el('li', `… and ${failures.length - 20} more`));
+    caption.append(list);
+  }
+}
+
+/** Choosing or dropping segments (a directory too): the files to verify, or null for the input's. */
+function trackDrops(input: HTMLInputElement, result: HTMLElement): () => File[] | null {
+  const drop = byId('audit-drop');
+  let dropped: File[] | null = null;
   input.addEventListener('change', () => (dropped = null));
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -76,61 +153,55 @@ export function setUpAuditSection(): void {
     droppedFiles(e.dataTransfer.items).then(
       (files) => {
         dropped = files;
-        showVerdict(result, 'idle', `${files.length} files dropped; press Verify audit log.`);
+        showVerdictView(result, {
+          status: 'idle',
+          detail: `${plural(files.length, 'file')} dropped; press Verify audit log.`,
+        });
       },
-      (error: unknown) => showVerdict(result, 'failed', `Cannot read the dropped files: ${String(error)}`, 'input'),
+      (error: unknown) =>
+        showVerdictView(result, {
+          status: 'cannot',
+          detail: `The dropped files cannot be read: ${String(error)}`,
+          reason: 'input',
+        }),
     );
   });
+  return () => dropped;
+}
+
+export function setUpAuditSection(): void {
+  const form = byId<HTMLFormElement>('audit-form');
+  const input = byId<HTMLInputElement>('audit-files');
+  const result = byId('audit-result');
+  const button = byId<HTMLButtonElement>('verify-audit');
+  const drawTimeline = responsiveTimeline();
+  const dropped = trackDrops(input, result);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const files = dropped ?? Array.from(input.files ?? []);
+    const files = dropped() ?? Array.from(input.files ?? []);
     if (files.length === 0) {
-      showVerdict(result, 'failed', 'Cannot verify — choose or drop the segments of an audit log.', 'input');
+      showVerdictView(result, {
+        status: 'cannot',
+        detail: 'Choose or drop the segments of an audit log.',
+        reason: 'input',
+      });
       return;
     }
     button.disabled = true;
     byId('audit-scope').textContent = '';
-    showVerdict(result, 'running', 'Verifying the audit log…');
+    showVerdictView(result, { status: 'running', detail: 'Verifying the audit log…' });
     const vkeyFile = byId<HTMLInputElement>('vkey-file').files?.[0] ?? null;
     (vkeyFile ? vkeyFile.text() : Promise.resolve(null))
       .then((vkey) => verifyAuditFiles(files, vkey))
-      .then((r) => {
-        const notes = scopeNotes(r, vkeyFile?.name ?? null);
-        if (r.intact) showVerdict(result, 'ok', `Intact: ${r.summary}.`);
-        else showVerdict(result, 'failed', `Failed — ${r.summary}.`, r.firstError?.reason ?? null);
-        byId('audit-scope').textContent = notes.join(' ');
-        const figure = byId('audit-figure');
-        figure.hidden = false;
-        renderTimeline(byId('audit-timeline'), { events: r.events, breakLabel: r.firstError ? r.summary : null });
-        const failures = r.events.filter((e) => e.failure);
-        const caption = byId('audit-caption');
-        caption.replaceChildren(
-          el(
-            'span',
-            `Events by severity over time (${r.records} intact records${r.intact ? '' : ', up to the break'}). ✗ marks failure events${r.intact ? '' : '; the red line marks where the chain breaks'}.`,
-          ),
-        );
-        if (failures.length) {
-          const list = el('ul', undefined, 'failure-list');
-          for (const f of failures.slice(0, 20))
-            list.append(el('li', `seq ${f.seq} · ${new Date(f.ms).toISOString()} · ${f.type} (${f.severity})`));
-          if (failures.length > 20) list.append(el('li', `… and ${failures.length - 20} more`));
-          caption.append(list);
-        }
-      })
+      .then((r) => showAuditResult(r, vkeyFile?.name ?? null, drawTimeline))
       .catch((error: unknown) => {
-        // An unusable verification key is the user's to fix (E_ARG / E_KEY); anything else is a bug.
-        const code = (error as { code?: unknown } | null)?.code;
-        const text = error instanceof Error ? error.message : String(error);
-        showVerdict(
-          result,
-          'failed',
-          code === 'E_ARG' || code === 'E_KEY'
-            ? `Cannot verify — the verification key: ${text}`
-            : `Cannot verify — unexpected error: ${text}`,
-          'input',
-        );
+        // An unusable verification key is the person's to fix; anything else is a bug, said as such.
+        showVerdictView(result, {
+          status: 'cannot',
+          detail: cannotVerifyText(error, `The verification key ${vkeyFile?.name ?? ''} cannot be used: `),
+          reason: 'input',
+        });
       })
       .finally(() => (button.disabled = false));
   });

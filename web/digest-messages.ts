@@ -7,8 +7,9 @@ export type ToWorker =
   /**
    * One leaf range: bytes [offset, offset + length), a whole number of leaves (the file's last may
    * be short). With `keep`, the bytes read come back with the hashes (for the SHA-256 worker).
+   * `hash: false` reads the range and hashes nothing (the read path alone, to measure it).
    */
-  | { kind: 'job'; job: number; offset: number; length: number; keep: boolean }
+  | { kind: 'job'; job: number; offset: number; length: number; keep: boolean; hash?: boolean }
   /** Plain SHA-256 of the chunks that follow, in order, until `end` (bytes the tree workers or the page read). */
   | { kind: 'sha256-stream'; module: WebAssembly.Module }
   | { kind: 'chunk'; bytes: ArrayBuffer }

@@ -17,25 +17,3 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   if (className) node.className = className;
   return node;
 }
-
-export type Verdict = 'idle' | 'running' | 'ok' | 'failed';
-
-/** A result element: data-status for automation, data-reason for the SPEC reason, text for people. */
-export function showVerdict(target: HTMLElement, status: Verdict, text: string, reason: string | null = null): void {
-  target.dataset.status = status;
-  if (reason) target.dataset.reason = reason;
-  else delete target.dataset.reason;
-  target.textContent = text;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = -1;
-  do {
-    v /= 1000;
-    u++;
-  } while (v >= 1000 && u < units.length - 1);
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
-}

@@ -46,7 +46,7 @@ export async function verifyModelSignature(
   signatureName: string,
   models: readonly File[],
   publicKeyPem: string,
-  opts: { workers: number; onProgress?: (p: DigestProgress) => void },
+  opts: { workers: number; onProgress?: (p: DigestProgress) => void; signal?: AbortSignal },
 ): Promise<ModelOutcome> {
   const started = performance.now();
   let manifest: ModelManifest | null = null;

@@ -6,6 +6,7 @@
 // file order (transferred, not copied), so the file is read once — in a browser, reading a File
 // costs about as much CPU as hashing it.
 import { compileWasmModule, loadWasm } from '../dist/wasm/index.js';
+import { onCancel } from './cancel.js';
 import type { FromWorker, ToWorker } from './digest-messages.js';
 
 declare const __DIGEST_WORKER_SOURCE__: string;
@@ -30,6 +31,13 @@ export interface ParallelDigestOptions {
   workers: number;
   sha256: boolean;
   onProgress?: (p: DigestProgress) => void;
+  /** Aborting it stops the workers and rejects with VerificationCancelled. */
+  signal?: AbortSignal;
+  /**
+   * Read every job with the same workers and chunking but hash nothing (the digest is then all
+   * zeros): the browser's read rate, which bounds verification.
+   */
+  readOnly?: boolean;
 }
 
 export interface BlobDigest {
@@ -79,6 +87,7 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
 
   try {
     const digests = await new Promise<[Uint8Array, Uint8Array | null]>((resolve, reject) => {
+      onCancel(opts.signal, reject);
       const leafHashes = new Map<number, Uint8Array>(); // done out of order, folded in order
       const readBytes = new Map<number, ArrayBuffer>(); // read by tree workers, waiting for the SHA-256 in order
       const inFlight = new Map<Worker, number>();
@@ -94,7 +103,7 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
 
       // The SHA-256 worker hashes the bytes the tree workers read, in file order: each byte is
       // read once. Tree jobs wait when the SHA-256 falls MAX_AHEAD jobs behind (bounded memory).
-      const shaWorker = opts.sha256 ? startWorker(url, workers) : null;
+      const shaWorker = opts.sha256 && !opts.readOnly ? startWorker(url, workers) : null;
       if (shaWorker) {
         listen(
           shaWorker,
@@ -139,6 +148,7 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
               offset,
               length: Math.min(jobBytes, blob.size - offset),
               keep: shaWorker !== null,
+              hash: !opts.readOnly,
             };
             worker.postMessage(job);
             inFlight.set(worker, n + 1);
@@ -156,7 +166,7 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
             inFlight.set(worker, inFlight.get(worker)! - 1);
             leafHashes.set(m.job, new Uint8Array(m.hashes));
             for (let hashes = leafHashes.get(nextFold); hashes; hashes = leafHashes.get(nextFold)) {
-              combiner.push(hashes);
+              if (!opts.readOnly) combiner.push(hashes);
               leafHashes.delete(nextFold++);
               progress.treeBytes = Math.min(blob.size, nextFold * jobBytes);
             }
@@ -166,7 +176,7 @@ export async function digestBlob(blob: Blob, opts: ParallelDigestOptions): Promi
             }
             report();
             if (nextFold === jobCount) {
-              root = combiner.digest();
+              root = opts.readOnly ? new Uint8Array(32) : combiner.digest();
               finish();
             } else pump();
           },

@@ -3,8 +3,10 @@
 import type { SealRecord } from '../dist/seal/record.js';
 import { renderChecks, type CheckOutcome, type CheckSpec } from './checks-view.js';
 import { MODEL_SIGNATURE_CHECKS, verifyModelSignature } from './model-verify.js';
-import { byId, formatBytes, showVerdict } from './dom.js';
-import { defaultWorkerCount, type DigestProgress } from './parallel-digest.js';
+import { VerificationCancelled } from './cancel.js';
+import { byId } from './dom.js';
+import { cannotVerifyText, checkTokenLength, InputProblem, publicKeyProblem } from './input-problems.js';
+import { defaultWorkerCount, digestBlob, type DigestProgress } from './parallel-digest.js';
 import { readRecordInput } from './record-input.js';
 import {
   SEAL_BUNDLE_CHECKS,
@@ -13,8 +15,9 @@ import {
   verifyRecordWithToken,
   type SealOutcome,
 } from './seal-verify.js';
-
-class InputProblem extends Error {}
+import { setUpSealForm } from './seal-form.js';
+import { formatBytes, formatEstimate } from './units.js';
+import { showVerdictView } from './verdict.js';
 
 /** Tree workers. By default one per core, less the core the sequential SHA-256 worker keeps busy when there is one. */
 function workerCount(withSha256: boolean): number {
@@ -38,6 +41,9 @@ function showProgress(p: DigestProgress | null): void {
   byId<HTMLProgressElement>('progress').value = bytes / p.totalBytes;
   const rate = p.seconds > 0 ? bytes / p.seconds : 0;
   const parts = [`${formatBytes(bytes)} of ${formatBytes(p.totalBytes)}`, `${formatBytes(Math.round(rate))}/s`];
+  // An estimate once the rate has settled a little (and only when there is something left).
+  if (rate > 0 && p.seconds >= 1 && bytes < p.totalBytes)
+    parts.push(`${formatEstimate((p.totalBytes - bytes) / rate)} left`);
   if (p.shaBytes !== null) {
     parts.push(
       `tree ${Math.floor((100 * p.treeBytes) / p.totalBytes)} %, SHA-256 ${Math.floor((100 * p.shaBytes) / p.totalBytes)} %`,
@@ -47,7 +53,7 @@ function showProgress(p: DigestProgress | null): void {
 }
 
 interface Run {
-  kind: 'record' | 'bundle' | 'model';
+  kind: 'record' | 'bundle' | 'model' | 'read';
   checks: readonly CheckSpec[];
   ok: boolean;
   reason: string | null;
@@ -103,33 +109,77 @@ function scopeNote({ kind, ok, record: r, keyName }: Run): string {
     );
   }
   notes.push('It does not show that the bytes are in GPU memory now: only that this file is what was sealed.');
-  if (r.backend === 'host-sim')
-    notes.push('This seal was made on the host-sim backend: host memory pretending to be a device, never VRAM.');
   return notes.join(' ');
+}
+
+/** Why a verified result is weaker than it sounds (each turns the verdict amber). */
+function caveatsOf({ record: r }: Run): string[] {
+  const caveats: string[] = [];
+  if (r?.backend === 'host-sim')
+    caveats.push(
+      'Sealed on the simulated device (host-sim): host memory standing in for a GPU, never VRAM. It proves the file, not that it was ever in GPU memory.',
+    );
+  return caveats;
 }
 
 async function publicKeyText(what: string): Promise<{ text: string; name: string }> {
   const keyFile = byId<HTMLInputElement>('pubkey-file').files?.[0];
-  if (!keyFile) throw new InputProblem(`${what} is checked with the signer’s public key: choose its PEM file.`);
-  return { text: await keyFile.text(), name: keyFile.name };
+  if (!keyFile) throw new InputProblem(`${what} is checked with a public key: choose its .pub or .pem file.`);
+  const text = await keyFile.text();
+  const problem = publicKeyProblem(text, keyFile.name);
+  if (problem) throw new InputProblem(problem);
+  return { text, name: keyFile.name };
 }
 
-async function run(): Promise<Run> {
-  const models = [
-    ...Array.from(byId<HTMLInputElement>('model-file').files ?? []),
-    ...Array.from(byId<HTMLInputElement>('model-dir').files ?? []),
-  ];
+function chosenModels(): File[] {
+  return Array.from(byId<HTMLInputElement>('model-file').files ?? []);
+}
+
+/** The read path alone (Advanced): the browser's read rate, which bounds verification here. */
+async function measureRead(models: File[], signal: AbortSignal): Promise<Run> {
+  if (models.length !== 1) throw new InputProblem('Choose one model file to measure reading it.');
+  const d = await digestBlob(models[0]!, {
+    leafSize: 65536,
+    workers: workerCount(false),
+    sha256: false,
+    readOnly: true,
+    onProgress: showProgress,
+    signal,
+  });
+  const message = `read ${formatBytes(d.size)} in ${d.seconds.toFixed(2)} s (${formatBytes(Math.round(d.size / d.seconds))}/s) with the verification's workers and chunks; nothing was hashed`;
+  return {
+    kind: 'read',
+    checks: [],
+    ok: true,
+    reason: null,
+    message,
+    outcomes: new Map(),
+    record: null,
+    hashed: { bytes: d.size, seconds: d.seconds },
+    keyName: null,
+  };
+}
+
+async function run(signal: AbortSignal): Promise<Run> {
+  const models = chosenModels();
+  if (byId<HTMLInputElement>('read-only').checked) return measureRead(models, signal);
   const recordFile = byId<HTMLInputElement>('record-file').files?.[0];
-  const token = byId<HTMLInputElement>('token').value;
-  if (!recordFile) throw new InputProblem('Choose a seal record, seal bundle or model.sig file.');
-  if (models.length === 0) throw new InputProblem('Choose the model file(s) to check.');
+  if (!recordFile) throw new InputProblem('Choose the seal record, seal bundle or model.sig to check against.');
   const input = await readRecordInput(recordFile);
-  if (input.kind === 'unreadable') throw new InputProblem(`${input.problem}.`);
+  if (input.kind === 'unreadable')
+    throw new InputProblem(`${input.problem}: choose a seal record, seal bundle or model.sig.`);
+  if (models.length === 0)
+    throw new InputProblem(
+      input.kind === 'model-signature'
+        ? 'Choose the model’s files or its directory.'
+        : 'Choose the model file that was sealed.',
+    );
   if (input.kind === 'model-signature') {
     const key = await publicKeyText('A model signature');
     const o = await verifyModelSignature(input.value, recordFile.name, models, key.text, {
       workers: workerCount(false),
       onProgress: showProgress,
+      signal,
     });
     const hashed = o.bytes > 0 && o.ok ? { bytes: o.bytes, seconds: o.seconds } : null;
     return {
@@ -144,65 +194,78 @@ async function run(): Promise<Run> {
       keyName: key.name,
     };
   }
+  const what = input.kind === 'seal-bundle' ? 'bundle' : 'record';
   if (models.length !== 1)
-    throw new InputProblem(
-      `A seal ${input.kind === 'seal-bundle' ? 'bundle' : 'record'} covers exactly one file; ${models.length} were chosen.`,
-    );
+    throw new InputProblem(`A seal ${what} covers exactly one file; ${models.length} were chosen.`);
   if (input.kind === 'seal-bundle') {
     const key = await publicKeyText('A seal bundle');
     const o = await verifyBundleWithKey(input.value, models[0]!, key.text, {
       workers: workerCount(true),
       onProgress: showProgress,
+      signal,
     });
     return fromSeal('bundle', SEAL_BUNDLE_CHECKS, o, key.name);
   }
-  if (token === '') throw new InputProblem('Type the worker token the record was sealed under.');
+  const token = byId<HTMLInputElement>('token').value;
+  checkTokenLength(token);
   const withSha256 = typeof (input.value as { contentSha256?: unknown })?.contentSha256 === 'string';
   const o = await verifyRecordWithToken(input.value, models[0]!, token, {
     workers: workerCount(withSha256),
     onProgress: showProgress,
+    signal,
   });
   return fromSeal('record', SEAL_RECORD_CHECKS, o, null);
+}
+
+function showDone(result: HTMLElement, list: HTMLOListElement, done: Run): void {
+  renderChecks(list, done.checks, done.outcomes);
+  const speed = done.hashed ? ` (${formatBytes(done.hashed.bytes)} in ${done.hashed.seconds.toFixed(2)} s)` : '';
+  if (done.kind === 'read') showVerdictView(result, { status: 'measured', detail: `${done.message}.` });
+  else if (done.ok)
+    showVerdictView(result, {
+      status: 'ok',
+      detail: `${done.message.replace(/^the /, 'The ')}${speed}.`,
+      caveats: caveatsOf(done),
+    });
+  else showVerdictView(result, { status: 'failed', detail: done.message, reason: done.reason });
+  if (done.hashed) result.dataset.seconds = done.hashed.seconds.toFixed(3);
+  byId('scope').textContent = scopeNote(done);
 }
 
 export function setUpSealSection(): void {
   const form = byId<HTMLFormElement>('seal-form');
   const button = byId<HTMLButtonElement>('verify');
+  const cancel = byId<HTMLButtonElement>('cancel');
   const result = byId('result');
   const list = byId<HTMLOListElement>('checks');
   byId('core-count').textContent = `${defaultWorkerCount()} here`;
+  setUpSealForm();
+  let running: AbortController | null = null;
+  cancel.addEventListener('click', () => running?.abort());
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (button.disabled) return;
+    if (running) return;
+    const controller = new AbortController();
+    running = controller;
     button.disabled = true;
     form.setAttribute('aria-busy', 'true');
     list.replaceChildren();
     byId('scope').textContent = '';
     showProgress(null);
-    showVerdict(result, 'running', 'Verifying…');
+    showVerdictView(result, { status: 'running', detail: 'Verifying…' });
     delete result.dataset.seconds;
-    run()
-      .then((done) => {
-        renderChecks(list, done.checks, done.outcomes);
-        const speed = done.hashed ? ` (${formatBytes(done.hashed.bytes)} in ${done.hashed.seconds.toFixed(2)} s)` : '';
-        if (done.ok) showVerdict(result, 'ok', `Verified: ${done.message}${speed}.`);
-        else showVerdict(result, 'failed', `Failed — ${done.message}`, done.reason);
-        if (done.hashed) result.dataset.seconds = done.hashed.seconds.toFixed(3);
-        byId('scope').textContent = scopeNote(done);
-      })
+    cancel.hidden = false;
+    run(controller.signal)
+      .then((done) => showDone(result, list, done))
       .catch((error: unknown) => {
-        // Inputs the user can fix: a token of the wrong length (E_ARG), a key file that is no usable public key (E_KEY).
-        const code = (error as { code?: unknown } | null)?.code;
-        const known = error instanceof InputProblem || code === 'E_ARG' || code === 'E_KEY';
-        const text = error instanceof Error ? error.message : String(error);
-        showVerdict(
-          result,
-          'failed',
-          known ? `Cannot verify — ${text}` : `Cannot verify — unexpected error: ${text}`,
-          'input',
-        );
+        if (error instanceof VerificationCancelled) {
+          showProgress(null);
+          showVerdictView(result, { status: 'cancelled', detail: 'Stopped before the end: nothing was decided.' });
+        } else showVerdictView(result, { status: 'cannot', detail: cannotVerifyText(error), reason: 'input' });
       })
       .finally(() => {
+        running = null;
+        cancel.hidden = true;
         button.disabled = false;
         form.removeAttribute('aria-busy');
       });

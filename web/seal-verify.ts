@@ -43,6 +43,7 @@ export interface SealOutcome {
 export interface HashOptions {
   workers: number;
   onProgress?: (p: DigestProgress) => void;
+  signal?: AbortSignal;
 }
 
 /** Runs `checkRecord`, then the byte checks; a SPEC failure becomes an outcome, anything else is thrown. */
@@ -65,6 +66,7 @@ async function verifyAgainstFile(
       workers: opts.workers,
       sha256: record.contentSha256 !== null,
       onProgress: opts.onProgress,
+      signal: opts.signal,
     });
     checkSealedSize(record, digest.size);
     checkSealedDigests(record, digest.digest, digest.sha256);

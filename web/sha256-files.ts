@@ -2,6 +2,7 @@
 // is read once, by the page, in order, and its chunks passed on (transferred, not copied) to a
 // SHA-256 stream worker, the same worker mode that hashes the bytes the tree workers read for a
 // seal; at most two chunks per file wait in memory.
+import { onCancel } from './cancel.js';
 import { compileWasmModule } from '../dist/wasm/index.js';
 import type { ToWorker } from './digest-messages.js';
 import { type DigestProgress, digestWorkerUrl, JOB_BYTES, listen, startWorker } from './parallel-digest.js';
@@ -62,7 +63,7 @@ function sha256InWorker(
 /** SHA-256 of each file, in the order given; the largest files start first, so a small one finishes last. */
 export async function sha256Files(
   files: readonly File[],
-  opts: { workers: number; onProgress?: (p: DigestProgress) => void },
+  opts: { workers: number; onProgress?: (p: DigestProgress) => void; signal?: AbortSignal },
 ): Promise<Uint8Array[]> {
   const started = performance.now();
   const module = (await compileWasmModule()) as WebAssembly.Module;
@@ -86,7 +87,8 @@ export async function sha256Files(
       }
     };
     const count = Math.max(1, Math.min(opts.workers, files.length));
-    await Promise.all(Array.from({ length: count }, () => run(startWorker(url, workers))));
+    const cancelled = new Promise<never>((_, reject) => onCancel(opts.signal, reject));
+    await Promise.race([Promise.all(Array.from({ length: count }, () => run(startWorker(url, workers)))), cancelled]);
     return out;
   } finally {
     for (const worker of workers) worker.terminate();

@@ -4,8 +4,12 @@
 import type { Severity } from '../dist/audit/format/events.js';
 import type { AuditEventPoint } from './audit-chain.js';
 
+import { timeTicks } from './time-ticks.js';
+
 const NS = 'http://www.w3.org/2000/svg';
-const WIDTH = 800;
+/** Drawn at the container's own width (labels stay 12 px at any window width), within these bounds. */
+const MIN_WIDTH = 300;
+const MAX_WIDTH = 1000;
 const LANE = 46;
 const LEFT = 78;
 const RIGHT = 12;
@@ -33,8 +37,15 @@ export interface TimelineInput {
 
 export function renderTimeline(target: HTMLElement, input: TimelineInput): void {
   const { events } = input;
-  const height = TOP + LANES.length * LANE + 28;
-  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', class: 'timeline' });
+  const width = Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, target.clientWidth || 800)));
+  const height = TOP + LANES.length * LANE + 34;
+  const root = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: 'img',
+    class: 'timeline',
+  });
   const counts = LANES.map((s) => events.filter((e) => e.severity === s).length);
   const failures = events.filter((e) => e.failure);
   root.append(
@@ -47,8 +58,9 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
   const first = events.length ? events[0]!.ms : 0;
   const last = events.length ? events[events.length - 1]!.ms : 1;
   const span = Math.max(1, last - first);
-  const plotWidth = WIDTH - LEFT - RIGHT - (input.breakLabel ? 24 : 0);
+  const plotWidth = width - LEFT - RIGHT - (input.breakLabel ? 24 : 0);
   const x = (ms: number) => LEFT + ((ms - first) / span) * plotWidth;
+  const binCount = Math.max(20, Math.min(BINS, Math.floor(plotWidth / 4)));
 
   LANES.forEach((severity, lane) => {
     const y0 = TOP + lane * LANE;
@@ -56,7 +68,7 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
       svg('rect', {
         x: LEFT,
         y: y0 + 4,
-        width: WIDTH - LEFT - RIGHT,
+        width: width - LEFT - RIGHT,
         height: LANE - 8,
         class: `lane lane-${severity}`,
       }),
@@ -66,19 +78,19 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
         `${severity} (${counts[lane]})`,
       ),
     );
-    const bins = new Array<number>(BINS).fill(0);
+    const bins = new Array<number>(binCount).fill(0);
     for (const e of events)
-      if (e.severity === severity) bins[Math.min(BINS - 1, Math.floor(((e.ms - first) / span) * BINS))]!++;
+      if (e.severity === severity) bins[Math.min(binCount - 1, Math.floor(((e.ms - first) / span) * binCount))]!++;
     const peak = Math.max(1, ...bins);
     bins.forEach((n, i) => {
       if (n === 0) return;
       const h = Math.max(3, (Math.log1p(n) / Math.log1p(peak)) * (LANE - 24)); // the lane's top strip is for failure marks
-      const bx = LEFT + (i / BINS) * plotWidth;
+      const bx = LEFT + (i / binCount) * plotWidth;
       root.append(
         svg('rect', {
           x: bx,
           y: y0 + LANE - 6 - h,
-          width: Math.max(2, plotWidth / BINS - 1),
+          width: Math.max(2, plotWidth / binCount - 1),
           height: h,
           class: `bar bar-${severity}`,
         }),
@@ -86,6 +98,46 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
     });
   });
 
+  appendFailureMarks(root, failures, x);
+
+  if (input.breakLabel) {
+    const bx = width - RIGHT - 12;
+    root.append(
+      svg('line', { x1: bx, x2: bx, y1: TOP - 6, y2: TOP + LANES.length * LANE, class: 'break-line' }),
+      svg('text', { x: bx, y: TOP - 10, 'text-anchor': 'end', class: 'break-label' }, 'chain broken here'),
+    );
+  }
+  if (events.length) appendTimeAxis(root, first, last, { width, plotWidth, x });
+  target.replaceChildren(root);
+}
+
+/** Round time ticks under the lanes, as many as fit ~90 px apart, and the whole range in UTC below them. */
+function appendTimeAxis(
+  root: SVGSVGElement,
+  first: number,
+  last: number,
+  { width, plotWidth, x }: { width: number; plotWidth: number; x: (ms: number) => number },
+): void {
+  const axisTop = TOP + LANES.length * LANE;
+  const ticks = timeTicks(first, last, Math.max(2, Math.floor(plotWidth / 90)));
+  for (const tick of ticks) {
+    const tx = x(tick.ms);
+    // Labels near either end are anchored inward, so none is cut off.
+    const anchor = tx > width - RIGHT - 30 ? 'end' : tx < LEFT + 30 ? 'start' : 'middle';
+    root.append(
+      svg('line', { x1: tx, x2: tx, y1: axisTop, y2: axisTop + 5, class: 'tick' }),
+      svg('text', { x: tx, y: axisTop + 17, 'text-anchor': anchor, class: 'axis' }, tick.label),
+    );
+  }
+  root.append(svg('text', { x: LEFT, y: axisTop + 31, class: 'axis axis-range' }, ticks.rangeLabel));
+}
+
+/** A ✗ in its lane's top strip for each failure event (up to MAX_FAILURE_MARKS), with its details as a tooltip. */
+function appendFailureMarks(
+  root: SVGSVGElement,
+  failures: readonly AuditEventPoint[],
+  x: (ms: number) => number,
+): void {
   for (const e of failures.slice(0, MAX_FAILURE_MARKS)) {
     const lane = LANES.indexOf(e.severity);
     const cx = x(e.ms);
@@ -97,24 +149,4 @@ export function renderTimeline(target: HTMLElement, input: TimelineInput): void 
     );
     root.append(mark);
   }
-
-  if (input.breakLabel) {
-    const bx = WIDTH - RIGHT - 12;
-    root.append(
-      svg('line', { x1: bx, x2: bx, y1: TOP - 6, y2: TOP + LANES.length * LANE, class: 'break-line' }),
-      svg('text', { x: bx, y: TOP - 10, 'text-anchor': 'end', class: 'break-label' }, 'chain broken here'),
-    );
-  }
-  const axisY = TOP + LANES.length * LANE + 18;
-  if (events.length) {
-    root.append(
-      svg('text', { x: LEFT, y: axisY, class: 'axis' }, new Date(first).toISOString().replace('T', ' ').slice(0, 19)),
-      svg(
-        'text',
-        { x: LEFT + plotWidth, y: axisY, 'text-anchor': 'end', class: 'axis' },
-        new Date(last).toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
-      ),
-    );
-  }
-  target.replaceChildren(root);
 }

@@ -14,6 +14,7 @@ import { registerVerifier } from './commands/verifier.js';
 import { registerVerify } from './commands/verify.js';
 import { registerWitness } from './commands/witness.js';
 import { EXIT_USAGE } from './exit.js';
+import { helpArgv, tokenArgumentHint } from './hints.js';
 
 /** The installed package's version (package.json sits two levels above lib/cli and dist/cli). */
 function packageVersion(): string {
@@ -59,8 +60,18 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 async function main(): Promise<void> {
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);
+  const tokenHint = tokenArgumentHint(process.argv);
+  if (tokenHint) {
+    process.stderr.write(`error: ${tokenHint}\n`);
+    if (process.argv.includes('--json'))
+      process.stdout.write(
+        JSON.stringify({ ok: false, error: { code: 'E_USAGE', message: tokenHint } }, null, 2) + '\n',
+      );
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram().parseAsync(helpArgv(process.argv));
   } catch (error) {
     if (error instanceof CommanderError) {
       const helpOrVersion = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);

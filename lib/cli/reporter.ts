@@ -1,5 +1,6 @@
 // How commands talk: human lines (with progress bars on a terminal) or one JSON document (--json).
 import { SingleBar } from 'cli-progress';
+import { type Colour, colourise, colourWanted } from './colour.js';
 
 export interface ReporterOptions {
   json: boolean;
@@ -65,7 +66,26 @@ export class Reporter {
 
   /** Emphasis only when colors are welcome (a terminal, and NO_COLOR unset). */
   strong(text: string): string {
-    return this.err.isTTY && this.out.isTTY && !process.env.NO_COLOR ? `\x1b[1m${text}\x1b[0m` : text;
+    return this.paint('bold', text);
+  }
+
+  /** `text` in a colour, for stdout lines, when colour is welcome there (colour.ts). */
+  paint(colour: Colour, text: string): string {
+    return colourise(colourWanted(this.out), colour, text);
+  }
+
+  /**
+   * Work that reports no bytes (a device re-hash): on a terminal a line that goes away when it is
+   * done; otherwise one plain line on stderr; nothing with --json.
+   */
+  activity(text: string): { done(): void } {
+    if (this.json) return { done() {} };
+    if (!this.err.isTTY) {
+      this.err.write(`${text}\n`);
+      return { done() {} };
+    }
+    this.err.write(text);
+    return { done: () => void this.err.write('\r\x1b[K') };
   }
 
   /**
@@ -80,17 +100,19 @@ export class Reporter {
       const err = this.err;
       return {
         update(bytes: number) {
+          // A line at each quarter passed; the percentage printed is that of the bytes printed.
           const q = Math.floor((bytes / totalBytes) * 4);
           if (q > quarter && q < 4) {
             quarter = q;
-            err.write(`${label}: ${q * 25}% (${formatBytes(bytes)} of ${formatBytes(totalBytes)})\n`);
+            const percent = Math.floor((100 * bytes) / totalBytes);
+            err.write(`${label}: ${percent}% (${formatBytes(bytes)} of ${formatBytes(totalBytes)})\n`);
           }
         },
         stop() {},
       };
     }
     const bar = new SingleBar({
-      format: `${label} [{bar}] {percentage}% | {done}/{totalMiB} MiB | {speed} MB/s`,
+      format: `${label} [{bar}] {percentage}% | {done}/{totalMiB} MiB | {speed} MiB/s`,
       stream: this.err,
       hideCursor: true,
       clearOnComplete: true,
@@ -105,7 +127,7 @@ export class Reporter {
         bar.update(bytes, {
           done: (bytes / 2 ** 20).toFixed(1),
           totalMiB,
-          speed: s > 0 ? (bytes / 1e6 / s).toFixed(0) : '0',
+          speed: s > 0 ? (bytes / 2 ** 20 / s).toFixed(0) : '0',
         });
       },
       stop() {

@@ -5,6 +5,7 @@ import { InvalidArgumentError, SealCheckError, SealVerificationError, VramReside
 import { assertLeafSize } from '../formats/leaf-size.js';
 import { CheckFailed, EXIT_CHECK_FAILED, errorJson, exitCodeFor, isSystemError } from './exit.js';
 import { Reporter, parseSize } from './reporter.js';
+import { colourise, colourWanted } from './colour.js';
 
 type Action = (reporter: Reporter, ...args: any[]) => Promise<number>;
 
@@ -21,7 +22,7 @@ export function runCommand(action: Action): (...args: any[]) => Promise<void> {
       if (reporter.json) {
         reporter.result({ ok: false, error: errorJson(error, debug) });
       } else {
-        const prefix = code === EXIT_CHECK_FAILED ? 'FAILED' : 'error';
+        const prefix = code === EXIT_CHECK_FAILED ? colourise(colourWanted(process.stderr), 'red', 'FAILED') : 'error';
         const sentence = error instanceof Error ? error.message : String(error);
         reporter.warn(`${prefix}: ${sentence}`);
         if (error instanceof SealCheckError || error instanceof SealVerificationError) {

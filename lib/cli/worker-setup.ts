@@ -8,13 +8,18 @@ import { VramManager } from '../manager/vram-manager.js';
 import { nativeStatus } from '../native/index.js';
 import type { SigningKey } from '../attest/node-keys.js';
 import type { Reporter } from './reporter.js';
+import { WORKER_ID_RULE } from './hints.js';
 
+/**
+ * The host's name made a valid worker id. The same on every run, so that one audit directory keeps
+ * one service: a process id in it made each `seal` a new service, which `audit ship` then refuses.
+ */
 export function defaultWorkerId(): string {
-  const name =
+  return (
     hostname()
       .replace(/[^A-Za-z0-9._:-]/g, '-')
-      .slice(0, 100) || 'worker';
-  return `${name}-${process.pid}`;
+      .slice(0, 128) || 'worker'
+  );
 }
 
 export interface WorkerSetup {
@@ -38,7 +43,7 @@ export async function openWorker(
   },
 ): Promise<WorkerSetup> {
   if (!WORKER_ID_PATTERN.test(opts.workerId))
-    throw new InvalidArgumentError('--worker-id', 'must match ^[A-Za-z0-9._:-]{1,128}$');
+    throw new InvalidArgumentError('--worker-id', `must be ${WORKER_ID_RULE}; got "${opts.workerId.slice(0, 140)}"`);
   const audit = AuditLogger.open({ dir: opts.auditDir, service: opts.workerId, flush: { mode: 'hybrid' } });
   try {
     const manager = await VramManager.open({

@@ -36,7 +36,8 @@ export function checkDevicePolicy(device: PolicyDeviceFacts, policy: VramPolicy 
         policy: 'vram_only',
         violation: 'simulated_device',
         details: 'the host-simulated device keeps shard bytes in host memory, not VRAM',
-        remediation: 'Run on a CUDA device, or set policy.allowSimulatedDevice for tests and demos only',
+        remediation:
+          'Run on a CUDA device, or pass policy: { allowSimulatedDevice: true } to VramManager.open (tests and demos only)',
       });
     }
     return findings;

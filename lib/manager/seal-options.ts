@@ -14,17 +14,26 @@ import type { SigningKey } from '../attest/node-keys.js';
 
 /** What VramManager.open takes. */
 export interface VramManagerOptions {
-  /** The worker token; derives the seal key (SPEC §2) and is then dropped. */
+  /** The worker token (16–4096 bytes of UTF-8); derives the seal key (SPEC §2) and is then dropped. */
   token: string;
+  /** This worker's id, recorded in every seal and audit record: 1–128 of A–Z a–z 0–9 . _ : - (SPEC §3). */
   workerId: string;
+  /** The audit log every allocation, seal, verification, failure and release is written to. */
   audit: AuditLogger;
+  /** CUDA device index (default 0). */
   device?: number;
+  /**
+   * 'cuda', 'host-sim' (host memory standing in for a device: tests and demos, never VRAM; needs
+   * `policy.allowSimulatedDevice`), or 'auto' (default): cuda when the addon sees a device.
+   */
   backend?: 'auto' | Backend;
+  /** The VRAM-only policy's settings (simulated device, minimum compute capability). */
   policy?: VramPolicy;
   /** Largest single shard accepted. Default: no limit beyond the device. */
   maxShardBytes?: number;
   /** Most bytes this manager may hold at once. Default: the device's total memory. */
   maxTotalBytes?: number;
+  /** Merkle leaf size in bytes: a power of two from 4096 to 16 MiB (default 65536, SPEC §1). */
   leafSize?: number;
   /** host-sim only: simulated capacity in bytes (default 1 GiB). */
   simulatedCapacityBytes?: number;

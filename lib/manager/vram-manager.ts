@@ -288,6 +288,7 @@ export class VramManager {
   /**
    * Flips bits of one byte of a shard in device memory, to prove that verification catches it.
    * Only on managers opened with `faultInjection: true` (tests and drills, never production).
+   * @internal
    */
   injectFaultForTesting(shard: SealedShard, offset: number, mask: number): Promise<void> {
     return this.#operation(async () => {

@@ -1,6 +1,7 @@
 // Offline verification with nothing but the token: a seal record alone (shape, key, MAC), or a
 // file against its record (then size, tree digest and plain SHA-256 too).
 import { type Engine, defaultEngine, digestFileWith, statRegularFile } from '../engines/file-digest.js';
+import { MalformedSealError } from '../errors.js';
 import { checkSealedDigests, checkSealedSize } from './check.js';
 import type { SealRecord } from './record.js';
 import { type TokenOption, verifySealRecord } from './verify-bytes.js';
@@ -14,9 +15,22 @@ export interface FileVerifyOptions extends TokenOption {
   onProgress?: (p: { bytes: number; totalBytes: number }) => void;
 }
 
-/** Everything SPEC §3 checks, on a file: resolves with the record when the file is what was sealed. */
+/**
+ * Everything SPEC §3 checks, on a file: resolves with the record when the file is what was sealed.
+ * `record` is the parsed record or its JSON text (what `recordJson()` returns and what is on disk).
+ */
 export async function verifySealedFile(path: string, record: unknown, opts: FileVerifyOptions): Promise<SealRecord> {
-  return checkFileAgainstRecord(path, await verifySealRecord(record, opts), opts);
+  return checkFileAgainstRecord(path, await verifySealRecord(parsedRecord(record), opts), opts);
+}
+
+/** A record given as JSON text is parsed first; text that is not JSON is a malformed record. */
+function parsedRecord(record: unknown): unknown {
+  if (typeof record !== 'string') return record;
+  try {
+    return JSON.parse(record);
+  } catch {
+    throw new MalformedSealError('the record text is not JSON');
+  }
 }
 
 /** Size, tree digest and plain SHA-256 of a file against a record already checked (MAC or signature). */

@@ -31,6 +31,8 @@ export class WasmSealKey implements SealKey {
 
   /** Derives the key for `token` (UTF-8, 16 … 4096 bytes). The token is never stored or echoed. */
   constructor(core: Core, token: string) {
+    if (token === undefined || token === null)
+      throw new InvalidArgumentError('token', 'is missing (the worker token, 16 to 4096 bytes of UTF-8)');
     if (typeof token !== 'string') throw new InvalidArgumentError('token', 'must be a string');
     // A lone surrogate would be encoded as U+FFFD: another token would then derive the same key.
     if (!isWellFormedText(token))

@@ -226,7 +226,7 @@ t.test('sign-model and verify-model', async (t) => {
   );
   const verified = cli(['verify-model', model, '--sig', join(model, 'model.sig'), '--pubkey', join(work, 'p256.pub')]);
   t.equal(verified.status, 0, verified.stderr);
-  t.match(verified.stdout, /OK .*2 file\(s\)/);
+  t.match(verified.stdout, /OK .*2 files,/);
   if (existsSync('/usr/bin/script')) {
     const onTty = spawnSync(
       '/usr/bin/script',

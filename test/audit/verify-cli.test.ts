@@ -35,7 +35,7 @@ const cli = (...args: string[]) => {
 t.test('seals and checkpoint are checked and reported', async (t) => {
   const text = cli(logDir, '--vkey', vkey, '--checkpoint', note, '--pubkey', pub);
   t.equal(text.status, 0, text.stderr);
-  t.match(text.stdout, /sealed: 4 epochs .* 1 records after the last seal/);
+  t.match(text.stdout, /sealed: 4 epochs .* 1 record after the last seal/);
   t.match(text.stdout, /consistent with checkpoint head\.note: 9 records signed by worker-9\.audit/);
   t.match(text.stdout, /warning: stale/);
   const json = cli(logDir, '--vkey', vkey, '--checkpoint', note, '--pubkey', pub, '--json');

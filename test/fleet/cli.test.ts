@@ -49,7 +49,7 @@ t.test(
     t.equal(v.services.length, 1);
     t.match(v.services[0], { service: 'w1', records: local.records, head: local.head, gaps: [] });
     const human = cli('audit', 'verify', '--nats', srv.url, '--service', 'w1');
-    t.match(human.stdout, /ok {2}w1: \d+ records, head \d+:[0-9a-f]{64}/);
+    t.match(human.stdout, /ok {2}w1: [\d,]+ records, head \d+:[0-9a-f]{64}/);
   },
 );
 
@@ -170,7 +170,7 @@ t.test(
 
     const human = cli('audit', 'verify', '--nats', srv.url, '--service', 'edited');
     t.equal(human.status, 1);
-    t.match(human.stderr, /FAILED: stream VRAM_AUDIT: 1 of 1 services broken \(edited\)/);
+    t.match(human.stderr, /FAILED: stream VRAM_AUDIT: 1 of 1 service broken \(edited\)/);
   },
 );
 

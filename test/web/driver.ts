@@ -64,26 +64,51 @@ export async function startSession(): Promise<Session> {
   };
 }
 
-/** Waits for a result element to settle on ok or failed; returns its status, reason and text. */
-export async function verdict(
-  page: Page,
-  selector: string,
-): Promise<{ status: string; reason: string | null; text: string }> {
+/** Every settled verdict state a result element can show (web/verdict.ts). */
+export const SETTLED = ['ok', 'caveats', 'failed', 'cannot', 'cancelled', 'measured'];
+
+export interface Verdict {
+  status: string;
+  reason: string | null;
+  /** As a person reads it (innerText): headline, caveats, details. */
+  text: string;
+  headline: string;
+  caveats: string[];
+}
+
+/** Waits for a result element to settle (any state in SETTLED); returns what it shows. */
+export async function verdict(page: Page, selector: string): Promise<Verdict> {
   await page.waitForFunction(
-    (sel) => ['ok', 'failed'].includes(document.querySelector<HTMLElement>(sel)?.dataset.status ?? ''),
-    selector,
+    ([sel, settled]) => settled!.includes(document.querySelector<HTMLElement>(sel as string)?.dataset.status ?? ''),
+    [selector, SETTLED] as const,
     { timeout: 120_000 },
   );
   return page.$eval(selector, (el) => ({
     status: (el as HTMLElement).dataset.status!,
     reason: (el as HTMLElement).dataset.reason ?? null,
-    text: el.textContent ?? '',
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as a person reads it, with line breaks between headline, caveats and details
+    text: (el as HTMLElement).innerText,
+    headline: el.querySelector('.headline')?.textContent ?? '',
+    caveats: Array.from(el.querySelectorAll('.caveats li')).map((li) => li.textContent ?? ''),
   }));
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Widths every kept screenshot is taken at: a laptop and a narrow phone. */
+export const SCREENSHOT_WIDTHS = [1280, 400] as const;
+
+/** Full-page screenshots at each of SCREENSHOT_WIDTHS (NAME-1280.png, NAME-400.png); the viewport is restored after. */
+export async function screenshot(page: Page, name: string): Promise<string[]> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  return path;
+  const before = page.viewportSize() ?? { width: 1000, height: 900 };
+  const paths: string[] = [];
+  for (const width of SCREENSHOT_WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    // Let the timeline's resize observer redraw at the new width before the shot.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const path = join(ARTIFACTS, `${name}-${width}.png`);
+    await page.screenshot({ path, fullPage: true });
+    paths.push(path);
+  }
+  await page.setViewportSize(before);
+  return paths;
 }

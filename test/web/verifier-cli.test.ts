@@ -39,10 +39,17 @@ t.test('the page is self-contained and cannot reach the network', async (t) => {
     t.match(html, new RegExp(`id="${id}"`), `#${id}`);
 });
 
-t.test('usage and environment errors exit 2 with one sentence', async (t) => {
-  const missing = run(['verifier', '--json']);
-  t.equal(missing.status, 2);
-  t.match(JSON.parse(missing.stdout), { ok: false, error: { code: 'E_USAGE', message: /--out/ } });
+t.test('without --out it writes vram-residency-verifier.html here', async (t) => {
+  const r = run(['verifier', '--json']);
+  t.equal(r.status, 0, r.stderr);
+  t.match(JSON.parse(r.stdout), { ok: true, file: join(work, 'vram-residency-verifier.html') });
+  t.same(
+    readFileSync(join(work, 'vram-residency-verifier.html')),
+    readFileSync(join(repoRoot, 'dist', 'verifier.html')),
+  );
+});
+
+t.test('environment errors exit 2 with one sentence', async (t) => {
   const unwritable = run(['verifier', '--out', join(work, 'no-such-dir', 'page.html'), '--json']);
   t.equal(unwritable.status, 2);
   t.match(JSON.parse(unwritable.stdout), {

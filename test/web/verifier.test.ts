@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { loadSigningKey } from '../../dist/attest/node-keys.js';
@@ -77,17 +77,28 @@ interface SealCase {
   workers?: number;
 }
 
+/** Chooses the seal file and waits until the form has adapted to it; returns the form's mode. */
+async function chooseSeal(page: Page, record: string): Promise<string> {
+  await page.setInputFiles('#record-file', record);
+  await page.waitForFunction(
+    (name) => document.querySelector<HTMLElement>('#seal-form')?.dataset.modeOf === name,
+    basename(record),
+  );
+  return (await page.getAttribute('#seal-form', 'data-mode')) ?? '';
+}
+
 async function verifySeal(page: Page, c: SealCase) {
-  await page.setInputFiles('#model-file', c.models);
-  // A directory input takes only a directory; clearing it is done on the element.
-  if (c.dir) await page.setInputFiles('#model-dir', c.dir);
-  else
-    await page.$eval('#model-dir', (input) => {
-      (input as HTMLInputElement).value = '';
-    });
-  await page.setInputFiles('#record-file', c.record);
-  await page.setInputFiles('#pubkey-file', c.publicKey ?? []);
-  await page.fill('#token', c.token ?? '');
+  const mode = await chooseSeal(page, c.record);
+  // One model input: files, or (for a model.sig) a whole directory after ticking the directory box.
+  if (c.dir) {
+    await page.check('#model-as-dir');
+    await page.setInputFiles('#model-file', c.dir);
+  } else {
+    if (mode === 'model' || mode === 'unknown') await page.uncheck('#model-as-dir');
+    await page.setInputFiles('#model-file', c.models);
+  }
+  if (mode !== 'record') await page.setInputFiles('#pubkey-file', c.publicKey ?? []);
+  if (mode === 'record' || mode === 'unknown') await page.fill('#token', c.token ?? '');
   if (c.workers) {
     await page.click('summary');
     await page.fill('#workers', String(c.workers));
@@ -139,13 +150,15 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
   t.test('a good record with its token verifies, with several workers', async (t) => {
     const page = await session.open(pageUrl);
     const r = await verifySeal(page, { models: [bigPath], record: bigRecord, token: TOKEN });
-    await screenshot(page, 'record-ok');
+    await screenshot(page, 'verdict-verified');
     t.equal(r.status, 'ok', r.text);
-    t.match(r.text, /Verified: model-00001\.safetensors is the file sealed as shard-00112233445566778899aabbccddeeff/);
+    t.equal(r.headline, 'Verified');
+    t.same(r.caveats, [], 'a cuda seal has no caveats');
+    t.match(r.text, /model-00001\.safetensors is the file sealed as shard-00112233445566778899aabbccddeeff/);
     t.same(r.checks, { shape: 'pass', key: 'pass', mac: 'pass', size: 'pass', digest: 'pass', content: 'pass' });
     t.match(
       await page.textContent('#progress-text'),
-      /92\.3 MB of 92\.3 MB · [\d.]+ [kMG]B\/s · tree 100 %, SHA-256 100 %/,
+      /88\.0 MiB of 88\.0 MiB · [\d.]+ [KMG]iB\/s · tree 100 %, SHA-256 100 %/,
     );
     t.match(await page.textContent('#scope'), /does not show that the bytes are in GPU memory now/);
     await page.close();
@@ -171,18 +184,23 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
       record: file('good1.json', JSON.stringify(seal.good[1].record)),
       token: seal.token,
     });
-    t.equal(r1.status, 'ok', r1.text);
+    t.equal(r1.status, 'caveats', `a host-sim seal is verified with caveats: ${r1.text}`);
+    t.equal(r1.headline, 'Verified with caveats');
+    t.match(r1.caveats, [/simulated device \(host-sim\).*never VRAM/]);
+    t.ok(
+      r1.text.indexOf('simulated device') < r1.text.indexOf('is the file sealed'),
+      'the caveat comes before the details',
+    );
     t.equal(r1.checks.content, 'skip', 'no contentSha256: the plain SHA-256 is reported as not checked');
     t.match(await page.textContent('#checks'), /the record has no contentSha256/);
-    t.match(await page.textContent('#scope'), /host-sim backend: host memory pretending to be a device, never VRAM/);
-    await screenshot(page, 'record-host-sim-ok');
+    await screenshot(page, 'verdict-caveats-host-sim');
     await page.close();
   });
 
   t.test('a flipped bit is refused as a digest mismatch', async (t) => {
     const page = await session.open(pageUrl);
     const r = await verifySeal(page, { models: [flippedPath], record: bigRecord, token: TOKEN });
-    await screenshot(page, 'record-bit-flip');
+    await screenshot(page, 'verdict-failed-bit-flip');
     t.equal(r.status, 'failed');
     t.equal(r.reason, 'digest mismatch');
     t.match(r.text, /digest mismatch: expected mth-sha256 [0-9a-f]{64}, the data gives [0-9a-f]{64}/);
@@ -215,7 +233,6 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     );
     const bigBundlePath = file('model-00001.bundle.json', JSON.stringify(bigBundle));
     const ok = await verifySeal(page, { models: [bigPath], record: bigBundlePath, publicKey: keyFile('ed25519') });
-    await screenshot(page, 'bundle-ok');
     t.equal(ok.status, 'ok', ok.text);
     t.same(ok.checks, { shape: 'pass', key: 'pass', signature: 'pass', size: 'pass', digest: 'pass', content: 'pass' });
     t.match(
@@ -279,13 +296,29 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     }
 
     const noKey = await verifySeal(page, { models: [bigPath], record: bigBundlePath });
-    t.match(noKey, { status: 'failed', reason: 'input', text: /choose its PEM file/ });
+    t.match(noKey, {
+      status: 'cannot',
+      headline: 'Cannot verify',
+      reason: 'input',
+      text: /choose its \.pub or \.pem file/,
+    });
     const notAKey = await verifySeal(page, {
       models: [bigPath],
       record: bigBundlePath,
       publicKey: file('not-a-key.pem', 'hello'),
     });
-    t.match(notAKey, { status: 'failed', reason: 'input' });
+    t.match(notAKey, { status: 'cannot', reason: 'input', text: /not-a-key\.pem is not a public key in PEM form/ });
+    const privateKey = await verifySeal(page, {
+      models: [bigPath],
+      record: bigBundlePath,
+      publicKey: file('worker-7.pem', attest.keys.ed25519.private),
+    });
+    t.match(privateKey, {
+      status: 'cannot',
+      reason: 'input',
+      text: /worker-7\.pem is a private key\. Choose the matching public key/,
+    });
+    t.notMatch(privateKey.text, /PRIVATE KEY-----|MC4CAQ/, 'the private key is not shown');
     await page.close();
   });
 
@@ -300,7 +333,7 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     const ok = await verifySeal(page, { models: [...model, sig], record: sig, publicKey: pub });
     await screenshot(page, 'model-sig-ok');
     t.equal(ok.status, 'ok', ok.text);
-    t.match(ok.text, /Verified: the 2 files of v1\.1\.0-elliptic-key are what the publisher signed/);
+    t.match(ok.text, /The 2 files of v1\.1\.0-elliptic-key are what the publisher signed/);
     t.same(ok.checks, {
       shape: 'pass',
       key: 'pass',
@@ -390,7 +423,7 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     });
     t.match(
       await verifySeal(page, { models: model, record: sig, publicKey: file('ed.pub.pem', attest.keys.ed25519.public) }),
-      { status: 'failed', reason: 'input', text: /ECDSA only/ },
+      { status: 'cannot', reason: 'input', text: /ECDSA only/ },
     );
     await page.close();
   });
@@ -412,7 +445,7 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     const page = await session.open(pageUrl);
     const ok = await verifySeal(page, { models: [], dir, record: sigPath, publicKey: pub, workers: 2 });
     t.equal(ok.status, 'ok', ok.text);
-    t.match(ok.text, /the 3 files of nested-model are what the publisher signed/);
+    t.match(ok.text, /The 3 files of nested-model are what the publisher signed/);
     writeFileSync(join(dir, 'sub', 'config.json'), '{"layers":3}');
     const r = await verifySeal(page, { models: [], dir, record: sigPath, publicKey: pub });
     t.match(
@@ -446,12 +479,30 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
   t.test('usage problems are said plainly', async (t) => {
     const page = await session.open(pageUrl);
     await page.click('#verify');
-    t.match(await verdict(page, '#result'), { status: 'failed', reason: 'input', text: /Choose a seal record/ });
+    t.match(await verdict(page, '#result'), {
+      status: 'cannot',
+      reason: 'input',
+      text: /Choose the seal record, seal bundle or model\.sig/,
+    });
     const r = await verifySeal(page, { models: [bigPath, vectorData], record: bigRecord, token: TOKEN });
-    t.match(r, { status: 'failed', reason: 'input', text: /covers exactly one file; 2 were chosen/ });
-    const short = await verifySeal(page, { models: [bigPath], record: bigRecord, token: 'short' });
-    t.match(short, { status: 'failed', reason: 'input', text: /token/ });
-    t.notMatch(short.text, /short/, 'the token is never echoed');
+    t.match(r, { status: 'cannot', reason: 'input', text: /covers exactly one file; 2 were chosen/ });
+    const none = await verifySeal(page, { models: [bigPath], record: bigRecord });
+    t.match(none, { status: 'cannot', text: /Type the worker token the record was sealed under/ });
+    const short = await verifySeal(page, { models: [bigPath], record: bigRecord, token: 'short-secret' });
+    await screenshot(page, 'verdict-cannot-short-token');
+    t.match(short, {
+      status: 'cannot',
+      headline: 'Cannot verify',
+      reason: 'input',
+      text: /A worker token is 16 to 4,096 bytes long; the one typed is 12 bytes/,
+    });
+    t.notMatch(short.text, /short-secret/, 'the token is never echoed');
+    for (const v of [none, short, r]) t.notMatch(v.text, /\btoken:|options\.|argument|E_ARG/, 'no internal names');
+    t.equal(
+      await page.$eval('#result', (el) => getComputedStyle(el).backgroundColor),
+      'rgb(255, 255, 255)',
+      'cannot verify is neutral, not the red of a failure',
+    );
     await page.close();
   });
 
@@ -464,8 +515,12 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     await page.setInputFiles('#audit-files', segs);
     await page.click('#verify-audit');
     const ok = await verdict(page, '#audit-result');
-    t.equal(ok.status, 'ok', ok.text);
+    t.equal(ok.status, 'caveats', `intact, but unauthenticated and with critical events: ${ok.text}`);
     t.match(ok.text, /Intact: 7 records in 2 segments intact/);
+    t.match(ok.caveats, [
+      /^2 critical events in the log \(seal\.verification_failed ×1, security\.policy_violation ×1\)/,
+      /^Unauthenticated: no verification key/,
+    ]);
     t.match(
       await page.textContent('#audit-scope'),
       /Not checked: records removed from the end/,
@@ -478,7 +533,7 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     );
     t.ok((await page.$$('#audit-timeline .failure')).length >= 1, 'failure events are marked on the chart');
     await page.locator('#audit-figure').scrollIntoViewIfNeeded();
-    await screenshot(page, 'audit-ok');
+    await screenshot(page, 'verdict-caveats-audit');
 
     const text = readFileSync(segs[2]!, 'utf8').replace('"reason":"digest_mismatch"', '"reason":"all_good_here"');
     const tampered = file('audit-000000000004.jsonl', text);
@@ -487,9 +542,10 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     const bad = await verdict(page, '#audit-result');
     t.equal(bad.status, 'failed');
     t.equal(bad.reason, 'hash mismatch');
-    t.match(bad.text, /broken at audit-000000000004\.jsonl:1: hash mismatch/);
+    t.equal(bad.headline, 'Failed');
+    t.match(bad.text, /Broken at audit-000000000004\.jsonl:1: hash mismatch/);
     t.equal((await page.$$('#audit-timeline .break-line')).length, 1, 'the break is drawn');
-    await screenshot(page, 'audit-tampered');
+    await screenshot(page, 'verdict-failed-audit');
     await page.close();
   });
 
@@ -501,7 +557,11 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     await page.setInputFiles('#vkey-file', file('audit.vkey.json', vkeyText));
     await page.click('#verify-audit');
     const ok = await verdict(page, '#audit-result');
-    t.equal(ok.status, 'ok', ok.text);
+    t.equal(ok.status, 'caveats', ok.text);
+    t.match(ok.caveats, [
+      /^Stale: the last epoch seal is [\d,]+ epochs behind/,
+      /^Unsealed tail: the last 1 record is in an epoch not sealed yet/,
+    ]);
     t.match(
       await page.textContent('#audit-scope'),
       /Epoch seals checked with audit\.vkey\.json: 4 epochs sealed in order with valid tags; the last 1 record is in an epoch not sealed yet/,
@@ -524,11 +584,83 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
 
     await page.setInputFiles('#vkey-file', file('broken.vkey.json', '{"format":"nope"}'));
     await page.click('#verify-audit');
-    t.match(await verdict(page, '#audit-result'), {
-      status: 'failed',
+    const broken = await verdict(page, '#audit-result');
+    t.match(broken, {
+      status: 'cannot',
       reason: 'input',
-      text: /Cannot verify — the verification key/,
+      text: /The verification key broken\.vkey\.json cannot be used: /,
     });
+    await screenshot(page, 'verdict-cannot-audit-key');
+    await page.close();
+  });
+
+  t.test('the form adapts to the seal chosen: token for a record, public key for a bundle or model.sig', async (t) => {
+    const page = await session.open(pageUrl);
+    const visible = async () => ({
+      token: await page.isVisible('#token'),
+      tokenEnabled: await page.isEnabled('#token'),
+      pubkey: await page.isVisible('#pubkey-file'),
+      asDir: await page.isVisible('#model-as-dir'),
+      label: await page.textContent('#model-label'),
+    });
+    t.equal(await page.getAttribute('#pubkey-file', 'accept'), '.pem,.pub', 'the key picker does not offer .key files');
+    t.match(await visible(), { token: true, pubkey: true, asDir: true }, 'before a seal is chosen: everything');
+    t.equal(await chooseSeal(page, bigRecord), 'record');
+    t.match(await visible(), { token: true, tokenEnabled: true, pubkey: false, asDir: false, label: 'Model file' });
+    t.match(await page.textContent('#record-file-help'), /A seal record: checked with the worker token/);
+    const bundle = file(
+      'adapt.bundle.json',
+      JSON.stringify(
+        signSealRecord((await sealRecordFor(big, TOKEN)) as any, await loadSigningKey(attest.keys.ed25519.private)),
+      ),
+    );
+    t.equal(await chooseSeal(page, bundle), 'bundle');
+    t.match(await visible(), { token: false, tokenEnabled: false, pubkey: true, asDir: false });
+    t.match(await page.textContent('#pubkey-help'), /worker’s public key/);
+    const sig = join(repoRoot, 'test', 'attest', 'fixtures', 'model-transparency', 'v1.1.0-elliptic-key', 'model.sig');
+    t.equal(await chooseSeal(page, sig), 'model');
+    t.match(await visible(), { token: false, pubkey: true, asDir: true, label: 'Model files or directory' });
+    t.match(await page.textContent('#pubkey-help'), /publisher’s public key/);
+    await page.close();
+  });
+
+  t.test('Cancel stops a verification, which then decides nothing; the next one runs', async (t) => {
+    const page = await session.open(pageUrl);
+    await chooseSeal(page, bigRecord);
+    await page.setInputFiles('#model-file', [bigPath]);
+    await page.fill('#token', TOKEN);
+    await page.click('summary');
+    await page.fill('#workers', '1');
+    // Cancel as the first progress report lands (eleven jobs: the file is far from done then).
+    await page.evaluate(() => {
+      const text = document.getElementById('progress-text')!;
+      const observer = new MutationObserver(() => {
+        if (!text.textContent) return;
+        observer.disconnect();
+        document.getElementById('cancel')!.click();
+      });
+      observer.observe(text, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click('#verify');
+    const cancelled = await verdict(page, '#result');
+    await screenshot(page, 'verdict-cancelled');
+    t.match(cancelled, { status: 'cancelled', headline: 'Cancelled', text: /nothing was decided/ });
+    t.ok(await page.isEnabled('#verify'), 'the form is usable again');
+    await page.click('#verify');
+    t.equal((await verdict(page, '#result')).status, 'ok', 'verifying again after a cancel works');
+    await page.close();
+  });
+
+  t.test('read speed only: the read path, measured, verifies nothing', async (t) => {
+    const page = await session.open(pageUrl);
+    await page.setInputFiles('#model-file', [bigPath]);
+    await page.click('summary');
+    await page.check('#read-only');
+    await page.click('#verify');
+    const r = await verdict(page, '#result');
+    t.match(r, { status: 'measured', text: /read 88\.0 MiB in [\d.]+ s \([\d.]+ [KMG]iB\/s\)/ });
+    t.same(await page.$$('#checks li'), [], 'no check is listed as passed');
+    t.ok(Number(await page.getAttribute('#result', 'data-seconds')) > 0);
     await page.close();
   });
 
@@ -549,7 +681,6 @@ t.test('the verifier page in headless Chromium', { skip: CHROMIUM ? false : NO_C
     await page.keyboard.type(seal.token);
     await page.keyboard.press('Enter');
     t.equal((await verdict(page, '#result')).status, 'ok');
-    await screenshot(page, 'narrow-ok');
     await page.close();
   });
 

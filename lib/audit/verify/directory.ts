@@ -9,6 +9,7 @@ import { listSegments, SEGMENT_PATTERN, sidecarName, type SegmentEntry } from '.
 import { nodeSealingCrypto } from '../write/node-crypto.js';
 import { verifySealedRecordLines, type SealedVerifyOptions, type SealedVerifyResult } from './epoch-seal-verify.js';
 import type { VerifyItem } from './chain-verifier.js';
+import { plural } from '../../formats/plural.js';
 
 export interface AuditVerifyResult extends SealedVerifyResult {
   segments: number;
@@ -113,6 +114,6 @@ export async function verifyAuditLog(dir: string, opts: AuditVerifyOptions = {})
     segments,
     summary: e
       ? `broken at ${e.file}:${e.line}: ${e.reason} (${e.detail})`
-      : `${result.records} records in ${segments} segments intact`,
+      : `${plural(result.records, 'record')} in ${plural(segments, 'segment')} intact`,
   };
 }

@@ -24,6 +24,7 @@ import {
 import type { HmacSha256 } from '../format/epochs.js';
 import { epochSealCheck, type SealingReport } from './epoch-seal-check.js';
 import { parseVerificationKey, type VerificationKey } from '../format/verification-key.js';
+import { plural } from '../../formats/plural.js';
 
 export interface SealingCrypto {
   /** Hex SHA-256 of a string's UTF-8 (record hashes). */
@@ -178,7 +179,7 @@ function limitsOf(opts: SealedVerifyOptions, sealing: SealingReport | undefined)
   }
   if (sealing && sealing.unsealedTail > 0)
     out.push(
-      `the last ${sealing.unsealedTail} records are in an epoch not sealed yet: until it is, only the chain covers them`,
+      `the last ${plural(sealing.unsealedTail, 'record')} ${sealing.unsealedTail === 1 ? 'is' : 'are'} in an epoch not sealed yet: until it is, only the chain covers them`,
     );
   if (sealing?.stale) {
     out.push(

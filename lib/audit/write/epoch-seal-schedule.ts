@@ -2,7 +2,7 @@
 // missed epochs on open, the seal owed before a record of a later epoch, the checkpoint interval
 // and the last seal/checkpoint at close. The logger owns one; the sealer and the checkpoint writer
 // do the cryptography and the files.
-import type { ILogObj, Logger } from 'tslog';
+import type { OperationalLogger } from './operational-log.js';
 import type { FileLayer } from './file-layer.js';
 import type { RecordQueue } from './record-queue.js';
 import { type SegmentWriter, errInfo } from './segment-writer.js';
@@ -22,7 +22,7 @@ export interface SealingConfig {
 export interface SealingContext {
   layer: FileLayer;
   clock: () => number;
-  log: Logger<ILogObj>;
+  log: OperationalLogger;
   queue: RecordQueue;
   writer: SegmentWriter;
   /** The log already holds records (a resumed log): its sealing state must exist. */

@@ -4,13 +4,12 @@
 // write loop (write-loop.ts) runs background writes and their retries, sealing/sealing-schedule.ts
 // times epoch seals and checkpoints; this file holds the public API, the options and when writes start.
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import type { ILogObj, Logger } from 'tslog';
 import { AuditError, AuditIoError, InvalidArgumentError } from '../../errors.js';
 import { AUDIT_FORMAT, type AuditEvent } from '../format/events.js';
 import { nodeFileLayer, type FileLayer } from './file-layer.js';
 import { DirectoryLock } from './lock.js';
 import { FlushWaiters } from './flush-waiters.js';
-import { defaultOperationalLog } from './operational-log.js';
+import { defaultOperationalLog, type OperationalLogger } from './operational-log.js';
 import { recoverLog } from './recover.js';
 import { type EmitResult, MAX_RECORD_BYTES, RecordQueue } from './record-queue.js';
 
@@ -50,8 +49,11 @@ export interface AuditLoggerOptions {
   fileLayer?: FileLayer;
   /** Milliseconds since the epoch; injectable for tests of clock steps and midnight rotation. */
   clock?: () => number;
-  /** tslog logger for the logger's own operational messages (never audit content). */
-  operationalLog?: Logger<ILogObj>;
+  /**
+   * Where the logger's own operational messages go (never audit content): the application's
+   * logger (`console`, pino, tslog, winston…). Default: warnings and errors on stderr.
+   */
+  operationalLog?: OperationalLogger;
   /** First and maximum delay between retries of a failed write. */
   retryBackoffMs?: { initial: number; max: number };
   /** SPEC §6 epoch sealing (forward integrity); see docs/audit.md. */
@@ -104,7 +106,7 @@ export class AuditLogger {
   readonly #mode: FlushOptions['mode'];
   readonly #maxEvents: number;
   readonly #maxDelayMs: number;
-  readonly #log: Logger<ILogObj>;
+  readonly #log: OperationalLogger;
   readonly #queue: RecordQueue;
   readonly #writer: SegmentWriter;
   readonly #loop: WriteLoop;

@@ -2,7 +2,7 @@
 // waiting for a write, the queue bounds, and the count of refused events that becomes an
 // `audit.gap` record. Records are built (hashed, chained) when accepted, so the order of the
 // chain is the order of emit() calls whatever the writer does later.
-import type { Logger, ILogObj } from 'tslog';
+import type { OperationalLogger } from './operational-log.js';
 import { AuditBufferFullError, InvalidAuditEventError } from '../../errors.js';
 import { buildRecordLine, formatTs } from '../format/record.js';
 import { Uuid7Generator } from '../format/uuid7.js';
@@ -34,7 +34,7 @@ export interface RecordQueueOptions {
   clock: () => number;
   maxQueueEvents: number;
   maxQueueBytes: number;
-  log: Logger<ILogObj>;
+  log: OperationalLogger;
   /** Records taken by the writer but not yet durable: they still count against the bounds. */
   inWrite: () => { count: number; bytes: number };
   /** Chain state to continue from (after recovery). */

@@ -2,7 +2,7 @@
 // the truncate-back of failed writes, and both write paths — the background group commit
 // (async write + fsync) and the synchronous write-through used for critical events.
 import type { Hash } from 'node:crypto';
-import type { Logger, ILogObj } from 'tslog';
+import type { OperationalLogger } from './operational-log.js';
 import { AuditIoError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
 import type { QueuedRecord, RecordQueue } from './record-queue.js';
@@ -32,7 +32,7 @@ export interface SegmentWriterOptions {
   dir: string;
   layer: FileLayer;
   rotateBytes: number;
-  log: Logger<ILogObj>;
+  log: OperationalLogger;
   queue: RecordQueue;
   /** Last seq already durable on disk (from recovery). */
   durableSeq: number;

@@ -7,6 +7,8 @@ import { verifyFleet, type FleetVerifyResult } from '../../fleet/verify.js';
 import { CheckFailed, EXIT_CHECK_FAILED, errorJson } from '../exit.js';
 import type { Reporter } from '../reporter.js';
 import { parseIntArg, runCommand } from '../run.js';
+import { describeShipperHealth, onlyWhenChanged, stopWhenParentExits } from '../ship-status.js';
+import { plural } from '../units.js';
 
 interface ShipFlags {
   nats: string;
@@ -29,7 +31,11 @@ export function registerAuditShip(audit: Command): void {
     .option('--replicas <n>', 'replicas when creating the stream (3 in a three-node cluster)')
     .option('--once', 'ship what the log holds now and exit')
     .option('--max-in-flight <n>', 'publishes awaiting acknowledgement at most', '1024')
-    .option('--status-interval <ms>', 'while following: a status line this often', '5000')
+    .option(
+      '--status-interval <ms>',
+      'while following: check this often, and print a status line when it changed',
+      '5000',
+    )
     .option('--json', 'status lines as JSON on stderr; one JSON document (the final status) on stdout')
     .action(
       runCommand(async (reporter: Reporter, dir: string, opts: ShipFlags) => {
@@ -46,17 +52,20 @@ export function registerAuditShip(audit: Command): void {
         const status = (h: ShipperHealth) =>
           reporter.json
             ? process.stderr.write(JSON.stringify({ at: new Date().toISOString(), ...h }) + '\n')
-            : reporter.warn(describe(h));
-        shipper.on('status', status);
-        const timer = opts.once ? null : setInterval(() => status(shipper.health()), intervalMs);
+            : reporter.warn(describeShipperHealth(h));
+        // Events and the interval both go through one filter: a line only when something changed.
+        const changed = onlyWhenChanged(status);
+        shipper.on('status', changed);
+        const timer = opts.once ? null : setInterval(() => changed(shipper.health()), intervalMs);
         const stop = () => void shipper.stop();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        const endWatch = stopWhenParentExits(stop);
         try {
           const final = await shipper.done;
           reporter.result({ ok: true, ...final });
           reporter.line(
-            `shipped ${final.published} records of ${final.service ?? '(empty log)'} to ${final.stream}; ${final.duplicates} were already there; stream head seq ${final.shippedSeq}`,
+            `shipped ${plural(final.published, 'record')} of ${final.service ?? '(empty log)'} to ${final.stream}; ${final.duplicates} ${final.duplicates === 1 ? 'was' : 'were'} already there; ${final.shippedSeq < 0 ? 'the stream holds none of its records' : `stream head seq ${final.shippedSeq}`}`,
           );
           return 0;
         } catch (err) {
@@ -67,16 +76,12 @@ export function registerAuditShip(audit: Command): void {
           return EXIT_CHECK_FAILED;
         } finally {
           if (timer) clearInterval(timer);
+          endWatch();
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
         }
       }),
     );
-}
-
-function describe(h: ShipperHealth): string {
-  const err = h.lastError && h.state === 'retrying' ? ` — ${h.lastError.message}` : '';
-  return `${h.state}: ${h.service ?? '?'} shipped to seq ${h.shippedSeq}, local seq ${h.localSeq}, lag ${h.lagRecords} records / ${h.lagMs} ms, ${h.inFlight} in flight${err}`;
 }
 
 /** Options `audit verify` gains for verifying from a stream (registered on that command). */
@@ -101,11 +106,11 @@ export async function runFleetVerify(
         ? `, missing seq ${s.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}-${g.to}`)).join(', ')}`
         : '';
     reporter.line(
-      `${s.intact ? 'ok' : 'BROKEN'}  ${s.service}: ${s.records} records, ${head}${gaps}${s.firstError || s.records === 0 ? ` — ${s.summary}` : ''}`,
+      `${s.intact ? 'ok' : 'BROKEN'}  ${s.service}: ${plural(s.records, 'record')}, ${head}${gaps}${s.firstError || s.records === 0 ? ` — ${s.summary}` : ''}`,
     );
     if (s.sealing)
       reporter.line(
-        `    sealed: ${s.sealing.epochsSealed} epochs with valid tags; ${s.sealing.unsealedTail} records after the last seal`,
+        `    sealed: ${plural(s.sealing.epochsSealed, 'epoch')} with valid tags; ${plural(s.sealing.unsealedTail, 'record')} after the last seal`,
       );
     if (s.checkpoints.count > 0)
       reporter.line(
@@ -113,12 +118,12 @@ export async function runFleetVerify(
       );
   }
   if (result.intact) {
-    reporter.line(`${result.services.length} services intact in stream ${result.stream}`);
+    reporter.line(`${plural(result.services.length, 'service')} intact in stream ${result.stream}`);
     return 0;
   }
   if (reporter.json) return EXIT_CHECK_FAILED;
   const broken = result.services.filter((s) => !s.intact).map((s) => s.service);
   throw new CheckFailed(
-    `stream ${result.stream}: ${broken.length} of ${result.services.length} services broken (${broken.join(', ')})`,
+    `stream ${result.stream}: ${broken.length} of ${plural(result.services.length, 'service')} broken (${broken.join(', ')})`,
   );
 }

@@ -10,6 +10,7 @@ import { parseIntArg, runCommand } from '../run.js';
 import { addFleetVerifyOptions, registerAuditShip, runFleetVerify } from './audit-ship.js';
 import { registerAuditTlog } from './audit-tlog.js';
 import { checkCheckpointConsistency } from '../../audit/verify/checkpoint-consistency.js';
+import { plural } from '../units.js';
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('check and search audit logs offline');
@@ -117,11 +118,11 @@ export function registerAudit(program: Command): void {
         const s = result.sealing;
         if (s)
           reporter.line(
-            `sealed: ${s.epochsSealed} epochs (0..${s.epochsSealed - 1}) with valid tags; ${s.unsealedTail} records after the last seal`,
+            `sealed: ${plural(s.epochsSealed, 'epoch')} (0..${s.epochsSealed - 1}) with valid tags; ${plural(s.unsealedTail, 'record')} after the last seal`,
           );
         if (result.checkpoint)
           reporter.line(
-            `consistent with checkpoint ${result.checkpoint.note}: ${result.checkpoint.size} records signed by ${result.checkpoint.signer}`,
+            `consistent with checkpoint ${result.checkpoint.note}: ${plural(result.checkpoint.size, 'record')} signed by ${result.checkpoint.signer}`,
           );
         if (result.head)
           reporter.line(

@@ -7,7 +7,12 @@ import { FileIoError } from '../../errors.js';
 import type { Reporter } from '../reporter.js';
 import { runCommand } from '../run.js';
 
+/** bench/run.mjs: in a clone of the repository, not in the published package. */
+const SUITE = fileURLToPath(new URL('../../../bench/run.mjs', import.meta.url));
+
+/** Registered only where the benchmark suite is installed: an npm install does not list a command that cannot run. */
 export function registerBench(program: Command): void {
+  if (!existsSync(SUITE)) return;
   program
     .command('bench')
     .description('run the benchmark suite against the peers and print the comparison table')
@@ -15,7 +20,7 @@ export function registerBench(program: Command): void {
     .option('--json', 'print the measured rows as JSON')
     .action(
       runCommand(async (reporter: Reporter, opts: Record<string, boolean>) => {
-        const script = fileURLToPath(new URL('../../../bench/run.mjs', import.meta.url));
+        const script = SUITE;
         if (!existsSync(script))
           throw new FileIoError(
             `the benchmark suite is not installed here (${script} missing); run it from a clone of the repository`,

@@ -13,6 +13,9 @@ import { type Reporter, formatBytes } from '../reporter.js';
 import { parseSizeArg, runCommand } from '../run.js';
 import { cudaAvailable, openWorker } from '../worker-setup.js';
 import { CheckFailed } from '../exit.js';
+import { checkFreeSpace } from '../free-space.js';
+import { humanBytes, plural } from '../units.js';
+import { simulatedCapacity } from './seal.js';
 
 interface Step {
   step: string;
@@ -51,12 +54,22 @@ export function registerDemo(program: Command): void {
     .description('seal, verify, catch a bit flip, release and audit a model-like file on this machine')
     .option('--dir <dir>', 'where to put the demo files (default: a new temp directory, removed at the end)')
     .option('--keep', 'keep the temp directory (with --dir the files are always kept)')
-    .option('--size <size>', 'model file size', '256MiB')
+    .option('--size <size>', 'model file size (needs that much free disk space)', '256MiB')
+    .option(
+      '--simulated-capacity <size>',
+      'without a GPU: the simulated device memory (default: twice --size, at least 64MiB)',
+    )
     .option('--json', 'print one JSON document')
     .action(
       runCommand(async (reporter: Reporter, opts: Record<string, any>) => {
         const size = parseSizeArg('--size', opts.size);
         if (size < 1024) throw new InvalidArgumentError('--size', 'must be at least 1 KiB');
+        const capacity =
+          opts.simulatedCapacity === undefined
+            ? Math.max(size * 2, 1 << 26)
+            : simulatedCapacity(opts.simulatedCapacity);
+        // Refuse before writing anything when the model file cannot fit (with room to spare for the records).
+        checkFreeSpace(opts.dir === undefined ? tmpdir() : resolve(opts.dir), size, '--size');
         const dir = resolve(opts.dir ?? mkdtempSync(join(tmpdir(), 'vram-residency-demo-')));
         mkdirSync(dir, { recursive: true });
         // A temp directory of our own making holds a model-sized file: it goes unless asked to stay.
@@ -67,7 +80,7 @@ export function registerDemo(program: Command): void {
         };
         if (!keep) for (const s of ['SIGINT', 'SIGTERM']) process.once(s, removeOnSignal);
         try {
-          return await runDemo(reporter, dir, size, keep);
+          return await runDemo(reporter, dir, size, keep, capacity);
         } finally {
           for (const s of ['SIGINT', 'SIGTERM']) process.off(s, removeOnSignal);
           if (!keep) rmSync(dir, { recursive: true, force: true });
@@ -76,7 +89,13 @@ export function registerDemo(program: Command): void {
     );
 }
 
-async function runDemo(reporter: Reporter, dir: string, size: number, keep: boolean): Promise<number> {
+async function runDemo(
+  reporter: Reporter,
+  dir: string,
+  size: number,
+  keep: boolean,
+  capacity: number,
+): Promise<number> {
   const modelPath = join(dir, 'model.safetensors');
   const recordPath = join(dir, 'model.safetensors.seal.json');
   const auditDir = join(dir, 'audit');
@@ -116,7 +135,7 @@ async function runDemo(reporter: Reporter, dir: string, size: number, keep: bool
     device: 0,
     simulate,
     leafSize: 65536,
-    simulatedCapacityBytes: Math.max(size * 2, 1 << 26),
+    simulatedCapacityBytes: capacity,
     faultInjection: true,
   });
   let shard!: import('../../manager/sealed-shard.js').SealedShard;
@@ -130,15 +149,17 @@ async function runDemo(reporter: Reporter, dir: string, size: number, keep: bool
       });
       bar.stop();
       writeFileSync(recordPath, shard.recordJson());
-      return `${shard.id}, ${shard.leafCount} leaves, mth-sha256 ${shard.digest.slice(0, 16)}…`;
+      return `${shard.id}, ${plural(shard.leafCount, 'leaf', 'leaves')}, mth-sha256 ${shard.digest.slice(0, 16)}…`;
     });
     await step('verify in full (device re-hash)', async () => {
-      const r = await manager.verify(shard, { mode: 'full' });
-      return `ok, ${r.leavesChecked} leaves`;
+      // One device call with no byte count to report: say what is happening while it runs.
+      const activity = reporter.activity(`re-hashing ${humanBytes(size)} in device memory…`);
+      const r = await manager.verify(shard, { mode: 'full' }).finally(() => activity.done());
+      return `ok, ${plural(r.leavesChecked, 'leaf', 'leaves')}`;
     });
     await step('verify by 16 sampled leaves', async () => {
       const r = await manager.verify(shard, { mode: 'sample', samples: 16 });
-      return `ok, ${r.leavesChecked} leaves`;
+      return `ok, ${plural(r.leavesChecked, 'leaf', 'leaves')}`;
     });
     await step('inject a bit flip in device memory', async () => {
       const offset = Math.floor(size / 2) + (size >> 4); // somewhere past the middle, inside the file
@@ -170,10 +191,12 @@ async function runDemo(reporter: Reporter, dir: string, size: number, keep: bool
     return r.summary;
   });
   await step('verify the file offline (WASM)', async () => {
+    const bar = reporter.progress('verify', size);
     const record = await verifySealedFile(modelPath, parseSealRecord(readFileSync(recordPath, 'utf8')), {
       token,
       engine: 'wasm',
-    });
+      onProgress: (p) => bar.update(p.bytes),
+    }).finally(() => bar.stop());
     return `file matches seal ${record.shardId}`;
   });
   reporter.line('');

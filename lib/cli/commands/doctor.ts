@@ -6,6 +6,7 @@ import { type DeviceProperties, nativeStatus, openDevice } from '../../native/in
 import { loadWasm } from '../../wasm/index.js';
 import { type Reporter, formatBytes } from '../reporter.js';
 import { runCommand } from '../run.js';
+import { plural } from '../units.js';
 
 function cpuHasShaNi(): boolean | null {
   try {
@@ -74,7 +75,7 @@ export function registerDoctor(program: Command): void {
         const usable = devices.filter((d) => d.policy.accepted).length;
         const verdict =
           usable > 0
-            ? `ready: ${usable} CUDA device(s) accepted by the VRAM-only policy`
+            ? `ready: ${plural(usable, 'CUDA device')} accepted by the VRAM-only policy`
             : `no usable CUDA device: sealing runs only on the simulated device (tests and demos); offline verification works (${status.loaded ? 'native' : 'wasm'} engine)`;
         reporter.result({
           addon: status,
@@ -89,9 +90,13 @@ export function registerDoctor(program: Command): void {
         reporter.line(
           `addon:        ${status.loaded ? `loaded (${status.withCuda ? 'built with CUDA' : 'built without CUDA'})` : `not loaded: ${status.reason}`}`,
         );
+        if (status.binary)
+          reporter.line(
+            `binary:       ${status.binary.kind === 'prebuild' ? "the package's prebuilt addon" : 'built on this machine'} — ${status.binary.path}`,
+          );
         if (status.loaded)
           reporter.line(
-            `CUDA:         ${status.cudaDeviceCount} device(s)${status.reason ? ` — ${status.reason}` : ''}`,
+            `CUDA:         ${plural(status.cudaDeviceCount, 'device')}${status.reason ? ` — ${status.reason}` : ''}`,
           );
         if (status.driverRequirement) reporter.line(`driver:       ${status.driverRequirement}`);
         for (const d of devices) {

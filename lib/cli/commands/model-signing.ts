@@ -14,6 +14,7 @@ import { serializeBundle } from '../../attest/seal-node.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
+import { plural } from '../units.js';
 import { runCommand } from '../run.js';
 import { readTextArg } from './verify-bundle.js';
 
@@ -92,7 +93,7 @@ export function registerModelSigning(program: Command): void {
           seconds: Number(seconds.toFixed(3)),
         });
         reporter.line(
-          `signed ${result.manifest.files.size} file(s) of ${model} → ${out} (${key.algorithm}, key hint ${key.publicKey.hint}), ${seconds.toFixed(2)} s`,
+          `signed ${plural(result.manifest.files.size, 'file')} of ${model} → ${out} (${key.algorithm}, key hint ${key.publicKey.hint}), ${seconds.toFixed(2)} s`,
         );
         return 0;
       }),
@@ -102,12 +103,17 @@ export function registerModelSigning(program: Command): void {
     .command('verify-model')
     .description('verify a model directory (or one file) against an OpenSSF model signature (model.sig)')
     .argument('<model>', 'the model directory, or a single model file signed alone')
-    .requiredOption('--sig <file>', 'the signature (Sigstore bundle), e.g. MODEL/model.sig')
+    .option(
+      '--sig <file>',
+      'the signature (Sigstore bundle); default MODEL/model.sig (MODEL.sig for a single file), where sign-model writes it',
+    )
     .requiredOption('--pubkey <file>', "the publisher's ECDSA public key (SPKI PEM)")
     .option('--ignore-paths <paths...>', 'files or directories to leave out (as when signing)')
     .option('--json', 'print one JSON document')
     .action(
       runCommand(async (reporter: Reporter, model: string, opts: Record<string, any>) => {
+        // The same default sign-model writes to.
+        opts.sig ??= (await statRegularFileOrDir(model)) === 'file' ? `${model}.sig` : resolve(model, 'model.sig');
         const signature = readTextArg(opts.sig, '--sig');
         const publicKey = await parsePublicKeyPem(await readKeyFile(opts.pubkey, '--pubkey'));
         requireEcdsa(publicKey.algorithm, '--pubkey');
@@ -132,7 +138,7 @@ export function registerModelSigning(program: Command): void {
           seconds: Number(seconds.toFixed(3)),
         });
         reporter.line(
-          `OK ${model}: ${result.files.length} file(s), ${formatBytes(result.bytes)}, match the signature of "${result.manifest.name}" (key hint ${result.key.hint}), ${seconds.toFixed(2)} s`,
+          `${reporter.paint('green', 'OK')} ${model}: ${plural(result.files.length, 'file')}, ${formatBytes(result.bytes)}, match the signature of "${result.manifest.name}" (key hint ${result.key.hint}), ${seconds.toFixed(2)} s`,
         );
         return 0;
       }),

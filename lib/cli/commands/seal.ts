@@ -8,11 +8,14 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
+import { plural } from '../units.js';
 import { recordPaths, writeRecordFile } from '../record-paths.js';
 import { prepareWritableDir } from '../writable-dir.js';
 import { parseIntArg, parseLeafSize, runCommand } from '../run.js';
 import { readToken } from '../token.js';
 import { defaultWorkerId, openWorker } from '../worker-setup.js';
+import { checkOutForSeveral, checkSealInputs } from '../hints.js';
+import { parseSize } from '../reporter.js';
 import { prepareModelSeal, sealSignedModelFiles } from './seal-model.js';
 
 export function registerSeal(program: Command): void {
@@ -22,9 +25,10 @@ export function registerSeal(program: Command): void {
     .argument('<files...>', 'shard files, in shard order; or one model directory with --model-sig')
     .option('--device <n>', 'device index', '0')
     .option('--simulate', 'use the host-simulated device (not VRAM: tests and demos only)')
+    .option('--simulated-capacity <size>', 'with --simulate: the simulated device memory (e.g. 8GiB)', '1GiB')
     .option('--token-env <var>', 'environment variable holding the worker token', 'VRAM_RESIDENCY_TOKEN')
     .option('--token-file <file>', 'file holding the worker token')
-    .option('--worker-id <id>', 'worker id recorded in seals and audit records')
+    .option('--worker-id <id>', 'worker id recorded in seals and audit records (default: the host name)')
     .option('--model-ref <ref>', 'model reference recorded in each seal')
     .option('--expect-sha256 <hex>', 'published SHA-256 of the (single) file; the seal aborts on a mismatch')
     .option('--leaf-size <bytes>', 'leaf size: a power of two from 4096 to 16777216', '65536')
@@ -49,6 +53,11 @@ export function registerSeal(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(
       runCommand(async (reporter: Reporter, files: string[], opts: Record<string, any>) => {
+        checkSealInputs(files, Boolean(opts.modelSig));
+        if (!opts.modelSig) {
+          checkOutForSeveral(files, opts.out);
+          checkOutForSeveral(files, opts.bundleOut, '--bundle-out');
+        }
         const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
         const leafSize = parseLeafSize(opts.leafSize);
         const device = parseIntArg('--device', opts.device, 0, 1023);
@@ -68,6 +77,7 @@ export function registerSeal(program: Command): void {
           auditDir: opts.auditDir,
           device,
           simulate: Boolean(opts.simulate),
+          simulatedCapacityBytes: simulatedCapacity(opts.simulatedCapacity),
           leafSize,
           signer,
         });
@@ -152,7 +162,7 @@ async function hold(
   { intervalSeconds, samples }: { intervalSeconds: number; samples: number },
 ): Promise<number> {
   reporter.line(
-    `holding ${shards.length} shard(s) resident; re-verifying every ${intervalSeconds} s (Ctrl-C to release and exit)`,
+    `holding ${plural(shards.length, 'shard')} resident; re-verifying every ${intervalSeconds} s (Ctrl-C to release and exit)`,
   );
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -164,11 +174,25 @@ async function hold(
       rounds++;
       const mode = rounds % 10 === 0 ? 'full' : 'sample';
       for (const shard of shards) await manager.verify(shard, { mode, samples });
-      reporter.line(`${new Date().toISOString()} round ${rounds}: ${shards.length} shard(s) verified (${mode})`);
+      reporter.line(
+        `${new Date().toISOString()} round ${rounds}: ${plural(shards.length, 'shard')} verified (${mode})`,
+      );
     }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   return rounds;
+}
+
+/** `--simulated-capacity`: a size with units (8GiB, 512MiB), at least 1 MiB. */
+export function simulatedCapacity(text: string): number {
+  let bytes: number;
+  try {
+    bytes = parseSize(text);
+  } catch (e) {
+    throw new InvalidArgumentError('--simulated-capacity', (e as Error).message);
+  }
+  if (bytes < 2 ** 20) throw new InvalidArgumentError('--simulated-capacity', `must be at least 1MiB, got "${text}"`);
+  return bytes;
 }

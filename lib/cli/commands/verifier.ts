@@ -31,7 +31,7 @@ export function registerVerifier(program: Command): void {
     .description(
       'write the offline verifier page: one HTML file that checks seals and audit logs in a browser, with no network',
     )
-    .requiredOption('--out <file>', 'where to write the page (e.g. verifier.html); an existing file is replaced')
+    .option('--out <file>', 'where to write the page; an existing file is replaced', 'vram-residency-verifier.html')
     .option('--json', 'print one JSON document')
     .action(
       runCommand(async (reporter: Reporter, opts: { out: string }) => {

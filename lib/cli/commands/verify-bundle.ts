@@ -6,6 +6,8 @@ import { verifySealBundleFile } from '../../attest/seal-node.js';
 import { type Engine, statRegularFile } from '../../engines/file-digest.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Reporter } from '../reporter.js';
+import { checkSealFileKind } from '../hints.js';
+import { humanBytes } from '../units.js';
 
 export function readTextArg(path: string, flag: string): string {
   try {
@@ -20,9 +22,10 @@ export async function verifyFileWithBundle(
   file: string,
   opts: { bundle: string; pubkey?: string; engine: Engine },
 ): Promise<number> {
+  const bundle = readTextArg(opts.bundle, '--bundle');
+  checkSealFileKind(opts.bundle, bundle, '--bundle');
   if (!opts.pubkey)
     throw new InvalidArgumentError('--pubkey', 'is required with --bundle: the public key of the signer');
-  const bundle = readTextArg(opts.bundle, '--bundle');
   const publicKey = await readKeyFile(opts.pubkey, '--pubkey');
   const size = await statRegularFile(file);
   const bar = reporter.progress('verify', Math.max(size, 1));
@@ -45,7 +48,7 @@ export async function verifyFileWithBundle(
     seconds: Number(seconds.toFixed(3)),
   });
   reporter.line(
-    `OK ${file}: matches the signed seal ${record.shardId} (${record.size} bytes, mth-sha256 ${record.digest}), engine ${opts.engine}, ${seconds.toFixed(2)} s`,
+    `${reporter.paint('green', 'OK')} ${file}: matches the signed seal ${record.shardId} (${humanBytes(record.size)}, mth-sha256 ${record.digest}), engine ${opts.engine}, ${seconds.toFixed(2)} s`,
   );
   return 0;
 }

@@ -10,6 +10,8 @@ import { readSmallFile } from '../small-file.js';
 import { readToken } from '../token.js';
 import { decodeStrictUtf8 } from '../../formats/well-formed.js';
 import { verifyFileWithBundle } from './verify-bundle.js';
+import { checkSealFileKind } from '../hints.js';
+import { humanBytes } from '../units.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -42,6 +44,7 @@ export function registerVerify(program: Command): void {
         }
         const token = readToken({ tokenEnv: opts.tokenEnv, tokenFile: opts.tokenFile });
         const text = readSealRecordFile(opts.seal!);
+        checkSealFileKind(opts.seal!, text, '--seal');
         const engine = opts.engine ? parseEngine(opts.engine) : defaultEngine();
         const size = await statRegularFile(file);
         const bar = reporter.progress('verify', size);
@@ -63,7 +66,7 @@ export function registerVerify(program: Command): void {
           seconds: Number(seconds.toFixed(3)),
         });
         reporter.line(
-          `OK ${file}: matches seal ${record.shardId} (${record.size} bytes, mth-sha256 ${record.digest}), engine ${engine}, ${seconds.toFixed(2)} s`,
+          `${reporter.paint('green', 'OK')} ${file}: matches seal ${record.shardId} (${humanBytes(record.size)}, mth-sha256 ${record.digest}), engine ${engine}, ${seconds.toFixed(2)} s`,
         );
         return 0;
       }),
