@@ -147,7 +147,9 @@ export function setUpProofSection(): void {
     }
     button.disabled = true;
     showVerdictView(result, { status: 'running', detail: 'Verifying the proof…' });
-    verifyProofFiles({ proof, publicKey, witnessKeys, quorum: byId<HTMLInputElement>('quorum').value })
+    // Without witness keys the (hidden) quorum field is not asked, so whatever it still holds is not read.
+    const quorum = witnessKeys.length ? byId<HTMLInputElement>('quorum').value : '';
+    verifyProofFiles({ proof, publicKey, witnessKeys, quorum })
       .then((run) => showOutcome(run, witnessKeys.length))
       .catch((error: unknown) =>
         showVerdictView(result, { status: 'cannot', detail: cannotVerifyText(error), reason: 'input' }),
