@@ -70,12 +70,13 @@ function adaptToWitnesses(): void {
   adapt();
 }
 
-/** A proof file dropped on the proof field (the first file dropped; a `.tlog-proof` if several were). */
-function trackDrop(result: HTMLElement): () => File | null {
+/**
+ * A proof file dropped on the proof field (the first `.tlog-proof` dropped, else the first file)
+ * becomes the input's file, so the form shows what will be verified.
+ */
+function acceptDrops(result: HTMLElement): void {
   const drop = byId('proof-drop');
   const input = byId<HTMLInputElement>('proof-file');
-  let dropped: File | null = null;
-  input.addEventListener('change', () => (dropped = null));
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
     drop.classList.add('dragging');
@@ -85,16 +86,17 @@ function trackDrop(result: HTMLElement): () => File | null {
     e.preventDefault();
     drop.classList.remove('dragging');
     const files = Array.from(e.dataTransfer?.files ?? []);
-    dropped = files.find((f) => f.name.endsWith('.tlog-proof')) ?? files[0] ?? null;
-    if (dropped) {
-      drop.dataset.dropped = dropped.name;
-      showVerdictView(result, {
-        status: 'idle',
-        detail: `${dropped.name} dropped; choose the log’s public key and press Verify proof.`,
-      });
-    }
+    const proof = files.find((f) => f.name.endsWith('.tlog-proof')) ?? files[0];
+    if (!proof) return;
+    const chosen = new DataTransfer();
+    chosen.items.add(proof);
+    input.files = chosen.files;
+    drop.dataset.dropped = proof.name;
+    showVerdictView(result, {
+      status: 'idle',
+      detail: `${proof.name} dropped; choose the log’s public key and press Verify proof.`,
+    });
   });
-  return () => dropped;
 }
 
 function showOutcome(run: Awaited<ReturnType<typeof verifyProofFiles>>, witnessKeys: number): void {
@@ -125,11 +127,11 @@ export function setUpProofSection(): void {
   const result = byId('proof-result');
   const button = byId<HTMLButtonElement>('verify-proof');
   adaptToWitnesses();
-  const dropped = trackDrop(result);
+  acceptDrops(result);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const proof = dropped() ?? byId<HTMLInputElement>('proof-file').files?.[0] ?? null;
+    const proof = byId<HTMLInputElement>('proof-file').files?.[0] ?? null;
     const publicKey = byId<HTMLInputElement>('proof-pubkey-file').files?.[0] ?? null;
     const witnessKeys = Array.from(byId<HTMLInputElement>('witness-files').files ?? []);
     byId('proof-checks').replaceChildren();

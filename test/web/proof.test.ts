@@ -73,6 +73,10 @@ async function dropProof(page: Page, path: string): Promise<void> {
   await page.waitForFunction((name) => document.getElementById('proof-drop')?.dataset.dropped === name, basename(path));
 }
 
+/** The name of the file the proof input holds (a dropped proof becomes the input's file). */
+const chosenProof = (page: Page) =>
+  page.$eval('#proof-file', (input) => (input as HTMLInputElement).files?.[0]?.name ?? null);
+
 async function verifyProof(page: Page, c: ProofCase) {
   if (c.drop) await dropProof(page, c.proof);
   else await page.setInputFiles('#proof-file', c.proof);
@@ -109,6 +113,7 @@ t.test('the inclusion proof section in headless Chromium', { skip: CHROMIUM ? fa
   t.test('a dropped proof verifies with the log key (PEM, then vkey) and shows its record', async (t) => {
     for (const publicKey of [LOG_PEM, LOG_VKEY]) {
       const v = await verifyProof(page, { proof: GOOD, publicKey, drop: true });
+      t.equal(await chosenProof(page), 'audit-sealed-3.tlog-proof', 'the dropped proof is shown as the chosen file');
       t.equal(v.status, 'caveats', v.text);
       t.equal(v.headline, 'Verified with caveats');
       t.match(v.caveats, [/^Unwitnessed: only the log’s own key vouches for this checkpoint/]);
