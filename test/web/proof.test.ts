@@ -230,6 +230,21 @@ t.test('the inclusion proof section in headless Chromium', { skip: CHROMIUM ? fa
     t.match(noKey, { status: 'cannot', reason: 'input', text: /Choose the log’s public key/ });
   });
 
+  t.test('labelled, and no horizontal scrolling at 360 px with a record shown', async (t) => {
+    const narrow = await session.open(pageUrl, { width: 360, height: 800 });
+    const unlabelled = await narrow.$$eval('#proof-form input', (inputs) =>
+      inputs.filter((i) => (i as HTMLInputElement).labels?.length === 0).map((i) => i.id),
+    );
+    t.same(unlabelled, [], 'every input of the proof form has a label');
+    const v = await verifyProof(narrow, { proof: COSIGNED, publicKey: LOG_PEM, witnesses: [WITNESS], quorum: '1' });
+    t.equal(v.status, 'ok', v.text);
+    t.ok(
+      await narrow.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+      'no horizontal scrolling at 360 px',
+    );
+    await narrow.close();
+  });
+
   t.test('nothing left the page, nothing went wrong in it', async (t) => {
     t.same(
       session.requests.filter((u) => !u.startsWith('file:')),
