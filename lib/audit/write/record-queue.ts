@@ -1,20 +1,26 @@
 // The logger's record queue: chain state (seq, prev hash, non-decreasing ts), accepted records
 // waiting for a write, the queue bounds, and the count of refused events that becomes an
-// `audit.gap` record. Records are built (hashed, chained) when accepted, so the order of the
-// chain is the order of emit() calls whatever the writer does later.
+// `audit.gap` record. emit() gives a record its seq, id and ts and keeps a copy of its data; the
+// line and hash are built (in seq order, chained) when the write loop takes records, or earlier
+// when a caller reads an EmitResult's hash or the chain head, so the order of the chain is the
+// order of emit() calls and SHA-256, JCS and serialisation stay off the caller's turn.
 import type { OperationalLogger } from './operational-log.js';
-import { AuditBufferFullError, InvalidAuditEventError } from '../../errors.js';
+import { AuditBufferFullError } from '../../errors.js';
 import { buildRecordLine, formatTs } from './record-line.js';
 import { Uuid7Generator } from '../format/uuid7.js';
 import { validateEvent, type ValidatedEvent } from '../format/validate.js';
+import type { Severity } from '../format/events.js';
+import { snapshotData } from './record-snapshot.js';
 
 export interface QueuedRecord {
   seq: number;
+  /** The record line with its LF; '' until built. */
   line: string;
+  /** UTF-8 bytes of the line; until built, an upper bound of them. */
   bytes: number;
   /** UTC day (YYYY-MM-DD) of the record's ts: segments rotate when it changes. */
   day: string;
-  /** The record's hash (hex): its SPEC §8 tree entry. */
+  /** The record's hash (hex): its SPEC §8 tree entry; '' until built. */
   hash: string;
 }
 
@@ -22,10 +28,39 @@ export interface QueuedRecord {
 export interface EmitResult {
   seq: number;
   id: string;
+  /** The record's hash (hex); computed (with every record before it) when first read. */
   hash: string;
 }
 
-type BuiltRecord = QueuedRecord & { id: string };
+/** A queued record and what building it needs (dropped once built). */
+interface PendingRecord extends QueuedRecord {
+  id: string;
+  ts: string;
+  type: string;
+  severity: Severity;
+  data: Record<string, unknown> | null;
+}
+
+/** emit()'s answer: seq and id now, the hash built on demand. */
+class EmittedRecord implements EmitResult {
+  readonly seq: number;
+  readonly id: string;
+  readonly #rec: PendingRecord;
+  readonly #queue: RecordQueue;
+  constructor(rec: PendingRecord, queue: RecordQueue) {
+    this.seq = rec.seq;
+    this.id = rec.id;
+    this.#rec = rec;
+    this.#queue = queue;
+  }
+  get hash(): string {
+    if (this.#rec.hash === '') this.#queue.buildAll();
+    return this.#rec.hash;
+  }
+  toJSON(): { seq: number; id: string; hash: string } {
+    return { seq: this.seq, id: this.id, hash: this.hash };
+  }
+}
 
 export const MAX_RECORD_BYTES = 64 * 1024;
 
@@ -47,10 +82,13 @@ export class RecordQueue {
   readonly #opts: RecordQueueOptions;
   readonly #ids = new Uuid7Generator();
   #nextSeq: number;
+  /** The hash of the newest built record. */
   #prev: string;
+  /** The newest records (the tail of #queue) not built yet. */
+  #unbuilt = 0;
   #lastTsMs: number;
   #lastTsText = '';
-  #queue: QueuedRecord[] = [];
+  #queue: PendingRecord[] = [];
   #head = 0;
   #bytes = 0;
   /** Refused events not yet covered by an audit.gap record. */
@@ -71,6 +109,7 @@ export class RecordQueue {
   }
   /** The hash of the newest accepted record (the chain head a seal's tag covers). */
   get prev(): string {
+    this.buildAll();
     return this.#prev;
   }
   get length(): number {
@@ -92,10 +131,10 @@ export class RecordQueue {
     return { count: this.length + w.count, bytes: this.#bytes + w.bytes };
   }
 
-  /** Builds and queues an application event, first writing the owed audit.gap; refuses when full. */
+  /** Queues an application event, first the owed audit.gap; refuses when full (sizes are upper bounds). */
   accept(v: ValidatedEvent): EmitResult {
-    const gap = this.#drops > 0 ? this.#build(this.#gapEvent(), this.#nextSeq, this.#prev) : null;
-    const rec = gap ? this.#build(v, gap.seq + 1, gap.hash) : this.#build(v, this.#nextSeq, this.#prev);
+    const gap = this.#drops > 0 ? this.#pend(this.#gapEvent(), this.#nextSeq) : null;
+    const rec = this.#pend(v, gap ? gap.seq + 1 : this.#nextSeq);
     const pending = this.pending();
     const events = pending.count + (gap ? 2 : 1);
     const bytes = pending.bytes + rec.bytes + (gap?.bytes ?? 0);
@@ -107,26 +146,54 @@ export class RecordQueue {
     }
     if (gap) this.#pushGap(gap);
     this.#push(rec);
-    return { seq: rec.seq, id: rec.id, hash: rec.hash };
+    return new EmittedRecord(rec, this);
   }
 
   /** Records of the logger itself bypass the queue bounds: they are few and must not be lost. */
   appendInternal(type: string, data: Record<string, unknown>): void {
     const v = validateEvent({ type, data }, true);
-    this.#push(this.#build(v, this.#nextSeq, this.#prev));
+    this.#push(this.#pend(v, this.#nextSeq));
   }
 
   /** Writes the owed audit.gap record now (at close). */
   appendOwedGap(): void {
-    if (this.#drops > 0) this.#pushGap(this.#build(this.#gapEvent(), this.#nextSeq, this.#prev));
+    if (this.#drops > 0) this.#pushGap(this.#pend(this.#gapEvent(), this.#nextSeq));
   }
 
   peek(): QueuedRecord | undefined {
+    this.buildAll();
     return this.#queue[this.#head];
+  }
+
+  /** Serialises and hashes, in seq order, every queued record not built yet (chaining each to the one before). */
+  buildAll(): void {
+    const q = this.#queue;
+    for (let i = q.length - this.#unbuilt; i < q.length; i++) {
+      const r = q[i]!;
+      const { line, hash } = buildRecordLine({
+        seq: r.seq,
+        id: r.id,
+        ts: r.ts,
+        service: this.#opts.service,
+        type: r.type,
+        severity: r.severity,
+        data: r.data!,
+        prev: this.#prev,
+      });
+      const bytes = Buffer.byteLength(line); // ≤ r.bytes, the bound the queue counted
+      this.#bytes += bytes - r.bytes;
+      r.line = line;
+      r.hash = hash;
+      r.bytes = bytes;
+      r.data = null;
+      this.#prev = hash;
+    }
+    this.#unbuilt = 0;
   }
 
   /** Takes records from the head while `fits(record, bytesTakenSoFar)` says yes (always at least one). */
   take(limit: number, fits: (r: QueuedRecord, taken: number) => boolean): QueuedRecord[] {
+    this.buildAll();
     const out: QueuedRecord[] = [];
     let taken = 0;
     while (this.#head < this.#queue.length && out.length < limit) {
@@ -151,7 +218,7 @@ export class RecordQueue {
   requeue(records: QueuedRecord[]): void {
     if (records.length === 0) return;
     const rest = this.#queue.slice(this.#head);
-    const merged = records.concat(rest);
+    const merged = (records as PendingRecord[]).concat(rest);
     if (rest.length > 0 && rest[0]!.seq < records[records.length - 1]!.seq) merged.sort((a, b) => a.seq - b.seq);
     this.#queue = merged;
     this.#head = 0;
@@ -169,30 +236,30 @@ export class RecordQueue {
     return { ms, text: this.#lastTsText };
   }
 
-  #build(v: ValidatedEvent, seq: number, prev: string): BuiltRecord {
+  /** Gives an event its seq, ts and id and a copy of its data; the line and hash come in buildAll. */
+  #pend(v: ValidatedEvent, seq: number): PendingRecord {
     const ts = this.#nextTs();
-    const id = this.#ids.next(ts.ms);
-    const { line, hash } = buildRecordLine({
+    const service = this.#opts.service;
+    const snap = snapshotData(v.data, service, v.type, v.severity, MAX_RECORD_BYTES);
+    return {
       seq,
-      id,
+      line: '',
+      bytes: snap.lineBound,
+      day: ts.text.slice(0, 10),
+      hash: '',
+      id: this.#ids.next(ts.ms),
       ts: ts.text,
-      service: this.#opts.service,
       type: v.type,
       severity: v.severity,
-      data: v.data,
-      prev,
-    });
-    const bytes = Buffer.byteLength(line);
-    if (bytes > MAX_RECORD_BYTES)
-      throw new InvalidAuditEventError('data', `the record would be ${bytes} bytes; the limit is ${MAX_RECORD_BYTES}`);
-    return { seq, line, bytes, day: ts.text.slice(0, 10), id, hash };
+      data: snap.data,
+    };
   }
 
-  #push(r: BuiltRecord): void {
-    this.#queue.push({ seq: r.seq, line: r.line, bytes: r.bytes, day: r.day, hash: r.hash });
+  #push(r: PendingRecord): void {
+    this.#queue.push(r);
     this.#bytes += r.bytes;
     this.#nextSeq = r.seq + 1;
-    this.#prev = r.hash;
+    this.#unbuilt++;
   }
 
   #gapEvent(): ValidatedEvent {
@@ -203,7 +270,7 @@ export class RecordQueue {
     };
   }
 
-  #pushGap(gap: BuiltRecord): void {
+  #pushGap(gap: PendingRecord): void {
     this.#push(gap);
     this.#drops = 0;
   }
