@@ -3,7 +3,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditLogger, listSegments, queryAuditLogAll, verifyAuditLog } from '../../lib/audit/index.js';
+import { AuditLogger, queryAuditLogAll, verifyAuditLog } from '../../lib/audit/index.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
 import { InvalidAuditEventError } from '../../lib/errors.js';
 import { freshDir, quietLog, verifiedEvent } from './helpers.js';
 
