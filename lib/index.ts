@@ -145,3 +145,6 @@ export {
 export { parseSafetensorsHeader } from './formats/safetensors.js';
 export { parseGgufHeader } from './formats/gguf.js';
 export type { TensorEntry, TensorHeader } from './formats/tensor-header.js';
+
+// The C2SP tlog-witness (SPEC §8): cosigns checkpoints consistent with what it cosigned before.
+export { createWitness, type Witness, type WitnessOptions } from './witness/server.js';

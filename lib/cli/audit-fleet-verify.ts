@@ -42,6 +42,7 @@ export async function runFleetVerify(
     publicKey?: string;
     witnessKeys?: string[];
     quorum?: number;
+    acceptStale?: boolean;
   },
   commandFlags: object = {},
 ): Promise<number> {

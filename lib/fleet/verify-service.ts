@@ -125,12 +125,17 @@ export async function verifyService(
   notes: ServiceNotes,
   vkey: VerificationKey | null,
   now: number | undefined,
+  acceptStale = false,
 ): Promise<ServiceVerdict> {
   const subject = auditSubject(service);
   const seen = new SubjectObserver(service, subject, notes.trusted);
   const verdict = await verifySubject(
     { nc, stream, subject, count, look: (m, n) => seen.look(m.data, m.streamSeq, n) },
-    { ...(vkey ? { verificationKey: vkey } : {}), ...(now !== undefined ? { now } : {}) },
+    {
+      ...(vkey ? { verificationKey: vkey } : {}),
+      ...(now !== undefined ? { now } : {}),
+      ...(acceptStale ? { acceptStale } : {}),
+    },
   );
   const problems = seen.problems;
   const reached = verdict.head?.seq ?? -1;

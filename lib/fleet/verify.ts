@@ -55,6 +55,8 @@ export interface FleetVerifyOptions {
   policy?: TailPolicy;
   /** The verifier's clock for staleness and tail age (ms since the Unix epoch). */
   now?: number;
+  /** With a verification key: accept unsealed records of long-ended epochs (the writer is known to have stopped). */
+  acceptStale?: boolean;
 }
 
 /** A service's verdict with the policy applied and its warnings in words. */
@@ -161,6 +163,7 @@ export async function verifyFleet(opts: FleetVerifyOptions): Promise<FleetVerify
         serviceNotes,
         vkey?.service === service ? vkey : null,
         now,
+        opts.acceptStale === true,
       );
       results.push(judge(v, policy, now, key !== null));
     }

@@ -5,6 +5,7 @@ import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:cr
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, KeyError } from '../errors.js';
+import { assertInstance, assertObject, assertString } from '../formats/args.js';
 import type { NotePublicKey } from '../audit/format/checkpoint-note.js';
 import { cosignatureLine, noteKeyIdOf } from '../audit/tlog/checkpoint.js';
 import { nodeSealingCrypto, nodeVerifyEd25519 } from '../audit/write/node-crypto.js';
@@ -43,6 +44,11 @@ const sha256 = nodeSealingCrypto.sha256;
 
 /** Make a witness (not yet listening). E_KEY for a key that is not Ed25519, E_WITNESS_STATE for a bad journal. */
 export function createWitness(options: WitnessOptions): Witness {
+  assertObject(options, 'options');
+  assertString(options.privateKeyPem, 'privateKeyPem');
+  assertString(options.name, 'name');
+  assertString(options.statePath, 'statePath');
+  assertInstance(options.logs, Map, 'logs', 'a Map of origin → log public key');
   const key = loadEd25519(options.privateKeyPem);
   const publicRaw = new Uint8Array(createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(12));
   if (!/^[^\s+\u2014]+$/.test(options.name)) throw new InvalidArgumentError('name', 'a key name has no spaces or "+"');

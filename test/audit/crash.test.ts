@@ -109,7 +109,7 @@ t.test('SIGKILL at random moments: every reopen recovers and keeps every confirm
     tearOwed = torn.bytes === 0 && (round % 3 === 2 || tearOwed); // not possible this round: the next one
     const recoveredBefore = (await queryAuditLogAll(dir, { types: ['audit.recovered'] })).length;
     // Reopen in this process: stale lock of the dead child, torn tail if any.
-    const log = AuditLogger.open({ dir, service: 'parent', operationalLog: quietLog });
+    const log = AuditLogger.open({ dir, service: 'crash-child', operationalLog: quietLog }); // one service per log
     await log.close();
     const recovered = await queryAuditLogAll(dir, { types: ['audit.recovered'] });
     if (torn.bytes > 0) {

@@ -102,7 +102,7 @@ t.test(
     await exited;
     const confirmed = durable();
     fs.free();
-    const log = AuditLogger.open({ dir, service: 'w1', operationalLog: quietLog });
+    const log = AuditLogger.open({ dir, service: 'disk-full-child', operationalLog: quietLog }); // one service per log
     await log.close();
     const v = await verifyAuditLog(dir);
     t.ok(v.intact, v.summary);

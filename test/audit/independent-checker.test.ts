@@ -53,7 +53,8 @@ for (const source of vectorSources()) {
     const expected = readVectorJson(source, 'sealing.json').log;
     const dir = join(source.dir, expected.dir);
     const vkeyPath = join(source.dir, expected.verificationKey);
-    const ours = await verifyAuditLog(dir, { verificationKey: readFileSync(vkeyPath, 'utf8') });
+    // The vector log's writer stopped long ago: its unsealed tail is accepted as stale, not as cut.
+    const ours = await verifyAuditLog(dir, { verificationKey: readFileSync(vkeyPath, 'utf8'), acceptStale: true });
     t.equal(ours.intact, true, ours.summary);
     t.same(pyCheck(dir, vkeyPath), {
       ok: true,

@@ -87,7 +87,7 @@ t.test('a forged append is an unauthenticated tail, never verified', { skip: noS
   await new Promise((r) => setTimeout(r, 5)); // the forged record is now older than 0 s
   const byAge = verify(srv.url, '--max-unsigned-age', '0');
   t.equal(byAge.status, 1, 'an unsigned record older than the policy allows fails');
-  t.match(byAge.stderr, /FAILED: stream VRAM_AUDIT: 1 of 1 services failed \(w1\)/);
+  t.match(byAge.stderr, /FAILED: stream VRAM_AUDIT: 1 of 1 service failed \(w1\)/);
   t.equal(verify(srv.url, '--max-unsigned-age', '86400').status, 0);
 
   // No key at all: nothing is verified, the whole chain is the tail.

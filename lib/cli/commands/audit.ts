@@ -133,6 +133,7 @@ async function runAuditVerify(reporter: Reporter, dir: string | undefined, opts:
           ? { witnessKeys: opts.witnessKey.map((w) => readSmallText(w, '--witness-key', 'key')) }
           : {}),
         ...(opts.quorum ? { quorum: parseIntArg('--quorum', opts.quorum, 0, opts.witnessKey?.length ?? 0) } : {}),
+        ...(opts.acceptStale ? { acceptStale: true } : {}),
       },
       opts,
     );

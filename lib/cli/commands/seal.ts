@@ -142,7 +142,7 @@ function parseSchedule(interval: string, samples: string): { intervalSeconds: nu
   if (!(intervalSeconds > 0) || intervalSeconds > MAX_REVERIFY_INTERVAL_SECONDS)
     throw new InvalidArgumentError(
       '--interval',
-      `must be a positive number of seconds up to ${MAX_REVERIFY_INTERVAL_SECONDS}, got "${interval}"`,
+      `must be a positive number of seconds up to ${MAX_REVERIFY_INTERVAL_SECONDS} (a timer cannot wait longer than 24.8 days), got "${interval.slice(0, 40)}"`,
     );
   return { intervalSeconds, samples: parseIntArg('--samples', samples, 1, 1_000_000) };
 }
