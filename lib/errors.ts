@@ -1,7 +1,7 @@
 // One error family for the whole SDK: every failure a user can cause carries a stable `code`
 // (for programs) and a `retriable` flag (for schedulers). Messages never carry secrets, pointers
 // or model bytes; subclasses add only non-secret context.
-import { humanBytes } from './formats/human-bytes.js';
+import { humanBytes } from './human-bytes.js';
 
 /** Every stable error code; docs/errors.md has one row per code (test/structure/error-docs.test.ts). */
 export const ERROR_CODES = [

@@ -1,7 +1,7 @@
 // The inclusion proof section: a `.tlog-proof` chosen or dropped, the log's public key, optionally
 // trusted witnesses' keys and a quorum (asked for only once witness keys are chosen); the verdict,
 // the SPEC §8 checks in order, and — only when it verifies — the record the proof proves.
-import type { RecordProofVerdict } from '../dist/audit/tlog/proof-file.js';
+import type { RecordProofVerdict } from '../lib/browser/internal.js';
 import { outcomesUpTo, renderChecks } from './checks-view.js';
 import { byId, el } from './dom.js';
 import { cannotVerifyText } from './input-problems.js';

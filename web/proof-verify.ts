@@ -2,8 +2,7 @@
 // browser-safe verifier (verifyRecordProof: WASM SHA-256, Web Crypto Ed25519): the page only reads
 // the files, catches the input mistakes it can name in its own words, and maps the verdict onto the
 // SPEC §8 checks in their order.
-import { MAX_PROOF_BYTES, type RecordProofVerdict } from '../dist/audit/tlog/proof-file.js';
-import { verifyRecordProof } from '../dist/audit/tlog/verify-record-proof.js';
+import { MAX_PROOF_BYTES, type RecordProofVerdict, verifyRecordProof } from '../lib/browser/internal.js';
 import type { CheckSpec } from './checks-view.js';
 import { InputProblem } from './input-problems.js';
 

@@ -20,3 +20,5 @@ export { sha256HexFrom, type AuditVerifyError, type VerifyItem } from '../audit/
 export type { SealingReport } from '../audit/verify/epoch-seal-check.js';
 export { verifySealedRecordLines } from '../audit/verify/epoch-seal-verify.js';
 export { logSourceItems, splitLines, type LogSource, type SegmentLine } from '../audit/verify/log-source.js';
+export { MAX_PROOF_BYTES, type RecordProofVerdict } from '../audit/tlog/proof-file.js';
+export { verifyRecordProof } from '../audit/tlog/verify-record-proof.js';

@@ -15,7 +15,12 @@ export {
   type UnauthenticatedTail,
 } from './verify.js';
 export type { NatsCredentials } from './credentials.js';
-export { trustCheckpointNote, type NoteVerdict, type TrustedCheckpoint } from './note-trust.js';
+export {
+  trustCheckpointNote,
+  type NoteVerdict,
+  type TrustedCheckpoint,
+  type WitnessTrust,
+} from './note-trust.js';
 export { streamConfigProblem } from './stream.js';
 export { auditSubject, checkpointSubject, DEFAULT_STREAM, STREAM_SUBJECTS } from './subjects.js';
 export {

@@ -34,7 +34,6 @@ import {
 
 export type { SealOptions, SealProgress, VerifyOptions, VerifyResult, VramManagerOptions } from './seal-options.js';
 export type { ReleaseOptions, VramStatus } from './lease-book.js';
-
 const DEFAULT_SIM_CAPACITY = 1 << 30;
 
 /**

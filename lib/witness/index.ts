@@ -4,5 +4,3 @@ export { checkAddCheckpoint, parseAddCheckpointBody, MAX_BODY_BYTES, MAX_PROOF_L
 export type { AddCheckpointRequest, CosignedState, WitnessAnswer, WitnessPolicy } from './add-checkpoint.js';
 export { createWitness, type Witness, type WitnessOptions } from './server.js';
 export { StateJournal } from './state-journal.js';
-export { requestCosignature, type CosignOutcome, type CosignRequest, type WitnessEndpoint } from './client.js';
-export { WitnessCosigner, type CosignRound } from './cosigner.js';

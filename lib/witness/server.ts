@@ -36,7 +36,9 @@ export interface Witness {
   readonly verifierKey: string;
   /** Counts since start. */
   readonly stats: { cosigned: number; refused: number };
+  /** Start serving on `host:port` (port 0: any free port); resolves with the address bound. */
   listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stop serving (open connections are closed) and close the state journal. */
   close(): Promise<void>;
 }
 

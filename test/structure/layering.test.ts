@@ -11,12 +11,14 @@ import { repoRoot } from '../helpers/vectors.js';
 
 const libDir = join(repoRoot, 'lib');
 
-const AUDIT = ['audit', 'audit/format', 'audit/write', 'audit/verify'];
+const AUDIT = ['audit', 'audit/format', 'audit/write', 'audit/verify', 'audit/tlog'];
 const BELOW_AUDIT = ['attest', 'seal', 'engines', 'native', 'wasm', 'formats', 'errors'];
 
 /** room → the rooms it may import (besides itself). */
 export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
-  errors: [],
+  // Sizes in MiB/GiB for messages (no imports of its own).
+  'human-bytes': [],
+  errors: ['human-bytes'],
   formats: ['errors'],
   wasm: ['formats', 'errors'],
   native: ['formats', 'errors'],
@@ -24,15 +26,19 @@ export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   seal: ['engines', 'wasm', 'formats', 'errors'],
   attest: ['seal', 'engines', 'native', 'wasm', 'formats', 'errors'],
   'audit/format': ['wasm', 'formats', 'errors'],
-  'audit/write': ['audit/format', 'formats', 'errors'],
-  'audit/verify': ['audit/write', 'audit/format', 'formats', 'errors'],
-  audit: ['audit/format', 'audit/write', 'audit/verify'],
+  // SPEC §8's tree, proofs and v2 notes sit on verify's floor: each uses the other's checks.
+  'audit/tlog': ['audit/verify', 'audit/format', 'wasm', 'formats', 'errors'],
+  'audit/write': ['audit/tlog', 'audit/format', 'attest', 'wasm', 'formats', 'errors'],
+  'audit/verify': ['audit/tlog', 'audit/write', 'audit/format', 'formats', 'errors'],
+  audit: ['audit/format', 'audit/write', 'audit/verify', 'audit/tlog'],
+  // The witness server: the SPEC §8 checks and the writer's node:crypto helpers.
+  witness: ['audit/tlog', 'audit/write', 'audit/format', 'wasm', 'formats', 'errors'],
   manager: [...AUDIT, ...BELOW_AUDIT],
-  fleet: [...AUDIT, 'formats', 'errors'],
-  browser: ['audit/format', 'audit/verify', 'attest', 'seal', 'wasm', 'formats', 'errors'],
-  index: [...AUDIT, 'manager', ...BELOW_AUDIT],
-  cli: [...AUDIT, 'manager', 'fleet', ...BELOW_AUDIT],
-  'cli/commands': ['cli', ...AUDIT, 'manager', 'fleet', ...BELOW_AUDIT],
+  fleet: [...AUDIT, 'wasm', 'formats', 'errors'],
+  browser: ['audit/format', 'audit/verify', 'audit/tlog', 'attest', 'seal', 'wasm', 'formats', 'errors'],
+  index: [...AUDIT, 'manager', 'witness', ...BELOW_AUDIT],
+  cli: [...AUDIT, 'manager', 'fleet', 'witness', 'human-bytes', ...BELOW_AUDIT],
+  'cli/commands': ['cli', ...AUDIT, 'manager', 'fleet', 'witness', ...BELOW_AUDIT],
   // The program: it registers every command.
   'cli/main': ['cli/commands', 'cli', 'errors'],
 };

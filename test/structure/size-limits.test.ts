@@ -14,7 +14,10 @@ const MAX_FILE_LINES = 400;
 const MAX_FUNCTION_LINES = 80;
 
 /** Files allowed past the file limit, with why (also in the folder's README). */
-const FILE_EXCEPTIONS: Record<string, string> = {};
+const FILE_EXCEPTIONS: Record<string, string> = {
+  'errors.ts':
+    'the one error family: every code and its class in one file that docs/errors.md is checked against; to be split by room with the code list kept whole (round 3 follow-up)',
+};
 /** Functions allowed past the function limit ("file:name"), with why (also in the folder's README). */
 const FUNCTION_EXCEPTIONS: Record<string, string> = {
   'audit/verify/chain-verifier.ts:verifyRecordLines':
@@ -25,6 +28,8 @@ const FUNCTION_EXCEPTIONS: Record<string, string> = {
     'wires the queue, writer, sealer and write loop around shared private state; to be split (issue 19 follow-up)',
   'attest/seal-model.ts:sealSignedModel':
     'the SPEC §5 model seal flow with its release-on-failure paths in one place; to be split (issue 19 follow-up)',
+  'cli/commands/doctor.ts:registerDoctor':
+    'one command whose human output lists every fact doctor gathers; to be split (round 3 follow-up)',
   'cli/commands/demo.ts:runDemo':
     'the scripted demo, step by step as the user sees it; to be split (issue 19 follow-up)',
   'engines/wasm-digest.ts:digestFile':

@@ -13,7 +13,7 @@ import { parseNotePublicKey } from '../../lib/audit/format/checkpoint-note.js';
 import { checkpointV2Text, noteKeyIdOf, parseWitnessKey, signNote } from '../../lib/audit/tlog/checkpoint.js';
 import { consistencyProof, MemoryTree } from '../../lib/audit/tlog/tree.js';
 import { nodeSealingCrypto } from '../../lib/audit/write/node-crypto.js';
-import { requestCosignature } from '../../lib/witness/client.js';
+import { requestCosignature } from '../../lib/audit/write/witness-client.js';
 import { createWitness } from '../../lib/witness/server.js';
 import { CLI } from '../helpers/run-cli.js';
 

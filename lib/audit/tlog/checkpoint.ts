@@ -3,7 +3,8 @@
 // cosignatures (C2SP tlog-cosignature, `cosignature/v1`). Parsing shares the note parser of v1
 // (format/checkpoint-note.ts); signing takes an injected signer so keys stay wherever the caller
 // keeps them. Browser-safe.
-import { KeyError } from '../../errors.js';
+import { InvalidArgumentError, KeyError } from '../../errors.js';
+import { assertObject, assertString } from '../../formats/args.js';
 import { decodeBase64, encodeBase64 } from '../../wasm/base64.js';
 import {
   type CheckpointSignature,
@@ -134,6 +135,7 @@ export function cosignatureLine(
 
 /** Parse a v2 checkpoint note (any signature lines); throws an Error saying what is malformed. */
 export function parseCheckpointV2(text: string): CheckpointV2 {
+  assertString(text, 'note');
   const { body, lines, signatures } = parseSignedNote(text);
   if (lines.length !== 3) throw new Error(`the note text has ${lines.length} lines; a checkpoint has 3`);
   const [origin, sizeText, rootText] = lines as [string, string, string];
@@ -152,6 +154,8 @@ export function parseCheckpointV2(text: string): CheckpointV2 {
  * verifier key `<name>+<key ID>+<base64(0x04 ‖ key)>` (or 0x01, as some tools write). E_KEY otherwise.
  */
 export function parseWitnessKey(text: string, sha256: Sha256, argument = 'witnessKey'): NotePublicKey {
+  assertString(text, argument);
+  if (typeof sha256 !== 'function') throw new InvalidArgumentError('sha256', 'must be a SHA-256 function');
   const vkey = /^([^\s+]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(text.trim());
   if (vkey && STD_BASE64.test(vkey[3]!)) {
     const blob = decodeBase64(vkey[3]!);
@@ -171,6 +175,10 @@ export function parseWitnessKey(text: string, sha256: Sha256, argument = 'witnes
  * witnesses cosigned. Never throws for a bad note.
  */
 export async function verifyCheckpointV2(noteText: string, trust: CheckpointTrust): Promise<CheckpointVerdict> {
+  assertObject(trust, 'trust');
+  if (typeof trust.sha256 !== 'function') throw new InvalidArgumentError('trust.sha256', 'must be a SHA-256 function');
+  if (trust.logKey === null || typeof trust.logKey !== 'object' || !(trust.logKey.raw instanceof Uint8Array))
+    throw new InvalidArgumentError('trust.logKey', 'must be a parsed public key (parseNotePublicKey)');
   let cp: CheckpointV2;
   try {
     cp = parseCheckpointV2(noteText);

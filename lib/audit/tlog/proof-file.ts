@@ -16,6 +16,7 @@ import {
   verifyCheckpointV2,
 } from './checkpoint.js';
 import { leafHash, verifyInclusion } from './tree.js';
+import { assertString } from '../../formats/args.js';
 
 export const PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
 /** A proof file is small (a record of ≤ 64 KiB, ≤ 63 hashes, a note): anything larger is refused unread. */
@@ -44,7 +45,7 @@ export type RecordProofFailure =
   | 'index mismatch'
   | 'inclusion proof invalid';
 
-/** The outcome of {@link verifyRecordProofText}. */
+/** The outcome of verifying a `.tlog-proof` (`verifyRecordProof`). */
 export type RecordProofVerdict =
   | {
       ok: true;
@@ -70,6 +71,7 @@ export function formatRecordProof(p: RecordProof): string {
 
 /** Parse a tlog-proof@v1 file; throws an Error saying what is malformed. */
 export function parseRecordProof(text: string): RecordProof {
+  assertString(text, 'proof');
   const split = text.indexOf('\n\n');
   if (split < 0) throw new Error('no empty line between the proof and its checkpoint');
   const lines = text.slice(0, split).split('\n');

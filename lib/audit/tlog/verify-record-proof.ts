@@ -7,6 +7,7 @@ import { sha256HexFrom } from '../verify/chain-verifier.js';
 import { loadWasm } from '../../wasm/load.js';
 import { parseWitnessKey } from './checkpoint.js';
 import { type RecordProofVerdict, verifyRecordProofText } from './proof-file.js';
+import { assertObject } from '../../formats/args.js';
 
 /** Keys and crypto for {@link verifyRecordProof}. */
 export interface VerifyRecordProofOptions {
@@ -32,6 +33,9 @@ export async function verifyRecordProof(
   proof: string | Uint8Array,
   opts: VerifyRecordProofOptions,
 ): Promise<RecordProofVerdict> {
+  if (typeof proof !== 'string' && !(proof instanceof Uint8Array))
+    throw new InvalidArgumentError('proof', 'must be the .tlog-proof text or its bytes');
+  assertObject(opts, 'options');
   const sha256 = opts.sha256 ?? (await wasmSha256());
   const logKey = parseNotePublicKey(opts.publicKey, sha256, 'publicKey');
   const witnesses = (opts.witnessKeys ?? []).map((w, i) => parseWitnessKey(w, sha256, `witnessKeys[${i}]`));

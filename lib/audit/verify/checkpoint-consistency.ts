@@ -1,10 +1,11 @@
 // Consistency between v2 checkpoints of one log, by proof (SPEC §8, RFC 6962 §2.1.2): for each
 // note and the next larger one, the consistency proof from the log's tree must lead from the
 // older root to the newer. A note that fails is named, with the later note it contradicts.
-import { AuditLogCorruptError } from '../../errors.js';
+import { AuditLogCorruptError, InvalidArgumentError } from '../../errors.js';
 import { TreeFile, fastSha256 } from '../write/tree-file.js';
 import { ORIGIN_PREFIX_V2, parseCheckpointV2 } from '../tlog/checkpoint.js';
 import { verifyConsistency } from '../tlog/tree.js';
+import { assertString } from '../../formats/args.js';
 
 /** The outcome of {@link checkCheckpointConsistency}. */
 export type ConsistencyResult =
@@ -13,6 +14,8 @@ export type ConsistencyResult =
 
 /** Checks every pair of consecutive v2 notes (by size) of the log in `dir`; v1 notes are left to the chain check. */
 export function checkCheckpointConsistency(dir: string, notes: { name: string; text: string }[]): ConsistencyResult {
+  assertString(dir, 'dir');
+  if (!Array.isArray(notes)) throw new InvalidArgumentError('notes', 'must be an array of { name, text }');
   const v2 = notes
     .filter((n) => n.text.startsWith(ORIGIN_PREFIX_V2))
     .map((n) => ({ name: n.name, cp: parseCheckpointV2(n.text) }))

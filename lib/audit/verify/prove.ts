@@ -12,6 +12,7 @@ import { leafOfHex, TreeFile } from '../write/tree-file.js';
 import { type CheckpointV2, ORIGIN_PREFIX_V2, parseCheckpointV2 } from '../tlog/checkpoint.js';
 import { formatRecordProof } from '../tlog/proof-file.js';
 import { equalBytes } from '../tlog/tree.js';
+import { assertObject, assertString } from '../../formats/args.js';
 
 /** Which record, against which checkpoint. */
 export interface ProveRecordOptions {
@@ -72,6 +73,8 @@ export function v2Checkpoint(dir: string, size?: number): V2Note | null {
  * E_AUDIT_CORRUPT when the log's tree does not have the checkpoint's root.
  */
 export function proveRecord(dir: string, opts: ProveRecordOptions): RecordProofResult {
+  assertString(dir, 'dir');
+  assertObject(opts, 'options');
   const { seq } = opts;
   if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidArgumentError('seq', 'must be an integer ≥ 0');
   const note = v2Checkpoint(dir, opts.size);

@@ -18,6 +18,7 @@ import {
 import { hexToBytes } from '../tlog/proof-file.js';
 import { equalBytes } from '../tlog/tree.js';
 import { v2Checkpoint } from './prove.js';
+import { assertString } from '../../formats/args.js';
 
 /** What a run wrote. */
 export interface TilesResult {
@@ -36,6 +37,8 @@ function writeAtomic(path: string, bytes: Uint8Array | string): void {
 
 /** Writes (or brings up to date) the tiles of the log in `dir` at its newest v2 checkpoint under `out`. */
 export function writeTiles(dir: string, out: string, progress?: (done: number, total: number) => void): TilesResult {
+  assertString(dir, 'dir');
+  assertString(out, 'out');
   const note = v2Checkpoint(dir);
   if (!note) throw new InvalidArgumentError('dir', `${dir} holds no v2 checkpoint (checkpoints/*.note) to publish`);
   const tree = TreeFile.openForReader(dir, note.size);

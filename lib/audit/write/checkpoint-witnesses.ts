@@ -4,7 +4,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { NotePublicKey } from '../format/checkpoint-note.js';
 import { addSignatureLines, parseWitnessKey } from '../tlog/checkpoint.js';
-import { type CosignRound, WitnessCosigner } from '../../witness/cosigner.js';
+import { type CosignRound, WitnessCosigner } from './witness-cosigner.js';
 import { nodeSealingCrypto } from './node-crypto.js';
 
 /** A witness the writer sends its checkpoints to. */

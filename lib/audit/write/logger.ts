@@ -1,8 +1,7 @@
 // AuditLogger: synchronous emit into a bounded queue, background group-commit writes, and a
 // synchronous write+fsync path for critical events. See docs/audit.md for the durability model.
-// The record queue (record-queue.ts) and the segment writer (segment-writer.ts) do the work, the
-// write loop (write-loop.ts) runs background writes and their retries, sealing/sealing-schedule.ts
-// times epoch seals and checkpoints; this file holds the public API, the options and when writes start.
+// The queue (record-queue.ts), segment writer and write loop do the work, epoch-seal-schedule.ts
+// times seals and checkpoints; this file holds the public API, the options and when writes start.
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { AuditError, AuditIoError, InvalidArgumentError } from '../../errors.js';
 import { AUDIT_FORMAT, type AuditEvent } from '../format/events.js';
@@ -22,14 +21,7 @@ import { SERVICE_PATTERN, validateEvent } from '../format/validate.js';
 import { WriteLoop } from './write-loop.js';
 import { TreeFile } from './tree-file.js';
 import { assertPattern, duration, positiveInteger } from '../../formats/args.js';
-
-/** retryBackoffMs, checked: both delays are timer waits, the first no longer than the cap. */
-function retryBackoff(o: { initial: number; max: number } | undefined): { initial: number; max: number } {
-  if (o === undefined) return { initial: 10, max: 5000 };
-  const initial = duration(o?.initial ?? null, 'retryBackoffMs.initial', 'ms', 0);
-  const max = duration(o.max ?? null, 'retryBackoffMs.max', 'ms', 0, initial);
-  return { initial, max };
-}
+import { retryBackoff } from './retry-backoff.js';
 
 /**
  * When records reach the disk. `immediate`: every emit is written and fsynced before it returns.

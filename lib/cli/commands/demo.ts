@@ -15,7 +15,7 @@ import { cudaAvailable, openWorker } from '../worker-setup.js';
 import { CheckFailed } from '../exit.js';
 import { checkFreeSpace } from '../free-space.js';
 import { humanBytes, plural } from '../units.js';
-import { simulatedCapacity } from './seal.js';
+import { simulatedCapacity } from '../units.js';
 
 interface Step {
   step: string;

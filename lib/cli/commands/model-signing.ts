@@ -77,6 +77,11 @@ interface VerifyModelFlags {
 }
 
 export function registerModelSigning(program: Command): void {
+  registerSignModel(program);
+  registerVerifyModel(program);
+}
+
+function registerSignModel(program: Command): void {
   program
     .command('sign-model')
     .description(
@@ -116,7 +121,9 @@ export function registerModelSigning(program: Command): void {
         return 0;
       }),
     );
+}
 
+function registerVerifyModel(program: Command): void {
   program
     .command('verify-model')
     .description('verify a model directory (or one file) against an OpenSSF model signature (model.sig)')

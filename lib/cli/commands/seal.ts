@@ -12,14 +12,13 @@ import type { SealedShard } from '../../manager/sealed-shard.js';
 import type { VramManager } from '../../manager/vram-manager.js';
 import type { Reporter } from '../reporter.js';
 import { formatBytes } from '../reporter.js';
-import { plural } from '../units.js';
+import { plural, simulatedCapacity } from '../units.js';
 import { recordPaths, writeRecordFile } from '../record-paths.js';
 import { prepareWritableDir } from '../writable-dir.js';
 import { parseIntArg, parseLeafSize, runCommand } from '../run.js';
 import { readToken } from '../token.js';
 import { defaultWorkerId, openWorker } from '../worker-setup.js';
 import { checkOutForSeveral, checkSealInputs } from '../hints.js';
-import { parseSize } from '../reporter.js';
 import { prepareModelSeal, sealSignedModelFiles } from '../model-seal-files.js';
 import type { SealFlags } from '../seal-flags.js';
 
@@ -176,16 +175,4 @@ async function hold(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-/** `--simulated-capacity`: a size with units (8GiB, 512MiB), at least 1 MiB. */
-export function simulatedCapacity(text: string): number {
-  let bytes: number;
-  try {
-    bytes = parseSize(text);
-  } catch (e) {
-    throw new InvalidArgumentError('--simulated-capacity', (e as Error).message);
-  }
-  if (bytes < 2 ** 20) throw new InvalidArgumentError('--simulated-capacity', `must be at least 1MiB, got "${text}"`);
-  return bytes;
 }

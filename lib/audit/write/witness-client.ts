@@ -1,9 +1,9 @@
 // The writer's side of C2SP tlog-witness: POST a checkpoint with the consistency proof from the
 // size the witness last cosigned, learn that size from a 409 and retry once, and keep only
 // cosignature lines that verify under the witness's key (SPEC §8).
-import type { NotePublicKey, Sha256 } from '../audit/format/checkpoint-note.js';
-import { addSignatureLines, verifyCheckpointV2 } from '../audit/tlog/checkpoint.js';
-import { encodeBase64 } from '../wasm/base64.js';
+import type { NotePublicKey, Sha256 } from '../format/checkpoint-note.js';
+import { addSignatureLines, verifyCheckpointV2 } from '../tlog/checkpoint.js';
+import { encodeBase64 } from '../../wasm/base64.js';
 
 /** A witness the writer asks to cosign: where, its key name, its Ed25519 public key. */
 export interface WitnessEndpoint {

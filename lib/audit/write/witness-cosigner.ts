@@ -1,8 +1,8 @@
 // Collects witness cosignatures for a writer's checkpoints: all witnesses at once, each retried
 // with backoff while unreachable, remembering the size each one last cosigned. Runs beside the
 // writer's timers; `emit()` never waits for it.
-import type { NotePublicKey, Sha256 } from '../audit/format/checkpoint-note.js';
-import { type CosignOutcome, requestCosignature, type WitnessEndpoint } from './client.js';
+import type { NotePublicKey, Sha256 } from '../format/checkpoint-note.js';
+import { type CosignOutcome, requestCosignature, type WitnessEndpoint } from './witness-client.js';
 
 /** Retry schedule for an unreachable witness (ms between tries); 4xx answers are not retried. */
 const BACKOFF_MS = [250, 1000, 4000];
