@@ -11,6 +11,7 @@ import {
 } from '../audit/format/checkpoint-note.js';
 import { ORIGIN_PREFIX_V2, verifyCheckpointV2 } from '../audit/tlog/checkpoint.js';
 import { encodeBase64 } from '../wasm/base64.js';
+import { assertString } from '../formats/args.js';
 import { nodeSealingCrypto, nodeVerifyEd25519 } from '../audit/write/node-crypto.js';
 import { subjectMessages } from './stream-records.js';
 import { checkpointSubject } from './subjects.js';
@@ -50,6 +51,7 @@ export async function trustCheckpointNote(
   streamSeq: number,
   witnesses: WitnessTrust | null = null,
 ): Promise<NoteVerdict> {
+  assertString(text, 'note');
   if (!key) return { problem: 'no public key given (--pubkey): its signature cannot be checked' };
   if (text.startsWith(ORIGIN_PREFIX_V2)) return trustV2(text, service, key, streamSeq, witnesses);
   let note: ReturnType<typeof parseCheckpointNote>;

@@ -4,7 +4,8 @@
 // file, every type known, every shape's byte size inside the file, every offset aligned and in
 // bounds, and no two tensors may overlap. CUDA engines upload GGUF tensor data verbatim, so a
 // view's bytes are exactly what such an engine would read.
-import { MalformedTensorHeaderError } from '../errors.js';
+import { InvalidArgumentError, MalformedTensorHeaderError } from '../errors.js';
+import { assertBytes } from './args.js';
 import {
   NeedMoreBytes,
   type TensorEntry,
@@ -116,6 +117,9 @@ class Cursor {
  * NeedMoreBytes when the prefix is too short, MalformedTensorHeaderError (E_MALFORMED) otherwise.
  */
 export function parseGgufHeader(prefix: Uint8Array, fileSize: number): TensorHeader {
+  assertBytes(prefix, 'prefix');
+  if (!Number.isSafeInteger(fileSize) || fileSize < 0)
+    throw new InvalidArgumentError('fileSize', "must be the file's size in bytes");
   const c = new Cursor(prefix, fileSize);
   if (c.u32('the magic') !== MAGIC) throw malformed('the file does not start with "GGUF"');
   const version = c.u32('the version');

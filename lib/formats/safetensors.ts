@@ -2,7 +2,8 @@
 // and data_offsets relative to the data section). Nothing in it is trusted: the size is checked
 // against the file, the JSON must be UTF-8 with no name twice, every shape's byte size must equal
 // its offsets' span, and every span must lie inside the file without overlapping another.
-import { MalformedTensorHeaderError } from '../errors.js';
+import { InvalidArgumentError, MalformedTensorHeaderError } from '../errors.js';
+import { assertBytes } from './args.js';
 import { strictJsonProblem } from './strict-json.js';
 import {
   NeedMoreBytes,
@@ -47,6 +48,9 @@ function malformed(message: string): MalformedTensorHeaderError {
  * header breaks the format or points outside the file.
  */
 export function parseSafetensorsHeader(prefix: Uint8Array, fileSize: number): TensorHeader {
+  assertBytes(prefix, 'prefix');
+  if (!Number.isSafeInteger(fileSize) || fileSize < 0)
+    throw new InvalidArgumentError('fileSize', "must be the file's size in bytes");
   if (fileSize < 8) throw malformed(`a ${fileSize}-byte file has no room for the 8-byte header size`);
   if (prefix.length < 8) throw new NeedMoreBytes(8);
   const size = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);

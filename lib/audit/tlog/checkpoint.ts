@@ -137,15 +137,17 @@ export function cosignatureLine(
 export function parseCheckpointV2(text: string): CheckpointV2 {
   assertString(text, 'note');
   const { body, lines, signatures } = parseSignedNote(text);
-  if (lines.length !== 3) throw new Error(`the note text has ${lines.length} lines; a checkpoint has 3`);
+  if (lines.length !== 3)
+    throw new InvalidArgumentError('note', `the note text has ${lines.length} lines; a checkpoint has 3`);
   const [origin, sizeText, rootText] = lines as [string, string, string];
-  if (!origin.startsWith(ORIGIN_PREFIX_V2)) throw new Error(`the origin line must start with ${ORIGIN_PREFIX_V2}`);
+  if (!origin.startsWith(ORIGIN_PREFIX_V2))
+    throw new InvalidArgumentError('note', `the origin line must start with ${ORIGIN_PREFIX_V2}`);
   const service = origin.slice(ORIGIN_PREFIX_V2.length);
-  if (!SERVICE.test(service)) throw new Error('the origin names no valid service');
+  if (!SERVICE.test(service)) throw new InvalidArgumentError('note', 'the origin names no valid service');
   if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
-    throw new Error('the size line is not a decimal integer');
+    throw new InvalidArgumentError('note', 'the size line is not a decimal integer');
   if (!STD_BASE64.test(rootText) || rootText.length !== 44)
-    throw new Error('the root line is not standard base64 of 32 bytes');
+    throw new InvalidArgumentError('note', 'the root line is not standard base64 of 32 bytes');
   return { body, origin, service, size: Number(sizeText), root: decodeBase64(rootText), signatures };
 }
 

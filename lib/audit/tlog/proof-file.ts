@@ -17,6 +17,7 @@ import {
 } from './checkpoint.js';
 import { leafHash, verifyInclusion } from './tree.js';
 import { assertString } from '../../formats/args.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 export const PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
 /** A proof file is small (a record of ≤ 64 KiB, ≤ 63 hashes, a note): anything larger is refused unread. */
@@ -73,24 +74,25 @@ export function formatRecordProof(p: RecordProof): string {
 export function parseRecordProof(text: string): RecordProof {
   assertString(text, 'proof');
   const split = text.indexOf('\n\n');
-  if (split < 0) throw new Error('no empty line between the proof and its checkpoint');
+  if (split < 0) throw new InvalidArgumentError('proof', 'no empty line between the proof and its checkpoint');
   const lines = text.slice(0, split).split('\n');
-  if (lines[0] !== PROOF_HEADER) throw new Error(`the first line is not ${PROOF_HEADER}`);
+  if (lines[0] !== PROOF_HEADER) throw new InvalidArgumentError('proof', `the first line is not ${PROOF_HEADER}`);
   let i = 1;
   let extra: Uint8Array | null = null;
   if (lines[i]?.startsWith('extra ')) {
     const b64 = lines[i]!.slice(6);
-    if (!STD_BASE64.test(b64)) throw new Error('the extra line is not standard base64');
+    if (!STD_BASE64.test(b64)) throw new InvalidArgumentError('proof', 'the extra line is not standard base64');
     extra = decodeBase64(b64);
     i++;
   }
   const m = /^index (0|[1-9][0-9]{0,15})$/.exec(lines[i] ?? '');
-  if (!m || !Number.isSafeInteger(Number(m[1]))) throw new Error('no "index <n>" line');
+  if (!m || !Number.isSafeInteger(Number(m[1]))) throw new InvalidArgumentError('proof', 'no "index <n>" line');
   const path = lines.slice(i + 1).map((h, k) => {
-    if (h.length !== 44 || !STD_BASE64.test(h)) throw new Error(`audit path line ${k + 1} is not base64 of 32 bytes`);
+    if (h.length !== 44 || !STD_BASE64.test(h))
+      throw new InvalidArgumentError('proof', `audit path line ${k + 1} is not base64 of 32 bytes`);
     return decodeBase64(h);
   });
-  if (path.length > 63) throw new Error(`the audit path has ${path.length} hashes; at most 63`);
+  if (path.length > 63) throw new InvalidArgumentError('proof', `the audit path has ${path.length} hashes; at most 63`);
   return { extra, index: Number(m[1]), path, checkpoint: text.slice(split + 2) };
 }
 
