@@ -3,6 +3,8 @@
 // there with `npx`. Also: what the tarball holds (docs the README links to, no source maps) and
 // that its size is the one the README states.
 import t from 'tap';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,6 +163,50 @@ t.test('pack, install into an empty project, and run the README from there', asy
     npx(['audit', 'ship', 'audit', '--nats', server.url, '--once']);
     npx(['audit', 'verify', '--nats', server.url]);
   } else t.comment('no nats-server: audit ship / verify --nats not run');
+
+  // "## Proofs and witnesses": a worker's log with v2 checkpoints (written through the installed
+  // package), a proof of one record, its offline check, tiles, and a witness that starts and stops.
+  const wrote = run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import { readFileSync } from 'node:fs'; const { AuditLogger } = await import('vram-residency'); const log = AuditLogger.open({ dir: 'w7-audit', service: 'worker-7', checkpoints: { privateKey: readFileSync('worker-7.key', 'utf8'), everySeconds: 3600 } }); for (let i = 0; i < 5; i++) log.emit({ type: 'seal.verified', data: { timestamp: new Date().toISOString(), shard_id: 's' + i, worker_id: 'worker-7' } }); await log.close();",
+    ],
+    app,
+  );
+  t.equal(wrote.status, 0, `a log with v2 checkpoints: ${wrote.stderr}`);
+  npx(['audit', 'prove', 'w7-audit', '--seq', '3', '--out', 'seal-3.tlog-proof']);
+  t.match(npx(['audit', 'verify-proof', 'seal-3.tlog-proof', '--pubkey', 'worker-7.pub']).stdout, /seal\.verified/);
+  npx(['audit', 'tiles', 'w7-audit', '--out', 'tiles']);
+  t.ok(existsSync(join(app, 'tiles', 'checkpoint')), 'the tiles checkpoint');
+  npx(['keygen', '--out', 'w1']);
+  const witness = spawn(
+    'npx',
+    [
+      'vram-residency',
+      'witness',
+      '--listen',
+      '127.0.0.1:0',
+      '--key',
+      'w1.key',
+      '--name',
+      'witness.example/w1',
+      '--log',
+      'vram-residency.audit.v2/worker-7=worker-7.pub',
+      '--state',
+      'witness-state.jsonl',
+      '--json',
+    ],
+    { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const listening = await new Promise<string>((resolve) =>
+    createInterface({ input: witness.stdout! }).once('line', resolve),
+  );
+  t.match(JSON.parse(listening), { event: 'listening', verifierKey: /^witness\.example\/w1\+/ }, 'the witness listens');
+  ran.add('witness');
+  witness.kill('SIGTERM');
+  await new Promise((r) => witness.once('exit', r));
 
   // The entry points load from the installed package.
   const imports = run(
