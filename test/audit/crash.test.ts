@@ -141,7 +141,7 @@ t.test('SIGKILL at random moments: every reopen recovers and keeps every confirm
 
 t.test('a second process gets AuditLockedError while a logger holds the directory', async (t) => {
   const dir = freshDir(t);
-  const log = AuditLogger.open({ dir, service: 'holder', operationalLog: quietLog });
+  const log = AuditLogger.open({ dir, service: 'lock-child', operationalLog: quietLog });
   let c = startChild('lock-child.ts', [dir]);
   await c.exited;
   t.equal(c.out().trim(), 'E_AUDIT_LOCKED', c.err().slice(0, 300));

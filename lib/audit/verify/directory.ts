@@ -37,7 +37,8 @@ export function auditDirLayout(dir: string): LogLayout {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') throw new InvalidArgumentError('dir', `${dir} is not a directory`);
-    throw new FileIoError(`cannot read ${dir}: ${code === 'ENOENT' ? 'no such directory' : code}`, error);
+    if (code === 'ENOENT') throw new InvalidArgumentError('dir', `cannot read ${dir} (ENOENT: no such directory)`);
+    throw new FileIoError(`cannot read ${dir}: ${code}`, error);
   }
   const layout = logLayout(names);
   if (layout.segments.length === 0) {
