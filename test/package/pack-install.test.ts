@@ -181,10 +181,10 @@ t.test('pack, install into an empty project, and run the README from there', asy
   npx(['audit', 'tiles', 'w7-audit', '--out', 'tiles']);
   t.ok(existsSync(join(app, 'tiles', 'checkpoint')), 'the tiles checkpoint');
   npx(['keygen', '--out', 'w1']);
+  // The installed binary itself, as a service manager starts it (npx does not pass SIGTERM on).
   const witness = spawn(
-    'npx',
+    join(app, 'node_modules', '.bin', 'vram-residency'),
     [
-      'vram-residency',
       'witness',
       '--listen',
       '127.0.0.1:0',
