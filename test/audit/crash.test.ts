@@ -136,7 +136,12 @@ t.test('SIGKILL at random moments: every reopen recovers and keeps every confirm
     );
   }
   t.ok(confirmedTotal > kills, `${confirmedTotal} confirmations checked over ${kills} kills`);
-  t.ok(tornRounds >= Math.floor(kills / 3), `${tornRounds} reopen(s) cut a torn tail (${naturalTears} left by a kill)`);
+  // One tear every third round; one owed at the end may still find only a closed segment (a write can
+  // tear only an open segment's tail), so at most one of them may be missing.
+  t.ok(
+    tornRounds >= Math.floor(kills / 3) - (tearOwed ? 1 : 0),
+    `${tornRounds} reopen(s) cut a torn tail (${naturalTears} left by a kill${tearOwed ? '; the last tear found no open segment' : ''})`,
+  );
 });
 
 t.test('a second process gets AuditLockedError while a logger holds the directory', async (t) => {
