@@ -18,7 +18,10 @@ const BELOW_AUDIT = ['attest', 'seal', 'engines', 'native', 'wasm', 'formats', '
 export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   // Sizes in MiB/GiB for messages (no imports of its own).
   'human-bytes': [],
-  errors: ['human-bytes'],
+  // The one error family in three files: the base, the service errors, and errors.ts re-exporting both.
+  'error-codes': [],
+  'errors-services': ['error-codes'],
+  errors: ['human-bytes', 'error-codes', 'errors-services'],
   formats: ['errors'],
   wasm: ['formats', 'errors'],
   native: ['formats', 'errors'],
