@@ -1,5 +1,6 @@
 // How commands talk: human lines (with progress bars on a terminal) or one JSON document (--json).
 import { SingleBar } from 'cli-progress';
+import { humanBytes } from '../human-bytes.js';
 import { type Colour, colourise, colourWanted } from './colour.js';
 
 export interface ReporterOptions {
@@ -147,16 +148,8 @@ export class Reporter {
   }
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
+/** Sizes in binary units: the same function the library's messages use. */
+export const formatBytes = humanBytes;
 
 /** Parses sizes such as 4096, 64KiB, 256MiB, 1GiB, 1.5GB. */
 export function parseSize(text: string): number {
