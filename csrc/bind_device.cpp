@@ -25,11 +25,11 @@ Napi::Value OpenDevice(const Napi::CallbackInfo& info) {
     const bool faultInjection = args.flag("faultInjection");
     const unsigned threads = args.threads();
     LaneFaults faults;
-    faults.copyDelayMicros = static_cast<uint32_t>(args.integerOr("simulatedCopyDelayMicros", 0, 1000000));
+    faults.lateCopies = args.flag("simulatedLateCopies");
     faults.dropCopyWait = args.flag("simulatedOrderingBug");
-    if ((faults.copyDelayMicros > 0 || faults.dropCopyWait) && !(faultInjection && backend == "host-sim")) {
+    if ((faults.lateCopies || faults.dropCopyWait) && !(faultInjection && backend == "host-sim")) {
       fail("E_POLICY",
-           "simulated copy delays and ordering bugs are test hooks of host-sim devices opened with "
+           "simulated late copies and ordering bugs are test hooks of host-sim devices opened with "
            "faultInjection: true");
     }
     if (backend != "host-sim" && backend != "cuda") fail("E_ARG", "backend must be 'cuda' or 'host-sim'");

@@ -116,45 +116,107 @@ class SimEvents {
   uint64_t completed_[kLaneEvents] = {0};
 };
 
+// The late-copies fault: a host->device copy on the copy stream is held until no work queued on
+// the hash stream after it can still run before it — that work has finished, or is blocked on an
+// event — or, when no hash work came after it, until the host waits for that very copy. Copies
+// then land as late as the stream ordering allows, every time: a pipeline that orders hashing
+// after its copies hashes the right bytes, and one that forgets the wait hashes stale ones, with
+// no timing in either outcome. Hash tasks and copies are numbered from 1 in the order queued.
+class LateCopyGate {
+ public:
+  struct Ticket {
+    uint64_t hashesBefore, copy;
+  };
+  Ticket queueCopy() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return {hashes_, ++copies_};
+  }
+  uint64_t queueHash() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return ++hashes_;
+  }
+  uint64_t copiesQueued() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return copies_;
+  }
+  // The hash task `index` finished or is blocked on an event: everything queued before it has run.
+  void reached(uint64_t index) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      reached_ = std::max(reached_, index);
+    }
+    changed_.notify_all();
+  }
+  // The host blocks until copy `copy` has landed (0: it stopped waiting).
+  void hostWaitsFor(uint64_t copy) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      hostWaitsFor_ = copy;
+    }
+    changed_.notify_all();
+  }
+  // A pipeline bug that leaves nothing to release the copy fails instead of hanging.
+  void hold(Ticket t) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const bool released = changed_.wait_for(lock, std::chrono::seconds(30), [&] {
+      return reached_ > t.hashesBefore || (hostWaitsFor_ >= t.copy && hashes_ == t.hashesBefore);
+    });
+    if (!released) fail("E_CUDA", "host-sim late copy: nothing waited for the copy within 30 s");
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  uint64_t hashes_ = 0, copies_ = 0, reached_ = 0, hostWaitsFor_ = 0;
+};
+
 class HostSimLane final : public Lane {
  public:
   HostSimLane(unsigned threads, LaneFaults faults, const std::atomic<bool>& lost)
       : threads_(threads), faults_(faults), lost_(lost) {}
 
   void copyToDevice(StreamId s, uint8_t* dst, const uint8_t* src, uint64_t n) override {
-    const uint32_t delay = faults_.copyDelayMicros;
-    stream(s).enqueue([=] {
-      if (delay > 0) std::this_thread::sleep_for(std::chrono::microseconds(delay));
-      std::memcpy(dst, src, static_cast<size_t>(n));
-    });
+    if (faults_.lateCopies && s == StreamId::Copy) {
+      const LateCopyGate::Ticket ticket = gate_.queueCopy();
+      enqueue(s, [=] {
+        gate_.hold(ticket);
+        std::memcpy(dst, src, static_cast<size_t>(n));
+      });
+      return;
+    }
+    enqueue(s, [=] { std::memcpy(dst, src, static_cast<size_t>(n)); });
   }
   void copyToHost(StreamId s, uint8_t* dst, const uint8_t* src, uint64_t n) override {
-    stream(s).enqueue([=] { std::memcpy(dst, src, static_cast<size_t>(n)); });
+    enqueue(s, [=] { std::memcpy(dst, src, static_cast<size_t>(n)); });
   }
   void zeroDevice(StreamId s, uint8_t* dst, uint64_t n) override {
-    stream(s).enqueue([=] { explicit_bzero(dst, static_cast<size_t>(n)); });
+    enqueue(s, [=] { explicit_bzero(dst, static_cast<size_t>(n)); });
   }
   void launchLeafHashes(StreamId s, const LeafJob& job) override {
     const unsigned threads = threads_;
-    stream(s).enqueue([=] { hostRunLeafHashes(job, threads); });
+    enqueue(s, [=] { hostRunLeafHashes(job, threads); });
   }
   void launchNodeLevel(StreamId s, const uint8_t* level, uint64_t count, uint8_t* next) override {
     const unsigned threads = threads_;
-    stream(s).enqueue([=] { hostRunNodeLevel(level, count, next, threads); });
+    enqueue(s, [=] { hostRunNodeLevel(level, count, next, threads); });
   }
   void record(int event, StreamId s) override {
     const uint64_t ticket = events_.recordTicket(event);
-    stream(s).enqueue([=] { events_.complete(event, ticket); });
+    if (s == StreamId::Copy) copiesBehind_[event] = gate_.copiesQueued();
+    enqueue(s, [=] { events_.complete(event, ticket); });
   }
   void waitEvent(StreamId s, int event) override {
     const uint64_t ticket = events_.newestTicket(event);
-    stream(s).enqueue([=] { events_.await(event, ticket); });
+    enqueue(
+        s, [=] { events_.await(event, ticket); }, true);
   }
   void syncEvent(int event) override {
+    HostWait wait(*this, copiesBehind_[event]);
     events_.await(event, events_.newestTicket(event));
     checkLost();
   }
   void syncStream(StreamId s) override {
+    HostWait wait(*this, s == StreamId::Copy ? gate_.copiesQueued() : 0);
     stream(s).sync();
     checkLost();
   }
@@ -169,6 +231,33 @@ class HostSimLane final : public Lane {
     checkLost();
     return s == StreamId::Copy ? copy_ : hash_;
   }
+  // Queues a task; under late copies the hash stream's tasks report to the gate when they are
+  // reached (an event wait: as it starts blocking) and when they finish, failed or not.
+  void enqueue(StreamId s, std::function<void()> task, bool isEventWait = false) {
+    SimStream& target = stream(s);
+    if (!faults_.lateCopies || s != StreamId::Hash) return target.enqueue(std::move(task));
+    const uint64_t index = gate_.queueHash();
+    target.enqueue([this, index, isEventWait, task = std::move(task)] {
+      struct Finished {
+        LateCopyGate& gate;
+        uint64_t index;
+        ~Finished() { gate.reached(index); }
+      } finished{gate_, index};
+      if (isEventWait) gate_.reached(index);
+      task();
+    });
+  }
+  // The host blocks on the lane: under late copies, the copies it waits for may land once no
+  // hash work was queued after them.
+  struct HostWait {
+    HostWait(HostSimLane& lane, uint64_t copies) : lane_(lane) {
+      if (lane_.faults_.lateCopies) lane_.gate_.hostWaitsFor(copies);
+    }
+    ~HostWait() {
+      if (lane_.faults_.lateCopies) lane_.gate_.hostWaitsFor(0);
+    }
+    HostSimLane& lane_;
+  };
   void checkLost() const {
     if (lost_.load()) failDeviceLost("host-sim", 0);
   }
@@ -181,6 +270,8 @@ class HostSimLane final : public Lane {
   const LaneFaults faults_;
   const std::atomic<bool>& lost_;
   SimEvents events_;
+  LateCopyGate gate_;
+  uint64_t copiesBehind_[kLaneEvents] = {0};  // per event: copies queued before its newest record on the copy stream
   std::vector<uint8_t> staging_[kStagingSlots], scratch_, hostOut_;
   // Declared last: destroyed first, so no queued task outlives the buffers and events it uses.
   SimStream copy_, hash_;

@@ -24,8 +24,8 @@ constexpr int kLaneEvents = kStagingSlots + 1;
 
 // Test-only faults a host-sim device can be opened with (never reachable on cuda).
 struct LaneFaults {
-  uint32_t copyDelayMicros = 0;  // every host->device copy lands this much later
-  bool dropCopyWait = false;     // the pipeline "forgets" to order hashing after the copy (a planted bug)
+  bool lateCopies = false;    // every host->device copy lands as late as stream ordering allows
+  bool dropCopyWait = false;  // the pipeline "forgets" to order hashing after the copy (a planted bug)
 };
 
 class Lane {

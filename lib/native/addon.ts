@@ -58,7 +58,7 @@ export interface NativeAddon {
     capacityBytes: number;
     faultInjection?: boolean;
     threads?: number;
-    simulatedCopyDelayMicros?: number;
+    simulatedLateCopies?: boolean;
     simulatedOrderingBug?: boolean;
   }): Promise<number>;
   loseDevice(o: { device: number }): void;

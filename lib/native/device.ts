@@ -106,7 +106,6 @@ export async function openDevice(opts: OpenDeviceOptions): Promise<Device> {
   const capacity = checkInteger('capacityBytes', opts.capacityBytes ?? DEFAULT_HOST_SIM_CAPACITY);
   const threads = checkInteger('threads', opts.threads ?? 0, 0, NATIVE_LIMITS.maxThreads);
   const addon = loadNative();
-  const delay = checkInteger('simulatedCopyDelayMicros', opts.simulatedCopyDelayMicros ?? 0, 0, 1_000_000);
   const handle = await callNative(() =>
     addon.openDevice({
       backend: opts.backend,
@@ -114,7 +113,7 @@ export async function openDevice(opts: OpenDeviceOptions): Promise<Device> {
       capacityBytes: capacity,
       faultInjection: opts.faultInjection === true,
       threads,
-      simulatedCopyDelayMicros: delay,
+      simulatedLateCopies: opts.simulatedLateCopies === true,
       simulatedOrderingBug: opts.simulatedOrderingBug === true,
     }),
   );

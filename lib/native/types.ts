@@ -53,8 +53,11 @@ export interface OpenDeviceOptions {
   faultInjection?: boolean;
   /** host-sim only: CPU threads that run the simulated grid; default: all cores. */
   threads?: number;
-  /** Tests (host-sim + faultInjection only): every host→device copy lands this many µs late. */
-  simulatedCopyDelayMicros?: number;
+  /**
+   * Tests (host-sim + faultInjection only): every host→device copy lands as late as the stream
+   * ordering allows, so work not ordered after a copy sees the old bytes, every time.
+   */
+  simulatedLateCopies?: boolean;
   /** Tests (host-sim + faultInjection only): plant the ordering bug the pipeline guards against. */
   simulatedOrderingBug?: boolean;
 }

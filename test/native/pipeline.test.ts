@@ -1,7 +1,8 @@
-// The two-stream lane pipeline (csrc/lane_ops.cpp) on host-sim, whose streams are real threads:
-// copies that land late must still be hashed after they land (events order the hash stream
-// after the copy stream), and the same check fails when the ordering is planted out, so it is
-// the events that make it pass. Device loss: a lost device refuses work and free() reports that
+// The two-stream lane pipeline (csrc/lane_ops.cpp) on host-sim, whose streams are real threads.
+// With simulatedLateCopies every copy lands as late as the stream ordering allows (no sleeps):
+// hashes must still be of the landed bytes (events order the hash stream after the copy stream),
+// and the same check fails every time when the ordering is planted out, so it is the events
+// that make it pass. Device loss: a lost device refuses work and free() reports that
 // the memory could not be zeroed.
 import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,12 +21,13 @@ const data = randomBytes(3 * 1024 * 1024 + 777, 99); // many chunks, a short las
 const file = join(dir, 'shard.bin');
 writeFileSync(file, data);
 
-async function uploadWith(opts: { simulatedCopyDelayMicros: number; simulatedOrderingBug?: boolean }) {
+async function uploadWith(opts: { simulatedOrderingBug?: boolean }) {
   const device = await openDevice({
     backend: 'host-sim',
     capacityBytes: 8 << 20,
     faultInjection: true,
     threads: 2,
+    simulatedLateCopies: true,
     ...opts,
   });
   const a = await device.allocate(data.length);
@@ -43,7 +45,7 @@ async function uploadWith(opts: { simulatedCopyDelayMicros: number; simulatedOrd
 }
 
 t.test('upload-then-hash ordering: late copies are hashed after they land', async (t) => {
-  const r = await uploadWith({ simulatedCopyDelayMicros: 3000 });
+  const r = await uploadWith({});
   t.equal(r.leaves, hex(oracleLeafHashes(data, LEAF)), 'every leaf hash is of the uploaded bytes');
   t.equal(r.root, hex(oracleMth(data, LEAF)));
   t.same(
@@ -54,10 +56,29 @@ t.test('upload-then-hash ordering: late copies are hashed after they land', asyn
   t.equal(r.progress.at(-1), data.length);
 });
 
-t.test('the same upload with the copy->hash wait planted out hashes stale bytes (the check can fail)', async (t) => {
-  const r = await uploadWith({ simulatedCopyDelayMicros: 3000, simulatedOrderingBug: true });
-  t.not(r.leaves, hex(oracleLeafHashes(data, LEAF)), 'without the event the hash stream overtakes the copies');
-  t.equal(r.root, hex(oracleMth(data, LEAF)), 'the bytes did land: only the ordering was wrong');
+t.test('the same upload with the copy->hash wait planted out hashes stale bytes, every time', async (t) => {
+  // Late copies land only once nothing queued after them can run first, so without the wait the
+  // leaves of the copies still in flight at a launch are hashed as the fresh (zeroed) memory.
+  const right = oracleLeafHashes(data, LEAF);
+  const stale = oracleLeafHashes(new Uint8Array(data.length), LEAF);
+  const counts = new Set<number>();
+  for (let round = 0; round < 5; round++) {
+    const r = await uploadWith({ simulatedOrderingBug: true });
+    const leaves = Buffer.from(r.leaves, 'hex');
+    let wrong = 0;
+    let notStale = 0;
+    for (let i = 0; i < leaves.length; i += 32) {
+      const leaf = leaves.subarray(i, i + 32);
+      if (Buffer.compare(leaf, right.subarray(i, i + 32)) === 0) continue;
+      wrong++;
+      if (Buffer.compare(leaf, stale.subarray(i, i + 32)) !== 0) notStale++;
+    }
+    t.ok(wrong > 0, `round ${round}: ${wrong} leaves hashed before their copy landed`);
+    counts.add(wrong);
+    t.equal(notStale, 0, `round ${round}: each wrong leaf is the hash of the zeroed memory`);
+    t.equal(r.root, hex(oracleMth(data, LEAF)), `round ${round}: the bytes did land, only the ordering was wrong`);
+  }
+  t.equal(counts.size, 1, 'the same leaves are stale in every round: no timing decides it');
 });
 
 t.test('upload() of pageable bytes is ordered before a following hash on another lane', async (t) => {
@@ -66,7 +87,7 @@ t.test('upload() of pageable bytes is ordered before a following hash on another
     capacityBytes: 32 << 20,
     faultInjection: true,
     threads: 2,
-    simulatedCopyDelayMicros: 2000,
+    simulatedLateCopies: true,
   });
   const bytes = randomBytes(20 * 1024 * 1024 + 5, 7); // 3 staging pieces of 8 MiB, reused slots
   const a = await device.allocate(bytes.length);
@@ -86,7 +107,7 @@ t.test('8 parallel uploads on one device take separate lanes and all hash right'
     capacityBytes: 64 << 20,
     faultInjection: true,
     threads: 2,
-    simulatedCopyDelayMicros: 500,
+    simulatedLateCopies: true,
   });
   const results = await Promise.all(
     Array.from({ length: 8 }, async (_, i) => {
@@ -122,7 +143,7 @@ t.test('a lost device refuses work, and free() says the memory could not be zero
 });
 
 t.test('test hooks are refused outside fault-injection host-sim devices', async (t) => {
-  await t.rejects(openDevice({ backend: 'host-sim', simulatedCopyDelayMicros: 10 }), { code: 'E_POLICY' });
+  await t.rejects(openDevice({ backend: 'host-sim', simulatedLateCopies: true }), { code: 'E_POLICY' });
   await t.rejects(openDevice({ backend: 'host-sim', simulatedOrderingBug: true }), { code: 'E_POLICY' });
   const plain = await openDevice({ backend: 'host-sim', capacityBytes: 1 << 20 });
   t.throws(() => plain.simulateLoss(), { code: 'E_POLICY' });
