@@ -133,6 +133,6 @@ t.test('a directory that is not an audit log is refused, not called intact with 
   writeFileSync(join(empty, 'README'), 'not a log\n');
   await t.rejects(verifyAuditLog(empty), { code: 'E_ARG', message: /holds no audit segments.*not an audit log/ });
   await t.rejects(verifyAuditLog(join(empty, 'README')), { code: 'E_ARG', message: /is not a directory/ });
-  await t.rejects(verifyAuditLog(join(empty, 'missing')), { code: 'E_IO', message: /no such directory/ });
+  await t.rejects(verifyAuditLog(join(empty, 'missing')), { code: 'E_ARG', message: /ENOENT: no such directory/ });
   await t.rejects(verifyAuditLog(42 as unknown as string), { code: 'E_ARG' });
 });
