@@ -378,7 +378,7 @@ t.test('review findings: one JSON document, usage errors as usage errors', async
   t.equal(cli(['seal', model, '--simulate', '--device', '', '--audit-dir', join(work, 'audit-h5')]).status, 2);
   const missing = cli(['audit', 'query', join(work, 'no-such-dir'), '--json']);
   t.equal(missing.status, 2);
-  t.match(missing.json, { ok: false, error: { code: 'E_IO', message: /no such directory/ } });
+  t.match(missing.json, { ok: false, error: { code: 'E_ARG', message: /ENOENT: no such directory/ } });
   const small = cli(['demo', '--dir', join(work, 'demo-small'), '--size', '2KiB', '--json']);
   t.equal(small.status, 0, 'the smallest demo injects its fault inside the file');
   t.equal(cli(['demo', '--size', '500']).status, 2, 'a too-small --size is a usage error');
