@@ -45,7 +45,7 @@ export interface ModelOutcome {
 /** A chosen file's name in the manifest: its path below the chosen directory, or its own name. */
 function manifestName(file: File): string {
   const rel = file.webkitRelativePath;
-  return rel && rel.includes('/') ? rel.slice(rel.indexOf('/') + 1) : file.name;
+  return rel?.includes('/') ? rel.slice(rel.indexOf('/') + 1) : file.name;
 }
 
 /** `publicKeyPem`: the publisher's SPKI PEM (ECDSA). An unusable key throws E_KEY before any check. */

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { AuditLogger, verifyAuditLog } from '../../lib/audit/index.js';
 import { listSegments } from '../../lib/audit/write/segments.js';
 import { leafHash, parseCheckpointV2, TreeFrontier } from '../../lib/audit/tlog/index.js';
-import { TREE_FILE, fastSha256 } from '../../lib/audit/write/tree-file.js';
+import { TREE_FILE } from '../../lib/audit/write/tree-file.js';
+import { sha256Bytes } from '../../lib/audit/write/node-crypto.js';
 import { freshDir, quietLog, verifiedEvent, waitFor } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,11 +22,11 @@ const pubPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
 
 /** The stored hashes of a tree built from the segments alone (leaf, then completed parents), as the tree file should hold them. */
 function expectedTreeBytes(dir: string): { bytes: Buffer; size: number; root: Uint8Array } {
-  const frontier = new TreeFrontier(fastSha256);
+  const frontier = new TreeFrontier(sha256Bytes);
   const parts: Uint8Array[] = [];
   for (const seg of listSegments(dir)) {
     for (const line of readFileSync(join(dir, seg.name), 'utf8').split('\n')) {
-      if (line) parts.push(...frontier.append(leafHash(fastSha256, Buffer.from(JSON.parse(line).hash, 'hex'))));
+      if (line) parts.push(...frontier.append(leafHash(sha256Bytes, Buffer.from(JSON.parse(line).hash, 'hex'))));
     }
   }
   return { bytes: Buffer.concat(parts), size: frontier.size, root: frontier.root() };

@@ -19,6 +19,11 @@ export interface EpochClock {
 const ascii = (s: string) => new TextEncoder().encode(s);
 const RATCHET_INPUT = ascii(RATCHET_LABEL);
 const TAG_PREFIX = ascii(TAG_LABEL + '\0');
+// The tag's input, reused (a writer after a long gap tags every missed epoch; a typed array over
+// 64 bytes costs more to allocate than the HMAC). The hmac reads it synchronously.
+const tagInput = new Uint8Array(TAG_PREFIX.length + 8 + 32);
+tagInput.set(TAG_PREFIX, 0);
+const tagView = new DataView(tagInput.buffer);
 
 /** The epoch holding time `ms` (negative before T0). */
 export function epochOf(clock: EpochClock, ms: number): number {
@@ -37,11 +42,9 @@ export function ratchet(hmac: HmacSha256, key: Uint8Array): Uint8Array {
 
 /** HMAC-SHA256(Ke, "vram-residency.audit.epoch.v1" 0x00 u64be(e) prev32): the tag's bytes, as checks compare them. */
 export function epochTagBytes(hmac: HmacSha256, key: Uint8Array, epoch: number, prevHex: string): Uint8Array {
-  const input = new Uint8Array(TAG_PREFIX.length + 8 + 32);
-  input.set(TAG_PREFIX, 0);
-  new DataView(input.buffer).setBigUint64(TAG_PREFIX.length, BigInt(epoch), false);
-  input.set(fromHex(prevHex), TAG_PREFIX.length + 8);
-  return hmac(key, input);
+  tagView.setBigUint64(TAG_PREFIX.length, BigInt(epoch), false);
+  tagInput.set(fromHex(prevHex), TAG_PREFIX.length + 8);
+  return hmac(key, tagInput);
 }
 
 /** tag = hex(HMAC-SHA256(Ke, "vram-residency.audit.epoch.v1" 0x00 u64be(e) prev32)), as a seal record carries it. */

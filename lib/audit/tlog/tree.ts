@@ -18,13 +18,16 @@ export function leafHash(sha256: Sha256, entry: Uint8Array): Uint8Array {
   return sha256(input);
 }
 
+// Reused: a typed array over 64 bytes lives outside V8's heap and costs more to allocate than
+// the hash itself (sha256 reads it synchronously and keeps nothing).
+const nodeInput = new Uint8Array(65);
+nodeInput[0] = 0x01;
+
 /** SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash(sha256: Sha256, left: Uint8Array, right: Uint8Array): Uint8Array {
-  const input = new Uint8Array(65);
-  input[0] = 0x01;
-  input.set(left, 1);
-  input.set(right, 33);
-  return sha256(input);
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return sha256(nodeInput);
 }
 
 /** The root of the empty tree: SHA-256 of the empty string. */

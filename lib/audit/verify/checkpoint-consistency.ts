@@ -2,7 +2,8 @@
 // note and the next larger one, the consistency proof from the log's tree must lead from the
 // older root to the newer. A note that fails is named, with the later note it contradicts.
 import { AuditLogCorruptError, InvalidArgumentError } from '../../errors.js';
-import { TreeFile, fastSha256 } from '../write/tree-file.js';
+import { TreeFile } from '../write/tree-file.js';
+import { sha256Bytes } from '../write/node-crypto.js';
 import { ORIGIN_PREFIX_V2, parseCheckpointV2 } from '../tlog/checkpoint.js';
 import { verifyConsistency } from '../tlog/tree.js';
 import { assertString } from '../../formats/args.js';
@@ -35,7 +36,7 @@ export function checkCheckpointConsistency(dir: string, notes: { name: string; t
       const a = v2[i]!;
       const b = v2[i + 1]!;
       const proof = tree.consistencyProof(a.cp.size, b.cp.size);
-      if (!verifyConsistency(fastSha256, a.cp.size, b.cp.size, a.cp.root, b.cp.root, proof))
+      if (!verifyConsistency(sha256Bytes, a.cp.size, b.cp.size, a.cp.root, b.cp.root, proof))
         return {
           consistent: false,
           note: a.name,
