@@ -72,9 +72,14 @@ export function isLinked(layer: FileLayer, seg: Segment): boolean {
 }
 
 export function joinLines(records: QueuedRecord[]): Buffer {
-  let text = '';
-  for (const r of records) text += r.line;
-  return Buffer.from(text, 'utf8');
+  // Each line encoded into its place: concatenating first and encoding the joined string costs
+  // about six times as much (V8 flattens the rope, then encodes megabytes in one pass).
+  let total = 0;
+  for (const r of records) total += r.bytes;
+  const buf = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const r of records) at += buf.write(r.line, at, 'utf8');
+  return at === total ? buf : buf.subarray(0, at);
 }
 
 /** How many leading records (and bytes) lie wholly inside the first `landed` bytes of their joined lines. */
