@@ -1,6 +1,7 @@
 // The shared vectors (both sources): the intact log verifies, every hash in audit.json
 // recomputes, our JCS equals canonicalOfSeq0, and our writer would produce the very same bytes.
 import t from 'tap';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -77,3 +78,23 @@ t.test(
     }
   },
 );
+
+t.test("the writer's quick quoting of its own members agrees with JSON.stringify, whatever they hold", async (t) => {
+  // buildRecordLine skips JSON.stringify for members that need no escaping; any character that
+  // does (quotes, backslashes, controls, non-ASCII) must still come out as the SPEC's JCS.
+  const text = fc.string({
+    unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\u0000', '\u007f', 'é', '😀'), fc.string({ maxLength: 1 })),
+  });
+  fc.assert(
+    fc.property(text, text, text, fc.nat(), (service, type, ts, seq) => {
+      const fields = { seq, id: ts, ts, service, type, severity: 'info' as const, data: { s: service }, prev: type };
+      const built = buildRecordLine(fields);
+      const record = JSON.parse(built.line) as AuditRecord;
+      return (
+        built.hash === recordHash(fields) && record.service === service && record.type === type && record.ts === ts
+      );
+    }),
+    { numRuns: 500 },
+  );
+  t.pass('500 records: line and hash as JSON.stringify and the canonical form make them');
+});

@@ -5,7 +5,7 @@
 import type { Sha256 } from '../format/checkpoint-note.js';
 import type { AuditRecord } from '../format/events.js';
 import type { AuditVerifyError, RecordPosition } from '../verify/chain-verifier.js';
-import type { CheckpointCheck } from '../verify/checkpoint-check.js';
+import { type CheckpointCheck, truncatedBelow } from '../verify/checkpoint-check.js';
 import type { CheckpointV2 } from './checkpoint.js';
 import { hexToBytes } from './proof-file.js';
 import { equalBytes, leafHash, TreeFrontier } from './tree.js';
@@ -36,15 +36,7 @@ export function checkpointV2Check(cp: CheckpointV2, noteName: string, signer: st
       seen = true;
       return null;
     },
-    end(last: RecordPosition | null): AuditVerifyError | null {
-      if (seen) return null;
-      return {
-        file: last?.source ?? noteName,
-        line: 0,
-        reason: 'truncated below checkpoint',
-        detail: `the log ends before seq ${cp.size - 1}, but ${noteName} (signed by ${signer}) covers ${cp.size} records`,
-      };
-    },
+    end: (last) => (seen ? null : truncatedBelow(cp.size, noteName, signer, last)),
     report: () => ({ note: noteName, size: cp.size, signer, consistent: seen }),
   };
 }

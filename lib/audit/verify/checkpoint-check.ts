@@ -33,15 +33,22 @@ export function checkpointCheck(note: CheckpointNote, noteName: string, signer: 
       seen = true;
       return null;
     },
-    end(last: RecordPosition | null): AuditVerifyError | null {
-      if (seen) return null;
-      return {
-        file: last?.source ?? noteName,
-        line: 0,
-        reason: 'truncated below checkpoint',
-        detail: `the log ends before seq ${note.size - 1}, but ${noteName} (signed by ${signer}) covers ${note.size} records`,
-      };
-    },
+    end: (last) => (seen ? null : truncatedBelow(note.size, noteName, signer, last)),
     report: () => ({ note: noteName, size: note.size, signer, consistent: seen }),
+  };
+}
+
+/** The finding of a log that ends before the last record a note of `size` records covers (v1 and v2). */
+export function truncatedBelow(
+  size: number,
+  noteName: string,
+  signer: string,
+  last: RecordPosition | null,
+): AuditVerifyError {
+  return {
+    file: last?.source ?? noteName,
+    line: 0,
+    reason: 'truncated below checkpoint',
+    detail: `the log ends before seq ${size - 1}, but ${noteName} (signed by ${signer}) covers ${size} records`,
   };
 }
