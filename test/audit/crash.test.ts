@@ -8,18 +8,12 @@ import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditLogger, queryAuditLog, queryAuditLogAll, verifyAuditLog } from '../../lib/audit/index.js';
-import { freshDir, quietLog } from './helpers.js';
+import { freshDir, quietLog, tsLoaderArgs } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// Run the children under the same TypeScript loader tap gives this process.
-const tsLoader = process.execArgv.filter((a) => a.includes('typescript'));
-const loaderArgs =
-  tsLoader.length > 0
-    ? tsLoader
-    : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
 
 function startChild(script: string, args: string[]) {
-  const child = spawn(process.execPath, [...loaderArgs, join(here, 'fixtures', script), ...args], {
+  const child = spawn(process.execPath, [...tsLoaderArgs, join(here, 'fixtures', script), ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';

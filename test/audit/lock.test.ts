@@ -8,14 +8,9 @@ import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditLogger, verifyAuditLog } from '../../lib/audit/index.js';
-import { freshDir, quietLog } from './helpers.js';
+import { freshDir, quietLog, tsLoaderArgs } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tsLoader = process.execArgv.filter((a) => a.includes('typescript'));
-const loaderArgs =
-  tsLoader.length > 0
-    ? tsLoader
-    : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
 
 /** The pid of a process that has exited (so a lock naming it is stale). */
 function deadPid(): number {
@@ -30,7 +25,7 @@ function staleLock(dir: string, pid: number, token = 'dead0001'): void {
 
 /** A race child kept alive across rounds; `next()` resolves with its next stdout line. */
 function raceChild() {
-  const child = spawn(process.execPath, [...loaderArgs, join(here, 'fixtures', 'lock-race-child.ts')], {
+  const child = spawn(process.execPath, [...tsLoaderArgs, join(here, 'fixtures', 'lock-race-child.ts')], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -11,14 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditLogger, queryAuditLogAll, verifyAuditLog } from '../../lib/audit/index.js';
-import { quietLog, verifiedEvent } from './helpers.js';
+import { quietLog, tsLoaderArgs, verifiedEvent } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tsLoader = process.execArgv.filter((a) => a.includes('typescript'));
-const loaderArgs =
-  tsLoader.length > 0
-    ? tsLoader
-    : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
 const DAY = 86_400_000;
 
 interface ChildResult {
@@ -31,7 +26,7 @@ interface ChildResult {
 function runChild(plan: Record<string, unknown>): Promise<ChildResult> {
   const child = spawn(
     process.execPath,
-    [...loaderArgs, join(here, 'fixtures', 'catch-up-child.ts'), JSON.stringify(plan)],
+    [...tsLoaderArgs, join(here, 'fixtures', 'catch-up-child.ts'), JSON.stringify(plan)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

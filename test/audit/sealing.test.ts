@@ -20,14 +20,9 @@ import {
 import { listSegments } from '../../lib/audit/write/segments.js';
 import { epochTag, ratchet } from '../../lib/audit/format/epochs.js';
 import { nodeSealingCrypto } from '../../lib/audit/write/node-crypto.js';
-import { quietLog } from './helpers.js';
+import { quietLog, tsLoaderArgs } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tsLoader = process.execArgv.filter((a) => a.includes('typescript'));
-const loaderArgs =
-  tsLoader.length > 0
-    ? tsLoader
-    : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
 const START = Date.UTC(2026, 10, 30, 10, 0, 0);
 const E = 10; // seconds per epoch (fake clock)
 const hmac = nodeSealingCrypto.hmacSha256;
@@ -50,7 +45,7 @@ function runChild(plan: {
 }): Promise<ChildRun> {
   const child = spawn(
     process.execPath,
-    [...loaderArgs, join(here, 'fixtures', 'sealing-child.ts'), JSON.stringify({ epochSeconds: E, ...plan })],
+    [...tsLoaderArgs, join(here, 'fixtures', 'sealing-child.ts'), JSON.stringify({ epochSeconds: E, ...plan })],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -13,7 +13,7 @@ import { listSegments } from '../../lib/audit/write/segments.js';
 import { leafHash, parseCheckpointV2, TreeFrontier } from '../../lib/audit/tlog/index.js';
 import { TREE_FILE } from '../../lib/audit/write/tree-file.js';
 import { sha256Bytes } from '../../lib/audit/write/node-crypto.js';
-import { freshDir, quietLog, verifiedEvent, waitFor } from './helpers.js';
+import { freshDir, quietLog, tsLoaderArgs, verifiedEvent, waitFor } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -116,13 +116,8 @@ t.test('a size that already has a note gets no second one', async (t) => {
 
 t.test('after SIGKILL mid-write, reopening recomputes the tree from the segments', async (t) => {
   const dir = freshDir(t);
-  const tsLoader = process.execArgv.filter((a) => a.includes('typescript'));
-  const loaderArgs =
-    tsLoader.length > 0
-      ? tsLoader
-      : [`--import=${new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href}`];
   for (const mode of ['batched', 'hybrid']) {
-    const child = spawn(process.execPath, [...loaderArgs, join(here, 'fixtures', 'crash-child.ts'), dir, mode], {
+    const child = spawn(process.execPath, [...tsLoaderArgs, join(here, 'fixtures', 'crash-child.ts'), dir, mode], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
