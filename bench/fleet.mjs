@@ -12,8 +12,8 @@
 //     start to its exit plus one count of the stream, on a plain server, with an nkey identity under
 //     the permissions of docs/fleet.md, and over TLS (test CA, client certificate, token).
 // Run `npm run build` first.   node bench/fleet.mjs [--quick]   (100k backlog, 10 s steady; --quick: 20k, 3 s)
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createUser } from '@nats-io/nkeys';
@@ -25,6 +25,7 @@ import { AuditLogger } from '../dist/audit/index.js';
 import { listSegments } from '../dist/audit/write/segments.js';
 import { AuditShipper } from '../dist/fleet/index.js';
 import { findNatsServer, NatsServer } from '../test/fleet/nats-server.mjs';
+import { makePki } from '../test/fleet/pki.mjs';
 
 const quick = process.argv.includes('--quick');
 const BACKLOG = quick ? 20_000 : 100_000;
@@ -125,42 +126,6 @@ async function userRun(dir, url, flags, env, countWith) {
   };
 }
 
-/** A CA, a server certificate for 127.0.0.1 and a client certificate (openssl). */
-function makePki(dir) {
-  mkdirSync(dir, { recursive: true });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const run = (...a) => {
-    const r = spawnSync('openssl', a, { cwd: dir, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(r.stderr);
-  };
-  run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=bench-ca');
-  for (const [name, san] of [
-    ['server', 'IP:127.0.0.1,DNS:localhost'],
-    ['client', 'DNS:client'],
-  ]) {
-    run('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
-    run(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-    );
-  }
-  return (n) => join(dir, n);
-}
-
 const loadAtStart = loadavg()[0];
 const server = await NatsServer.start({ storeDir: join(root, 'store') });
 try {
@@ -218,7 +183,7 @@ try {
       await permitted.stop();
     }
     const pki = makePki(join(root, 'pki'));
-    const tlsConf = `authorization { token: $BENCH_TOKEN }\ntls { cert_file: "${pki('server.pem')}", key_file: "${pki('server.key')}", ca_file: "${pki('ca.pem')}", verify: true }\n`;
+    const tlsConf = `authorization { token: $BENCH_TOKEN }\ntls { cert_file: "${pki.serverCert}", key_file: "${pki.serverKey}", ca_file: "${pki.ca}", verify: true }\n`;
     const tlsServer = await NatsServer.start({
       storeDir: join(root, 'store-tls'),
       config: tlsConf,
@@ -230,16 +195,16 @@ try {
         '--token-env',
         'BENCH_TOKEN',
         '--tls-ca',
-        pki('ca.pem'),
+        pki.ca,
         '--tls-cert',
-        pki('client.pem'),
+        pki.clientCert,
         '--tls-key',
-        pki('client.key'),
+        pki.clientKey,
       ];
       const { tokenAuthenticator } = await import('@nats-io/transport-node');
       const countWith = {
         authenticator: tokenAuthenticator('bench-token-0123'),
-        tls: { caFile: pki('ca.pem'), certFile: pki('client.pem'), keyFile: pki('client.key') },
+        tls: { caFile: pki.ca, certFile: pki.clientCert, keyFile: pki.clientKey },
       };
       userRuns.push([
         'TLS (client certificate) + token',

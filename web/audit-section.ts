@@ -1,7 +1,7 @@
 // The audit log section: segments chosen or dropped (a directory too), the chain's verdict, and
 // the timeline of what the intact part of the log says happened.
 import { verifyAuditFiles, type AuditChainResult } from './audit-chain.js';
-import { byId, el } from './dom.js';
+import { byId, el, onDrop } from './dom.js';
 import { cannotVerifyText } from './input-problems.js';
 import { renderTimeline, type TimelineInput } from './timeline.js';
 import { plural, showVerdictView } from './verdict.js';
@@ -141,16 +141,8 @@ function trackDrops(input: HTMLInputElement, result: HTMLElement): () => File[] 
   const drop = byId('audit-drop');
   let dropped: File[] | null = null;
   input.addEventListener('change', () => (dropped = null));
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('dragging');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('dragging');
-    if (!e.dataTransfer) return;
-    droppedFiles(e.dataTransfer.items).then(
+  onDrop(drop, (data) => {
+    droppedFiles(data.items).then(
       (files) => {
         dropped = files;
         showVerdictView(result, {

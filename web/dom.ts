@@ -17,3 +17,17 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   if (className) node.className = className;
   return node;
 }
+
+/** A drop zone: highlighted while files are dragged over it; `dropped` gets what was dropped. */
+export function onDrop(zone: HTMLElement, dropped: (data: DataTransfer) => void): void {
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('dragging');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('dragging');
+    if (e.dataTransfer) dropped(e.dataTransfer);
+  });
+}

@@ -3,7 +3,7 @@
 // the SPEC §8 checks in order, and — only when it verifies — the record the proof proves.
 import type { RecordProofVerdict } from '../lib/browser/internal.js';
 import { outcomesUpTo, renderChecks } from './checks-view.js';
-import { byId, el } from './dom.js';
+import { byId, el, onDrop } from './dom.js';
 import { cannotVerifyText } from './input-problems.js';
 import { checkOfReason, PROOF_CHECKS, verifyProofFiles } from './proof-verify.js';
 import { plural, showVerdictView } from './verdict.js';
@@ -77,15 +77,8 @@ function adaptToWitnesses(): void {
 function acceptDrops(result: HTMLElement): void {
   const drop = byId('proof-drop');
   const input = byId<HTMLInputElement>('proof-file');
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('dragging');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('dragging');
-    const files = Array.from(e.dataTransfer?.files ?? []);
+  onDrop(drop, (data) => {
+    const files = Array.from(data.files);
     const proof = files.find((f) => f.name.endsWith('.tlog-proof')) ?? files[0];
     if (!proof) return;
     const chosen = new DataTransfer();

@@ -83,18 +83,7 @@ export type { WitnessConfig } from './write/checkpoint-witnesses.js';
 
 // SPEC §8: the log as a transparency log: tree, proofs, v2 checkpoints with witness cosignatures,
 // tlog-proof files, tiles; proofs for a record of a log directory.
-export { ORIGIN_PREFIX_V2, parseCheckpointV2, parseWitnessKey, verifyCheckpointV2 } from './tlog/checkpoint.js';
-export type {
-  CheckpointTrust,
-  CheckpointV2,
-  CheckpointVerdict,
-  CheckpointVerdictBad,
-  CheckpointVerdictOk,
-} from './tlog/checkpoint.js';
-export { parseRecordProof } from './tlog/proof-file.js';
-export type { RecordProof, RecordProofFailure, RecordProofVerdict } from './tlog/proof-file.js';
-export { verifyRecordProof, type VerifyRecordProofOptions } from './tlog/verify-record-proof.js';
+export * from './tlog/public-api.js';
 export { proveRecord, type ProveRecordOptions, type RecordProofResult } from './verify/prove.js';
 export { writeTiles, type TilesResult } from './verify/tiles-dir.js';
 export { checkCheckpointConsistency, type ConsistencyResult } from './verify/checkpoint-consistency.js';
-export type { SignedNote } from './format/checkpoint-note.js';

@@ -71,15 +71,4 @@ export { webCryptoVerifier, type SignatureVerifier } from '../attest/web-signatu
 
 // SPEC §8 (browser-safe): v2 checkpoints with witness cosignatures, tlog-proof files, and
 // verifyRecordProof for a dropped `.tlog-proof` with a public key.
-export { ORIGIN_PREFIX_V2, parseCheckpointV2, parseWitnessKey, verifyCheckpointV2 } from '../audit/tlog/checkpoint.js';
-export type {
-  CheckpointTrust,
-  CheckpointV2,
-  CheckpointVerdict,
-  CheckpointVerdictBad,
-  CheckpointVerdictOk,
-} from '../audit/tlog/checkpoint.js';
-export { parseRecordProof } from '../audit/tlog/proof-file.js';
-export type { RecordProof, RecordProofFailure, RecordProofVerdict } from '../audit/tlog/proof-file.js';
-export { verifyRecordProof, type VerifyRecordProofOptions } from '../audit/tlog/verify-record-proof.js';
-export type { SignedNote } from '../audit/format/checkpoint-note.js';
+export * from '../audit/tlog/public-api.js';

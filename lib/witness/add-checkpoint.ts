@@ -5,7 +5,8 @@
 import { decodeBase64 } from '../wasm/base64.js';
 import { type NotePublicKey, STD_BASE64, type Sha256, type VerifyEd25519 } from '../audit/format/checkpoint-note.js';
 import { parseCheckpointV2, verifyCheckpointV2, type CheckpointV2 } from '../audit/tlog/checkpoint.js';
-import { emptyRoot, equalBytes, verifyConsistency } from '../audit/tlog/tree.js';
+import { emptyRoot, verifyConsistency } from '../audit/tlog/tree.js';
+import { constantTimeEqual } from '../formats/constant-time.js';
 
 /** Bodies above this are refused with 400 (SPEC §8). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -113,7 +114,7 @@ function decide(request: AddCheckpointRequest, cp: CheckpointV2, policy: Witness
   const last = policy.stateOf(cp.origin);
   const lastSize = last?.size ?? 0;
   if (old !== lastSize) return { status: 409, body: `${lastSize}\n`, contentType: 'text/x.tlog.size' };
-  if (cp.size === 0 && !equalBytes(cp.root, emptyRoot(policy.sha256)))
+  if (cp.size === 0 && !constantTimeEqual(cp.root, emptyRoot(policy.sha256)))
     return text(422, 'a checkpoint of size 0 must carry the empty tree root');
   const oldRoot = last?.root ?? emptyRoot(policy.sha256);
   if (!verifyConsistency(policy.sha256, old, cp.size, oldRoot, cp.root, proof))

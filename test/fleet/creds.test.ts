@@ -4,7 +4,7 @@
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { freshDir, localLines, noServer, writeLog } from './helpers.js';
-import { cliWith, operatorMode } from './identities.js';
+import { cliWith, operatorMode, shipOnce } from './identities.js';
 import { NatsServer } from './nats-server.mjs';
 
 const SHIPPER_API = [
@@ -24,7 +24,7 @@ t.test('audit ship and verify with creds files in operator mode', { skip: noServ
   writeFileSync(own, op.creds('gpu-node-1', ['vram.audit.gpu-node-1', 'vram.checkpoint.gpu-node-1', ...SHIPPER_API]), {
     mode: 0o600,
   });
-  const shipped = cliWith({}, 'audit', 'ship', dir, '--nats', srv.url, '--creds', own, '--once', '--json');
+  const shipped = shipOnce({}, dir, srv.url, '--creds', own);
   t.equal(shipped.status, 0, shipped.stdout + shipped.stderr);
   t.equal(shipped.json().published, localLines(dir).length);
   t.notMatch(shipped.stdout + shipped.stderr, /SU[A-Z2-7]{56}|eyJ/, 'neither seed nor JWT is printed');
@@ -35,7 +35,7 @@ t.test('audit ship and verify with creds files in operator mode', { skip: noServ
     op.creds('gpu-node-2', ['vram.audit.gpu-node-2', 'vram.checkpoint.gpu-node-2', ...SHIPPER_API]),
     { mode: 0o600 },
   );
-  const refused = cliWith({}, 'audit', 'ship', dir, '--nats', srv.url, '--creds', other, '--once', '--json');
+  const refused = shipOnce({}, dir, srv.url, '--creds', other);
   t.equal(refused.status, 2);
   t.match(refused.json().error, {
     code: 'E_FLEET_PERMISSION',
@@ -58,20 +58,9 @@ t.test('audit ship and verify with creds files in operator mode', { skip: noServ
   const verified = cliWith({}, 'audit', 'verify', '--nats', srv.url, '--creds', verifierCreds, '--json');
   t.equal(verified.status, 0, verified.stdout + verified.stderr);
   t.match(verified.json().services, [{ service: 'gpu-node-1', intact: true, records: localLines(dir).length }]);
-  const verifierShips = cliWith(
-    {},
-    'audit',
-    'ship',
-    dir,
-    '--nats',
-    srv.url,
-    '--creds',
-    verifierCreds,
-    '--once',
-    '--json',
-  );
+  const verifierShips = shipOnce({}, dir, srv.url, '--creds', verifierCreds);
   t.equal(verifierShips.json().error.code, 'E_FLEET_PERMISSION', 'the verifier identity cannot ship');
 
-  const notCreds = cliWith({}, 'audit', 'ship', dir, '--nats', srv.url, '--creds', dir + '/../', '--once', '--json');
+  const notCreds = shipOnce({}, dir, srv.url, '--creds', dir + '/../');
   t.equal(notCreds.json().error.code, 'E_ARG');
 });

@@ -2,8 +2,7 @@
 // text), nkey users made with @nats-io/nkeys, a CA with server and client certificates made with
 // openssl, and the CLI run with a given environment (secrets only there or in files).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createAccount, createOperator, createUser } from '@nats-io/nkeys';
 import { createHash } from 'node:crypto';
@@ -45,57 +44,12 @@ export function cliWith(env: Record<string, string>, ...args: string[]): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
-export interface TestPki {
-  ca: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
+/** `audit ship LOG --nats URL FLAGS… --once --json` with `env` (cliWith). */
+export function shipOnce(env: Record<string, string>, log: string, url: string, ...flags: string[]) {
+  return cliWith(env, 'audit', 'ship', log, '--nats', url, ...flags, '--once', '--json');
 }
 
-function openssl(cwd: string, ...args: string[]): void {
-  const r = spawnSync('openssl', args, { cwd, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** A test CA, a server certificate for 127.0.0.1 and a client certificate, all made with openssl. */
-export function makePki(dir: string): TestPki {
-  mkdirSync(dir, { recursive: true });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(dir, 'req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=vr-test-ca');
-  for (const [name, san] of [
-    ['server', 'IP:127.0.0.1,DNS:localhost'],
-    ['client', 'DNS:gpu-node-1'],
-  ] as const) {
-    openssl(dir, 'req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
-    openssl(
-      dir,
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-    );
-  }
-  return {
-    ca: join(dir, 'ca.pem'),
-    serverCert: join(dir, 'server.pem'),
-    serverKey: join(dir, 'server.key'),
-    clientCert: join(dir, 'client.pem'),
-    clientKey: join(dir, 'client.key'),
-  };
-}
+export { makePki, type TestPki } from './pki.mjs';
 
 const b64url = (b: Uint8Array | string) => Buffer.from(b).toString('base64url');
 

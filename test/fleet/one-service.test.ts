@@ -15,7 +15,7 @@ import { AuditLogger, buildRecordLine, Uuid7Generator } from '../../lib/audit/in
 import { listSegments } from '../../lib/audit/write/segments.js';
 import { sidecarName, sidecarText } from '../../lib/audit/format/log-layout.js';
 import { freshDir, localLines, noServer, quietLog, server, writeLog } from './helpers.js';
-import { cliWith } from './identities.js';
+import { cliWith, shipOnce } from './identities.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -100,7 +100,7 @@ t.test('audit verify DIR reports a mixed log as broken at the line where the sec
 t.test('audit ship publishes nothing from a log that mixes services', { skip: noServer }, async (t) => {
   const srv = await server(t);
   const { dir } = await mixedLog();
-  const r = cliWith({}, 'audit', 'ship', dir, '--nats', srv.url, '--once', '--json');
+  const r = shipOnce({}, dir, srv.url);
   t.equal(r.status, 1, r.stdout + r.stderr);
   t.match(r.json().error, { code: 'E_AUDIT_CORRUPT', message: /names service "svc-b".*nothing was published/ });
   const nc = await connect({ servers: srv.url });

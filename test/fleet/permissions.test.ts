@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, headers, usernamePasswordAuthenticator, nkeyAuthenticator } from '@nats-io/transport-node';
 import { freshDir, localLines, noServer, streamLines, writeLog } from './helpers.js';
-import { cliWith, docsServerConfig, makePki, nkeyUser } from './identities.js';
+import { cliWith, docsServerConfig, makePki, nkeyUser, shipOnce } from './identities.js';
 import { NatsServer } from './nats-server.mjs';
 
 const WORKER2_PASSWORD = 'pw-2-9f8e7d6c5b4a';
@@ -29,7 +29,7 @@ t.test('per-worker permissions from docs/fleet.md are enforced by the server', {
   // Worker 1 ships its log with its nkey.
   const log1 = freshDir();
   await writeLog(log1, 200, 'gpu-node-1');
-  const shipped = cliWith(env, 'audit', 'ship', log1, '--nats', srv.url, '--nkey', seedFile, '--once', '--json');
+  const shipped = shipOnce(env, log1, srv.url, '--nkey', seedFile);
   t.equal(shipped.status, 0, shipped.stderr);
   t.equal(shipped.json().published, localLines(log1).length);
   for (const r of [shipped]) t.notMatch(r.stdout + r.stderr, w1.seed, 'the seed is never printed');
@@ -53,20 +53,7 @@ t.test('per-worker permissions from docs/fleet.md are enforced by the server', {
   await nc2.close();
 
   // Worker 2's shipper pointed at worker 1's log: the start-up probe names the missing permission.
-  const wrong = cliWith(
-    env,
-    'audit',
-    'ship',
-    log1,
-    '--nats',
-    srv.url,
-    '--user',
-    'gpu-node-2',
-    '--password-env',
-    'W2_PW',
-    '--once',
-    '--json',
-  );
+  const wrong = shipOnce(env, log1, srv.url, '--user', 'gpu-node-2', '--password-env', 'W2_PW');
   t.equal(wrong.status, 2, wrong.stdout);
   t.match(wrong.json().error, { code: 'E_FLEET_PERMISSION', message: /may not publish on vram\.audit\.gpu-node-1/ });
   t.notMatch(wrong.stdout + wrong.stderr, WORKER2_PASSWORD, 'the password is never printed');
@@ -74,20 +61,7 @@ t.test('per-worker permissions from docs/fleet.md are enforced by the server', {
   // Worker 2 ships its own log with its password from the environment.
   const log2 = freshDir();
   await writeLog(log2, 50, 'gpu-node-2');
-  const own = cliWith(
-    env,
-    'audit',
-    'ship',
-    log2,
-    '--nats',
-    srv.url,
-    '--user',
-    'gpu-node-2',
-    '--password-env',
-    'W2_PW',
-    '--once',
-    '--json',
-  );
+  const own = shipOnce(env, log2, srv.url, '--user', 'gpu-node-2', '--password-env', 'W2_PW');
   t.equal(own.status, 0, own.stdout + own.stderr);
 
   // No credentials: the server refuses the connection.
@@ -99,23 +73,10 @@ t.test('per-worker permissions from docs/fleet.md are enforced by the server', {
     (e: Error) => e,
   );
   t.match(anon, { message: /Authorization Violation/i }, 'an anonymous client is refused');
-  const anonShip = cliWith({}, 'audit', 'ship', log1, '--nats', srv.url, '--once', '--json');
+  const anonShip = shipOnce({}, log1, srv.url);
   t.equal(anonShip.status, 2);
   t.match(anonShip.json().error, { code: 'E_FLEET_PERMISSION', message: /refused the identity \(no credentials\)/ });
-  const badPw = cliWith(
-    { W2_PW: 'wrong' },
-    'audit',
-    'ship',
-    log2,
-    '--nats',
-    srv.url,
-    '--user',
-    'gpu-node-2',
-    '--password-env',
-    'W2_PW',
-    '--once',
-    '--json',
-  );
+  const badPw = shipOnce({ W2_PW: 'wrong' }, log2, srv.url, '--user', 'gpu-node-2', '--password-env', 'W2_PW');
   t.equal(badPw.json().error.code, 'E_FLEET_PERMISSION');
   t.notMatch(badPw.stdout + badPw.stderr, /wrong/, 'a wrong password is not echoed either');
 
@@ -187,7 +148,7 @@ tls {
   await writeLog(log, 100, 'gpu-node-1');
   const tls = ['--tls-ca', pki.ca, '--tls-cert', pki.clientCert, '--tls-key', pki.clientKey];
   const env = { T: token };
-  const shipped = cliWith(env, 'audit', 'ship', log, '--nats', url, '--token-env', 'T', ...tls, '--once', '--json');
+  const shipped = shipOnce(env, log, url, '--token-env', 'T', ...tls);
   t.equal(shipped.status, 0, shipped.stdout + shipped.stderr);
   t.equal(shipped.json().published, localLines(log).length);
   t.notMatch(shipped.stdout + shipped.stderr, token, 'the token is never printed');
@@ -195,67 +156,18 @@ tls {
   t.equal(verified.status, 0, verified.stdout + verified.stderr);
   t.equal(verified.json().services[0].records, localLines(log).length);
   // Without the client certificate the server refuses the TLS handshake.
-  const noCert = cliWith(
-    env,
-    'audit',
-    'ship',
-    log,
-    '--nats',
-    url,
-    '--token-env',
-    'T',
-    '--tls-ca',
-    pki.ca,
-    '--once',
-    '--json',
-  );
+  const noCert = shipOnce(env, log, url, '--token-env', 'T', '--tls-ca', pki.ca);
   t.equal(noCert.status, 2);
   t.match(noCert.json().error.code, /^E_FLEET_(UNREACHABLE|PERMISSION)$/);
   // Without the CA the server's certificate is not trusted.
-  const noCa = cliWith(env, 'audit', 'ship', log, '--nats', url, '--token-env', 'T', '--once', '--json');
+  const noCa = shipOnce(env, log, url, '--token-env', 'T');
   t.equal(noCa.status, 2);
   // A missing variable or file: E_ARG naming it, not its content.
-  const noVar = cliWith(
-    {},
-    'audit',
-    'ship',
-    log,
-    '--nats',
-    url,
-    '--token-env',
-    'NOT_SET_ANYWHERE',
-    ...tls,
-    '--once',
-    '--json',
-  );
+  const noVar = shipOnce({}, log, url, '--token-env', 'NOT_SET_ANYWHERE', ...tls);
   t.equal(noVar.status, 2);
   t.match(noVar.json().error, { code: 'E_ARG', message: /NOT_SET_ANYWHERE is not set/ });
-  const noFile = cliWith(
-    env,
-    'audit',
-    'ship',
-    log,
-    '--nats',
-    url,
-    '--nkey',
-    join(pki.ca, 'missing'),
-    '--once',
-    '--json',
-  );
+  const noFile = shipOnce(env, log, url, '--nkey', join(pki.ca, 'missing'));
   t.match(noFile.json().error, { code: 'E_ARG', message: /--nkey: cannot read/ });
-  const two = cliWith(
-    env,
-    'audit',
-    'ship',
-    log,
-    '--nats',
-    url,
-    '--nkey',
-    pki.ca,
-    '--token-env',
-    'T',
-    '--once',
-    '--json',
-  );
+  const two = shipOnce(env, log, url, '--nkey', pki.ca, '--token-env', 'T');
   t.match(two.json().error, { code: 'E_ARG', message: /one identity/ });
 });

@@ -87,20 +87,22 @@ t.test('v2 checkpoints on the stream: verified by root, proofs from the stream',
   );
   t.equal(missing.status, 2, 'a seq beyond the stream is a usage error');
 
-  const quorum = cliWith(
-    {},
-    'audit',
-    'verify',
-    '--nats',
-    srv.url,
-    '--pubkey',
-    pubFile,
-    '--witness-key',
-    witnessPub,
-    '--quorum',
-    '1',
-    '--json',
-  );
+  const verifyWithWitness = (...flags: string[]) =>
+    cliWith(
+      {},
+      'audit',
+      'verify',
+      '--nats',
+      srv.url,
+      '--pubkey',
+      pubFile,
+      '--witness-key',
+      witnessPub,
+      '--quorum',
+      '1',
+      ...flags,
+    );
+  const quorum = verifyWithWitness('--json');
   t.equal(quorum.status, 0, 'reported, not failed, without a tail policy');
   const s = quorum.json().services[0];
   t.match(
@@ -109,20 +111,6 @@ t.test('v2 checkpoints on the stream: verified by root, proofs from the stream',
     'a note no trusted witness cosigned is not trusted',
   );
   t.match(s.checkpoints.unverified.firstReason, /quorum/);
-  const strict = cliWith(
-    {},
-    'audit',
-    'verify',
-    '--nats',
-    srv.url,
-    '--pubkey',
-    pubFile,
-    '--witness-key',
-    witnessPub,
-    '--quorum',
-    '1',
-    '--max-unsigned-records',
-    '0',
-  );
+  const strict = verifyWithWitness('--max-unsigned-records', '0');
   t.equal(strict.status, 1, 'and under a policy of 0 unsigned records the verdict fails');
 });

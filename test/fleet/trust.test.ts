@@ -10,7 +10,7 @@ import { jetstream, jetstreamManager, type StreamConfig } from '@nats-io/jetstre
 import { AuditLogger, buildRecordLine, Uuid7Generator } from '../../lib/audit/index.js';
 import { streamConfigProblem } from '../../lib/fleet/stream.js';
 import { event, freshDir, localLines, noServer, quietLog, server } from './helpers.js';
-import { cliWith } from './identities.js';
+import { cliWith, shipOnce } from './identities.js';
 
 const keys = generateKeyPairSync('ed25519');
 const privateKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -134,7 +134,7 @@ t.test(
 
     // More records and a new real checkpoint: the shipper ships both, and reports the forged note.
     await writeSigned(dir, 10);
-    const again = cliWith({}, 'audit', 'ship', dir, '--nats', srv.url, '--once', '--json');
+    const again = shipOnce({}, dir, srv.url);
     t.equal(again.status, 0, again.stdout + again.stderr);
     t.match(again.json(), { ok: true, checkpoints: 1, foreignCheckpoints: { count: 1, firstStreamSeq: ack.seq } });
     const after = verify(srv.url, '--max-unsigned-records', '0', '--json');
@@ -193,7 +193,7 @@ t.test(
     const jsm = await jetstreamManager(nc);
     for (const [name, change, reason] of cases) {
       await jsm.streams.add({ name: 'VRAM_AUDIT', ...GOOD, ...change } as StreamConfig);
-      const r = cliWith({}, 'audit', 'ship', dir, '--nats', srv.url, '--once', '--json');
+      const r = shipOnce({}, dir, srv.url);
       t.equal(r.status, 2, `${name}: refused at once (no retrying)`);
       t.match(r.json().error, { code: 'E_FLEET_STREAM_CONFIG', message: reason }, name);
       t.equal((await jsm.streams.info('VRAM_AUDIT')).state.messages, 0, `${name}: nothing published`);

@@ -8,7 +8,8 @@ import type { AuditVerifyError, RecordPosition } from '../verify/chain-verifier.
 import { type CheckpointCheck, truncatedBelow } from '../verify/checkpoint-check.js';
 import type { CheckpointV2 } from './checkpoint.js';
 import { hexToBytes } from './proof-file.js';
-import { equalBytes, leafHash, TreeFrontier } from './tree.js';
+import { leafHash, TreeFrontier } from './tree.js';
+import { constantTimeEqual } from '../../formats/constant-time.js';
 
 /** The check of one verified v2 note (`signer`: the log key's name from its signature line). */
 export function checkpointV2Check(cp: CheckpointV2, noteName: string, signer: string, sha256: Sha256): CheckpointCheck {
@@ -26,7 +27,7 @@ export function checkpointV2Check(cp: CheckpointV2, noteName: string, signer: st
           detail: `seq ${rec.seq} is of service ${rec.service}, but ${noteName} is the log of ${cp.service}`,
         };
       if (rec.seq !== cp.size - 1) return null;
-      if (!equalBytes(frontier.root(), cp.root))
+      if (!constantTimeEqual(frontier.root(), cp.root))
         return {
           file: at.source,
           line: at.line,

@@ -4,6 +4,7 @@
 // hashes it completes), so a writer can persist the tree as it grows and read any hash back.
 // Browser-safe: SHA-256 is injected.
 import type { Sha256 } from '../format/checkpoint-note.js';
+import { constantTimeEqual } from '../../formats/constant-time.js';
 
 /**
  * The hash of the complete subtree at `level` with index `index` (it covers entries
@@ -139,7 +140,7 @@ export function verifyInclusion(
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  return sn === 0 && equalBytes(r, root);
+  return sn === 0 && constantTimeEqual(r, root);
 }
 
 /**
@@ -156,7 +157,7 @@ export function verifyConsistency(
 ): boolean {
   if (!Number.isSafeInteger(m) || !Number.isSafeInteger(n) || m < 0 || m > n) return false;
   if (m === 0) return proof.length === 0;
-  if (m === n) return proof.length === 0 && equalBytes(oldRoot, newRoot);
+  if (m === n) return proof.length === 0 && constantTimeEqual(oldRoot, newRoot);
   if (proof.length === 0) return false;
   const path = isPowerOfTwo(m) ? [oldRoot, ...proof] : [...proof];
   let fn = m - 1;
@@ -182,15 +183,7 @@ export function verifyConsistency(
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  return sn === 0 && equalBytes(fr, oldRoot) && equalBytes(sr, newRoot);
-}
-
-/** Constant-length comparison of two byte strings. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
+  return sn === 0 && constantTimeEqual(fr, oldRoot) && constantTimeEqual(sr, newRoot);
 }
 
 // ---- stored-hash layout (Go sumdb/tlog): leaf i is followed by the interior hashes it completes ----

@@ -11,7 +11,7 @@ import { findRecordLine, lineHash } from '../write/segment-scan.js';
 import { leafOfHex, TreeFile } from '../write/tree-file.js';
 import { type CheckpointV2, ORIGIN_PREFIX_V2, parseCheckpointV2 } from '../tlog/checkpoint.js';
 import { formatRecordProof } from '../tlog/proof-file.js';
-import { equalBytes } from '../tlog/tree.js';
+import { constantTimeEqual } from '../../formats/constant-time.js';
 import { assertObject, assertString } from '../../formats/args.js';
 
 /** Which record, against which checkpoint. */
@@ -89,12 +89,12 @@ export function proveRecord(dir: string, opts: ProveRecordOptions): RecordProofR
     throw new InvalidArgumentError('seq', `record ${seq} is not covered by the checkpoint of size ${note.size}`);
   const tree = TreeFile.openForReader(dir, note.size);
   try {
-    if (!equalBytes(tree.root(note.size), note.cp.root))
+    if (!constantTimeEqual(tree.root(note.size), note.cp.root))
       throw new AuditLogCorruptError(
         `the log in ${dir} does not have the tree root that ${note.file} signed: it was changed after the checkpoint; run audit verify`,
       );
     const line = findRecordLine(dir, seq);
-    if (line === null || !equalBytes(leafOfHex(lineHash(line, `record ${seq}`)), tree.source(0, seq)))
+    if (line === null || !constantTimeEqual(leafOfHex(lineHash(line, `record ${seq}`)), tree.source(0, seq)))
       throw new AuditLogCorruptError(
         `record ${seq} of the log in ${dir} is missing or differs from its tree entry; run audit verify`,
       );

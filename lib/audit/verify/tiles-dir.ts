@@ -16,7 +16,7 @@ import {
   TILE_WIDTH,
 } from '../tlog/tiles.js';
 import { hexToBytes } from '../tlog/proof-file.js';
-import { equalBytes } from '../tlog/tree.js';
+import { constantTimeEqual } from '../../formats/constant-time.js';
 import { v2Checkpoint } from './prove.js';
 import { assertString } from '../../formats/args.js';
 
@@ -45,7 +45,7 @@ export function writeTiles(dir: string, out: string, progress?: (done: number, t
   let written = 0;
   let kept = 0;
   try {
-    if (!equalBytes(tree.root(note.size), note.cp.root))
+    if (!constantTimeEqual(tree.root(note.size), note.cp.root))
       throw new AuditLogCorruptError(
         `the log in ${dir} does not have the tree root ${note.file} signed; run audit verify`,
       );
