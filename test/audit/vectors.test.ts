@@ -14,6 +14,7 @@ import {
 } from '../../lib/audit/index.js';
 import { readVectorJson, vectorSources } from '../helpers/vectors.js';
 import { VramResidencyError } from '../../lib/errors.js';
+import { OwnRecordLines } from '../../lib/audit/write/record-line.js';
 
 for (const source of vectorSources()) {
   t.test(`audit vectors from ${source.label}`, { skip: source.skip }, async (t) => {
@@ -97,4 +98,39 @@ t.test("the writer's quick quoting of its own members agrees with JSON.stringify
     { numRuns: 500 },
   );
   t.pass('500 records: line and hash as JSON.stringify and the canonical form make them');
+});
+
+t.test("the logger's fast line builder makes exactly buildRecordLine's line, hash and byte count", async (t) => {
+  // OwnRecordLines skips quoting for the members the logger makes itself and caches the text
+  // around them per type and severity; data, which callers give, can hold anything JSON can.
+  const name = fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/);
+  const scalar = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\t', 'é', '😀', '\u2028', ' ') }),
+    fc.maxSafeInteger(),
+    fc.integer({ min: -(2 ** 53) + 1, max: 0 }),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const value = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(name, scalar, { maxKeys: 3 }));
+  const record = fc.record({
+    seq: fc.nat(),
+    service: fc.stringMatching(/^[A-Za-z0-9._:-]{1,20}$/),
+    type: fc.stringMatching(/^[a-z0-9_]{1,6}(\.[a-z0-9_]{1,6}){1,2}$/),
+    severity: fc.constantFrom('info' as const, 'warning' as const, 'critical' as const),
+    data: fc.dictionary(name, value, { maxKeys: 6 }),
+  });
+  const lines = new Map<string, OwnRecordLines>();
+  fc.assert(
+    fc.property(record, fc.uuid(), (r, id) => {
+      const ts = '2026-12-07T16:00:00.123Z';
+      const prev = 'ab'.repeat(32);
+      const own = lines.get(r.service) ?? new OwnRecordLines(r.service);
+      lines.set(r.service, own);
+      const fast = own.build(r.seq, id, ts, r.type, r.severity, r.data, prev);
+      const slow = buildRecordLine({ ...r, id, ts, prev });
+      return fast.line === slow.line && fast.hash === slow.hash && fast.bytes === Buffer.byteLength(slow.line);
+    }),
+    { numRuns: 1000 },
+  );
+  t.pass('1000 records, each type and severity built twice or more from the cache');
 });

@@ -156,6 +156,29 @@ export function checkJsonValue(field: string, v: unknown, depth = 0): void {
   fail(field, `a ${typeof v} cannot be stored in an audit record`);
 }
 
+/** A catalogue field as the check uses it, made once per event type (emit runs this per event). */
+interface CompiledField {
+  key: string;
+  /** `data.<key>`, the name errors give. */
+  label: string;
+  kind: FieldSpec;
+  optional: boolean;
+}
+const compiled = new WeakMap<object, CompiledField[]>();
+function compiledFields(fields: object): CompiledField[] {
+  let list = compiled.get(fields);
+  if (list === undefined) {
+    list = Object.entries(fields as Record<string, FieldSpec>).map(([key, spec]) => ({
+      key,
+      label: `data.${key}`,
+      kind: (spec.endsWith('?') ? spec.slice(0, -1) : spec) as FieldSpec,
+      optional: spec.endsWith('?'),
+    }));
+    compiled.set(fields, list);
+  }
+  return list;
+}
+
 export interface ValidatedEvent {
   type: string;
   severity: Severity;
@@ -184,16 +207,16 @@ export function validateEvent(event: AuditEvent, allowLoggerTypes = false): Vali
     if (type.startsWith('audit.') && !allowLoggerTypes)
       fail('type', 'audit.* records are written by the logger itself');
     const fields = spec.fields as Record<string, FieldSpec>;
-    for (const key of Object.keys(data)) {
-      if (!Object.hasOwn(fields, key)) fail(`data.${key}`, `is not a field of ${type}`);
+    for (const key in data) {
+      if (Object.hasOwn(data, key) && !Object.hasOwn(fields, key)) fail(`data.${key}`, `is not a field of ${type}`);
     }
-    for (const [key, fieldSpec] of Object.entries(fields)) {
-      const v = data[key];
+    for (const f of compiledFields(spec.fields)) {
+      const v = data[f.key];
       if (v === undefined) {
-        if (!fieldSpec.endsWith('?')) fail(`data.${key}`, `is required for ${type}`);
+        if (!f.optional) fail(f.label, `is required for ${type}`);
         continue;
       }
-      checkField(`data.${key}`, fieldSpec, v);
+      checkField(f.label, f.kind, v);
     }
     return { type, severity: event.severity ?? spec.severity, data };
   }

@@ -79,6 +79,93 @@ function quoteOwn(r: RecordFields): Quoted {
   };
 }
 
+/**
+ * The lines of one writer's records, built like buildRecordLine but faster: every member but
+ * `data` is the writer's own (seq a safe integer, id a UUID, ts ISO 8601, prev hex; service, type
+ * and severity matched their patterns when the logger took them), so nothing but `data` is
+ * quoted, and the text around them is made once per type and severity. Building strings from
+ * fewer pieces matters: V8 flattens each rope before hashing or encoding it, at a cost that grows
+ * with the number of pieces.
+ */
+export class OwnRecordLines {
+  readonly #service: string;
+  readonly #frames = new Map<string, Map<string, Frame>>();
+
+  constructor(service: string) {
+    this.#service = service;
+  }
+
+  /** The line (with LF), its hash and its UTF-8 size. */
+  build(
+    seq: number,
+    id: string,
+    ts: string,
+    type: string,
+    severity: string,
+    data: Record<string, unknown>,
+    prev: string,
+  ): { line: string; hash: string; bytes: number } {
+    const f = this.#frame(type, severity);
+    const lineData = JSON.stringify(data);
+    const hash = sha256Hex(
+      CANON_HEAD +
+        canonicalJson(data) +
+        ',"id":"' +
+        id +
+        '","prev":"' +
+        prev +
+        '","seq":' +
+        seq +
+        f.canonMid +
+        ts +
+        f.canonTail,
+    );
+    const line =
+      '{"v":1,"seq":' +
+      seq +
+      ',"id":"' +
+      id +
+      '","ts":"' +
+      ts +
+      f.lineMid +
+      lineData +
+      ',"prev":"' +
+      prev +
+      '","hash":"' +
+      hash +
+      '"}\n';
+    // Only data can hold non-ASCII text; its JSON is one flat string, so measuring it is cheap.
+    return { line, hash, bytes: line.length + Buffer.byteLength(lineData) - lineData.length };
+  }
+
+  #frame(type: string, severity: string): Frame {
+    // Keyed by type, then severity: a joined key would be a new string to hash on every record.
+    let bySeverity = this.#frames.get(type);
+    if (bySeverity === undefined) {
+      bySeverity = new Map();
+      if (this.#frames.size < 4096) this.#frames.set(type, bySeverity);
+    }
+    let f = bySeverity.get(severity);
+    if (f === undefined) {
+      f = {
+        lineMid: '","service":"' + this.#service + '","type":"' + type + '","severity":"' + severity + '","data":',
+        canonMid: ',"service":"' + this.#service + '","severity":"' + severity + '","ts":"',
+        canonTail: '","type":"' + type + '","v":1}',
+      };
+      bySeverity.set(severity, f);
+    }
+    return f;
+  }
+}
+
+/** The text around ts and data that depends only on service, type and severity. */
+interface Frame {
+  lineMid: string;
+  canonMid: string;
+  canonTail: string;
+}
+const CANON_HEAD = HASH_PREFIX + '{"data":';
+
 /** Milliseconds → SPEC timestamp text. */
 export function formatTs(ms: number): string {
   return new Date(ms).toISOString();

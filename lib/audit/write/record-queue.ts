@@ -6,7 +6,7 @@
 // order of emit() calls and SHA-256, JCS and serialisation stay off the caller's turn.
 import type { OperationalLogger } from './operational-log.js';
 import { AuditBufferFullError } from '../../errors.js';
-import { buildRecordLine, formatTs } from './record-line.js';
+import { formatTs, OwnRecordLines } from './record-line.js';
 import { Uuid7Generator } from '../format/uuid7.js';
 import { validateEvent, type ValidatedEvent } from '../format/validate.js';
 import type { Severity } from '../format/events.js';
@@ -14,8 +14,15 @@ import { snapshotData } from './record-snapshot.js';
 
 export interface QueuedRecord {
   seq: number;
-  /** The record line with its LF; '' until built. */
+  /**
+   * The record line with its LF; '' until built, and again once it is copied into a write's
+   * buffer (`chunk`): a line string kept alive until its fsync is what a young-generation
+   * collection spends its time copying.
+   */
   line: string;
+  /** The buffer the line was last copied into (when `line` is ''), and where in it. */
+  chunk: Buffer | null;
+  chunkAt: number;
   /** UTF-8 bytes of the line; until built, an upper bound of them. */
   bytes: number;
   /** UTC day (YYYY-MM-DD) of the record's ts: segments rotate when it changes. */
@@ -81,6 +88,7 @@ export interface RecordQueueOptions {
 export class RecordQueue {
   readonly #opts: RecordQueueOptions;
   readonly #ids = new Uuid7Generator();
+  readonly #lines: OwnRecordLines;
   #nextSeq: number;
   /** The hash of the newest built record. */
   #prev: string;
@@ -88,6 +96,7 @@ export class RecordQueue {
   #unbuilt = 0;
   #lastTsMs: number;
   #lastTsText = '';
+  #lastDay = '';
   #queue: PendingRecord[] = [];
   #head = 0;
   #bytes = 0;
@@ -99,6 +108,7 @@ export class RecordQueue {
 
   constructor(opts: RecordQueueOptions) {
     this.#opts = opts;
+    this.#lines = new OwnRecordLines(opts.service);
     this.#nextSeq = opts.nextSeq;
     this.#prev = opts.prev;
     this.#lastTsMs = opts.lastTsMs;
@@ -170,23 +180,14 @@ export class RecordQueue {
     const q = this.#queue;
     for (let i = q.length - this.#unbuilt; i < q.length; i++) {
       const r = q[i]!;
-      const { line, hash } = buildRecordLine({
-        seq: r.seq,
-        id: r.id,
-        ts: r.ts,
-        service: this.#opts.service,
-        type: r.type,
-        severity: r.severity,
-        data: r.data!,
-        prev: this.#prev,
-      });
-      const bytes = Buffer.byteLength(line); // ≤ r.bytes, the bound the queue counted
-      this.#bytes += bytes - r.bytes;
-      r.line = line;
-      r.hash = hash;
-      r.bytes = bytes;
+      const built = this.#lines.build(r.seq, r.id, r.ts, r.type, r.severity, r.data!, this.#prev);
+      this.#bytes += built.bytes - r.bytes; // ≤ r.bytes, the bound the queue counted
+      r.line = built.line;
+      r.hash = built.hash;
+      r.bytes = built.bytes;
       r.data = null;
-      this.#prev = hash;
+      r.id = ''; // its EmittedRecord keeps the id
+      this.#prev = built.hash;
     }
     this.#unbuilt = 0;
   }
@@ -225,30 +226,29 @@ export class RecordQueue {
     for (const r of records) this.#bytes += r.bytes;
   }
 
-  #nextTs(): { ms: number; text: string } {
-    let ms = this.#opts.clock();
-    // A clock that steps back repeats the previous ts (SPEC §4: non-decreasing).
-    if (!(ms >= this.#lastTsMs)) ms = this.#lastTsMs;
-    if (ms !== this.#lastTsMs || this.#lastTsText === '') {
-      this.#lastTsMs = ms;
-      this.#lastTsText = formatTs(ms);
-    }
-    return { ms, text: this.#lastTsText };
+  /** Advances #lastTsMs / #lastTsText / #lastDay to now (SPEC §4: a clock that steps back repeats the previous ts). */
+  #tick(): void {
+    const ms = this.#opts.clock();
+    if (!(ms > this.#lastTsMs) && this.#lastTsText !== '') return;
+    if (ms > this.#lastTsMs) this.#lastTsMs = ms;
+    this.#lastTsText = formatTs(this.#lastTsMs);
+    this.#lastDay = this.#lastTsText.slice(0, 10);
   }
 
   /** Gives an event its seq, ts and id and a copy of its data; the line and hash come in buildAll. */
   #pend(v: ValidatedEvent, seq: number): PendingRecord {
-    const ts = this.#nextTs();
-    const service = this.#opts.service;
-    const snap = snapshotData(v.data, service, v.type, v.severity, MAX_RECORD_BYTES);
+    this.#tick();
+    const snap = snapshotData(v.data, this.#opts.service, v.type, v.severity, MAX_RECORD_BYTES);
     return {
       seq,
       line: '',
+      chunk: null,
+      chunkAt: 0,
       bytes: snap.lineBound,
-      day: ts.text.slice(0, 10),
+      day: this.#lastDay,
       hash: '',
-      id: this.#ids.next(ts.ms),
-      ts: ts.text,
+      id: this.#ids.next(this.#lastTsMs),
+      ts: this.#lastTsText,
       type: v.type,
       severity: v.severity,
       data: snap.data,
@@ -276,7 +276,8 @@ export class RecordQueue {
   }
 
   #countDrop(): void {
-    const now = this.#nextTs().text;
+    this.#tick();
+    const now = this.#lastTsText;
     if (this.#drops === 0) this.#firstDropTs = now;
     this.#lastDropTs = now;
     this.#drops++;

@@ -78,7 +78,14 @@ export function joinLines(records: QueuedRecord[]): Buffer {
   for (const r of records) total += r.bytes;
   const buf = Buffer.allocUnsafe(total);
   let at = 0;
-  for (const r of records) at += buf.write(r.line, at, 'utf8');
+  for (const r of records) {
+    const start = at;
+    if (r.line !== '') at += buf.write(r.line, at, 'utf8');
+    else at += r.chunk!.copy(buf, at, r.chunkAt, r.chunkAt + r.bytes); // written before, to be written again
+    r.line = '';
+    r.chunk = buf;
+    r.chunkAt = start;
+  }
   return at === total ? buf : buf.subarray(0, at);
 }
 
