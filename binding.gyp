@@ -18,6 +18,7 @@
         "csrc/bind_device.cpp",
         "csrc/bind_lease.cpp",
         "csrc/bind_testing.cpp",
+        "csrc/bind_tlog.cpp",
         "csrc/cpu_engine.cpp",
         "csrc/fd_pass.cpp",
         "csrc/file_reader.cpp",

@@ -16,6 +16,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
       {"cpuSha256", vrr::CpuSha256},
       {"cpuMthFile", vrr::CpuMthFile},
       {"cpuSha256File", vrr::CpuSha256File},
+      {"tlogAppend", vrr::TlogAppend},
       {"openDevice", vrr::OpenDevice},
       {"loseDevice", vrr::LoseDevice},
       {"deviceProperties", vrr::DeviceProps},

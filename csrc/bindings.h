@@ -13,6 +13,9 @@ Napi::Value CpuSha256(const Napi::CallbackInfo& info);
 Napi::Value CpuMthFile(const Napi::CallbackInfo& info);
 Napi::Value CpuSha256File(const Napi::CallbackInfo& info);
 
+// bind_tlog.cpp: the audit writer's SPEC §8 tree, one call per batch
+Napi::Value TlogAppend(const Napi::CallbackInfo& info);
+
 // bind_device.cpp: devices and allocation lifetimes
 Napi::Value OpenDevice(const Napi::CallbackInfo& info);
 Napi::Value LoseDevice(const Napi::CallbackInfo& info);

@@ -10,6 +10,16 @@
 
 namespace vrr {
 
+// OpenSSL 3 looks the algorithm up again on every EVP_DigestInit_ex given EVP_sha256() (an
+// "implicit fetch", several times the cost of hashing 64 bytes); an explicitly fetched one is kept.
+inline const EVP_MD* sha256Md() {
+#if OPENSSL_VERSION_MAJOR >= 3
+  static const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (fetched != nullptr) return fetched;
+#endif
+  return EVP_sha256();
+}
+
 class Sha256Stream {
  public:
   Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
@@ -21,7 +31,7 @@ class Sha256Stream {
   Sha256Stream& operator=(const Sha256Stream&) = delete;
 
   void reset() {
-    if (EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) fail("E_IO", "SHA-256 init failed");
+    if (EVP_DigestInit_ex(ctx_, sha256Md(), nullptr) != 1) fail("E_IO", "SHA-256 init failed");
   }
   void update(const void* data, size_t length) {
     if (length > 0 && EVP_DigestUpdate(ctx_, data, length) != 1) fail("E_IO", "SHA-256 update failed");

@@ -52,6 +52,11 @@ export interface NativeAddon {
   }): Promise<{ digest: Uint8Array; size: number; sha256: Uint8Array | null }>;
   cpuSha256(o: { data: Uint8Array }): Promise<Uint8Array>;
   cpuSha256File(o: { path: string }): Promise<{ sha256: Uint8Array; size: number }>;
+  /** SPEC §8: appends entries (64 hex each) to a tree of `size` with right edge `frontier` (lib/native/tlog-append.ts). */
+  tlogAppend(o: { size: number; frontier: Uint8Array; entriesHex: string }): {
+    stored: Uint8Array;
+    frontier: Uint8Array;
+  };
   openDevice(o: {
     backend: string;
     index: number;

@@ -3,12 +3,16 @@
 // built JS (dist/, rebuilt by pretest) from a temp package that has no build/ directory.
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { repoRoot } from '../helpers/vectors.js';
+import { leafHash, TreeFrontier } from '../../lib/audit/tlog/index.js';
+import { sha256Bytes } from '../../lib/audit/write/node-crypto.js';
+import { listSegments } from '../../lib/audit/write/segments.js';
+import { TREE_FILE } from '../../lib/audit/write/tree-file.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'vrr-noaddon-'));
@@ -28,13 +32,20 @@ t.test('no addon: status explains, loaders throw E_NO_ADDON', async (t) => {
     }
     let cpu = null;
     try { await m.cpuEngine.sha256(new Uint8Array(1)); } catch (e) { cpu = e.code; }
-    console.log(JSON.stringify({ status, errors, cpu }));
+    // The audit writer hashes its SPEC §8 tree in JS instead.
+    const { nativeTlogAppend } = await import('./dist/native/tlog-append.js');
+    const { AuditLogger } = await import('./dist/audit/index.js');
+    const log = AuditLogger.open({ dir: './log', service: 'probe' });
+    for (let i = 0; i < 300; i++) log.emit({ type: 'app.probe', data: { n: i } });
+    await log.close();
+    console.log(JSON.stringify({ status, errors, cpu, treeInAddon: nativeTlogAppend() !== null }));
   `;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
   const out = JSON.parse(stdout) as {
     status: { loaded: boolean; withCuda: boolean; reason: string; cudaDeviceCount: number };
     errors: Array<{ name: string; code: string; message: string } | null>;
     cpu: string | null;
+    treeInAddon: boolean;
   };
   t.equal(out.status.loaded, false);
   t.equal(out.status.withCuda, false);
@@ -47,4 +58,21 @@ t.test('no addon: status explains, loaders throw E_NO_ADDON', async (t) => {
     t.match(e?.message, /npm run build:addon/);
   }
   t.equal(out.cpu, 'E_NO_ADDON', 'the CPU engine rejects the same way');
+  t.equal(out.treeInAddon, false, 'the audit tree has no addon to hash in');
+  const log = join(dir, 'log');
+  t.same(
+    readFileSync(join(log, TREE_FILE)),
+    expectedTreeBytes(log),
+    "the writer's tree file, hashed in JS, is the tree of its records",
+  );
 });
+
+/** The stored hashes of the tree of a log's records, built here leaf by leaf from its segments. */
+function expectedTreeBytes(dir: string): Buffer {
+  const frontier = new TreeFrontier(sha256Bytes);
+  const parts: Uint8Array[] = [];
+  for (const seg of listSegments(dir))
+    for (const line of readFileSync(join(dir, seg.name), 'utf8').split('\n'))
+      if (line) parts.push(...frontier.append(leafHash(sha256Bytes, Buffer.from(JSON.parse(line).hash, 'hex'))));
+  return Buffer.concat(parts);
+}

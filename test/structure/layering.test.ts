@@ -31,7 +31,7 @@ export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   'audit/format': ['wasm', 'formats', 'errors'],
   // SPEC §8's tree, proofs and v2 notes sit on verify's floor: each uses the other's checks.
   'audit/tlog': ['audit/verify', 'audit/format', 'wasm', 'formats', 'errors'],
-  'audit/write': ['audit/tlog', 'audit/format', 'attest', 'wasm', 'formats', 'errors'],
+  'audit/write': ['audit/tlog', 'audit/format', 'attest', 'native', 'wasm', 'formats', 'errors'],
   'audit/verify': ['audit/tlog', 'audit/write', 'audit/format', 'formats', 'errors'],
   audit: ['audit/format', 'audit/write', 'audit/verify', 'audit/tlog'],
   // The witness server: the SPEC §8 checks and the writer's node:crypto helpers.

@@ -230,18 +230,32 @@ export class TreeFrontier {
 
   /** The frontier of a tree of `size` entries whose stored hashes `src` reads. */
   static fromSource(sha256: Sha256, src: HashSource, size: number): TreeFrontier {
-    const f = new TreeFrontier(sha256);
+    const edge: Uint8Array[] = [];
     let start = 0;
     for (let level = 53; level >= 0; level--) {
       const width = 2 ** level;
       if (size - start >= width) {
-        f.#hashes.push(src(level, start / width));
-        f.#levels.push(level);
+        edge.push(src(level, start / width));
         start += width;
       }
     }
+    return TreeFrontier.fromEdge(sha256, size, edge);
+  }
+
+  /** The frontier of a tree of `size` entries from its edge (see edge()). */
+  static fromEdge(sha256: Sha256, size: number, edge: readonly Uint8Array[]): TreeFrontier {
+    const f = new TreeFrontier(sha256);
+    for (let level = 53; level >= 0; level--) if (Math.floor(size / 2 ** level) % 2 === 1) f.#levels.push(level);
+    if (edge.length !== f.#levels.length)
+      throw new RangeError(`a tree of ${size} entries has ${f.#levels.length} complete subtrees, not ${edge.length}`);
+    f.#hashes.push(...edge);
     f.#size = size;
     return f;
+  }
+
+  /** The roots of the tree's maximal complete subtrees, largest first: with the size, all a frontier is. */
+  edge(): Uint8Array[] {
+    return this.#hashes.slice();
   }
 
   /** Leaves appended so far. */

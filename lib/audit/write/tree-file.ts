@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AuditLogCorruptError } from '../../errors.js';
 import type { FileLayer } from './file-layer.js';
 import { sha256Bytes } from './node-crypto.js';
+import { nativeTlogAppend, type TlogBatchAppend } from '../../native/tlog-append.js';
 import { listSegments } from './segments.js';
 import { lineHash, recordLinesFrom } from './segment-scan.js';
 import {
@@ -31,20 +32,32 @@ export function leafOfHex(hashHex: string): Uint8Array {
   return sha256Bytes(leafInput);
 }
 
+/** Batches at least this long go to the addon in one call; shorter ones cost less in JS. */
+const NATIVE_BATCH = 4;
+
 export class TreeFile {
   readonly #fd: number;
   readonly #layer: FileLayer | null;
   /** Stored hashes in the file (written, maybe not yet fsynced). */
   #fileCount: number;
-  /** Stored hashes not yet written (a failed write keeps them here until the next try). */
-  #pending: Uint8Array[] = [];
+  /** Stored hashes not yet written, 32 bytes each (a failed write keeps them until the next try). */
+  #pending = new Uint8Array(64 * 1024);
+  #pendingCount = 0;
   #frontier: TreeFrontier;
   #owesSync = false;
+  readonly #batchAppend: TlogBatchAppend | null;
 
-  private constructor(fd: number, layer: FileLayer | null, fileCount: number, size: number) {
+  private constructor(
+    fd: number,
+    layer: FileLayer | null,
+    fileCount: number,
+    size: number,
+    batch: TlogBatchAppend | null,
+  ) {
     this.#fd = fd;
     this.#layer = layer;
     this.#fileCount = fileCount;
+    this.#batchAppend = batch;
     this.#frontier = TreeFrontier.fromSource(sha256Bytes, this.source, size);
   }
 
@@ -52,7 +65,12 @@ export class TreeFile {
    * The writer's tree of a log of `nextSeq` records: the file's hashes for records of closed
    * segments are kept (fsynced at rotation), the open segment's records are recomputed.
    */
-  static openForWriter(dir: string, layer: FileLayer, nextSeq: number): TreeFile {
+  static openForWriter(
+    dir: string,
+    layer: FileLayer,
+    nextSeq: number,
+    batch: TlogBatchAppend | null = nativeTlogAppend(),
+  ): TreeFile {
     const path = join(dir, TREE_FILE);
     const created = !existsSync(path);
     const fd = layer.openSync(path, created ? 'w+' : 'r+', 0o600);
@@ -62,7 +80,7 @@ export class TreeFile {
     const onDisk = sizeForStoredCount(Math.floor(fstatSync(fd).size / 32));
     const keep = Math.min(onDisk, nextSeq, openSegmentFirst);
     layer.ftruncateSync(fd, storedHashCount(keep) * 32);
-    const tree = new TreeFile(fd, layer, storedHashCount(keep), keep);
+    const tree = new TreeFile(fd, layer, storedHashCount(keep), keep, batch);
     tree.#catchUp(dir, nextSeq);
     tree.syncSync();
     return tree;
@@ -72,11 +90,11 @@ export class TreeFile {
    * A reader's view (CLI `audit prove`, `audit tiles`): the file as it is, and in memory whatever
    * it lacks of the log's `size` records (a writer that crashed and was not reopened yet).
    */
-  static openForReader(dir: string, size: number): TreeFile {
+  static openForReader(dir: string, size: number, batch: TlogBatchAppend | null = nativeTlogAppend()): TreeFile {
     const path = join(dir, TREE_FILE);
     const fd = openSync(existsSync(path) ? path : '/dev/null', 'r');
     const onDisk = Math.min(sizeForStoredCount(Math.floor(fstatSync(fd).size / 32)), size);
-    const tree = new TreeFile(fd, null, storedHashCount(onDisk), onDisk);
+    const tree = new TreeFile(fd, null, storedHashCount(onDisk), onDisk, batch);
     tree.#catchUp(dir, size);
     return tree;
   }
@@ -92,10 +110,19 @@ export class TreeFile {
 
   /** Adds written records (in seq order; ones the tree already has are skipped) and writes their hashes. */
   append(records: readonly { seq: number; hash: string }[]): void {
-    for (const r of records) {
-      if (r.seq < this.size) continue;
-      if (r.seq !== this.size) throw new Error(`tree: record ${r.seq} after ${this.size - 1}`);
-      for (const h of this.#frontier.append(leafOfHex(r.hash))) this.#pending.push(h);
+    let first = 0;
+    while (first < records.length && records[first]!.seq < this.size) first++;
+    if (first < records.length && records[first]!.seq !== this.size)
+      throw new Error(`tree: record ${records[first]!.seq} after ${this.size - 1}`);
+    if (this.#batchAppend && records.length - first >= NATIVE_BATCH) {
+      let hex = '';
+      for (let i = first; i < records.length; i++) hex += records[i]!.hash;
+      const out = this.#batchAppend(this.size, this.#frontier.edge(), hex);
+      this.#frontier = TreeFrontier.fromEdge(sha256Bytes, this.size + records.length - first, out.edge);
+      this.#addPending(out.stored);
+    } else {
+      for (let i = first; i < records.length; i++)
+        for (const h of this.#frontier.append(leafOfHex(records[i]!.hash))) this.#addPending(h);
     }
     try {
       this.#flushPending();
@@ -108,9 +135,10 @@ export class TreeFile {
   readonly source: HashSource = (level, index) => {
     const i = storedHashIndex(level, index);
     if (i >= this.#fileCount) {
-      const h = this.#pending[i - this.#fileCount];
-      if (!h) throw new RangeError(`tree hash (${level}, ${index}) is not stored`);
-      return h;
+      const at = (i - this.#fileCount) * 32;
+      if (i - this.#fileCount >= this.#pendingCount)
+        throw new RangeError(`tree hash (${level}, ${index}) is not stored`);
+      return this.#pending.slice(at, at + 32);
     }
     const out = Buffer.allocUnsafe(32);
     if (readSync(this.#fd, out, 0, 32, i * 32) !== 32) throw new RangeError(`tree file ends before hash ${i}`);
@@ -166,18 +194,31 @@ export class TreeFile {
       throw new AuditLogCorruptError(`the log in ${dir} holds ${this.size} records; ${size} are needed (was it cut?)`);
   }
 
+  /** Queues stored hashes (32 bytes each) for the file. */
+  #addPending(hashes: Uint8Array): void {
+    const end = this.#pendingCount * 32 + hashes.length;
+    if (end > this.#pending.length) {
+      const grown = new Uint8Array(Math.max(end, 2 * this.#pending.length));
+      grown.set(this.#pending.subarray(0, this.#pendingCount * 32));
+      this.#pending = grown;
+    }
+    this.#pending.set(hashes, this.#pendingCount * 32);
+    this.#pendingCount += hashes.length / 32;
+  }
+
   /** Writes pending hashes at the end of the file; a failure keeps them pending (retried on the next call). */
   #flushPending(): void {
-    if (this.#pending.length === 0 || !this.#layer) return;
-    const buf = Buffer.concat(this.#pending);
+    if (this.#pendingCount === 0 || !this.#layer) return;
+    const bytes = this.#pendingCount * 32;
     let done = 0;
     try {
-      while (done < buf.length)
-        done += this.#layer.writeSync(this.#fd, buf, done, buf.length - done, this.#fileCount * 32 + done);
+      while (done < bytes)
+        done += this.#layer.writeSync(this.#fd, this.#pending, done, bytes - done, this.#fileCount * 32 + done);
     } finally {
       const whole = Math.floor(done / 32);
       this.#fileCount += whole;
-      this.#pending.splice(0, whole);
+      this.#pending.copyWithin(0, whole * 32, bytes);
+      this.#pendingCount -= whole;
       if (whole > 0) this.#owesSync = true;
     }
   }
