@@ -42,7 +42,7 @@ export interface SegmentWriterOptions {
   onDurable: (seq: number) => void;
   onError: (err: unknown, what: string) => void;
   onSuccess: () => void;
-  /** The SPEC §8 tree: written records are appended, and fsynced before the segment is. */
+  /** The SPEC §8 tree: written records are appended; it is fsynced before a segment is closed. */
   tree?: TreeFile | null;
 }
 
@@ -132,7 +132,6 @@ export class SegmentWriter {
       this.#commitWritten(seg, offset, buf, records);
       if (seg.dirty) this.#truncateBack(seg); // a failed critical write beyond us
       const covered = this.#writtenSeq;
-      await this.#syncTree();
       await layer.fsync(seg.fd);
       this.#inflight = null;
       this.#assertLinked(seg);
@@ -185,7 +184,6 @@ export class SegmentWriter {
     try {
       const seg = this.#segment;
       if (seg) {
-        await this.#syncTree();
         await this.#o.layer.fsync(seg.fd);
         this.#assertLinked(seg);
       }
@@ -235,7 +233,6 @@ export class SegmentWriter {
       first = false;
     }
     if (lastSeg) {
-      this.#syncTreeSync();
       this.#o.layer.fsyncSync(lastSeg.fd);
       this.#assertLinked(lastSeg);
     }
@@ -309,15 +306,12 @@ export class SegmentWriter {
     this.#o.tree?.append(records);
   }
 
-  /** The tree is a cache of the segments (rebuilt on open): a failed tree fsync is logged, never fails a write. */
-  async #syncTree(): Promise<void> {
-    try {
-      await this.#o.tree?.sync();
-    } catch (err) {
-      this.#o.log.warn('could not fsync the audit tree file; it is recomputed on the next open', errInfo(err));
-    }
-  }
-
+  /**
+   * The tree is fsynced only when a segment closes: the part of it that covers the open segment
+   * is recomputed from the records on every open, so an fsync per batch would buy nothing (and
+   * writeback can put segment bytes on disk before tree bytes whatever the order of fsyncs).
+   * A failed tree fsync is logged, never fails a write.
+   */
   #syncTreeSync(): void {
     try {
       this.#o.tree?.syncSync();

@@ -1,6 +1,6 @@
 // The log's SPEC §8 Merkle tree kept on disk beside the segments: DIR/tlog-tree.hashes holds every
 // stored hash (Go sumdb/tlog order: leaf i, then the interior hashes it completes), 32 bytes each,
-// appended as records are written and fsynced with the segment's batches (and at rotation). It is
+// appended as records are written and fsynced when a segment closes (rotation, close). It is
 // a cache of the segments: on open, what a crash may have lost (the open segment's records) is
 // recomputed from the record hashes, so a root at any size or a proof for any seq reads only
 // O(log n) hashes, never the log.
@@ -44,7 +44,6 @@ export class TreeFile {
   #pending = new Uint8Array(64 * 1024);
   #pendingCount = 0;
   #frontier: TreeFrontier;
-  #owesSync = false;
   readonly #batchAppend: TlogBatchAppend | null;
 
   private constructor(
@@ -103,11 +102,6 @@ export class TreeFile {
     return this.#frontier.size;
   }
 
-  /** Written hashes wait for an fsync. */
-  get owesSync(): boolean {
-    return this.#owesSync;
-  }
-
   /** Adds written records (in seq order; ones the tree already has are skipped) and writes their hashes. */
   append(records: readonly { seq: number; hash: string }[]): void {
     let first = 0;
@@ -164,15 +158,7 @@ export class TreeFile {
   syncSync(): void {
     if (!this.#layer) return;
     this.#flushPending();
-    this.#owesSync = false;
     this.#layer.fsyncSync(this.#fd);
-  }
-
-  async sync(): Promise<void> {
-    if (!this.#layer) return;
-    this.#flushPending();
-    this.#owesSync = false;
-    await this.#layer.fsync(this.#fd);
   }
 
   close(): void {
@@ -219,7 +205,6 @@ export class TreeFile {
       this.#fileCount += whole;
       this.#pending.copyWithin(0, whole * 32, bytes);
       this.#pendingCount -= whole;
-      if (whole > 0) this.#owesSync = true;
     }
   }
 }
