@@ -45,8 +45,15 @@ export function canonicalJson(value: unknown): string {
 // computed once per shape instead of sorting on every record. Bounded so free-form custom data
 // cannot grow it without limit.
 interface Shape {
+  /** The names sorted (RFC 8785 order) and quoted with their colon. */
   keys: string[];
   quoted: string[];
+  /** The names in the order the shape was seen in (an object's own order), quoted with their colon. */
+  ownQuoted: string[];
+  /** For each sorted position, the index of that name in the own order. */
+  sortedFromOwn: number[];
+  /** The own order is already sorted. */
+  sorted: boolean;
 }
 const shapes = new Map<string, Shape>();
 const MAX_SHAPES = 1024;
@@ -65,11 +72,46 @@ function sortedShape(keys: string[]): Shape {
   let shape = shapes.get(sig);
   if (!shape) {
     const sorted = [...keys].sort();
-    shape = { keys: sorted, quoted: sorted.map((k) => JSON.stringify(k) + ':') };
+    const quote = (k: string) => JSON.stringify(k) + ':';
+    shape = {
+      keys: sorted,
+      quoted: sorted.map(quote),
+      ownQuoted: keys.map(quote),
+      sortedFromOwn: sorted.map((k) => keys.indexOf(k)),
+      sorted: sorted.every((k, i) => k === keys[i]),
+    };
     if (shapes.size >= MAX_SHAPES) shapes.clear();
     shapes.set(sig, shape);
   }
   recent.unshift({ names: keys, shape });
   if (recent.length > 8) recent.pop();
   return shape;
+}
+
+/**
+ * Both texts a writer needs of a record's data: its RFC 8785 form (hashed) and JSON.stringify's
+ * (written, members in the object's own order). For flat data (scalars and arrays of scalars, as
+ * every catalogue event has) each member is serialised once and the two texts are the same
+ * members in two orders, or one text when the own order is already sorted: serialising data
+ * twice was a tenth of the writer's time. Anything nested takes both serialisers.
+ */
+export function canonicalAndWritten(data: Record<string, unknown>): { canonical: string; written: string } {
+  const keys = Object.keys(data);
+  const shape = sortedShape(keys);
+  const members: string[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const v = data[keys[i]!];
+    if (v === undefined || (typeof v === 'object' && v !== null && !isScalarArray(v)))
+      return { canonical: canonicalJson(data), written: JSON.stringify(data) };
+    members.push(shape.ownQuoted[i]! + canonicalJson(v));
+  }
+  const written = '{' + members.join(',') + '}';
+  if (shape.sorted) return { canonical: written, written };
+  let canonical = '{';
+  for (let j = 0; j < members.length; j++) canonical += (j > 0 ? ',' : '') + members[shape.sortedFromOwn[j]!]!;
+  return { canonical: canonical + '}', written };
+}
+
+function isScalarArray(v: object): boolean {
+  return Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object');
 }

@@ -5,7 +5,7 @@
 import { assertObject } from '../../formats/args.js';
 import * as crypto from 'node:crypto';
 import type { AuditRecord } from '../format/events.js';
-import { canonicalJson } from '../format/canonical-json.js';
+import { canonicalAndWritten, canonicalJson } from '../format/canonical-json.js';
 import {
   canonicalFromQuoted,
   canonicalRecord,
@@ -106,19 +106,9 @@ export class OwnRecordLines {
     prev: string,
   ): { line: string; hash: string; bytes: number } {
     const f = this.#frame(type, severity);
-    const lineData = JSON.stringify(data);
+    const { canonical, written: lineData } = canonicalAndWritten(data);
     const hash = sha256Hex(
-      CANON_HEAD +
-        canonicalJson(data) +
-        ',"id":"' +
-        id +
-        '","prev":"' +
-        prev +
-        '","seq":' +
-        seq +
-        f.canonMid +
-        ts +
-        f.canonTail,
+      CANON_HEAD + canonical + ',"id":"' + id + '","prev":"' + prev + '","seq":' + seq + f.canonMid + ts + f.canonTail,
     );
     const line =
       '{"v":1,"seq":' +
