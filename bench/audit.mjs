@@ -162,13 +162,12 @@ rmSync(root, { recursive: true, force: true });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pinoRuns = rounds.flat().map((p) => p.pino);
 const rows = [{ name: pinoRuns[0].name, runs: pinoRuns, ratios: [1] }];
-contenders.forEach(([name], i) =>
+for (let i = 0; i < contenders.length; i++)
   rows.push({
     name: rounds[0][i].audit.name.replace(/ #0/, ''),
     runs: rounds.map((r) => r[i].audit),
     ratios: rounds.map((r) => r[i].audit.rate / r[i].pino.rate),
-  }),
-);
+  });
 console.log(
   `audit bench: ${N} events per contender, chunks of ${CHUNK} per event-loop turn; peer = pino, run just before each contender; ${ROUNDS} round(s), medians; load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`,
 );
