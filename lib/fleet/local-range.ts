@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditLogCorruptError } from '../errors.js';
 import { listSegments } from '../audit/write/segments.js';
-import { recordAt, recordLayout } from './stored-record.js';
+import { recordAt, recordLayout, sameBytes } from './stored-record.js';
 
 const CHUNK = 1 << 20;
 
@@ -33,9 +33,8 @@ class RangeCheck {
     if (l) {
       seq = l.seq;
       serviceOk =
-        l.serviceEnd - l.serviceAt === this.want.length &&
-        line.compare(this.want, 0, this.want.length, l.serviceAt, l.serviceEnd) === 0;
-      prevOk = !this.haveHash || line.compare(this.lastHash, 0, 64, l.prevAt, l.prevAt + 64) === 0;
+        l.serviceEnd - l.serviceAt === this.want.length && sameBytes(line, l.serviceAt, this.want, 0, this.want.length);
+      prevOk = !this.haveHash || sameBytes(line, l.prevAt, this.lastHash, 0, 64);
       line.copy(this.lastHash, 0, l.hashAt, l.hashAt + 64);
     } else {
       const rec = recordAt(line);

@@ -19,18 +19,47 @@ export interface PublishFailure {
 type Settle = (ack: PubAck | null, failure: PublishFailure | null) => void;
 
 const dec = new TextDecoder();
-const PLAIN_ACK = /^\{"stream":"[A-Za-z0-9_-]+","seq":(\d+)(,"duplicate":true)?\}$/;
+const ACK_HEAD = Buffer.from('{"stream":"');
+const ACK_SEQ = Buffer.from('","seq":');
+const ACK_DUPLICATE = Buffer.from(',"duplicate":true}');
 
-/** The usual ack read with one regular expression; anything else (errors, domains) through JSON.parse. */
-function parseAck(data: Uint8Array): {
+/**
+ * The usual ack, `{"stream":"NAME","seq":N}` with an optional `,"duplicate":true`, read in place
+ * (no string is made: this runs once per record); anything else (errors, domains) through JSON.parse.
+ */
+export function parseAck(data: Uint8Array): {
   seq?: number;
   duplicate?: boolean;
   error?: { err_code?: number; description?: string };
 } {
-  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
-  const m = PLAIN_ACK.exec(text);
-  if (m) return { seq: Number(m[1]), duplicate: m[2] !== undefined };
-  return JSON.parse(dec.decode(data));
+  const plain = plainAck(data);
+  return plain ?? JSON.parse(dec.decode(data));
+}
+
+function plainAck(d: Uint8Array): { seq: number; duplicate: boolean } | null {
+  if (!startsWith(d, 0, ACK_HEAD)) return null;
+  let i = ACK_HEAD.length;
+  for (; i < d.length && isStreamNameByte(d[i]!); i++);
+  if (i === ACK_HEAD.length || !startsWith(d, i, ACK_SEQ)) return null;
+  i += ACK_SEQ.length;
+  const digits = i;
+  let seq = 0;
+  for (; i < d.length && d[i]! >= 0x30 && d[i]! <= 0x39 && i - digits < 16; i++) seq = seq * 10 + (d[i]! - 0x30);
+  if (i === digits || (d[digits] === 0x30 && i > digits + 1)) return null;
+  if (i === d.length - 1 && d[i] === 0x7d) return { seq, duplicate: false };
+  if (i + ACK_DUPLICATE.length === d.length && startsWith(d, i, ACK_DUPLICATE)) return { seq, duplicate: true };
+  return null;
+}
+
+function startsWith(d: Uint8Array, at: number, marker: Uint8Array): boolean {
+  if (at + marker.length > d.length) return false;
+  for (let k = 0; k < marker.length; k++) if (d[at + k] !== marker[k]) return false;
+  return true;
+}
+
+/** [A-Za-z0-9_-]: the stream names the shipper accepts. */
+function isStreamNameByte(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x2d;
 }
 
 export class PipelinedPublisher {

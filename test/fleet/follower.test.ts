@@ -1,8 +1,10 @@
 // The follower and the in-place record reader, without a server: torn tails are never handed
 // out, rotation is followed, the fast reader agrees with JSON.parse and falls back on other layouts.
 import t from 'tap';
+import fc from 'fast-check';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildRecordLine } from '../../lib/audit/index.js';
 import { listSegments } from '../../lib/audit/write/segments.js';
 import { LogFollower } from '../../lib/fleet/follower.js';
 import { recordAt } from '../../lib/fleet/stored-record.js';
@@ -72,4 +74,26 @@ t.test('the vram-residency/fleet entry exports the shipper and the stream verifi
   t.equal(fleet.DEFAULT_STREAM, 'VRAM_AUDIT');
   const main = await import('vram-residency');
   t.notOk('AuditShipper' in main, 'the main entry does not load the NATS client');
+});
+
+t.test('recordAt reads any seq a line can hold, up to 2^53 - 1, and the writer layout in place', async (t) => {
+  fc.assert(
+    fc.property(fc.oneof(fc.nat(), fc.maxSafeNat()), (seq) => {
+      const fields = {
+        seq,
+        id: '0192f3a4-5678-7abc-8def-0123456789ab',
+        ts: '2026-12-07T16:00:00.000Z',
+        service: 'svc',
+        type: 'app.probe',
+        severity: 'info' as const,
+        data: { n: seq },
+        prev: 'ab'.repeat(32),
+      };
+      const { line, hash } = buildRecordLine(fields);
+      const place = recordAt(Buffer.from(line.slice(0, -1)));
+      return place !== null && place.seq === seq && place.hash === hash;
+    }),
+    { numRuns: 2000 },
+  );
+  t.pass('2000 seqs');
 });
