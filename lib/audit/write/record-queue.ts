@@ -97,7 +97,8 @@ export class RecordQueue {
   #lastTsMs: number;
   #lastTsText = '';
   #lastDay = '';
-  #queue: PendingRecord[] = [];
+  /** Records from #head on are queued; the slots before it are emptied as records are taken. */
+  #queue: (PendingRecord | undefined)[] = [];
   #head = 0;
   #bytes = 0;
   /** Refused events not yet covered by an audit.gap record. */
@@ -203,7 +204,9 @@ export class RecordQueue {
       out.push(r);
       taken += r.bytes;
       this.#bytes -= r.bytes;
-      this.#head++;
+      // Let go of it now, not when the array is next compacted: held by the array, records that
+      // are long written lived through young-generation collections and were promoted.
+      this.#queue[this.#head++] = undefined;
     }
     if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
@@ -218,7 +221,7 @@ export class RecordQueue {
    */
   requeue(records: QueuedRecord[]): void {
     if (records.length === 0) return;
-    const rest = this.#queue.slice(this.#head);
+    const rest = this.#queue.slice(this.#head) as PendingRecord[];
     const merged = (records as PendingRecord[]).concat(rest);
     if (rest.length > 0 && rest[0]!.seq < records[records.length - 1]!.seq) merged.sort((a, b) => a.seq - b.seq);
     this.#queue = merged;
