@@ -16,19 +16,27 @@ namespace vrr {
 
 namespace {
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;  // SPEC §4 hashes are lowercase
-}
+// Lowercase hex digit values; 0xff for every other byte (SPEC §4 hashes are lowercase).
+struct HexTable {
+  uint8_t value[256];
+  HexTable() {
+    for (int i = 0; i < 256; i++) value[i] = 0xff;
+    for (int i = 0; i < 10; i++) value['0' + i] = static_cast<uint8_t>(i);
+    for (int i = 0; i < 6; i++) value['a' + i] = static_cast<uint8_t>(10 + i);
+  }
+};
+const HexTable kHex;
 
 void decodeEntry(const std::string& hex, size_t index, uint8_t out[32]) {
+  const auto* p = reinterpret_cast<const uint8_t*>(hex.data()) + index * 64;
+  uint8_t bad = 0;
   for (size_t i = 0; i < 32; i++) {
-    const int hi = hexValue(hex[index * 64 + 2 * i]);
-    const int lo = hexValue(hex[index * 64 + 2 * i + 1]);
-    if (hi < 0 || lo < 0) fail("E_ARG", "entriesHex: entry " + std::to_string(index) + " is not 64 lowercase hex");
+    const uint8_t hi = kHex.value[p[2 * i]];
+    const uint8_t lo = kHex.value[p[2 * i + 1]];
+    bad |= (hi | lo) & 0xf0;
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }
+  if (bad != 0) fail("E_ARG", "entriesHex: entry " + std::to_string(index) + " is not 64 lowercase hex");
 }
 
 }  // namespace
