@@ -106,22 +106,28 @@ export class TreeFile {
   append(records: readonly { seq: number; hash: string }[]): void {
     let first = 0;
     while (first < records.length && records[first]!.seq < this.size) first++;
-    if (first < records.length && records[first]!.seq !== this.size)
-      throw new Error(`tree: record ${records[first]!.seq} after ${this.size - 1}`);
-    if (this.#batchAppend && records.length - first >= NATIVE_BATCH) {
-      let hex = '';
-      for (let i = first; i < records.length; i++) hex += records[i]!.hash;
-      const out = this.#batchAppend(this.size, this.#frontier.edge(), hex);
-      this.#frontier = TreeFrontier.fromEdge(sha256Bytes, this.size + records.length - first, out.edge);
-      this.#addPending(out.stored);
-    } else {
-      for (let i = first; i < records.length; i++)
-        for (const h of this.#frontier.append(leafOfHex(records[i]!.hash))) this.#addPending(h);
-    }
+    if (first < records.length) this.#appendFrom(records, first);
     try {
       this.#flushPending();
     } catch {
       // Kept pending and written with the next append or sync (which reports a lasting failure).
+    }
+  }
+
+  /** Appends records[first…] (they must continue the tree without a gap). */
+  #appendFrom(records: readonly { seq: number; hash: string }[], first: number): void {
+    const last = records[records.length - 1]!.seq;
+    if (records[first]!.seq !== this.size || last !== this.size + records.length - first - 1)
+      throw new Error(`tree: records ${records[first]!.seq}…${last} after ${this.size - 1} are not consecutive`);
+    if (this.#batchAppend && records.length - first >= NATIVE_BATCH) {
+      let hex = '';
+      for (let i = first; i < records.length; i++) hex += records[i]!.hash;
+      const out = this.#batchAppend(this.size, this.#frontier.edge(), hex);
+      this.#frontier = TreeFrontier.fromEdge(sha256Bytes, last + 1, out.edge);
+      this.#addPending(out.stored);
+    } else {
+      for (let i = first; i < records.length; i++)
+        for (const h of this.#frontier.append(leafOfHex(records[i]!.hash))) this.#addPending(h);
     }
   }
 
