@@ -4,12 +4,14 @@
 // It holds this machine's Node binary (stripped, xz-compressed), the built package with its
 // production dependencies and the CUDA prebuild, the checks (Node's built-in test runner, no dev
 // dependencies), the hand-off scripts and run.sh. Same tree + same Node binary → same bytes.
-//   npm run device-kit -- [--out DIR] [--addon cuda|any]
+//   npm run device-kit -- [--out DIR] [--addon cuda|any|local]
 //   --out DIR     where to build (default: device-kit/, gitignored); an existing kit there is replaced
 //   --addon cuda  (default) carry the CUDA prebuild: scripts/prebuild.mjs reuses a fresh one, copies a
 //                 fresh CUDA build from build/Release, or builds one (~8 min here)
 //   --addon any   never compile: the fresh CUDA prebuild when there is one, else build/Release as it is
-//                 (host-only or CUDA); kit.json and run.sh say which addon the kit carries (tests use it)
+//                 (host-only or CUDA); kit.json and run.sh say which addon the kit carries
+//   --addon local build/Release as it is, even with a fresh prebuild beside it (the tests: another
+//                 test's npm pack can make a prebuild between two of their builds)
 // Exit 0 built, 1 the kit could not be built or is over the size limit, 2 usage error.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -46,9 +48,9 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out' && argv[i + 1]) opts.out = resolve(argv[++i]);
-    else if (a === '--addon' && ['cuda', 'any'].includes(argv[i + 1])) opts.addon = argv[++i];
+    else if (a === '--addon' && ['cuda', 'any', 'local'].includes(argv[i + 1])) opts.addon = argv[++i];
     else
-      fail(2, `unknown or incomplete argument ${JSON.stringify(a)}; usage: device-kit [--out DIR] [--addon cuda|any]`);
+      fail(2, `unknown or incomplete argument ${JSON.stringify(a)}; usage: device-kit [--out DIR] [--addon cuda|any|local]`);
   }
   return opts;
 }
@@ -105,7 +107,7 @@ function chooseAddon(mode) {
     const r = spawnSync(process.execPath, [join(root, 'scripts', 'prebuild.mjs')], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) fail(1, 'no CUDA prebuild (scripts/prebuild.mjs failed); --addon any carries the local build');
   }
-  if (mode === 'cuda' || freshPrebuild()) {
+  if (mode === 'cuda' || (mode === 'any' && freshPrebuild())) {
     const facts = addonFacts(prebuild);
     if (!facts?.withCuda) fail(1, `${relative(root, prebuild)} does not load or was built without CUDA`);
     return {
@@ -118,7 +120,7 @@ function chooseAddon(mode) {
   const local = join(root, 'build', 'Release', 'vram_residency.node');
   const facts = existsSync(local) ? addonFacts(local) : null;
   if (!facts)
-    fail(1, 'no fresh CUDA prebuild and no loadable build/Release/vram_residency.node: run npm run build:addon');
+    fail(1, 'no loadable build/Release/vram_residency.node (and, for --addon any, no fresh CUDA prebuild): run npm run build:addon');
   return {
     source: local,
     into: 'build/Release/vram_residency.node',
