@@ -50,7 +50,10 @@ function parseArgs(argv) {
     if (a === '--out' && argv[i + 1]) opts.out = resolve(argv[++i]);
     else if (a === '--addon' && ['cuda', 'any', 'local'].includes(argv[i + 1])) opts.addon = argv[++i];
     else
-      fail(2, `unknown or incomplete argument ${JSON.stringify(a)}; usage: device-kit [--out DIR] [--addon cuda|any|local]`);
+      fail(
+        2,
+        `unknown or incomplete argument ${JSON.stringify(a)}; usage: device-kit [--out DIR] [--addon cuda|any|local]`,
+      );
   }
   return opts;
 }
@@ -120,7 +123,10 @@ function chooseAddon(mode) {
   const local = join(root, 'build', 'Release', 'vram_residency.node');
   const facts = existsSync(local) ? addonFacts(local) : null;
   if (!facts)
-    fail(1, 'no loadable build/Release/vram_residency.node (and, for --addon any, no fresh CUDA prebuild): run npm run build:addon');
+    fail(
+      1,
+      'no loadable build/Release/vram_residency.node (and, for --addon any, no fresh CUDA prebuild): run npm run build:addon',
+    );
   return {
     source: local,
     into: 'build/Release/vram_residency.node',
