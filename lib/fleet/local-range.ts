@@ -6,7 +6,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditLogCorruptError } from '../errors.js';
 import { listSegments } from '../audit/write/segments.js';
-import { recordAt, recordLayout, sameBytes } from './stored-record.js';
+import { sameBytes } from './byte-scan.js';
+import { recordAt, recordLayout } from './stored-record.js';
 
 const CHUNK = 1 << 20;
 

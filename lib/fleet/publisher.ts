@@ -4,6 +4,7 @@
 // the oldest unacknowledged publish instead.
 import { createInbox, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { FleetPublishError } from '../errors.js';
+import { bytesAt, decimalAt } from './byte-scan.js';
 
 export interface PubAck {
   seq: number;
@@ -37,24 +38,16 @@ export function parseAck(data: Uint8Array): {
 }
 
 function plainAck(d: Uint8Array): { seq: number; duplicate: boolean } | null {
-  if (!startsWith(d, 0, ACK_HEAD)) return null;
+  if (!bytesAt(d, 0, ACK_HEAD)) return null;
   let i = ACK_HEAD.length;
   for (; i < d.length && isStreamNameByte(d[i]!); i++);
-  if (i === ACK_HEAD.length || !startsWith(d, i, ACK_SEQ)) return null;
-  i += ACK_SEQ.length;
-  const digits = i;
-  let seq = 0;
-  for (; i < d.length && d[i]! >= 0x30 && d[i]! <= 0x39 && i - digits < 16; i++) seq = seq * 10 + (d[i]! - 0x30);
-  if (i === digits || (d[digits] === 0x30 && i > digits + 1)) return null;
-  if (i === d.length - 1 && d[i] === 0x7d) return { seq, duplicate: false };
-  if (i + ACK_DUPLICATE.length === d.length && startsWith(d, i, ACK_DUPLICATE)) return { seq, duplicate: true };
+  if (i === ACK_HEAD.length || !bytesAt(d, i, ACK_SEQ)) return null;
+  const seq = decimalAt(d, i + ACK_SEQ.length);
+  if (!seq) return null;
+  if (seq.end === d.length - 1 && d[seq.end] === 0x7d) return { seq: seq.value, duplicate: false };
+  if (seq.end + ACK_DUPLICATE.length === d.length && bytesAt(d, seq.end, ACK_DUPLICATE))
+    return { seq: seq.value, duplicate: true };
   return null;
-}
-
-function startsWith(d: Uint8Array, at: number, marker: Uint8Array): boolean {
-  if (at + marker.length > d.length) return false;
-  for (let k = 0; k < marker.length; k++) if (d[at + k] !== marker[k]) return false;
-  return true;
 }
 
 /** [A-Za-z0-9_-]: the stream names the shipper accepts. */

@@ -3,6 +3,8 @@
 // lays them out (members in the order v, seq, id, ts, service, …, prev, hash) are read at fixed
 // places without parsing the whole line, which is most of the shipper's CPU otherwise; any other
 // layout goes through JSON.parse.
+import { bytesAt, decimalAt } from './byte-scan.js';
+
 export interface RecordPlace {
   seq: number;
   hash: string;
@@ -30,39 +32,24 @@ export interface RecordLayout {
   serviceEnd: number;
 }
 
-function at(line: Buffer, pos: number, marker: Buffer): boolean {
-  return pos >= 0 && pos + marker.length <= line.length && sameBytes(line, pos, marker, 0, marker.length);
-}
-
-/**
- * a[aAt…aAt+length) equals b[bAt…bAt+length) (both in range). A loop: for the few dozen bytes
- * compared here, Buffer.compare's argument checks and native call cost several times the work.
- */
-export function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: number): boolean {
-  for (let i = 0; i < length; i++) if (a[aAt + i] !== b[bAt + i]) return false;
-  return true;
-}
-
 /** The writer's layout located in place, or null when the line is laid out otherwise. */
 export function recordLayout(line: Buffer): RecordLayout | null {
   const n = line.length;
-  if (n < 180 || line[n - 1] !== 0x7d || line[n - 2] !== 0x22 || !at(line, 0, HEAD)) return null;
+  if (n < 180 || line[n - 1] !== 0x7d || line[n - 2] !== 0x22 || !bytesAt(line, 0, HEAD)) return null;
   const hashMarker = n - 2 - 64 - TAIL_HASH.length;
   const prevMarker = hashMarker - 1 - 64 - TAIL_PREV.length;
-  if (!at(line, hashMarker, TAIL_HASH) || !at(line, prevMarker, TAIL_PREV) || line[hashMarker - 1] !== 0x22)
+  if (!bytesAt(line, hashMarker, TAIL_HASH) || !bytesAt(line, prevMarker, TAIL_PREV) || line[hashMarker - 1] !== 0x22)
     return null;
-  let i = HEAD.length;
-  let seq = 0;
-  for (; i < n && line[i]! >= 0x30 && line[i]! <= 0x39 && i < HEAD.length + 16; i++) seq = seq * 10 + (line[i]! - 0x30);
-  if (i === HEAD.length || (line[HEAD.length] === 0x30 && i > HEAD.length + 1) || !at(line, i, ID)) return null;
-  const tsMarker = i + ID.length + 36;
+  const seq = decimalAt(line, HEAD.length);
+  if (!seq || !bytesAt(line, seq.end, ID)) return null;
+  const tsMarker = seq.end + ID.length + 36;
   const serviceMarker = tsMarker + TS.length + 24;
-  if (!at(line, tsMarker, TS) || !at(line, serviceMarker, SERVICE)) return null;
+  if (!bytesAt(line, tsMarker, TS) || !bytesAt(line, serviceMarker, SERVICE)) return null;
   const serviceAt = serviceMarker + SERVICE.length;
   const serviceEnd = line.indexOf(0x22, serviceAt);
-  if (serviceEnd < 0 || serviceEnd - serviceAt > 128 || !Number.isSafeInteger(seq)) return null;
+  if (serviceEnd < 0 || serviceEnd - serviceAt > 128) return null;
   return {
-    seq,
+    seq: seq.value,
     hashAt: hashMarker + TAIL_HASH.length,
     prevAt: prevMarker + TAIL_PREV.length,
     tsAt: tsMarker + TS.length,

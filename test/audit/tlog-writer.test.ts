@@ -10,27 +10,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditLogger, verifyAuditLog } from '../../lib/audit/index.js';
 import { listSegments } from '../../lib/audit/write/segments.js';
-import { leafHash, parseCheckpointV2, TreeFrontier } from '../../lib/audit/tlog/index.js';
+import { parseCheckpointV2 } from '../../lib/audit/tlog/index.js';
 import { TREE_FILE } from '../../lib/audit/write/tree-file.js';
-import { sha256Bytes } from '../../lib/audit/write/node-crypto.js';
-import { freshDir, quietLog, tsLoaderArgs, verifiedEvent, waitFor } from './helpers.js';
+import { expectedTreeBytes, freshDir, quietLog, tsLoaderArgs, verifiedEvent, waitFor } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const keyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 const pubPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
-
-/** The stored hashes of a tree built from the segments alone (leaf, then completed parents), as the tree file should hold them. */
-function expectedTreeBytes(dir: string): { bytes: Buffer; size: number; root: Uint8Array } {
-  const frontier = new TreeFrontier(sha256Bytes);
-  const parts: Uint8Array[] = [];
-  for (const seg of listSegments(dir)) {
-    for (const line of readFileSync(join(dir, seg.name), 'utf8').split('\n')) {
-      if (line) parts.push(...frontier.append(leafHash(sha256Bytes, Buffer.from(JSON.parse(line).hash, 'hex'))));
-    }
-  }
-  return { bytes: Buffer.concat(parts), size: frontier.size, root: frontier.root() };
-}
 
 function open(dir: string, extra: object = {}) {
   return AuditLogger.open({

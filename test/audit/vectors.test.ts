@@ -80,9 +80,9 @@ t.test(
   },
 );
 
-t.test("the writer's quick quoting of its own members agrees with JSON.stringify, whatever they hold", async (t) => {
-  // buildRecordLine skips JSON.stringify for members that need no escaping; any character that
-  // does (quotes, backslashes, controls, non-ASCII) must still come out as the SPEC's JCS.
+t.test('buildRecordLine quotes every member as JSON.stringify and JCS do, whatever it holds', async (t) => {
+  // Any character that needs escaping (quotes, backslashes, controls, non-ASCII) must come out as
+  // the SPEC's JCS in the hash and parse back from the line.
   const text = fc.string({
     unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\u0000', '\u007f', 'é', '😀'), fc.string({ maxLength: 1 })),
   });

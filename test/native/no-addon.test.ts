@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { repoRoot } from '../helpers/vectors.js';
-import { leafHash, TreeFrontier } from '../../lib/audit/tlog/index.js';
-import { sha256Bytes } from '../../lib/audit/write/node-crypto.js';
-import { listSegments } from '../../lib/audit/write/segments.js';
 import { TREE_FILE } from '../../lib/audit/write/tree-file.js';
+import { expectedTreeBytes } from '../audit/helpers.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'vrr-noaddon-'));
@@ -62,17 +60,7 @@ t.test('no addon: status explains, loaders throw E_NO_ADDON', async (t) => {
   const log = join(dir, 'log');
   t.same(
     readFileSync(join(log, TREE_FILE)),
-    expectedTreeBytes(log),
+    expectedTreeBytes(log).bytes,
     "the writer's tree file, hashed in JS, is the tree of its records",
   );
 });
-
-/** The stored hashes of the tree of a log's records, built here leaf by leaf from its segments. */
-function expectedTreeBytes(dir: string): Buffer {
-  const frontier = new TreeFrontier(sha256Bytes);
-  const parts: Uint8Array[] = [];
-  for (const seg of listSegments(dir))
-    for (const line of readFileSync(join(dir, seg.name), 'utf8').split('\n'))
-      if (line) parts.push(...frontier.append(leafHash(sha256Bytes, Buffer.from(JSON.parse(line).hash, 'hex'))));
-  return Buffer.concat(parts);
-}

@@ -7,8 +7,9 @@ import type { SealingCrypto } from '../format/sealing-crypto.js';
 
 // crypto.hash (Node ≥ 20.12) one-shot. Asked for a Buffer it is slow on Node 20 (1.4 µs for 33
 // bytes, against 0.25 µs with text output and 1.9 µs for createHash), so the digest comes back
-// as latin1 text and is copied into bytes (0.35 µs in all). The tree hashes twice per record and
-// a writer reopened after a long gap hashes seven times per missed epoch.
+// as latin1 text and is copied into bytes (0.35 µs in all). The tree hashes twice per record here
+// where the addon does not load (lib/native/tlog-append.ts), and a writer reopened after a long gap
+// hashes seven times per missed epoch.
 type OneShot = (alg: string, data: Uint8Array, enc: 'latin1') => string;
 const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 

@@ -5,13 +5,12 @@
 import { assertObject } from '../../formats/args.js';
 import * as crypto from 'node:crypto';
 import type { AuditRecord } from '../format/events.js';
-import { canonicalAndWritten, canonicalJson } from '../format/canonical-json.js';
+import { canonicalAndWritten } from '../format/canonical-json.js';
 import {
   canonicalFromQuoted,
   canonicalRecord,
   HASH_PREFIX,
   quote,
-  type Quoted,
   type RecordFields,
 } from '../format/record-canonical.js';
 
@@ -31,10 +30,13 @@ export function recordHash(r: RecordFields): string {
   return sha256Hex(HASH_PREFIX + canonicalRecord(r));
 }
 
-/** The record's line including the trailing LF, and its hash. Each member is serialised once for both. */
+/**
+ * The record's line including the trailing LF, and its hash, for any record fields; each member is
+ * serialised once for both. The logger builds its own records with OwnRecordLines (below).
+ */
 export function buildRecordLine(r: RecordFields): { line: string; hash: string } {
   assertObject(r, 'record');
-  const q = quoteOwn(r);
+  const q = quote(r);
   const hash = sha256Hex(HASH_PREFIX + canonicalFromQuoted(q));
   // The line keeps the data members in the caller's order (as in the vectors); JCS sorts them only for the hash.
   const line =
@@ -60,27 +62,8 @@ export function buildRecordLine(r: RecordFields): { line: string; hash: string }
   return { line, hash };
 }
 
-// The writer's own members need no escaping: seq is a safe integer, id a UUID, ts ISO 8601, prev
-// hex, and service, type and severity matched their patterns when the logger took them. Quoting
-// them without JSON.stringify is a tenth of the cost of building a line; data is still JCS.
-const SAFE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-const quoteSafe = (s: string) => (SAFE.test(s) ? '"' + s + '"' : JSON.stringify(s));
-function quoteOwn(r: RecordFields): Quoted {
-  if (!Number.isSafeInteger(r.seq) || r.seq < 0) return quote(r);
-  return {
-    data: canonicalJson(r.data),
-    id: quoteSafe(r.id),
-    prev: quoteSafe(r.prev),
-    seq: String(r.seq),
-    service: quoteSafe(r.service),
-    severity: quoteSafe(r.severity),
-    ts: quoteSafe(r.ts),
-    type: quoteSafe(r.type),
-  };
-}
-
 /**
- * The lines of one writer's records, built like buildRecordLine but faster: every member but
+ * The lines of one writer's records, the same as buildRecordLine makes them but faster: every member but
  * `data` is the writer's own (seq a safe integer, id a UUID, ts ISO 8601, prev hex; service, type
  * and severity matched their patterns when the logger took them), so nothing but `data` is
  * quoted, and the text around them is made once per type and severity. Building strings from
